@@ -1,0 +1,1 @@
+// CaptureFiles module; see README architecture.

@@ -1,0 +1,1 @@
+// LiveCapture module; see README architecture.

@@ -1,0 +1,1 @@
+// NetworkGraph module; see README architecture.

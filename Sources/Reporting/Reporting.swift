@@ -1,0 +1,1 @@
+// Reporting module; see README architecture.

@@ -1,0 +1,1 @@
+// TrafficAnalysis module; see README architecture.

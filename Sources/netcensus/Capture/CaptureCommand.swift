@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// `netcensus capture ...`: everything that reads packets.
+struct CaptureCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "capture",
+        abstract: "Read pcap/pcapng captures and report IPv6 adoption.",
+        subcommands: [CaptureSummarize.self, CaptureSynth.self],
+        defaultSubcommand: CaptureSummarize.self
+    )
+}

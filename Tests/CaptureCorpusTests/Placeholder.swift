@@ -1,0 +1,6 @@
+import Testing
+import TestSupport
+
+@Test func CaptureCorpusTestsSharedDataLocated() {
+    #expect(SharedData.repoRoot.path.isEmpty == false)
+}

@@ -5,7 +5,7 @@ import Glibc
 #endif
 
 /// A network interface libpcap can capture on.
-public struct CaptureInterface: Hashable, Sendable {
+public struct LiveInterface: Hashable, Sendable {
     public var name: String
     public var description: String?
     public var isLoopback: Bool
@@ -133,19 +133,19 @@ public final class LiveCaptureSource {
 
     /// Interfaces available for capture, pseudo devices removed (`pcap_findalldevs`).
     /// - Throws: `PcapError.cannotOpen` with libpcap's message.
-    public static func interfaces() throws -> [CaptureInterface] {
+    public static func interfaces() throws -> [LiveInterface] {
         var errbuf = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE))
         var list: UnsafeMutablePointer<pcap_if_t>? = nil
         guard pcap_findalldevs(&list, &errbuf) == 0 else {
             throw PcapError.cannotOpen(interface: "*", message: errbuf.withUnsafeBufferPointer { String(cString: $0.baseAddress!) })
         }
         defer { pcap_freealldevs(list) }
-        var out: [CaptureInterface] = []
+        var out: [LiveInterface] = []
         var p = list
         while let d = p {
             let name = String(cString: d.pointee.name)
             if !isPseudoDevice(name) {
-                out.append(CaptureInterface(name: name, description: d.pointee.description.map { String(cString: $0) },
+                out.append(LiveInterface(name: name, description: d.pointee.description.map { String(cString: $0) },
                                             isLoopback: d.pointee.flags & UInt32(PCAP_IF_LOOPBACK) != 0))
             }
             p = d.pointee.next

@@ -19,6 +19,9 @@ public struct AdoptionAnalyzer: Sendable {
     /// Warnings beyond this many per source are counted, not kept.
     public var warningLimit = 1000
     @usableFromInline var droppedWarnings = 0
+    /// Anomalies already reported as a warning (the first packet of each kind is named).
+    @usableFromInline var warnedAnomalies: UInt64 = 0
+    @usableFromInline var warnedTruncation = false
 
     /// - Parameters:
     ///   - source: file path or interface name, recorded in `AdoptionSummary.sources`.
@@ -45,8 +48,12 @@ public struct AdoptionAnalyzer: Sendable {
         let ts = record.timestamp
         if let f = s.firstTimestamp { if ts < f { s.firstTimestamp = ts } } else { s.firstTimestamp = ts }
         if let l = s.lastTimestamp { if ts > l { s.lastTimestamp = ts } } else { s.lastTimestamp = ts }
-        if record.isTruncated || packet.truncated { s.truncatedPackets &+= 1 }
+        if record.isTruncated || packet.truncated {
+            s.truncatedPackets &+= 1
+            if packet.truncated && !warnedTruncation { warnTruncated(record) }
+        }
         if packet.anomalies != 0 {
+            if packet.anomalies & ~warnedAnomalies != 0 { warnAnomalies(packet.anomalies & ~warnedAnomalies, record) }
             var bits = packet.anomalies
             while bits != 0 {
                 let i = bits.trailingZeroBitCount
@@ -151,6 +158,22 @@ public struct AdoptionAnalyzer: Sendable {
                 if !d.asksA && !d.asksAAAA { s.dns.queriesOther &+= 1 }
             }
         }
+    }
+
+    /// Cold path: one warning for the first packet showing each anomaly, naming the frame
+    /// number and its byte offset in the file.
+    @usableFromInline mutating func warnAnomalies(_ fresh: UInt64, _ record: PacketRecord) {
+        warnedAnomalies |= fresh
+        for a in Anomaly.allCases where fresh & (1 << UInt64(a.rawValue)) != 0 {
+            add(warning: CaptureWarning(file: source, byteOffset: record.fileOffset, code: a.name,
+                                        reason: "frame \(s.packets): \(a.explanation) (first such frame)"))
+        }
+    }
+
+    @usableFromInline mutating func warnTruncated(_ record: PacketRecord) {
+        warnedTruncation = true
+        add(warning: CaptureWarning(file: source, byteOffset: record.fileOffset, code: "truncated_packet",
+                                    reason: "frame \(s.packets): captured \(record.capturedLength) of \(record.originalLength) bytes, a header is cut; its readable layers are counted (first such frame)"))
     }
 
     @inlinable mutating func countLinkType(_ raw: UInt16, decoded: Bool) {

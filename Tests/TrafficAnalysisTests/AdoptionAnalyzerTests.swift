@@ -105,6 +105,8 @@ func analyze(_ samples: [Sample], source: String = "test.pcap", warnings: [Captu
         #expect(s.linkTypes == [LinkTypeCounts(linkType: 1, decoded: 6, undecoded: 0), LinkTypeCounts(linkType: 147, decoded: 0, undecoded: 1)])
         #expect(s.truncatedPackets == 1 && s.undecodablePackets == 1)
         #expect(s.anomalies == ["unknown_link_payload": 1])
+        // One warning for the first anomalous frame (frame 6, at offset 24 + 5 * 100).
+        #expect(s.warnings.map(\.byteOffset) == [524] && s.warnings.first?.reason.hasPrefix("frame 6:") == true)
         #expect(s.firstTimestamp == 999_000_000 && s.lastTimestamp == 1_004_000_000)
         let classes = s.addressesByClass
         #expect(classes[.ipv4Private] == 2 && classes[.ipv4Documentation] == 2 && classes[.ipv4Public] == 1)
@@ -124,7 +126,11 @@ func analyze(_ samples: [Sample], source: String = "test.pcap", warnings: [Captu
         #expect(left == right)
         #expect(left == swapped)
         #expect(left.sources == ["a.pcap", "b.pcap", "c.pcap"])
-        #expect(left.warnings == [w1, w2])
+        // The reader warnings plus the analyzer's own for frame 1 of c.pcap (unknown link payload,
+        // at the fileOffset analyze() gave it: 24 + 0 * 100); sorted by file, offset, then code.
+        #expect(left.warnings.map(\.code) == ["truncated_record", "bad_block_length", "unknown_link_payload"])
+        #expect(left.warnings[2] == CaptureWarning(file: "c.pcap", byteOffset: 24, code: "unknown_link_payload",
+                                                   reason: "frame 1: link type or link payload not understood (first such frame)"))
         // Same figures as one analyzer over every packet (only sources and warnings differ).
         var one = analyze(all)
         one.sources = left.sources; one.warnings = left.warnings

@@ -1,5 +1,8 @@
 import CPcap
 import CaptureCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Errors from libpcap (BPF compile, live capture).
 public enum PcapError: Error, Equatable, CustomStringConvertible {
@@ -46,6 +49,8 @@ public final class BPFFilter {
         var error: PcapError?
     }
     private var programs: [Program] = []
+    /// Scratch copy for LINKTYPE_NULL packets whose AF_ value is rewritten (see `matches`).
+    private var scratch: [UInt8] = []
 
     /// Compiles `expression` for Ethernet to reject syntax errors at once.
     /// - Throws: `PcapError.invalidFilter` with libpcap's message (e.g. "syntax error").
@@ -90,12 +95,32 @@ public final class BPFFilter {
         for i in programs.indices where programs[i].linkType == lt && programs[i].snaplen == sl { index = i; break }
         if index < 0 { compile(linkType: record.linkType, snaplen: sl); index = programs.count - 1 }
         if programs[index].error != nil { return false }
+        if record.linkType == .null, record.bytes.count >= 4 { return matchNull(index, record) }
         guard let base = record.bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else {
             // An empty packet: give libpcap a valid pointer to zero bytes.
             var zero: UInt8 = 0
             return match(index, record, &zero)
         }
         return match(index, record, base)
+    }
+
+    /// LINKTYPE_NULL carries the capturing host's AF_ value in that host's byte order, and
+    /// AF_INET6 differs by OS (24 NetBSD/OpenBSD, 28 FreeBSD, 30 Darwin, 10 Linux). libpcap's
+    /// gencode tests all three BSD values only when reading a savefile (`rfile != NULL`); a
+    /// program compiled on `pcap_open_dead` gets this host's single AF_INET6 and would miss every
+    /// BSD/macOS IPv6 packet. So the header is normalised as libpcap's savefile path would see
+    /// it: byte order fixed to this host's, any IPv6 AF_ value replaced by this host's AF_INET6.
+    private func matchNull(_ index: Int, _ record: PacketRecord) -> Bool {
+        var af = record.bytes.uncheckedLittleEndian(UInt32.self, at: 0)
+        if af > 0xffff { af = af.byteSwapped }      // written by a host of the other byte order
+        if af == 24 || af == 28 || af == 30 { af = UInt32(AF_INET6) }
+        let n = record.bytes.count
+        if scratch.count < n { scratch = [UInt8](repeating: 0, count: max(n, 65_536)) }
+        return scratch.withUnsafeMutableBytes { buffer in
+            buffer.copyMemory(from: record.bytes)
+            buffer.storeBytes(of: af, toByteOffset: 0, as: UInt32.self)   // host byte order
+            return match(index, record, buffer.baseAddress!.assumingMemoryBound(to: UInt8.self))
+        }
     }
 
     private func match(_ index: Int, _ record: PacketRecord, _ bytes: UnsafePointer<UInt8>) -> Bool {

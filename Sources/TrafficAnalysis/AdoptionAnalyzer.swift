@@ -172,8 +172,14 @@ public struct AdoptionAnalyzer: Sendable {
 
     @usableFromInline mutating func warnTruncated(_ record: PacketRecord) {
         warnedTruncation = true
-        add(warning: CaptureWarning(file: source, byteOffset: record.fileOffset, code: "truncated_packet",
-                                    reason: "frame \(s.packets): captured \(record.capturedLength) of \(record.originalLength) bytes, a header is cut; its readable layers are counted (first such frame)"))
+        if record.isTruncated {
+            add(warning: CaptureWarning(file: source, byteOffset: record.fileOffset, code: "truncated_packet",
+                                        reason: "frame \(s.packets): snaplen kept \(record.capturedLength) of \(record.originalLength) bytes and a header is cut; its readable layers are counted (first such frame)"))
+        } else {
+            // Captured whole, yet a header claims more bytes than the packet has: malformed.
+            add(warning: CaptureWarning(file: source, byteOffset: record.fileOffset, code: "header_past_end",
+                                        reason: "frame \(s.packets): a header runs past the end of the \(record.capturedLength)-byte packet, which was captured whole; its readable layers are counted (first such frame)"))
+        }
     }
 
     @inlinable mutating func countLinkType(_ raw: UInt16, decoded: Bool) {

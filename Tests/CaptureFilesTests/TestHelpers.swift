@@ -28,15 +28,16 @@ func hex(_ s: String) -> [UInt8] {
     return out
 }
 
-/// Reads `bytes` with the reader for its format (detected by magic, like the façade).
-func readBytes(_ bytes: [UInt8], path: String = "mem.cap") -> ([Got], CaptureFileReport) {
+/// Reads `bytes` with the reader for `format`, or for the format detected by magic (like the
+/// façade; pcap when nothing is detected).
+func readBytes(_ bytes: [UInt8], path: String = "mem.cap", format: CaptureFileFormat? = nil) -> ([Got], CaptureFileReport) {
     var got: [Got] = []
     let report: CaptureFileReport = bytes.withUnsafeBytes { raw in
         let sink: (PacketRecord) -> Void = { r in
             got.append(Got(timestamp: r.timestamp, capturedLength: r.capturedLength, originalLength: r.originalLength,
                            linkType: r.linkType, interfaceIndex: r.interfaceIndex, fileOffset: r.fileOffset, bytes: Array(r.bytes)))
         }
-        switch CaptureFileReader.detectFormat(raw) {
+        switch format ?? CaptureFileReader.detectFormat(raw) {
         case .pcapng?: return PcapngReader(path: path, bytes: raw).read(sink)
         default: return PcapReader(path: path, bytes: raw).read(sink)
         }

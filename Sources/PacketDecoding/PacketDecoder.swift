@@ -70,6 +70,9 @@ struct DecodeContext {
     var snapCut: Bool
     /// Mechanism to record on the next IP layer (the encapsulation directly outside it).
     var tunnel: TunnelMechanism? = nil
+    /// Decoding inside the first fragment of a fragmented datagram: its upper layers end early
+    /// by design (RFC 791 / RFC 8200 section 4.5), so running out there is no truncation.
+    var inFragment: Bool = false
 
     init(snapCut: Bool) { self.snapCut = snapCut }
 
@@ -78,11 +81,18 @@ struct DecodeContext {
 }
 
 extension PacketDecoder {
-    /// The captured bytes ended inside a header or datagram. A quoted datagram is short by design
-    /// (RFC 792: "internet header + 64 bits"), so inside a quote only a snaplen cut counts.
+    /// The captured bytes ended inside a header or datagram: `truncated`, plus the anomaly
+    /// `frameShorterThanHeaders` when nothing was cut by snaplen (the frame itself is short).
+    /// A quoted datagram is short by design (RFC 792: "internet header + 64 bits"), and so is
+    /// the payload of a first fragment.
     @inline(__always)
     func ranOut(_ context: DecodeContext, _ packet: inout DecodedPacket) {
-        if !context.quote || context.snapCut { packet.truncated = true }
+        // In a quote or a fragment, a capture cut of the carrying datagram was already reported
+        // by its IP layer (total length beyond the captured bytes).
+        guard !context.quote && !context.inFragment else { return }
+        packet.truncated = true
+        // The whole frame was captured (caplen == len) yet ends early: the sender's fault.
+        if !context.snapCut { packet.note(.frameShorterThanHeaders) }
     }
 
     /// Enters one more encapsulation, or notes `tunnelDepthExceeded` and returns nil.
@@ -144,13 +154,18 @@ extension PacketDecoder {
     }
 
     /// EtherType dispatch shared by Ethernet, cooked captures, NULL, GRE and Geneve. Crosses any
-    /// 802.1Q / 802.1ad / legacy 0x9100 tags first (a fixed-depth stack, `maxVLANTags`).
+    /// 802.1Q / 802.1ad / legacy 0x9100 tags first (a fixed-depth stack, `maxVLANTags`); a type
+    /// value <= 1500 (after the MAC addresses or a tag) is an 802.3 length with an LLC header.
     func decodeEtherPayload(_ etherType: UInt16, _ payload: UnsafeRawBufferPointer, _ context: DecodeContext,
                             _ packet: inout DecodedPacket) {
         var type = etherType
         var bytes = payload
         var tags = 0
         while true {
+            if type <= EthernetFrame.maxLength {
+                decodeLLC(length: type, bytes, context, &packet)
+                return
+            }
             switch EtherType(rawValue: type) {
             case .vlan, .qinq, .qinqLegacy:
                 tags += 1
@@ -214,6 +229,7 @@ extension PacketDecoder {
         var upper = context
         upper.tunnel = nil
         let carrier = packet.ipLayers[ipIndex].family
+        if packet.ipLayers[ipIndex].isFragment { upper.inFragment = true }
         switch IPProtocol(rawValue: proto) {
         case .tcp: decodeTCP(payload, ipIndex: ipIndex, upper, &packet)
         case .udp: decodeUDP(payload, ipIndex: ipIndex, complete: complete, upper, &packet)

@@ -50,6 +50,14 @@ import Testing
         #expect(p.ipLayers.count == 1 && p.ipLayers[0].family == .v6 && p.ipLayers[0].upperProtocol == 59)
     }
 
+    @Test func vlanTagThen8023LengthWithCiscoSNAP() {
+        // As vlan_8021q_packets.pcap frame 20: tag, then length 0x0165 and LLC AA AA 03 with
+        // OUI 00-00-0C protocol 0x2000 (CDP): a known non-IP payload, not EtherType 0x2000.
+        let snap: [UInt8] = [0xAA, 0xAA, 0x03, 0x00, 0x00, 0x0C, 0x20, 0x00, 2, 180]
+        let p = decode(Build.ethernet(0x8100, Build.vlan(118, snap.count, snap)))
+        #expect(p.linkDecoded && p.vlanTags == 1 && p.ipLayers.isEmpty && p.anomalies == 0)
+    }
+
     @Test func vlan8021QThenIPv6() {
         let ip = Build.ipv6("2001:db8::1", "2001:db8::2", next: 59, [])
         let p = decode(Build.ethernet(0x8100, Build.vlan(100, 0x86DD, ip)))

@@ -154,6 +154,7 @@ public enum Anomaly: UInt8, Hashable, Sendable, Codable, CaseIterable {
     case pref64BadPrefixLengthCode  // RFC 8781 section 4: PLC above 5
     case dnsTooManyRecords          // more questions/answers than DecoderOptions.maxDNSRecords
     case frameShorterThanHeaders    // caplen == len, yet the bytes end inside a header or IP datagram
+    case linkNestingTooDeep         // link headers nested beyond DecoderOptions.maxLinkNesting
 
     public var name: String {
         switch self {
@@ -183,6 +184,7 @@ public enum Anomaly: UInt8, Hashable, Sendable, Codable, CaseIterable {
         case .pref64BadPrefixLengthCode: "pref64_bad_prefix_length_code"
         case .dnsTooManyRecords: "dns_too_many_records"
         case .frameShorterThanHeaders: "frame_shorter_than_headers"
+        case .linkNestingTooDeep: "link_nesting_too_deep"
         }
     }
 }

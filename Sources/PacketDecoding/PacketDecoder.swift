@@ -50,6 +50,9 @@ public struct DecoderOptions: Sendable, Equatable {
     public var maxTunnelDepth: Int = 8
     /// VLAN tags (802.1Q/802.1ad) crossed per link header before `vlanStackTooDeep`.
     public var maxVLANTags: Int = 8
+    /// Link headers nested inside one another without an IP layer between them (LLC/SNAP in
+    /// SNAP, Ethernet in Ethernet via 0x6558, ...) before `linkNestingTooDeep`.
+    public var maxLinkNesting: Int = 8
     /// MPLS labels crossed before `mplsLabelStackTooDeep`.
     public var maxMPLSLabels: Int = 16
     /// IPv6 extension headers walked per IPv6 header before `ipv6ExtensionHeaderTooMany`.
@@ -73,6 +76,9 @@ struct DecodeContext {
     /// Decoding inside the first fragment of a fragmented datagram: its upper layers end early
     /// by design (RFC 791 / RFC 8200 section 4.5), so running out there is no truncation.
     var inFragment: Bool = false
+    /// EtherType dispatches entered within the current encapsulation (SNAP in SNAP, Ethernet in
+    /// 0x6558 ...), bounded by `DecoderOptions.maxLinkNesting` so recursion stays shallow.
+    var linkNesting: Int = 0
 
     init(snapCut: Bool) { self.snapCut = snapCut }
 
@@ -103,6 +109,7 @@ extension PacketDecoder {
         var inner = context
         inner.depth += 1
         inner.tunnel = mechanism
+        inner.linkNesting = 0
         return inner
     }
 
@@ -158,6 +165,9 @@ extension PacketDecoder {
     /// value <= 1500 (after the MAC addresses or a tag) is an 802.3 length with an LLC header.
     func decodeEtherPayload(_ etherType: UInt16, _ payload: UnsafeRawBufferPointer, _ context: DecodeContext,
                             _ packet: inout DecodedPacket) {
+        var context = context
+        context.linkNesting += 1
+        guard context.linkNesting <= options.maxLinkNesting else { packet.note(.linkNestingTooDeep); return }
         var type = etherType
         var bytes = payload
         var tags = 0

@@ -80,6 +80,30 @@ import Testing
         #expect(p.has(.vlanStackTooDeep) && p.ipLayers.isEmpty)
     }
 
+    @Test func deeplyNestedSNAPIsBoundedNotRecursedWithoutEnd() {
+        // 5000 SNAP headers, each announcing another 802.3/SNAP frame via EtherType... the
+        // innermost is IPv4. Each level costs 8 octets, so only the nesting limit stops it.
+        var payload = Build.ipv4("10.0.0.1", "10.0.0.2", proto: 59, [])
+        var type = 0x0800
+        for _ in 0..<5000 {
+            payload = [0xAA, 0xAA, 0x03, 0, 0, 0] + be16(type) + payload
+            type = min(payload.count, 1500)
+        }
+        let p = decode(Build.ethernet(type, payload))
+        #expect(p.has(.linkNestingTooDeep) && p.ipLayers.isEmpty)
+    }
+
+    @Test func ethernetInEthernetVia6558IsBounded() {
+        var frame = Build.ethernet(0x0800, Build.ipv4("10.0.0.1", "10.0.0.2", proto: 59, []))
+        for _ in 0..<3000 { frame = Build.ethernet(0x6558, frame) }
+        let p = decode(frame)
+        #expect(p.has(.linkNestingTooDeep) && p.ipLayers.isEmpty)
+        // Within the limit (3 levels) the inner IPv4 is found.
+        var shallow = Build.ethernet(0x0800, Build.ipv4("10.0.0.1", "10.0.0.2", proto: 59, []))
+        for _ in 0..<3 { shallow = Build.ethernet(0x6558, shallow) }
+        #expect(decode(shallow).ipLayers.count == 1)
+    }
+
     @Test func mplsTwoLabelsThenIPv4GuessedFromNibble() {
         // Label 16, S=0, TTL 64: 0x00010040; label 17, S=1: 0x00011140.
         let ip = Build.ipv4("198.51.100.1", "198.51.100.2", proto: 1, [8, 0, 0, 0, 0, 0, 0, 0])

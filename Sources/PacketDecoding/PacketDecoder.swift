@@ -36,6 +36,12 @@ public struct DecoderOptions: Sendable, Equatable {
     /// Teredo server/relay port, either UDP port (RFC 4380 section 5.2.1). Only this port is
     /// tried: content heuristics on arbitrary ports give false positives.
     public var teredoPort: UInt16 = 3544
+    /// Also recognise Teredo on other UDP ports (client <-> relay data rarely uses 3544,
+    /// RFC 4380 section 5.2.3), but only by strict content: after the optional authentication
+    /// and origin indication headers an IPv6 header whose payload length fills the UDP payload
+    /// exactly and whose source or destination is in the Teredo prefix 2001::/32. (AUDIT.md
+    /// point 1: heuristic-on TShark and an independent counter agree with this rule.)
+    public var teredoByContent: Bool = true
     /// AYIYA (draft-massar-v6ops-ayiya, IANA "ayiya" 5072/udp).
     public var ayiyaPort: UInt16 = 5072
     /// GTP-U (3GPP TS 29.281 section 4.4.2.3).

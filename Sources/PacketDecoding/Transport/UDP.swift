@@ -71,6 +71,9 @@ extension PacketDecoder {
         if header.uses(options.gtpUPort), decodeGTPU(payload, context, &packet) { return }
         if header.uses(options.vxlanPort), decodeVXLAN(payload, context, &packet) { return }
         if header.uses(options.genevePort), decodeGeneve(payload, context, &packet) { return }
+        if options.teredoByContent, !header.uses(options.dnsPort),
+           Teredo.contentMatches(payload, datagramPayloadLength: payloadLength),
+           decodeTeredo(payload, datagramPayloadLength: payloadLength, context, &packet) { return }
         if header.uses(options.dnsPort), !context.quote {
             decodeDNSMessage(payload, complete: payloadComplete, context, &packet)
         }

@@ -36,6 +36,27 @@ enum Teredo {
     static let originIndicator: UInt16 = 0x0000
     static let nonceAndConfirmationLength = 9
     static let originIndicationLength = 8
+
+    /// Strict content test for Teredo away from port 3544 (see `DecoderOptions.teredoByContent`):
+    /// optional authentication / origin indication, then a fully captured IPv6 header with
+    /// version 6, `40 + payload length == ` the UDP payload length, and a 2001::/32 address.
+    static func contentMatches(_ bytes: UnsafeRawBufferPointer, datagramPayloadLength: Int) -> Bool {
+        var offset = 0
+        if let indicator: UInt16 = bytes.readBigEndian(at: offset), indicator == authenticationIndicator {
+            guard let idLength: UInt8 = bytes.readBigEndian(at: offset + Field.authIDLength),
+                  let auLength: UInt8 = bytes.readBigEndian(at: offset + Field.authAULength) else { return false }
+            offset += Field.authBody + Int(idLength) + Int(auLength) + nonceAndConfirmationLength
+        }
+        if let indicator: UInt16 = bytes.readBigEndian(at: offset), indicator == originIndicator {
+            offset += originIndicationLength
+        }
+        guard let first: UInt8 = bytes.readBigEndian(at: offset), first >> 4 == 6,
+              let payloadLength: UInt16 = bytes.readBigEndian(at: offset + 4),
+              offset + 40 + Int(payloadLength) == datagramPayloadLength,
+              let source: UInt32 = bytes.readBigEndian(at: offset + 8),
+              let destination: UInt32 = bytes.readBigEndian(at: offset + 24) else { return false }
+        return source == 0x2001_0000 || destination == 0x2001_0000
+    }
 }
 
 extension PacketDecoder {

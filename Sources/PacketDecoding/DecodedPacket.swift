@@ -153,6 +153,8 @@ public enum Anomaly: UInt8, Hashable, Sendable, Codable, CaseIterable {
     case icmpv6NDOptionBadLength    // ND option length 0 (RFC 4861 section 4.6)
     case pref64BadPrefixLengthCode  // RFC 8781 section 4: PLC above 5
     case dnsTooManyRecords          // more questions/answers than DecoderOptions.maxDNSRecords
+    case frameShorterThanHeaders    // caplen == len, yet the bytes end inside a header or IP datagram
+    case linkNestingTooDeep         // link headers nested beyond DecoderOptions.maxLinkNesting
 
     public var name: String {
         switch self {
@@ -181,6 +183,8 @@ public enum Anomaly: UInt8, Hashable, Sendable, Codable, CaseIterable {
         case .icmpv6NDOptionBadLength: "icmpv6_nd_option_bad_length"
         case .pref64BadPrefixLengthCode: "pref64_bad_prefix_length_code"
         case .dnsTooManyRecords: "dns_too_many_records"
+        case .frameShorterThanHeaders: "frame_shorter_than_headers"
+        case .linkNestingTooDeep: "link_nesting_too_deep"
         }
     }
 }
@@ -214,6 +218,8 @@ public struct DecodedPacket: Sendable {
     public var icmpFamily: IPFamily? = nil
     /// NAT64 prefix from an RA PREF64 option (RFC 8781): high 64 bits and prefix length in bits.
     public var pref64Prefix: (high: UInt64, low: UInt64, length: Int)? = nil
+    /// Lifetime of that PREF64 option in seconds (scaled lifetime * 8; 0 withdraws the prefix).
+    public var pref64LifetimeSeconds: Int? = nil
     /// Packet Too Big MTU (ICMPv6 type 2, RFC 8201), if present.
     public var packetTooBigMTU: UInt32? = nil
     /// Decoding stopped because the captured bytes ended (snaplen or a cut record).
@@ -228,7 +234,7 @@ public struct DecodedPacket: Sendable {
         linkDecoded = false; etherType = 0; vlanTags = 0; mplsLabels = 0; pppoe = false
         ipLayers.removeAll(keepingCapacity: true)
         transport = nil; outerTransport = nil; dns = nil; icmpType = nil; icmpCode = nil; icmpFamily = nil
-        pref64Prefix = nil; packetTooBigMTU = nil; truncated = false; anomalies = 0
+        pref64Prefix = nil; pref64LifetimeSeconds = nil; packetTooBigMTU = nil; truncated = false; anomalies = 0
     }
 
     @inlinable public mutating func note(_ anomaly: Anomaly) { anomalies |= 1 << UInt64(anomaly.rawValue) }

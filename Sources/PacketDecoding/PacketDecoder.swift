@@ -56,6 +56,9 @@ public struct DecoderOptions: Sendable, Equatable {
     public var maxTunnelDepth: Int = 8
     /// VLAN tags (802.1Q/802.1ad) crossed per link header before `vlanStackTooDeep`.
     public var maxVLANTags: Int = 8
+    /// Link headers nested inside one another without an IP layer between them (LLC/SNAP in
+    /// SNAP, Ethernet in Ethernet via 0x6558, ...) before `linkNestingTooDeep`.
+    public var maxLinkNesting: Int = 8
     /// MPLS labels crossed before `mplsLabelStackTooDeep`.
     public var maxMPLSLabels: Int = 16
     /// IPv6 extension headers walked per IPv6 header before `ipv6ExtensionHeaderTooMany`.
@@ -76,6 +79,12 @@ struct DecodeContext {
     var snapCut: Bool
     /// Mechanism to record on the next IP layer (the encapsulation directly outside it).
     var tunnel: TunnelMechanism? = nil
+    /// Decoding inside the first fragment of a fragmented datagram: its upper layers end early
+    /// by design (RFC 791 / RFC 8200 section 4.5), so running out there is no truncation.
+    var inFragment: Bool = false
+    /// EtherType dispatches entered within the current encapsulation (SNAP in SNAP, Ethernet in
+    /// 0x6558 ...), bounded by `DecoderOptions.maxLinkNesting` so recursion stays shallow.
+    var linkNesting: Int = 0
 
     init(snapCut: Bool) { self.snapCut = snapCut }
 
@@ -84,11 +93,18 @@ struct DecodeContext {
 }
 
 extension PacketDecoder {
-    /// The captured bytes ended inside a header or datagram. A quoted datagram is short by design
-    /// (RFC 792: "internet header + 64 bits"), so inside a quote only a snaplen cut counts.
+    /// The captured bytes ended inside a header or datagram: `truncated`, plus the anomaly
+    /// `frameShorterThanHeaders` when nothing was cut by snaplen (the frame itself is short).
+    /// A quoted datagram is short by design (RFC 792: "internet header + 64 bits"), and so is
+    /// the payload of a first fragment.
     @inline(__always)
     func ranOut(_ context: DecodeContext, _ packet: inout DecodedPacket) {
-        if !context.quote || context.snapCut { packet.truncated = true }
+        // In a quote or a fragment, a capture cut of the carrying datagram was already reported
+        // by its IP layer (total length beyond the captured bytes).
+        guard !context.quote && !context.inFragment else { return }
+        packet.truncated = true
+        // The whole frame was captured (caplen == len) yet ends early: the sender's fault.
+        if !context.snapCut { packet.note(.frameShorterThanHeaders) }
     }
 
     /// Enters one more encapsulation, or notes `tunnelDepthExceeded` and returns nil.
@@ -99,6 +115,7 @@ extension PacketDecoder {
         var inner = context
         inner.depth += 1
         inner.tunnel = mechanism
+        inner.linkNesting = 0
         return inner
     }
 
@@ -150,13 +167,21 @@ extension PacketDecoder {
     }
 
     /// EtherType dispatch shared by Ethernet, cooked captures, NULL, GRE and Geneve. Crosses any
-    /// 802.1Q / 802.1ad / legacy 0x9100 tags first (a fixed-depth stack, `maxVLANTags`).
+    /// 802.1Q / 802.1ad / legacy 0x9100 tags first (a fixed-depth stack, `maxVLANTags`); a type
+    /// value <= 1500 (after the MAC addresses or a tag) is an 802.3 length with an LLC header.
     func decodeEtherPayload(_ etherType: UInt16, _ payload: UnsafeRawBufferPointer, _ context: DecodeContext,
                             _ packet: inout DecodedPacket) {
+        var context = context
+        context.linkNesting += 1
+        guard context.linkNesting <= options.maxLinkNesting else { packet.note(.linkNestingTooDeep); return }
         var type = etherType
         var bytes = payload
         var tags = 0
         while true {
+            if type <= EthernetFrame.maxLength {
+                decodeLLC(length: type, bytes, context, &packet)
+                return
+            }
             switch EtherType(rawValue: type) {
             case .vlan, .qinq, .qinqLegacy:
                 tags += 1
@@ -220,6 +245,7 @@ extension PacketDecoder {
         var upper = context
         upper.tunnel = nil
         let carrier = packet.ipLayers[ipIndex].family
+        if packet.ipLayers[ipIndex].isFragment { upper.inFragment = true }
         switch IPProtocol(rawValue: proto) {
         case .tcp: decodeTCP(payload, ipIndex: ipIndex, upper, &packet)
         case .udp: decodeUDP(payload, ipIndex: ipIndex, complete: complete, upper, &packet)

@@ -50,6 +50,14 @@ import Testing
         #expect(p.ipLayers.count == 1 && p.ipLayers[0].family == .v6 && p.ipLayers[0].upperProtocol == 59)
     }
 
+    @Test func vlanTagThen8023LengthWithCiscoSNAP() {
+        // As vlan_8021q_packets.pcap frame 20: tag, then length 0x0165 and LLC AA AA 03 with
+        // OUI 00-00-0C protocol 0x2000 (CDP): a known non-IP payload, not EtherType 0x2000.
+        let snap: [UInt8] = [0xAA, 0xAA, 0x03, 0x00, 0x00, 0x0C, 0x20, 0x00, 2, 180]
+        let p = decode(Build.ethernet(0x8100, Build.vlan(118, snap.count, snap)))
+        #expect(p.linkDecoded && p.vlanTags == 1 && p.ipLayers.isEmpty && p.anomalies == 0)
+    }
+
     @Test func vlan8021QThenIPv6() {
         let ip = Build.ipv6("2001:db8::1", "2001:db8::2", next: 59, [])
         let p = decode(Build.ethernet(0x8100, Build.vlan(100, 0x86DD, ip)))
@@ -70,6 +78,30 @@ import Testing
         for _ in 0..<8 { payload = Build.vlan(1, 0x8100, payload) }
         let p = decode(Build.ethernet(0x8100, payload))
         #expect(p.has(.vlanStackTooDeep) && p.ipLayers.isEmpty)
+    }
+
+    @Test func deeplyNestedSNAPIsBoundedNotRecursedWithoutEnd() {
+        // 5000 SNAP headers, each announcing another 802.3/SNAP frame via EtherType... the
+        // innermost is IPv4. Each level costs 8 octets, so only the nesting limit stops it.
+        var payload = Build.ipv4("10.0.0.1", "10.0.0.2", proto: 59, [])
+        var type = 0x0800
+        for _ in 0..<5000 {
+            payload = [0xAA, 0xAA, 0x03, 0, 0, 0] + be16(type) + payload
+            type = min(payload.count, 1500)
+        }
+        let p = decode(Build.ethernet(type, payload))
+        #expect(p.has(.linkNestingTooDeep) && p.ipLayers.isEmpty)
+    }
+
+    @Test func ethernetInEthernetVia6558IsBounded() {
+        var frame = Build.ethernet(0x0800, Build.ipv4("10.0.0.1", "10.0.0.2", proto: 59, []))
+        for _ in 0..<3000 { frame = Build.ethernet(0x6558, frame) }
+        let p = decode(frame)
+        #expect(p.has(.linkNestingTooDeep) && p.ipLayers.isEmpty)
+        // Within the limit (3 levels) the inner IPv4 is found.
+        var shallow = Build.ethernet(0x0800, Build.ipv4("10.0.0.1", "10.0.0.2", proto: 59, []))
+        for _ in 0..<3 { shallow = Build.ethernet(0x6558, shallow) }
+        #expect(decode(shallow).ipLayers.count == 1)
     }
 
     @Test func mplsTwoLabelsThenIPv4GuessedFromNibble() {

@@ -45,6 +45,8 @@ import Testing
         let p = decode(ip, .raw)
         #expect(p.ipLayers[0].isFragment && p.ipLayers[0].isFirstFragment)
         #expect(p.transport?.destinationPort == 53 && p.dns?.asksAAAA == true && !p.has(.dnsMalformed))
+        // The UDP length (500) runs past this fragment by design: neither cut nor malformed.
+        #expect(!p.truncated && p.anomalies == 0)
     }
 
     @Test func laterFragmentHasNoUpperLayer() {
@@ -164,6 +166,16 @@ import Testing
         #expect(p.truncated && !p.has(.ipv6ExtensionHeaderTruncated) && p.ipLayers.count == 1)
     }
 
+    @Test func wholeFrameEndingInsideChainIsMalformedAndTruncated() {
+        // As malformed_ipv6_ext_truncated.pcap: payload length 20, next header 0, no payload
+        // bytes, caplen == len. The bytes ended (truncated) but snaplen did not cut them.
+        let ip = Build.ipv6("2001:db8::1", "2001:db8::2", next: 0, [], payloadLength: 20)
+        let p = decode(Build.ethernet(0x86DD, ip))
+        #expect(p.truncated && p.has(.frameShorterThanHeaders) && p.has(.ipv6ExtensionHeaderTruncated))
+        let q = decode(Build.ethernet(0x86DD, ip), originalLength: 54 + 20)
+        #expect(q.truncated && !q.has(.frameShorterThanHeaders) && !q.has(.ipv6ExtensionHeaderTruncated))
+    }
+
     @Test func tooManyExtensionHeadersStops() {
         // 20 destination-options headers in a row, limit 16.
         var body = Build.tcp(1, 2, flags: 2)
@@ -229,14 +241,15 @@ import Testing
 
     @Test func routerAdvertisementWithPREF64() {
         // RA: type 134, hop limit, flags, lifetime, reachable, retrans (16 octets), then
-        // PREF64 (38, len 2): scaled lifetime 0x0708 (1800 s / 8 << 3) with PLC 0 -> /96,
-        // prefix 64:ff9b:: (high 64 = 0x0064ff9b00000000, next 32 = 0).
-        let pref64: [UInt8] = [38, 2] + be16(0x0708 << 3 | 0) + v6("64:ff9b::").prefix(12)
+        // PREF64 (38, len 2): scaled lifetime 225 (225 * 8 = 1800 s) in the upper 13 bits with
+        // PLC 0 -> /96, prefix 64:ff9b:: (high 64 = 0x0064ff9b00000000, next 32 = 0).
+        let pref64: [UInt8] = [38, 2] + be16(225 << 3 | 0) + v6("64:ff9b::").prefix(12)
         let sll: [UInt8] = [1, 1] + Build.macA
         let ra: [UInt8] = [134, 0, 0, 0, 64, 0] + be16(1800) + be32(0) + be32(0) + sll + pref64
         let p = decode(Build.ipv6("fe80::1", "ff02::1", next: 58, ra), .raw)
         #expect(p.icmpType == 134 && p.anomalies == 0)
         #expect(p.pref64Prefix?.high == 0x0064_ff9b_0000_0000 && p.pref64Prefix?.low == 0 && p.pref64Prefix?.length == 96)
+        #expect(p.pref64LifetimeSeconds == 1800)
     }
 
     @Test func pref64PrefixLengthCodes() {

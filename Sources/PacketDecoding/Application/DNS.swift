@@ -58,13 +58,15 @@ extension PacketDecoder {
     func decodeDNSMessage(_ bytes: UnsafeRawBufferPointer, complete: Bool, _ context: DecodeContext,
                           _ packet: inout DecodedPacket) {
         guard packet.dns == nil else { return }
+        // When the message is not complete (capture cut or fragment), the IP layer has already
+        // said so; running out of bytes here is then no fault of the message.
         guard bytes.count >= DNSHeader.length else {
-            if complete { packet.note(.dnsMalformed) } else { ranOut(context, &packet) }
+            if complete { packet.note(.dnsMalformed) }
             return
         }
         var info = DNSMessageInfo()
-        if let stop = walkDNS(bytes, into: &info, &packet) {
-            if stop == .malformed || complete { packet.note(.dnsMalformed) } else { ranOut(context, &packet) }
+        if let stop = walkDNS(bytes, into: &info, &packet), stop == .malformed || complete {
+            packet.note(.dnsMalformed)
         }
         packet.dns = info
     }

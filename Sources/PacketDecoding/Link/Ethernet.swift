@@ -16,7 +16,7 @@ import CaptureCore
 /// +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
 /// ```
 /// A value <= 1500 in the type field is an 802.3 length followed by an 802.2 LLC header; an LLC
-/// of AA AA 03 is SNAP, whose last two bytes are again an EtherType (RFC 1042).
+/// of AA AA 03 with OUI 00-00-00 is SNAP, whose last two bytes are again an EtherType (RFC 1042).
 struct EthernetFrame {
     enum Field {
         static let destination = 0
@@ -71,16 +71,17 @@ extension PacketDecoder {
         guard let frame = EthernetFrame(bytes) else {
             packet.note(.linkHeaderTruncated); ranOut(context, &packet); return
         }
-        let type = frame.typeOrLength
-        if type > EthernetFrame.maxLength {
-            decodeEtherPayload(type, frame.payload, context, &packet)
-            return
-        }
-        // 802.3 length + 802.2 LLC. Only SNAP carries an EtherType; the rest (STP, CDP, NetBIOS)
-        // is a known non-IP payload.
-        let llc = frame.payload.clampedSlice(from: 0, length: Int(type))
+        decodeEtherPayload(frame.typeOrLength, frame.payload, context, &packet)
+    }
+
+    /// An 802.3 length (<= 1500) in a type field, after the MAC addresses or a VLAN tag: an 802.2
+    /// LLC header follows. Only SNAP with the RFC 1042 OUI 00-00-00 carries an EtherType; other
+    /// OUIs (Cisco CDP/VTP 00-00-0C ...) and plain LLC (STP, NetBIOS) are known non-IP payloads.
+    func decodeLLC(length: UInt16, _ payload: UnsafeRawBufferPointer, _ context: DecodeContext,
+                   _ packet: inout DecodedPacket) {
+        let llc = payload.clampedSlice(from: 0, length: Int(length))
         if llc.count >= EthernetFrame.Field.snapHeaderLength,
-           llc[0] == 0xAA, llc[1] == 0xAA, llc[2] == 0x03 {
+           llc[0] == 0xAA, llc[1] == 0xAA, llc[2] == 0x03, llc[3] == 0, llc[4] == 0, llc[5] == 0 {
             let snapType: UInt16 = llc.uncheckedBigEndian(at: EthernetFrame.Field.snapEtherType)
             decodeEtherPayload(snapType, llc.clampedSlice(from: EthernetFrame.Field.snapHeaderLength), context, &packet)
             return

@@ -127,7 +127,10 @@ extension PacketDecoder {
         var chain = chain
         chain.upperOffset = offset
         chain.stopped = true
-        if payloadCut { ranOut(context, &packet) } else { packet.note(.ipv6ExtensionHeaderTruncated) }
+        // A snaplen cut is truncation; a header claiming more than the payload length, or a
+        // whole frame ending inside the chain, is a malformed chain.
+        if payloadCut { ranOut(context, &packet) }
+        if !payloadCut || (!context.snapCut && !context.quote) { packet.note(.ipv6ExtensionHeaderTruncated) }
         return chain
     }
 

@@ -88,6 +88,8 @@ extension PacketDecoder {
                     let next: UInt32 = option.uncheckedBigEndian(at: NeighborDiscovery.Field.pref64Prefix + 8)
                     if packet.pref64Prefix == nil {
                         packet.pref64Prefix = (high: high, low: UInt64(next) << 32, length: prefixLength)
+                        // Scaled lifetime: the upper 13 bits, in units of 8 seconds.
+                        packet.pref64LifetimeSeconds = Int(word >> 3) * 8
                     }
                 } else {
                     packet.note(.pref64BadPrefixLengthCode)

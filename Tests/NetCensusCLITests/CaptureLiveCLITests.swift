@@ -1,0 +1,53 @@
+import Testing
+import Foundation
+import TestSupport
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@Suite(.serialized) struct CaptureLiveCLITests {
+    /// `capture live -i lo` sees exactly the datagrams this test sends to 127.0.0.1 and ::1 on a
+    /// private port (3 IPv6 + 2 IPv4, so an IPv6 packet share of 3/5), and stops on time.
+    @Test func liveOnLoopbackCountsOwnTraffic() throws {
+        guard getuid() == 0 else { #expect(!SharedData.isCI, "live capture needs root under CI"); return }
+        let port = 30000 + Int(getpid() % 20000)
+        let sender = Thread {
+            usleep(600_000)   // let the capture start first
+            for (family, address, n) in [(AF_INET6, "::1", 3), (AF_INET, "127.0.0.1", 2)] {
+                let fd = socket(family, Int32(SOCK_DGRAM.rawValue), 0)
+                for _ in 0..<n {
+                    if family == AF_INET6 {
+                        var a = sockaddr_in6(); a.sin6_family = sa_family_t(AF_INET6); a.sin6_port = UInt16(port).bigEndian
+                        inet_pton(AF_INET6, address, &a.sin6_addr)
+                        _ = withUnsafePointer(to: &a) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { sendto(fd, "hello", 5, 0, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) } }
+                    } else {
+                        var a = sockaddr_in(); a.sin_family = sa_family_t(AF_INET); a.sin_port = UInt16(port).bigEndian
+                        inet_pton(AF_INET, address, &a.sin_addr)
+                        _ = withUnsafePointer(to: &a) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { sendto(fd, "hello", 5, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+                    }
+                }
+                close(fd)
+            }
+        }
+        sender.start()
+        let start = Date()
+        let r = try CaptureCLI.run(["capture", "live", "-i", "lo", "--duration", "2", "--filter", "udp dst port \(port)", "--json"])
+        let elapsed = Date().timeIntervalSince(start)
+        #expect(r.status == 0, "\(r.stderr)")
+        let total = try #require(r.json?["total"] as? [String: Any])
+        #expect(total["packets"] as? Int == 5)
+        #expect(total["outermost", "ipv6", "packets"] as? Int == 3)
+        #expect(total["outermost", "ipv4", "packets"] as? Int == 2)
+        #expect(total["ipv6_share", "packets"] as? Double == 0.6)
+        #expect(elapsed < 6)
+    }
+
+    @Test func liveUsageErrors() throws {
+        var r = try CaptureCLI.run(["capture", "live"])
+        #expect(r.status == 64)
+        r = try CaptureCLI.run(["capture", "live", "-i", "lo", "--duration", "0"])
+        #expect(r.status == 64)
+        r = try CaptureCLI.run(["capture", "live", "-i", "no-such-if0", "--duration", "1"])
+        #expect(r.status == 66 && r.stderr.hasPrefix("netcensus: error: "))
+    }
+}

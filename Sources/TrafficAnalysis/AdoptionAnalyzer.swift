@@ -83,7 +83,10 @@ public struct AdoptionAnalyzer: Sendable {
         var any4 = false, any6 = false, seen4 = false, seen6 = false
         var v6in4 = false, v4in6 = false, p41 = false
         var tunnelBits: UInt32 = 0
-        var innerIndex = 0
+        // The innermost non-quoted layer is found first so its addresses go into the host table
+        // once, with both roles (one probe per address instead of two).
+        var innerIndex = layers.count - 1
+        while innerIndex > 0 && layers[innerIndex].isICMPQuote { innerIndex -= 1 }
         for i in 0..<layers.count {
             let layer = layers[i]
             if layer.family == .v4 {
@@ -92,10 +95,10 @@ public struct AdoptionAnalyzer: Sendable {
             } else {
                 any6 = true
             }
-            if let a = layer.source { hostTable.add(a, role: .anyLayer) }
-            if let a = layer.destination { hostTable.add(a, role: .anyLayer) }
+            let role: HostTable.Roles = i == innerIndex ? [.anyLayer, .innermost] : .anyLayer
+            if let a = layer.source { hostTable.add(a, role: role) }
+            if let a = layer.destination { hostTable.add(a, role: role) }
             if !layer.isICMPQuote {
-                innerIndex = i
                 if layer.family == .v4 { if seen6 { v4in6 = true }; seen4 = true }
                 else { if seen4 { v6in4 = true }; seen6 = true }
                 if let t = layer.tunnel { tunnelBits |= 1 << UInt32(t.rawValue) }
@@ -137,8 +140,6 @@ public struct AdoptionAnalyzer: Sendable {
                 else if t.isSYNACK { if v6 { s.tcp.synAckV6 &+= 1 } else { s.tcp.synAckV4 &+= 1 } }
             }
         }
-        if let src = inner.source { hostTable.add(src, role: .innermost) }
-        if let dst = inner.destination { hostTable.add(dst, role: .innermost) }
         if let src = inner.source, let dst = inner.destination, src.family == dst.family {
             flowTable.add(FlowKey(source: src, sourcePort: sourcePort, destination: dst,
                                   destinationPort: destinationPort, transportProtocol: inner.upperProtocol),

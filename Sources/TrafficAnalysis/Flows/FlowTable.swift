@@ -9,26 +9,31 @@ public struct TrafficCounters: Hashable, Sendable, Codable {
 }
 
 /// An open-addressing hash table (linear probing, power-of-two capacity, load ≤ 1/2) from
-/// `FlowKey` to `TrafficCounters`. Lookups and inserts allocate nothing; the arrays double when
-/// half full, so a capture allocates O(log flows) times in all.
+/// `FlowKey` to `TrafficCounters`. Each slot holds hash, key and counters together (about one
+/// cache line), so a lookup usually touches one line. Lookups and inserts allocate nothing; the
+/// slot array doubles when half full, so a capture allocates O(log flows) times in all.
 public struct FlowTable: Sendable {
-    @usableFromInline var hashes: [UInt64]          // 0 = empty slot
-    @usableFromInline var keys: [FlowKey]
-    @usableFromInline var values: [TrafficCounters]
+    @usableFromInline struct Slot: Sendable {
+        @usableFromInline var hash: UInt64          // 0 = empty
+        @usableFromInline var key: FlowKey
+        @usableFromInline var counters: TrafficCounters
+        @usableFromInline init(hash: UInt64, key: FlowKey, counters: TrafficCounters) {
+            self.hash = hash; self.key = key; self.counters = counters
+        }
+        @usableFromInline static let empty = Slot(hash: 0, key: FlowKey(source: IPAddress(v4: 0), sourcePort: 0, destination: IPAddress(v4: 0),
+                                                                        destinationPort: 0, transportProtocol: 0), counters: TrafficCounters())
+    }
+    @usableFromInline var slots: [Slot]
     @usableFromInline var mask: Int
-    /// Number of distinct flows.
     @usableFromInline var storedCount: Int = 0
-    /// Number of entries.
+    /// Number of distinct flows.
     public var count: Int { storedCount }
 
     /// - Parameter capacity: initial slot count, rounded up to a power of two (at least 16).
     public init(capacity: Int = 1 << 12) {
         var c = 16
         while c < capacity { c <<= 1 }
-        hashes = [UInt64](repeating: 0, count: c)
-        keys = [FlowKey](repeating: FlowKey(source: IPAddress(v4: 0), sourcePort: 0, destination: IPAddress(v4: 0),
-                                            destinationPort: 0, transportProtocol: 0), count: c)
-        values = [TrafficCounters](repeating: TrafficCounters(), count: c)
+        slots = [Slot](repeating: .empty, count: c)
         mask = c - 1
     }
 
@@ -37,57 +42,60 @@ public struct FlowTable: Sendable {
     @inlinable @discardableResult
     public mutating func add(_ key: FlowKey, bytes: Int) -> Bool {
         let h = key.tableHash
-        var i = Int(truncatingIfNeeded: h) & mask
-        while true {
-            let slot = hashes[i]
-            if slot == 0 { break }
-            if slot == h && keys[i] == key {
-                values[i].packets &+= 1
-                values[i].bytes &+= UInt64(bytes)
-                return false
+        let mask = self.mask
+        let inserted: Bool = slots.withUnsafeMutableBufferPointer { table in
+            var i = Int(truncatingIfNeeded: h) & mask
+            while true {
+                let slot = table[i].hash
+                if slot == 0 { break }
+                if slot == h && table[i].key == key {
+                    table[i].counters.packets &+= 1
+                    table[i].counters.bytes &+= UInt64(bytes)
+                    return false
+                }
+                i = (i &+ 1) & mask
             }
-            i = (i &+ 1) & mask
+            table[i] = Slot(hash: h, key: key, counters: TrafficCounters(packets: 1, bytes: UInt64(bytes)))
+            return true
         }
-        hashes[i] = h; keys[i] = key
-        values[i] = TrafficCounters(packets: 1, bytes: UInt64(bytes))
-        storedCount += 1
-        if storedCount &* 2 > hashes.count { grow() }
-        return true
+        if inserted {
+            storedCount += 1
+            if storedCount &* 2 > slots.count { grow() }
+        }
+        return inserted
     }
 
     /// Counters of `key`, or nil if never seen.
     public func counters(for key: FlowKey) -> TrafficCounters? {
         let h = key.tableHash
         var i = Int(truncatingIfNeeded: h) & mask
-        while hashes[i] != 0 {
-            if hashes[i] == h && keys[i] == key { return values[i] }
+        while slots[i].hash != 0 {
+            if slots[i].hash == h && slots[i].key == key { return slots[i].counters }
             i = (i &+ 1) & mask
         }
         return nil
     }
 
     @usableFromInline mutating func grow() {
-        let oldHashes = hashes, oldKeys = keys, oldValues = values
-        let c = oldHashes.count * 2
-        hashes = [UInt64](repeating: 0, count: c)
-        keys = [FlowKey](repeating: oldKeys[0], count: c)
-        values = [TrafficCounters](repeating: TrafficCounters(), count: c)
+        let old = slots
+        let c = old.count * 2
+        slots = [Slot](repeating: .empty, count: c)
         mask = c - 1
-        for j in 0..<oldHashes.count where oldHashes[j] != 0 {
-            var i = Int(truncatingIfNeeded: oldHashes[j]) & mask
-            while hashes[i] != 0 { i = (i &+ 1) & mask }
-            hashes[i] = oldHashes[j]; keys[i] = oldKeys[j]; values[i] = oldValues[j]
+        for s in old where s.hash != 0 {
+            var i = Int(truncatingIfNeeded: s.hash) & mask
+            while slots[i].hash != 0 { i = (i &+ 1) & mask }
+            slots[i] = s
         }
     }
 
     /// Calls `body` for every flow, in slot order.
     public func forEach(_ body: (FlowKey, TrafficCounters) -> Void) {
-        for i in 0..<hashes.count where hashes[i] != 0 { body(keys[i], values[i]) }
+        for s in slots where s.hash != 0 { body(s.key, s.counters) }
     }
 
     /// Removes every flow, keeping the capacity.
     public mutating func removeAll() {
-        for i in 0..<hashes.count { hashes[i] = 0 }
+        for i in slots.indices { slots[i].hash = 0 }
         storedCount = 0
     }
 }

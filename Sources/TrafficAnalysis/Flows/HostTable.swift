@@ -14,23 +14,27 @@ public struct HostTable: Sendable {
         public static let innermost = Roles(rawValue: 2)
     }
 
-    @usableFromInline var hashes: [UInt64]
-    @usableFromInline var keys: [IPAddress]
-    @usableFromInline var roles: [Roles]
-    @usableFromInline var values: [TrafficCounters]
+    @usableFromInline struct Slot: Sendable {
+        @usableFromInline var hash: UInt64          // 0 = empty
+        @usableFromInline var address: IPAddress
+        @usableFromInline var roles: Roles
+        @usableFromInline var counters: TrafficCounters
+        @usableFromInline init(hash: UInt64, address: IPAddress, roles: Roles, counters: TrafficCounters) {
+            self.hash = hash; self.address = address; self.roles = roles; self.counters = counters
+        }
+        @usableFromInline static let empty = Slot(hash: 0, address: IPAddress(v4: 0), roles: [], counters: TrafficCounters())
+    }
+    /// Hash, address, roles and counters side by side: one cache line per probe.
+    @usableFromInline var slots: [Slot]
     @usableFromInline var mask: Int
-    /// Number of distinct addresses.
     @usableFromInline var storedCount: Int = 0
-    /// Number of entries.
+    /// Number of distinct addresses.
     public var count: Int { storedCount }
 
     public init(capacity: Int = 1 << 10) {
         var c = 16
         while c < capacity { c <<= 1 }
-        hashes = [UInt64](repeating: 0, count: c)
-        keys = [IPAddress](repeating: IPAddress(v4: 0), count: c)
-        roles = [Roles](repeating: [], count: c)
-        values = [TrafficCounters](repeating: TrafficCounters(), count: c)
+        slots = [Slot](repeating: .empty, count: c)
         mask = c - 1
     }
 
@@ -39,35 +43,38 @@ public struct HostTable: Sendable {
     @inlinable
     public mutating func add(_ address: IPAddress, role: Roles, bytes: Int? = nil) {
         let h = address.tableHash
-        var i = Int(truncatingIfNeeded: h) & mask
-        while true {
-            let slot = hashes[i]
-            if slot == 0 { break }
-            if slot == h && keys[i] == address {
-                roles[i].formUnion(role)
-                if let b = bytes { values[i].packets &+= 1; values[i].bytes &+= UInt64(b) }
-                return
+        let mask = self.mask
+        let inserted: Bool = slots.withUnsafeMutableBufferPointer { table in
+            var i = Int(truncatingIfNeeded: h) & mask
+            while true {
+                let slot = table[i].hash
+                if slot == 0 { break }
+                if slot == h && table[i].address == address {
+                    table[i].roles.formUnion(role)
+                    if let b = bytes { table[i].counters.packets &+= 1; table[i].counters.bytes &+= UInt64(b) }
+                    return false
+                }
+                i = (i &+ 1) & mask
             }
-            i = (i &+ 1) & mask
+            table[i] = Slot(hash: h, address: address, roles: role,
+                            counters: bytes.map { TrafficCounters(packets: 1, bytes: UInt64($0)) } ?? TrafficCounters())
+            return true
         }
-        hashes[i] = h; keys[i] = address; roles[i] = role
-        values[i] = bytes.map { TrafficCounters(packets: 1, bytes: UInt64($0)) } ?? TrafficCounters()
-        storedCount += 1
-        if storedCount &* 2 > hashes.count { grow() }
+        if inserted {
+            storedCount += 1
+            if storedCount &* 2 > slots.count { grow() }
+        }
     }
 
     @usableFromInline mutating func grow() {
-        let oldHashes = hashes, oldKeys = keys, oldRoles = roles, oldValues = values
-        let c = oldHashes.count * 2
-        hashes = [UInt64](repeating: 0, count: c)
-        keys = [IPAddress](repeating: IPAddress(v4: 0), count: c)
-        roles = [Roles](repeating: [], count: c)
-        values = [TrafficCounters](repeating: TrafficCounters(), count: c)
+        let old = slots
+        let c = old.count * 2
+        slots = [Slot](repeating: .empty, count: c)
         mask = c - 1
-        for j in 0..<oldHashes.count where oldHashes[j] != 0 {
-            var i = Int(truncatingIfNeeded: oldHashes[j]) & mask
-            while hashes[i] != 0 { i = (i &+ 1) & mask }
-            hashes[i] = oldHashes[j]; keys[i] = oldKeys[j]; roles[i] = oldRoles[j]; values[i] = oldValues[j]
+        for s in old where s.hash != 0 {
+            var i = Int(truncatingIfNeeded: s.hash) & mask
+            while slots[i].hash != 0 { i = (i &+ 1) & mask }
+            slots[i] = s
         }
     }
 
@@ -75,8 +82,8 @@ public struct HostTable: Sendable {
     public func entry(for address: IPAddress) -> (roles: Roles, counters: TrafficCounters)? {
         let h = address.tableHash
         var i = Int(truncatingIfNeeded: h) & mask
-        while hashes[i] != 0 {
-            if hashes[i] == h && keys[i] == address { return (roles[i], values[i]) }
+        while slots[i].hash != 0 {
+            if slots[i].hash == h && slots[i].address == address { return (slots[i].roles, slots[i].counters) }
             i = (i &+ 1) & mask
         }
         return nil
@@ -84,6 +91,6 @@ public struct HostTable: Sendable {
 
     /// Calls `body` for every address, in slot order.
     public func forEach(_ body: (IPAddress, Roles, TrafficCounters) -> Void) {
-        for i in 0..<hashes.count where hashes[i] != 0 { body(keys[i], roles[i], values[i]) }
+        for s in slots where s.hash != 0 { body(s.address, s.roles, s.counters) }
     }
 }

@@ -71,5 +71,6 @@ let package = Package(
         .testTarget(name: "NetworkGraphTests", dependencies: ["NetworkGraph", "TestSupport"]),
         .testTarget(name: "TopologyCoverageTests", dependencies: ["TopologyCoverage", "TestSupport"]),
         .testTarget(name: "NetCensusCLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "TrafficAnalysis", "TestSupport"]),
     ]
 )

@@ -38,6 +38,9 @@ public enum JSONRenderer {
 
     /// Shares and seconds: up to 6 decimals, no exponent, trailing zeros trimmed.
     static func formatNumber(_ d: Double) -> String {
+        guard d.isFinite else { return "null" }
+        // Beyond 1e12 the fixed-point path below would overflow UInt64; Swift's shortest form is exact enough.
+        guard abs(d) < 1e12 else { return String(d) }
         let scaled = (d * 1_000_000).rounded()
         let negative = scaled < 0
         let magnitude = UInt64(abs(scaled))

@@ -1,0 +1,102 @@
+import Testing
+import TrafficAnalysis
+import PacketDecoding
+@testable import Reporting
+
+@Suite struct EscapingTests {
+    @Test func jsonEscapesQuotesBackslashesAndControls() {
+        #expect(Escaping.json("a\"b\\c") == #""a\"b\\c""#)
+        #expect(Escaping.json("tab\there\nline") == #""tab\there\nline""#)
+        // ESC (0x1b), DEL, a C1 control and U+2028 become \u escapes (RFC 8259 section 7).
+        #expect(Escaping.json("\u{1b}[31m") == #""\u001b[31m""#)
+        #expect(Escaping.json("\u{7f}\u{85}\u{2028}") == #""\u007f\u0085\u2028""#)
+        #expect(Escaping.json("café ✓") == "\"café ✓\"")
+    }
+
+    @Test func terminalNeutralisesEscapeSequences() {
+        #expect(Escaping.terminal("evil\u{1b}[2Jname") == "evil\\x1b[2Jname")
+        #expect(Escaping.terminal("a\\b") == "a\\\\b")
+        #expect(Escaping.terminal("cr\rlf\n") == "cr\\x0dlf\\x0a")
+        #expect(Escaping.terminal("rtl\u{202e}txt") == "rtl\\u{202e}txt")
+        #expect(Escaping.terminal("/tmp/ok.pcap") == "/tmp/ok.pcap")
+    }
+
+    @Test func csvQuotesAndDefusesFormulas() {
+        #expect(Escaping.csv("plain") == "plain")
+        #expect(Escaping.csv("a,b") == "\"a,b\"")
+        #expect(Escaping.csv("say \"hi\"") == "\"say \"\"hi\"\"\"")
+        #expect(Escaping.csv("two\nlines") == "\"two\nlines\"")
+        #expect(Escaping.csv("=HYPERLINK(\"x\")") == "\"'=HYPERLINK(\"\"x\"\")\"")
+        #expect(Escaping.csv("-12") == "-12")          // a number stays a number
+        #expect(Escaping.csv("@cmd") == "'@cmd")
+    }
+}
+
+@Suite struct RenderingTests {
+    @Test func jsonRendererKeepsOrderAndFormatsNumbers() {
+        let v = ReportValue.object([("b", .unsigned(2)), ("a", .array([.integer(-1), .number(0.5), .null, .bool(true)])),
+                                    ("s", .string("x\"y")), ("e", .object([])), ("z", .number(1.0 / 3.0))])
+        #expect(JSONRenderer.render(v) == """
+        {
+          "b": 2,
+          "a": [
+            -1,
+            0.5,
+            null,
+            true
+          ],
+          "s": "x\\"y",
+          "e": {},
+          "z": 0.333333
+        }
+        """)
+        #expect(JSONRenderer.formatNumber(0.6) == "0.6")
+        #expect(JSONRenderer.formatNumber(1) == "1")
+        #expect(JSONRenderer.formatNumber(.nan) == "null" && JSONRenderer.formatNumber(.infinity) == "null")
+        #expect(JSONRenderer.formatNumber(-2.25) == "-2.25")
+        #expect(JSONRenderer.formatNumber(5e15) == "5000000000000000.0")   // no overflow trap on huge values
+        #expect(JSONRenderer.render(.number(.nan)) == "null")
+    }
+
+    @Test func csvRendererFlattensAndUnionsColumns() {
+        let rows: [ReportValue] = [
+            .object([("source", .string("a,b.pcap")), ("outer", .object([("ipv4", .unsigned(3))]))]),
+            .object([("source", .string("total")), ("outer", .object([("ipv4", .unsigned(5)), ("ipv6", .unsigned(1))]))]),
+        ]
+        #expect(CSVRenderer.render(rows: rows) == "source,outer_ipv4,outer_ipv6\r\n\"a,b.pcap\",3,\r\ntotal,5,1\r\n")
+    }
+
+    // Hand-computed: 1_500_000_000 s = 2017-07-14T02:40:00Z (a well-known epoch milestone);
+    // 0 = 1970-01-01; -1 ns = 1969-12-31T23:59:59.999999999Z; 951_782_400 s = 2000-02-29 (leap day).
+    @Test func isoTimestamps() {
+        #expect(CaptureSummaryReport.isoTimestamp(1_500_000_000 * 1_000_000_000) == "2017-07-14T02:40:00Z")
+        #expect(CaptureSummaryReport.isoTimestamp(0) == "1970-01-01T00:00:00Z")
+        #expect(CaptureSummaryReport.isoTimestamp(-1) == "1969-12-31T23:59:59.999999999Z")
+        #expect(CaptureSummaryReport.isoTimestamp(951_782_400 * 1_000_000_000 + 120_000) == "2000-02-29T00:00:00.00012Z")
+    }
+
+    @Test func summaryDocumentNamesEveryFigure() {
+        var s = AdoptionSummary()
+        s.packets = 10; s.innermost.ipv4.packets = 6; s.innermost.ipv6.packets = 4
+        s.tunnelledPackets = ["teredo": 2]; s.tunnelledPacketsTotal = 2
+        s.addresses = AddressSet([IPAddress(v4: 0x0a00_0001), IPAddress(v6High: 0x2002_c000_0204_0000, low: 1)])
+        let doc = CaptureSummaryReport.document(files: [(.init(path: "f.pcap", format: "pcap", recordsRead: 12), s)], total: s,
+                                                filter: nil, tool: "netcensus test")
+        #expect(doc["schema_version"] == .integer(1))
+        #expect(doc["filter"] == .null)
+        let t = doc["total"]
+        #expect(t?["ipv6_share"]?["packets"] == .number(0.4))
+        #expect(t?["ipv6_share"]?["flows"] == .null)         // no flows: share undefined
+        #expect(t?["tunnels"]?["teredo"] == .unsigned(2) && t?["tunnels"]?["6in4"] == .unsigned(0))
+        #expect(t?["addresses"]?["by_class"]?["ipv4_private"] == .integer(1))
+        #expect(t?["addresses"]?["transition"]?["6to4"] == .integer(1))
+        #expect(t?["records_read"] == .integer(12))
+        if case .array(let files)? = doc["files"] { #expect(files.first?["source"] == .string("f.pcap")) } else { Issue.record("no files") }
+        // Every figure name is snake_case.
+        for (name, _) in (t ?? .null).flattened() {
+            #expect(name.allSatisfy { $0.isLowercase || $0.isNumber || $0 == "_" }, "\(name)")
+        }
+        let table = CaptureTableRenderer.render(doc, perFile: true)
+        #expect(table.contains("File f.pcap") && table.contains("40.0%") && table.contains("teredo 2"))
+    }
+}

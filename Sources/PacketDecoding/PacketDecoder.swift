@@ -33,14 +33,17 @@ public struct PacketDecoder: Sendable {
 /// Ports and limits of the decoder. Defaults are the IANA/RFC assignments; the limits bound the
 /// work per packet (a crafted packet cannot make decoding loop or recurse without end).
 public struct DecoderOptions: Sendable, Equatable {
-    /// Teredo server/relay port, either UDP port (RFC 4380 section 5.2.1). Only this port is
-    /// tried: content heuristics on arbitrary ports give false positives.
+    /// Teredo server/relay port, either UDP port (RFC 4380 section 5.2.1). On this port an IPv6
+    /// header whose payload length fits the datagram (after optional authentication and origin
+    /// indication) is Teredo; on other ports only the strict test of `teredoByContent` applies,
+    /// because looser content heuristics on arbitrary ports give false positives.
     public var teredoPort: UInt16 = 3544
     /// Also recognise Teredo on other UDP ports (client <-> relay data rarely uses 3544,
     /// RFC 4380 section 5.2.3), but only by strict content: after the optional authentication
     /// and origin indication headers an IPv6 header whose payload length fills the UDP payload
     /// exactly and whose source or destination is in the Teredo prefix 2001::/32. (AUDIT.md
-    /// point 1: heuristic-on TShark and an independent counter agree with this rule.)
+    /// point 1: heuristic-on TShark and an independent counter agree with this rule. EXPECTED.tsv
+    /// itself counts port 3544 only; set this to false to reproduce it.)
     public var teredoByContent: Bool = true
     /// AYIYA (draft-massar-v6ops-ayiya, IANA "ayiya" 5072/udp).
     public var ayiyaPort: UInt16 = 5072
@@ -147,7 +150,7 @@ extension PacketDecoder {
         case .linuxSLL: decodeLinuxSLL(bytes, context, &packet)
         case .linuxSLL2: decodeLinuxSLL2(bytes, context, &packet)
         case .ppp, .pppHDLC: decodePPP(bytes, context, &packet)
-        case .unknown: packet.linkDecoded = false
+        case .unknown: packet.note(.unknownLinkPayload)
         }
     }
 

@@ -29,6 +29,8 @@ enum Corpus {
         let geneve: [UInt8] = [0x01, 0, 0x86, 0xDD, 0, 0, 1, 0, 1, 2, 3, 4] + syn6
         return [
             ("ethernet_ipv4_tcp_syn", LinkLayerTests.ethernetIPv4TCPSyn, .ethernet),
+            ("teredo_origin_bubble_hex", TunnelTests.teredoOriginBubble, .ethernet),
+            ("raw_ipv6_dns_aaaa_hex", TransportAndDNSTests.rawIPv6DNSQueryAAAA, .raw),
             ("qinq_pppoe_ipv6", Build.ethernet(0x88A8, Build.vlan(1, 0x8100, Build.vlan(2, 0x8864, pppoe))), .ethernet),
             ("mpls_ipv6", Build.ethernet(0x8847, be32(0x0001_0040) + be32(0x0001_1140) + syn6), .ethernet),
             ("null_ipv6", [30, 0, 0, 0] + syn6, .null),

@@ -19,6 +19,27 @@ import Testing
         #expect(p.has(.udpBadLength))
     }
 
+    /// LINKTYPE_RAW IPv6 / UDP / DNS query, as hex, hand-decoded: payload length 0x1e = 30
+    /// (UDP 8 + DNS 22), next header 0x11, 2001:db8::1 -> 2001:4860:4860::8888; UDP 0xd431 =
+    /// 54321 -> 53, length 30; DNS ID 0xabcd, flags 0x0100 (QR 0, RD), QDCOUNT 1, QNAME 01 'a'
+    /// 02 'io' 00, QTYPE 0x001c (AAAA), QCLASS 1.
+    static let rawIPv6DNSQueryAAAA = hex("""
+        60 00 00 00 00 1e 11 40
+        20 01 0d b8 00 00 00 00 00 00 00 00 00 00 00 01
+        20 01 48 60 48 60 00 00 00 00 00 00 00 00 88 88
+        d4 31 00 35 00 1e 00 00
+        ab cd 01 00 00 01 00 00 00 00 00 00 01 61 02 69 6f 00 00 1c 00 01
+        """)
+
+    @Test func rawIPv6DNSQueryAAAAHexVector() {
+        let p = decode(Self.rawIPv6DNSQueryAAAA, .raw)
+        #expect(p.linkDecoded && p.etherType == 0x86DD && p.anomalies == 0 && !p.truncated)
+        #expect(p.ipLayers == [IPLayer(family: .v6, source: addr("2001:db8::1"), destination: addr("2001:4860:4860::8888"),
+                                       upperProtocol: 17, datagramLength: 70)])
+        #expect(p.transport == TransportLayer(protocolNumber: 17, sourcePort: 54321, destinationPort: 53, tcpFlags: 0, ipLayerIndex: 0))
+        #expect(p.dns == DNSMessageInfo(isResponse: false, asksA: false, asksAAAA: true, transactionID: 0xabcd))
+    }
+
     @Test func dnsQueryAAndAAAAQuestions() {
         let p = decode(Build.ipv6("2001:db8::1", "2001:db8::53", next: 17, Build.udp(33000, 53, Build.dnsQuery(id: 0xBEEF, qtypes: [1, 28]))), .raw)
         #expect(p.dns == DNSMessageInfo(isResponse: false, asksA: true, asksAAAA: true, transactionID: 0xBEEF))

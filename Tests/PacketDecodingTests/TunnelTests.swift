@@ -39,6 +39,35 @@ import Testing
         #expect(p44.ipLayers[1].tunnel == .ipv4InIPv4)
     }
 
+    /// Ethernet / IPv4 / UDP 3544 / Teredo origin indication / IPv6 bubble, as hex, hand-decoded:
+    /// IPv4 total length 0x4c = 76 (20 + UDP 8 + origin 8 + IPv6 40), protocol 0x11,
+    /// 65.55.227.120 (41 37 e3 78) -> 192.0.2.10 (c0 00 02 0a);
+    /// UDP 0x0dd8 = 3544 -> 0xc350 = 50000, length 0x38 = 56;
+    /// origin indication 00 00, port 0xc350 ^ 0xffff = 3c af, address 192.0.2.10 ^ 0xffffffff = 3f ff fd f5;
+    /// IPv6 payload length 0, next header 0x3b (59), 2001:0:4137:e378:8000:3caf:3fff:fdf5 -> fe80::1
+    /// (RFC 4380 section 4: server 65.55.227.120, flags 0x8000, obfuscated port and address).
+    static let teredoOriginBubble = hex("""
+        00 11 22 33 44 55 66 77 88 99 aa bb 08 00
+        45 00 00 4c 00 01 00 00 80 11 00 00 41 37 e3 78 c0 00 02 0a
+        0d d8 c3 50 00 38 00 00
+        00 00 3c af 3f ff fd f5
+        60 00 00 00 00 00 3b ff
+        20 01 00 00 41 37 e3 78 80 00 3c af 3f ff fd f5
+        fe 80 00 00 00 00 00 00 00 00 00 00 00 00 00 01
+        """)
+
+    @Test func teredoOriginIndicationBubbleHexVector() {
+        let p = decode(Self.teredoOriginBubble)
+        #expect(p.ipLayers.count == 2 && !p.truncated && p.anomalies == 0)
+        #expect(p.ipLayers[0] == IPLayer(family: .v4, source: addr("65.55.227.120"), destination: addr("192.0.2.10"),
+                                         upperProtocol: 17, datagramLength: 76))
+        #expect(p.ipLayers[1] == IPLayer(family: .v6, source: addr("2001:0:4137:e378:8000:3caf:3fff:fdf5"),
+                                         destination: addr("fe80::1"), upperProtocol: 59, datagramLength: 40,
+                                         tunnel: .teredo))
+        #expect(p.transport == TransportLayer(protocolNumber: 17, sourcePort: 3544, destinationPort: 50000,
+                                              tcpFlags: 0, ipLayerIndex: 0))
+    }
+
     @Test func teredoPlainBubble() {
         // A bubble: IPv6 with next header 59 and payload length 0, on UDP 3544.
         let bubble = Build.ipv6("2001:0:4136:e378:8000:63bf:3fff:fdd2", "2001:0:4136:e378::1", next: 59, [])

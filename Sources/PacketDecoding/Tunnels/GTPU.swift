@@ -67,7 +67,9 @@ extension PacketDecoder {
         let end = GTPU.mandatoryLength + length
         guard offset < end else { return true }
         let payload = bytes.clampedSlice(from: offset, length: end - offset)
-        guard payload.count > 0 else { ranOut(context, &packet); return true }
+        guard let first: UInt8 = payload.readBigEndian(at: 0) else { ranOut(context, &packet); return true }
+        // A G-PDU may carry Ethernet or unstructured PDUs (TS 29.281 section 5.1); only IP is decoded.
+        guard first >> 4 == 4 || first >> 4 == 6 else { return true }
         guard let inner = entering(.gtpU, context, &packet) else { return true }
         decodeIP(payload, announced: nil, inner, &packet)
         return true

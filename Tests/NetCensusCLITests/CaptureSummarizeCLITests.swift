@@ -78,6 +78,12 @@ import TestSupport
         #expect(json["filter"] as? String == "ip6")
         #expect((json["total"] as? [String: Any])?["packets"] as? Int == Int(row["tcpdump_bpf_ip6"]!))
         #expect((json["total"] as? [String: Any])?["records_read"] as? Int == Int(row["total_packets"]!))
+        // An expression that cannot compile for a file's link type: a warning, not a failure.
+        if let raw = SharedData.path(Self.corpus + "/linktype_ipv6_229.pcap") {
+            let w = try CaptureCLI.run(["capture", "summarize", "--filter", "ether src 00:01:02:03:04:05", raw, path])
+            #expect(w.status == 0)
+            #expect(w.stderr.contains("linktype_ipv6_229.pcap: offset 0: filter 'ether src 00:01:02:03:04:05' cannot apply to LINKTYPE_IPV6 (229)"))
+        }
     }
 
     @Test func exitCodesAndOneLineErrors() throws {

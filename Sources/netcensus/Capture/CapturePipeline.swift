@@ -55,6 +55,14 @@ struct CapturePipeline {
         progress?.finish()
         self.decoder = decoder; self.packet = packet
         for w in report.warnings { analyzer.add(warning: w) }
+        if let f = filter {
+            for lt in report.linkTypes {
+                if case .invalidFilter(_, _, let message)? = f.error(for: lt) {
+                    analyzer.add(warning: CaptureWarning(file: path, byteOffset: 0, code: "filter_not_applicable",
+                                                         reason: "filter '\(f.expression)' cannot apply to \(lt) (\(message)); its packets were skipped"))
+                }
+            }
+        }
         return FileResult(path: path, format: reader.format, recordsRead: report.packetsRead, summary: analyzer.summary(), openError: nil)
     }
 }

@@ -61,11 +61,6 @@ struct CaptureSummarize: ParsableCommand {
             if !output.quiet {
                 for w in r.summary.warnings { StandardError.line("netcensus: warning: " + Escaping.terminal(w.description)) }
             }
-            if let f = filter, let bpf, let lt = r.summary.linkTypes.first(where: { bpf.error(for: LinkType(rawValue: $0.linkType)) != nil }) {
-                if !output.quiet {
-                    StandardError.line("netcensus: warning: \(Escaping.terminal(path)): filter '\(Escaping.terminal(f))' does not apply to \(LinkType(rawValue: lt.linkType)); its packets were skipped")
-                }
-            }
             total.merge(r.summary)
             results.append(r)
         }

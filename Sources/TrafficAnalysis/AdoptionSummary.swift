@@ -254,6 +254,20 @@ public struct AdoptionSummary: Sendable, Codable, Equatable {
         return r
     }
 
+    /// Distinct IPv4 addresses embedded in the transition addresses seen (any header): Teredo
+    /// servers and de-obfuscated Teredo clients (RFC 4380 section 4), 6to4 sites (RFC 3056), NAT64
+    /// well-known-prefix destinations (RFC 6052), ISATAP interfaces (RFC 5214).
+    public var embeddedIPv4: (teredoServers: Int, teredoClients: Int, sixToFour: Int, nat64: Int, isatap: Int) {
+        var servers = Set<UInt32>(), clients = Set<UInt32>(), sites = Set<UInt32>(), nat = Set<UInt32>(), isatap = Set<UInt32>()
+        for a in addresses.members where a.family == .v6 {
+            if let t = TransitionAddressForms.teredo(a) { servers.insert(t.server.v4Value); clients.insert(t.clientIPv4.v4Value) }
+            if let v = TransitionAddressForms.sixToFourIPv4(a) { sites.insert(v.v4Value) }
+            if let v = TransitionAddressForms.nat64IPv4(a) { nat.insert(v.v4Value) }
+            if let v = TransitionAddressForms.isatapIPv4(a) { isatap.insert(v.v4Value) }
+        }
+        return (servers.count, clients.count, sites.count, nat.count, isatap.count)
+    }
+
     /// IPv6 share of innermost-IP packets, 0...1 (nil when there was no IP packet).
     public var ipv6PacketShare: Double? { share(innermost.ipv6.packets, innermost.ipv4.packets) }
     /// IPv6 share of innermost-IP wire bytes.

@@ -117,3 +117,24 @@ func v4(_ a: UInt8, _ b: UInt8, _ c: UInt8, _ d: UInt8) -> IPAddress {
         #expect(!TransitionAddressForms.isNAT64(v6([0x64, 0xff9b, 0, 0, 1, 0, 0, 1])))
     }
 }
+
+@Suite struct EmbeddedIPv4Tests {
+    // Two Teredo clients behind the same server 65.54.227.120: 192.0.2.45 (RFC 4380 example,
+    // ~0xc000022d = 0x3ffffdd2) and 192.0.2.46 (~0xc000022e = 0x3ffffdd1); one 6to4 site
+    // 192.0.2.4 seen twice; a NAT64 /96 destination 192.0.2.33; no ISATAP.
+    @Test func summaryCountsDistinctEmbeddedIPv4() {
+        var s = AdoptionSummary()
+        s.addresses = AddressSet([
+            v6([0x2001, 0, 0x4136, 0xe378, 0x8000, 0x63bf, 0x3fff, 0xfdd2]),
+            v6([0x2001, 0, 0x4136, 0xe378, 0x8000, 0x63bf, 0x3fff, 0xfdd1]),
+            v6([0x2002, 0xc000, 0x0204, 0, 0, 0, 0, 1]),
+            v6([0x2002, 0xc000, 0x0204, 1, 0, 0, 0, 2]),
+            v6([0x64, 0xff9b, 0, 0, 0, 0, 0xc000, 0x0221]),
+            v4(192, 0, 2, 45),
+        ])
+        let e = s.embeddedIPv4
+        #expect(e.teredoServers == 1 && e.teredoClients == 2 && e.sixToFour == 1 && e.nat64 == 1 && e.isatap == 0)
+        let t = s.transitionAddresses
+        #expect(t.teredo == 2 && t.sixToFour == 2 && t.nat64 == 1 && t.isatap == 0)
+    }
+}

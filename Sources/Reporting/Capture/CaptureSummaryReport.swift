@@ -47,6 +47,7 @@ public enum CaptureSummaryReport {
         }
         let classes = s.addressesByClass
         let t = s.transitionAddresses
+        let e = s.embeddedIPv4
         var duration: ReportValue = .null
         if let a = s.firstTimestamp, let b = s.lastTimestamp { duration = .number(Double(b - a) / 1e9) }
         var m: [(String, ReportValue)] = []
@@ -94,6 +95,8 @@ public enum CaptureSummaryReport {
                 ("distinct_ipv4", i(s.distinctAddresses(.v4))), ("distinct_ipv6", i(s.distinctAddresses(.v6))),
                 ("innermost_ipv4", i(s.innermostAddressCount(.v4))), ("innermost_ipv6", i(s.innermostAddressCount(.v6))),
                 ("transition", .object([("6to4", i(t.sixToFour)), ("teredo", i(t.teredo)), ("nat64", i(t.nat64)), ("isatap", i(t.isatap))])),
+                ("embedded_ipv4", .object([("teredo_servers", i(e.teredoServers)), ("teredo_clients", i(e.teredoClients)),
+                                           ("6to4", i(e.sixToFour)), ("nat64", i(e.nat64)), ("isatap", i(e.isatap))])),
                 ("by_class", .object(AddressClass.allCases.map { ($0.rawValue, i(classes[$0] ?? 0)) })),
             ])))
         m.append(("link_types", .array(s.linkTypes.map {

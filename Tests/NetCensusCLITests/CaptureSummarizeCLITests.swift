@@ -128,3 +128,31 @@ import TestSupport
         #expect(csv.stdout.contains("\"" + dir.path + "/evil\\x1b[31m\"\"name.pcap\""))
     }
 }
+
+@Suite struct SampleCapturesCLITests {
+    /// The README's first command, on the project's own samples: totals from the hand-counted
+    /// "all five files" row of Captures/README.md.
+    @Test func summarizeOfCapturesMatchesHandCounts() throws {
+        let dir = SharedData.repoRoot.appendingPathComponent("Captures").path
+        guard FileManager.default.fileExists(atPath: dir + "/dualstack_browsing.pcap") else {
+            Issue.record("Captures/ samples missing (run netcensus capture synth)"); return
+        }
+        let r = try CaptureCLI.run(["capture", "summarize", "--json", dir])
+        #expect(r.status == 0)
+        let json = try #require(r.json)
+        #expect((json["files"] as? [Any])?.count == 5)
+        let t = try #require(json["total"] as? [String: Any])
+        #expect(t["packets"] as? Int == 87)
+        #expect(t["outermost", "ipv4", "packets"] as? Int == 52)
+        #expect(t["outermost", "ipv6", "packets"] as? Int == 35)
+        #expect(t["layers", "ipv6_in_ipv4"] as? Int == 19)
+        #expect(t["layers", "proto41"] as? Int == 11)
+        #expect(t["layers", "teredo"] as? Int == 8)
+        #expect(t["dns", "queries_a"] as? Int == 5)
+        #expect(t["dns", "queries_aaaa"] as? Int == 9)
+        #expect(t["tcp", "syn_ipv4"] as? Int == 3 && t["tcp", "syn_ipv6"] as? Int == 6)
+        #expect(t["tcp", "syn_ack_ipv4"] as? Int == 3 && t["tcp", "syn_ack_ipv6"] as? Int == 5)
+        // Innermost IPv6 = 35 outer IPv6 + 19 tunnelled = 54 of 87 packets.
+        #expect(t["innermost", "ipv6", "packets"] as? Int == 54)
+    }
+}

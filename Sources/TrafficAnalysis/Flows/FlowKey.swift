@@ -39,16 +39,15 @@ public struct FlowKey: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// The higher endpoint's address.
     public var addressB: IPAddress { family == .v4 ? IPAddress(v4: UInt32(truncatingIfNeeded: bLow)) : IPAddress(v6High: bHigh, low: bLow) }
 
-    /// A 64-bit hash for open addressing: a multiply-xorshift mix of every field (splitmix64
-    /// finaliser), never 0 so 0 can mark an empty slot. Symmetric by construction because the
-    /// key is canonical.
+    /// A 64-bit hash for open addressing, never 0 so 0 can mark an empty slot: each word times
+    /// its own odd constant (independent multiplies, so they overlap in the pipeline), folded by
+    /// xor, then one splitmix64 finaliser so the low bits used for the slot index depend on every
+    /// input bit. Symmetric by construction because the key is canonical.
     @inlinable public var tableHash: UInt64 {
-        var h = FlowKey.mix(aHigh ^ 0x9e37_79b9_7f4a_7c15)
-        h = FlowKey.mix(h ^ aLow)
-        h = FlowKey.mix(h ^ bHigh)
-        h = FlowKey.mix(h ^ bLow)
-        h = FlowKey.mix(h ^ (UInt64(aPort) << 32 | UInt64(bPort) << 16 | UInt64(transportProtocol) << 8 | UInt64(family.rawValue)))
-        return h | 1
+        let ports = UInt64(aPort) << 32 | UInt64(bPort) << 16 | UInt64(transportProtocol) << 8 | UInt64(family.rawValue)
+        let h = (aHigh &* 0x9e37_79b9_7f4a_7c15) ^ (aLow &* 0xc2b2_ae3d_27d4_eb4f) ^ (bHigh &* 0x1656_67b1_9e37_79f9)
+            ^ (bLow &* 0x27d4_eb2f_1656_67c5) ^ (ports &* 0xff51_afd7_ed55_8ccd)
+        return FlowKey.mix(h) | 1
     }
 
     @inlinable @inline(__always) static func mix(_ x: UInt64) -> UInt64 {
@@ -71,8 +70,6 @@ public struct FlowKey: Hashable, Sendable, Comparable, CustomStringConvertible {
 extension IPAddress {
     /// A 64-bit open-addressing hash (never 0), no allocation.
     @inlinable public var tableHash: UInt64 {
-        var h = FlowKey.mix(high ^ 0x5851_f42d_4c95_7f2d ^ UInt64(family.rawValue))
-        h = FlowKey.mix(h ^ low)
-        return h | 1
+        FlowKey.mix((high &* 0x9e37_79b9_7f4a_7c15) ^ (low &* 0xc2b2_ae3d_27d4_eb4f) ^ UInt64(family.rawValue)) | 1
     }
 }

@@ -46,15 +46,10 @@ enum CaptureBench {
     /// The summarize job on one file: returns the summary and the file size.
     static func summarize(_ path: String) -> (AdoptionSummary, Int)? {
         guard let reader = try? CaptureFileReader(path: path) else { print("cannot open \(path)"); return nil }
-        var decoder = PacketDecoder()
-        var packet = DecodedPacket()
-        var analyzer = AdoptionAnalyzer(source: path, expectedFlows: max(1 << 10, reader.file.bytes.count / 10_000))
-        let report = reader.forEachPacket { record in
-            decoder.decode(record.bytes, linkType: record.linkType, originalLength: record.originalLength, into: &packet)
-            analyzer.add(record, packet)
-        }
-        for w in report.warnings { analyzer.add(warning: w) }
-        return (analyzer.summary(), reader.file.bytes.count)
+        var pass = CapturePass(source: path, expectedFlows: max(1 << 10, reader.file.bytes.count / 10_000))
+        let report = reader.forEachPacket { pass.process($0) }
+        for w in report.warnings { pass.add(warning: w) }
+        return (pass.summary(), reader.file.bytes.count)
     }
 
     /// Compares every ground-truth counter the summary has; prints each mismatch.

@@ -6,8 +6,8 @@ import TrafficAnalysis
 import LiveCapture
 import TestSupport
 
-/// The capture pipeline as the CLI runs it (reader -> optional BPF -> decoder -> analyzer),
-/// kept here so the corpus tests do not depend on the executable.
+/// The capture pipeline as the CLI runs it (reader -> optional BPF -> `CapturePass`), kept here
+/// so the corpus tests do not depend on the executable.
 enum Corpus {
     static let directory = "captures/public"
 
@@ -21,15 +21,13 @@ enum Corpus {
             }
             return (analyzer.summary(), 0, false)
         }
-        var decoder = PacketDecoder()
-        var packet = DecodedPacket()
+        var pass = CapturePass(source: path)
         let report = reader.forEachPacket { record in
             if let f = filter, !f.matches(record) { return }
-            decoder.decode(record.bytes, linkType: record.linkType, originalLength: record.originalLength, into: &packet)
-            analyzer.add(record, packet)
+            pass.process(record)
         }
-        for w in report.warnings { analyzer.add(warning: w) }
-        return (analyzer.summary(), report.packetsRead, true)
+        for w in report.warnings { pass.add(warning: w) }
+        return (pass.summary(), report.packetsRead, true)
     }
 
     /// EXPECTED.tsv as rows of column name -> cell.

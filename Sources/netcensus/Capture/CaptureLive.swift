@@ -62,15 +62,10 @@ struct CaptureLive: ParsableCommand {
             if case .invalidFilter = e { throw NetCensusExit.usage }
             throw NetCensusExit.cannotOpen
         }
-        var decoder = PacketDecoder()
-        var packet = DecodedPacket()
-        var analyzer = AdoptionAnalyzer(source: name)
+        var pass = CapturePass(source: name)
         let stats: LiveCaptureStatistics
         do {
-            stats = try source.capture(duration: duration, maxPackets: count ?? .max) { record in
-                decoder.decode(record.bytes, linkType: record.linkType, originalLength: record.originalLength, into: &packet)
-                analyzer.add(record, packet)
-            }
+            stats = try source.capture(duration: duration, maxPackets: count ?? .max) { pass.process($0) }
         } catch {
             StandardError.line("netcensus: error: \(Escaping.terminal("\(error)"))")
             throw NetCensusExit.failure
@@ -78,7 +73,7 @@ struct CaptureLive: ParsableCommand {
         if stats.dropped > 0 && !output.quiet {
             StandardError.line("netcensus: warning: \(Escaping.terminal(name)): the kernel dropped \(stats.dropped) packets")
         }
-        let summary = analyzer.summary()
+        let summary = pass.summary()
         if summary.packets == 0 {
             StandardError.line("netcensus: error: no packets captured on \(Escaping.terminal(name)) in \(duration) s")
             throw NetCensusExit.noData

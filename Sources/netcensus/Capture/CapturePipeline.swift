@@ -8,8 +8,7 @@ import Glibc
 #endif
 
 /// Reads one capture file through the pipeline: records -> optional BPF filter -> decoder ->
-/// analyzer. One reusable decoder and one `DecodedPacket` per run, so the loop allocates nothing
-/// per packet.
+/// analyzer (`CapturePass`), so the loop allocates nothing per packet.
 struct CapturePipeline {
     /// A file's outcome: its summary (empty when it could not be opened), format, records read
     /// before filtering, and the error that stopped it from being opened at all.
@@ -23,15 +22,13 @@ struct CapturePipeline {
 
     var filter: BPFFilter?
     var progress: ProgressLine?
-    private var decoder = PacketDecoder()
-    private var packet = DecodedPacket()
 
     init(filter: BPFFilter?, progress: ProgressLine?) {
         self.filter = filter
         self.progress = progress
     }
 
-    mutating func summarize(path: String) -> FileResult {
+    func summarize(path: String) -> FileResult {
         let reader: CaptureFileReader
         do { reader = try CaptureFileReader(path: path) } catch {
             var a = AdoptionAnalyzer(source: path, expectedFlows: 16)
@@ -41,29 +38,26 @@ struct CapturePipeline {
         }
         // Size the flow table from the file size (about one flow per 10 kB of capture in typical
         // traffic); it grows if that is too small.
-        var analyzer = AdoptionAnalyzer(source: path, expectedFlows: max(1 << 10, min(1 << 20, reader.file.bytes.count / 10_000)))
+        var pass = CapturePass(source: path, expectedFlows: max(1 << 10, min(1 << 20, reader.file.bytes.count / 10_000)))
         let filter = self.filter
         let progress = self.progress
-        var decoder = self.decoder, packet = self.packet
         progress?.start(file: path)
         let report = reader.forEachPacket { record in
             if let f = filter, !f.matches(record) { return }
-            decoder.decode(record.bytes, linkType: record.linkType, originalLength: record.originalLength, into: &packet)
-            analyzer.add(record, packet)
-            if let p = progress, analyzer.packetCount & 0xffff == 0 { p.update(packets: analyzer.packetCount) }
+            pass.process(record)
+            if let p = progress, pass.packetCount & 0xffff == 0 { p.update(packets: pass.packetCount) }
         }
         progress?.finish()
-        self.decoder = decoder; self.packet = packet
-        for w in report.warnings { analyzer.add(warning: w) }
+        for w in report.warnings { pass.add(warning: w) }
         if let f = filter {
             for lt in report.linkTypes {
                 if case .invalidFilter(_, _, let message)? = f.error(for: lt) {
-                    analyzer.add(warning: CaptureWarning(file: path, byteOffset: 0, code: "filter_not_applicable",
+                    pass.add(warning: CaptureWarning(file: path, byteOffset: 0, code: "filter_not_applicable",
                                                          reason: "filter '\(f.expression)' cannot apply to \(lt) (\(message)); its packets were skipped"))
                 }
             }
         }
-        return FileResult(path: path, format: reader.format, recordsRead: report.packetsRead, summary: analyzer.summary(), openError: nil)
+        return FileResult(path: path, format: reader.format, recordsRead: report.packetsRead, summary: pass.summary(), openError: nil)
     }
 }
 

@@ -53,7 +53,7 @@ struct CaptureSummarize: ParsableCommand {
             }
         }
 
-        var pipeline = CapturePipeline(filter: bpf, progress: ProgressLine.make(quiet: output.quiet, files: files.count))
+        let pipeline = CapturePipeline(filter: bpf, progress: ProgressLine.make(quiet: output.quiet, files: files.count))
         var results: [CapturePipeline.FileResult] = []
         var total = AdoptionSummary()
         for path in files {

@@ -35,17 +35,20 @@ rounds, data, base, cli, nc = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.ar
 sizes = sys.argv[6:]
 def run(cmd):
     t = time.perf_counter()
-    p = subprocess.run(["/usr/bin/time", "-f", "%M"] + cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    p = subprocess.run(["/usr/bin/time", "-f", "%M %U %S"] + cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     wall = time.perf_counter() - t
     if p.returncode != 0: sys.exit(f"failed: {cmd}: {p.stderr}")
-    return wall, int(p.stderr.strip().splitlines()[-1]), p.stdout
-print("| file | tool | median wall s (min-max) | MB/s | Mpkt/s | peak RSS MiB | heap (anon RSS) MiB | x baseline_mmap (median of rounds) |")
-print("|---|---|---|---|---|---|---|---|")
+    rss, user, system = p.stderr.strip().splitlines()[-1].split()
+    cpu.setdefault(cmd[0] + (" " + cmd[1] if len(cmd) > 1 and not cmd[1].startswith("/") else ""), []).append(float(user) + float(system))
+    return wall, int(rss), p.stdout
+print("| file | tool | median wall s (min-max) | MB/s | Mpkt/s | peak RSS MiB | heap (anon RSS) MiB | x baseline_mmap wall (median of rounds) | x baseline_mmap CPU (user+sys) |")
+print("|---|---|---|---|---|---|---|---|---|")
 for s in sizes:
     f = f"{data}/synth-{s}.pcap"
     size = os.path.getsize(f)
     packets = None
     res = {"baseline_mmap": [], "netcensus capture summarize --json": [], "netcensus-bench capture": []}
+    cpu = {}
     rss = {k: 0 for k in res}; anon = None
     for r in range(rounds):
         w, m, _ = run([base, f]); res["baseline_mmap"].append(w); rss["baseline_mmap"] = max(rss["baseline_mmap"], m)
@@ -55,9 +58,11 @@ for s in sizes:
         w, m, out = run([nc, "capture", f]); res["netcensus-bench capture"].append(w)
         rss["netcensus-bench capture"] = max(rss["netcensus-bench capture"], m)
         a = int(re.search(r"anon RSS (\d+) kB", out).group(1)); anon = a if anon is None else max(anon, a)
-    for k, v in res.items():
+    cpus = list(cpu.values())   # baseline, CLI, bench, in insertion order
+    for (k, v), c in zip(res.items(), cpus):
+        cratio = statistics.median([x / b for x, b in zip(c, cpus[0])])
         med = statistics.median(v)
         ratio = statistics.median([x / b for x, b in zip(v, res["baseline_mmap"])])
         heap = f"{anon/1024:.1f}" if k == "netcensus-bench capture" else ""
-        print(f"| {s} | {k} | {med:.3f} ({min(v):.3f}-{max(v):.3f}) | {size/1e6/med:.0f} | {packets/med/1e6:.2f} | {rss[k]/1024:.0f} | {heap} | {ratio:.2f} |")
+        print(f"| {s} | {k} | {med:.3f} ({min(v):.3f}-{max(v):.3f}) | {size/1e6/med:.0f} | {packets/med/1e6:.2f} | {rss[k]/1024:.0f} | {heap} | {ratio:.2f} | {cratio:.2f} |")
 PY

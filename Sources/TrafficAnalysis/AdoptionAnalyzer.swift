@@ -113,7 +113,12 @@ public struct AdoptionAnalyzer: Sendable {
         if p41 { s.layers.proto41 &+= 1 }
         if tunnelBits != 0 {
             s.tunnelledPacketsTotal &+= 1
-            if tunnelBits & (1 << UInt32(TunnelMechanism.teredo.rawValue)) != 0 { s.layers.teredo &+= 1 }
+            if tunnelBits & (1 << UInt32(TunnelMechanism.teredo.rawValue)) != 0 {
+                s.layers.teredo &+= 1
+                if let u = packet.outerTransport, u.protocolNumber == 17, u.sourcePort == 3544 || u.destinationPort == 3544 {
+                    s.layers.teredoUDP3544 &+= 1
+                }
+            }
             var bits = tunnelBits
             while bits != 0 {
                 tunnelCounts[bits.trailingZeroBitCount] &+= 1

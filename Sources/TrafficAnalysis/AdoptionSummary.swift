@@ -83,6 +83,9 @@ public struct LayerCounters: Hashable, Sendable, Codable {
     public var proto41: UInt64 = 0
     /// Frames carrying Teredo (RFC 4380), recognised by content (see the decoder).
     public var teredo: UInt64 = 0
+    /// Frames carrying Teredo whose tunnel UDP header uses port 3544 (the Teredo server port,
+    /// RFC 4380 section 5.2.1): what port-based tools such as TShark's default count.
+    public var teredoUDP3544: UInt64 = 0
     /// Frames with at least one 802.1Q/802.1ad tag, and with two or more (QinQ).
     public var vlanTagged: UInt64 = 0
     public var qinq: UInt64 = 0
@@ -96,7 +99,7 @@ public struct LayerCounters: Hashable, Sendable, Codable {
     public init() {}
     public mutating func merge(_ o: LayerCounters) {
         ipv4Any += o.ipv4Any; ipv6Any += o.ipv6Any; ipv6InIPv4 += o.ipv6InIPv4; ipv4InIPv6 += o.ipv4InIPv6
-        proto41 += o.proto41; teredo += o.teredo; vlanTagged += o.vlanTagged; qinq += o.qinq
+        proto41 += o.proto41; teredo += o.teredo; teredoUDP3544 += o.teredoUDP3544; vlanTagged += o.vlanTagged; qinq += o.qinq
         l4TCP += o.l4TCP; l4UDP += o.l4UDP; l4ICMPv6 += o.l4ICMPv6; l4Other += o.l4Other
         ipv6ExtensionHeaders += o.ipv6ExtensionHeaders
     }

@@ -85,7 +85,7 @@ public enum CaptureSummaryReport {
         m.append(("layers", .object([
                 ("ipv4_any", u(s.layers.ipv4Any)), ("ipv6_any", u(s.layers.ipv6Any)),
                 ("ipv6_in_ipv4", u(s.layers.ipv6InIPv4)), ("ipv4_in_ipv6", u(s.layers.ipv4InIPv6)),
-                ("proto41", u(s.layers.proto41)), ("teredo", u(s.layers.teredo)),
+                ("proto41", u(s.layers.proto41)), ("teredo", u(s.layers.teredo)), ("teredo_udp_3544", u(s.layers.teredoUDP3544)),
                 ("vlan_tagged", u(s.layers.vlanTagged)), ("qinq", u(s.layers.qinq)),
                 ("ipv6_extension_headers", u(s.layers.ipv6ExtensionHeaders)),
                 ("l4_tcp", u(s.layers.l4TCP)), ("l4_udp", u(s.layers.l4UDP)),

@@ -2,6 +2,7 @@ import CaptureCore
 import CaptureFiles
 import LiveCapture
 import PacketDecoding
+import Reporting
 import TrafficAnalysis
 #if canImport(Glibc)
 import Glibc
@@ -36,9 +37,9 @@ struct CapturePipeline {
             a.add(warning: CaptureWarning(file: path, byteOffset: 0, code: "cannot_read", reason: reason))
             return FileResult(path: path, format: nil, recordsRead: 0, summary: a.summary(), openError: reason)
         }
-        // Size the flow table from the file size (about one flow per 10 kB of capture in typical
-        // traffic); it grows if that is too small.
-        var pass = CapturePass(source: path, expectedFlows: max(1 << 10, min(1 << 20, reader.file.bytes.count / 10_000)))
+        // The flow table starts small and doubles as flows appear: heap follows the number of
+        // flows and addresses, never the file size.
+        var pass = CapturePass(source: path)
         let filter = self.filter
         let progress = self.progress
         progress?.start(file: path)
@@ -88,8 +89,6 @@ final class ProgressLine {
 
     func finish() { if lastDraw != 0 { StandardError.write("\r\u{1b}[K") }; lastDraw = 0 }
 }
-
-import Reporting
 
 extension Escaping {
     /// The last path component, escaped for the terminal (progress line).

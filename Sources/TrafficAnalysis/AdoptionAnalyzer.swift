@@ -52,7 +52,9 @@ public struct AdoptionAnalyzer: Sendable {
         if let l = s.lastTimestamp { if ts > l { s.lastTimestamp = ts } } else { s.lastTimestamp = ts }
         if record.isTruncated || packet.truncated {
             s.truncatedPackets &+= 1
-            if packet.truncated && !warnedTruncation { warnTruncated(record) }
+            // A packet captured whole that ends inside a header is malformed; when the decoder
+            // named the fault as an anomaly, that warning says it already.
+            if packet.truncated && !warnedTruncation && (record.isTruncated || packet.anomalies == 0) { warnTruncated(record) }
         }
         if packet.anomalies != 0 {
             if packet.anomalies & ~warnedAnomalies != 0 { warnAnomalies(packet.anomalies & ~warnedAnomalies, record) }

@@ -36,5 +36,6 @@ enum AnomalyText {
         .pref64BadPrefixLengthCode: "PREF64 prefix length code above 5 (RFC 8781 section 4)",
         .dnsTooManyRecords: "more DNS records than the decoder reads",
         .linkNestingTooDeep: "link headers nested deeper than the decoder follows (SNAP in SNAP, Ethernet in Ethernet)",
+        .frameShorterThanHeaders: "the frame was captured whole (caplen = length) yet ends inside a header or IP datagram",
     ]
 }

@@ -149,7 +149,10 @@ public struct AdoptionAnalyzer: Sendable {
                 else if t.isSYNACK { if v6 { s.tcp.synAckV6 &+= 1 } else { s.tcp.synAckV4 &+= 1 } }
             }
         }
-        if let src = inner.source, let dst = inner.destination, src.family == dst.family {
+        // A non-first fragment has no transport header, so its 5-tuple is unknown without
+        // reassembly; it counts for its family and hosts but does not create a flow.
+        if let src = inner.source, let dst = inner.destination, src.family == dst.family,
+           !inner.isFragment || inner.isFirstFragment {
             flowTable.add(FlowKey(source: src, sourcePort: sourcePort, destination: dst,
                                   destinationPort: destinationPort, transportProtocol: inner.upperProtocol),
                           bytes: wire)

@@ -219,7 +219,8 @@ public struct AdoptionSummary: Sendable, Codable, Equatable {
     public var addresses = AddressSet()
     /// Addresses seen as source or destination of a packet's innermost IP header.
     public var innermostAddresses = AddressSet()
-    /// Bidirectional 5-tuples of innermost IP headers (ports 0 for protocols without ports).
+    /// Bidirectional 5-tuples of innermost IP headers (ports 0 for protocols without ports;
+    /// non-first fragments add none).
     public var flows = FlowSet()
 
     public init() {}

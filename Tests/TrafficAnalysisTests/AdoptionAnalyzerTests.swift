@@ -200,3 +200,22 @@ func analyze(_ samples: [Sample], source: String = "test.pcap", warnings: [Captu
         }
     }
 }
+
+@Suite struct FragmentFlowTests {
+    /// A UDP datagram in two IPv6 fragments: the first carries the ports (one flow), the second
+    /// has no transport header and must not add a second, port-less flow.
+    @Test func nonFirstFragmentsAddNoFlow() {
+        let a = v6([0x2001, 0xdb8, 0, 0, 0, 0, 0, 1]), b = v6([0x2001, 0xdb8, 0, 0, 0, 0, 0, 2])
+        var first = DecodedPacket(); first.linkDecoded = true
+        first.ipLayers = [IPLayer(family: .v6, source: a, destination: b, upperProtocol: 17, datagramLength: 1280,
+                                  isFragment: true, isFirstFragment: true, extensionHeaderCount: 1)]
+        first.transport = TransportLayer(protocolNumber: 17, sourcePort: 5000, destinationPort: 53, tcpFlags: 0, ipLayerIndex: 0)
+        var second = DecodedPacket(); second.linkDecoded = true
+        second.ipLayers = [IPLayer(family: .v6, source: a, destination: b, upperProtocol: 17, datagramLength: 300,
+                                   isFragment: true, isFirstFragment: false, extensionHeaderCount: 1)]
+        let s = analyze([Sample(packet: first, wire: 1294, captured: 1294, time: 1), Sample(packet: second, wire: 314, captured: 314, time: 2)])
+        #expect(s.flowCount(.v6) == 1)
+        #expect(s.innermost.ipv6.packets == 2 && s.hosts(.v6) == 2)
+        #expect(s.layers.ipv6ExtensionHeaders == 2)
+    }
+}

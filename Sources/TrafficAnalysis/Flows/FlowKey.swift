@@ -4,8 +4,7 @@ import PacketDecoding
 /// and compares without allocating (gopacket `flows.go`: endpoints in fixed bytes).
 ///
 /// The two endpoints are stored in canonical order (the smaller (address, port) first), so the
-/// packets A→B and B→A give the same key. Ports are 0 for protocols other than TCP and UDP and
-/// for non-first fragments, whose transport header is not in the packet.
+/// packets A→B and B→A give the same key. Ports are 0 for protocols other than TCP and UDP.
 public struct FlowKey: Hashable, Sendable, Comparable, CustomStringConvertible {
     public var aHigh: UInt64
     public var aLow: UInt64

@@ -52,11 +52,14 @@ public final class BPFFilter {
     /// Scratch copy for LINKTYPE_NULL packets whose AF_ value is rewritten (see `matches`).
     private var scratch: [UInt8] = []
 
-    /// Compiles `expression` for Ethernet to reject syntax errors at once.
-    /// - Throws: `PcapError.invalidFilter` with libpcap's message (e.g. "syntax error").
+    /// Compiles `expression` for Ethernet, raw IP and Linux cooked capture to reject syntax
+    /// errors at once; it throws only when none of them accepts it, so an expression meant for
+    /// one link type (`ether host`, `sll`...) still works on files of that type.
+    /// - Throws: `PcapError.invalidFilter` with libpcap's message for Ethernet (e.g. "syntax error").
     public init(_ expression: String) throws {
         self.expression = expression
-        if let e = compile(linkType: .ethernet, snaplen: 262_144).error { throw e }
+        let errors = [LinkType.ethernet, .raw, .linuxSLL].map { compile(linkType: $0, snaplen: 262_144).error }
+        if errors.allSatisfy({ $0 != nil }), let first = errors[0] { throw first }
     }
 
     deinit {

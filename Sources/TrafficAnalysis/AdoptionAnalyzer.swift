@@ -99,9 +99,15 @@ public struct AdoptionAnalyzer: Sendable {
             } else {
                 any6 = true
             }
-            let role: HostTable.Roles = i == innerIndex ? [.anyLayer, .innermost] : .anyLayer
-            if let a = layer.source { hostTable.add(a, role: role) }
-            if let a = layer.destination { hostTable.add(a, role: role) }
+            // Innermost addresses also get the packet's wire bytes (per-host traffic, as the C
+            // baseline's host table keeps it).
+            if i == innerIndex {
+                if let a = layer.source { hostTable.add(a, role: [.anyLayer, .innermost], bytes: wire) }
+                if let a = layer.destination { hostTable.add(a, role: [.anyLayer, .innermost], bytes: wire) }
+            } else {
+                if let a = layer.source { hostTable.add(a, role: .anyLayer) }
+                if let a = layer.destination { hostTable.add(a, role: .anyLayer) }
+            }
             if !layer.isICMPQuote {
                 if layer.family == .v4 { if seen6 { v4in6 = true }; seen4 = true }
                 else { if seen4 { v6in4 = true }; seen6 = true }
@@ -233,6 +239,16 @@ public struct AdoptionAnalyzer: Sendable {
         r.flows = FlowSet(flows)
         return r
     }
+
+    /// Packets and wire bytes per innermost address so far (both directions), for top-talker
+    /// style analyses; nil for an address never seen in an innermost header.
+    public func traffic(of address: IPAddress) -> TrafficCounters? {
+        guard let e = hostTable.entry(for: address), e.roles.contains(.innermost) else { return nil }
+        return e.counters
+    }
+
+    /// Packets and wire bytes of one flow so far, either direction.
+    public func traffic(of flow: FlowKey) -> TrafficCounters? { flowTable.counters(for: flow) }
 
     /// Number of flows so far (cheap; for progress output).
     public var flowCount: Int { flowTable.count }

@@ -59,6 +59,10 @@ func samplePackets() -> [Sample] {
 }
 
 func analyze(_ samples: [Sample], source: String = "test.pcap", warnings: [CaptureWarning] = []) -> AdoptionSummary {
+    analyzer(samples, source: source, warnings: warnings).summary()
+}
+
+func analyzer(_ samples: [Sample], source: String = "test.pcap", warnings: [CaptureWarning] = []) -> AdoptionAnalyzer {
     var a = AdoptionAnalyzer(source: source, expectedFlows: 4)
     let bytes = [UInt8](repeating: 0, count: 2048)
     bytes.withUnsafeBytes { raw in
@@ -69,7 +73,7 @@ func analyze(_ samples: [Sample], source: String = "test.pcap", warnings: [Captu
         }
     }
     for w in warnings { a.add(warning: w) }
-    return a.summary()
+    return a
 }
 
 @Suite struct AdoptionAnalyzerTests {
@@ -137,6 +141,16 @@ func analyze(_ samples: [Sample], source: String = "test.pcap", warnings: [Captu
         #expect(one == left)
         // Merging the empty summary is the identity.
         #expect(AdoptionSummary.merged(left, AdoptionSummary()) == left)
+    }
+
+    @Test func perHostAndPerFlowTraffic() {
+        let a = analyzer(samplePackets())
+        // 192.0.2.1 is innermost in the SYN (74), the SYN-ACK (74) and the ICMP error (70, as
+        // destination); in the 6in4 packet it is only the outer tunnel end, so that does not count.
+        #expect(a.traffic(of: v4(192, 0, 2, 1)) == TrafficCounters(packets: 3, bytes: 218))
+        #expect(a.traffic(of: v4(216, 66, 80, 1)) == nil)
+        let flow = FlowKey(source: v4(198, 51, 100, 2), sourcePort: 443, destination: v4(192, 0, 2, 1), destinationPort: 51000, transportProtocol: 6)
+        #expect(a.traffic(of: flow) == TrafficCounters(packets: 2, bytes: 148))
     }
 
     @Test func flowSeenInTwoFilesCountsOnceInTheTotal() {

@@ -4,7 +4,9 @@ import NetworkGraph
 /// access nodes scored, by the rules of `shared/bench/topology_networkx.py`:
 ///
 /// - Backbone B: the ids (or, failing that, names) given by the user; else nodes with tier
-///   backbone; else the single node of highest degree (ties: smallest id compared as a string).
+///   backbone; else the single node of highest degree (ties: smallest id compared as a string),
+///   or with `perComponent` the highest-degree node of every component of 2+ nodes (not in the
+///   reference script: for datasets holding several separate national networks).
 /// - Villages: tier village; else (no node has tier village) every node not in B.
 /// - Access nodes reported per node: villages and townships.
 public struct BackboneSelection: Sendable {
@@ -17,7 +19,7 @@ public struct BackboneSelection: Sendable {
     /// User-given ids that matched no node.
     public var unmatchedIds: [String]
 
-    public init(topology t: Topology, graph g: Multigraph, backboneIds: [String]?) {
+    public init(topology t: Topology, graph g: Multigraph, backboneIds: [String]?, perComponent: Bool = false) {
         unmatchedIds = []
         if let ids = backboneIds, !ids.isEmpty {
             var byId: [String: Int] = [:], byName: [String: Int] = [:]
@@ -29,6 +31,18 @@ public struct BackboneSelection: Sendable {
             backbone = b; backboneRule = "--backbone"
         } else if t.nodes.contains(where: { $0.tier == .backbone }) {
             backbone = t.nodes.indices.filter { t.nodes[$0].tier == .backbone }; backboneRule = "tier == backbone"
+        } else if perComponent && !t.nodes.isEmpty {
+            // One national network per component (e.g. 16 countries in one dataset): the
+            // highest-degree node of every component of two or more nodes.
+            let comps = g.connectedComponents()
+            var best = [Int](repeating: -1, count: comps.count)
+            for i in t.nodes.indices {
+                let c = Int(comps.label[i])
+                guard comps.size[c] >= 2 else { continue }
+                let b = best[c]
+                if b < 0 || g.degree(of: i) > g.degree(of: b) || (g.degree(of: i) == g.degree(of: b) && t.nodes[i].id < t.nodes[b].id) { best[c] = i }
+            }
+            backbone = best.filter { $0 >= 0 }.sorted(); backboneRule = "highest degree node per component"
         } else if !t.nodes.isEmpty {
             var best = 0
             for i in 1..<t.nodes.count {

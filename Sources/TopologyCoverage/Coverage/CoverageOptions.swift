@@ -6,6 +6,8 @@ public struct CoverageOptions: Sendable, Codable, Equatable {
     public var unknownCapacityMbps: Double
     /// Backbone node ids (or names) chosen by the user; nil = tier rule, then highest degree.
     public var backboneIds: [String]?
+    /// Without ids and tiers: one backbone node per component (highest degree) instead of one overall.
+    public var backbonePerComponent: Bool = false
     /// Depth of the region path used to group per-region figures (1 = province).
     public var regionLevel: Int
     /// Per-household speed thresholds (Mbps) whose shares are reported.

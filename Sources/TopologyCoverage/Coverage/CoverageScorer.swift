@@ -19,7 +19,7 @@ public enum CoverageScorer {
         let g = t.multigraph()
         let n = t.nodes.count, m = t.links.count
         lap("build_graph")
-        let sel = BackboneSelection(topology: t, graph: g, backboneIds: options.backboneIds)
+        let sel = BackboneSelection(topology: t, graph: g, backboneIds: options.backboneIds, perComponent: options.backbonePerComponent)
         let comps = g.connectedComponents()
         lap("components")
         let bridgeIds = g.bridges()

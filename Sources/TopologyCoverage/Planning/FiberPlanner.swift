@@ -11,8 +11,8 @@ import NetworkGraph
 ///   (`missing`). Villages already on fiber that still miss a speed target need capacity, not
 ///   fiber; they are reported as not fixable by this plan.
 /// - Candidate links and their lengths (km):
-///   existing fiber links 0 (already built); existing non-fiber links their km (fiber laid along
-///   the same route: an upgrade); new links from each terminal to its `nearestFiber` nearest nodes
+///   existing fiber links 0 (already built); existing terrestrial non-fiber links their km (fiber
+///   laid along the same route: an upgrade; satellite links have no ground route and are not offered); new links from each terminal to its `nearestFiber` nearest nodes
 ///   of F and to its `nearestFiber` nearest other terminals, great-circle km × `routeFactor`.
 /// - Works: the new and upgraded links of the tree, grouped into connected pieces (each hangs off
 ///   existing fiber); ordered by households served per km, most first.
@@ -98,6 +98,7 @@ public enum FiberPlanner {
             if l.a == l.b { continue }
             let len: Double
             if l.medium == .fiber { len = 0 }
+            else if l.medium == .satellite { continue }   // no ground route to lay fiber along
             else if let k = lens[j] { len = k } else { continue }
             ends.append(Int32(l.a)); ends.append(Int32(l.b)); length.append(len); origin.append(j)
         }
@@ -127,20 +128,22 @@ public enum FiberPlanner {
         let g = Multigraph(nodeCount: n + 1, flatEndpoints: ends)
         let tree = g.steinerTree(terminals: [root] + terms, length: length)
 
-        // Works: connected pieces of the chosen non-root edges.
-        var parent = Array(0...n)
+        // Works: connected pieces of the chosen non-root edges, cut at fiber-reached nodes (each
+        // piece hangs off existing fiber on its own). Union-find over nodes plus one slot per edge.
+        var parent = Array(0..<(n + 1 + g.edgeCount))
         func find(_ x: Int) -> Int { var x = x; while parent[x] != x { parent[x] = parent[parent[x]]; x = parent[x] }; return x }
+        func union(_ a: Int, _ b: Int) { let ra = find(a), rb = find(b); if ra != rb { parent[ra] = rb } }
         var chosen: [Int] = []
         for e in tree where origin[e] != -1 {
             chosen.append(e)
             let (a, b) = g.endpoints(of: e)
-            let ra = find(a), rb = find(b)
-            if ra != rb { parent[ra] = rb }
+            if !inF[a] { union(n + 1 + e, a) }
+            if !inF[b] { union(n + 1 + e, b) }
         }
         var byPiece: [Int: PlannedWork] = [:]
         for e in chosen where length[e] > 0 {
             let (a, b) = g.endpoints(of: e)
-            let piece = find(a)
+            let piece = find(n + 1 + e)
             let j = origin[e]
             let link = PlannedLink(kind: j >= 0 ? .upgrade : .newFiber, a: a, b: b, km: length[e],
                                    existingLink: j >= 0 ? j : nil, existingMedium: j >= 0 ? t.links[j].medium : nil)

@@ -19,6 +19,9 @@ struct TopologyInputOptions: ParsableArguments {
     @Option(name: .long, help: "Comma-separated backbone node ids or names (default: tier backbone, else the highest-degree node).")
     var backbone: String?
 
+    @Flag(name: .long, help: "Without tiers or --backbone: take the highest-degree node of every component as backbone (datasets of several national networks).")
+    var backbonePerComponent = false
+
     @Option(name: .long, help: "Region path depth used for per-region figures (1 = province).")
     var regionLevel: Int = 1
 
@@ -32,9 +35,11 @@ struct TopologyInputOptions: ParsableArguments {
     }
 
     var coverageOptions: CoverageOptions {
-        CoverageOptions(contentionRatio: contention, unknownCapacityMbps: unknownCapacity,
-                        backboneIds: backbone?.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) },
-                        regionLevel: regionLevel)
+        var o = CoverageOptions(contentionRatio: contention, unknownCapacityMbps: unknownCapacity,
+                                backboneIds: backbone?.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) },
+                                regionLevel: regionLevel)
+        o.backbonePerComponent = backbonePerComponent
+        return o
     }
 
     /// Loads the topology and the profile, mapping failures to the documented exit codes.

@@ -2,7 +2,8 @@ import Foundation
 import TopologyCoverage
 
 /// GeoJSON (RFC 7946) output for GIS tools such as QGIS: score results as Point features per
-/// access node (with the figures as properties) and LineString features per link; plans as
+/// node (tier, region, households, IPv6; access nodes also carry their figures) — readable back
+/// by `GeoJSONImporter` — and LineString features per link; plans as
 /// LineString features per planned link (work rank, kind, km, cost). Nodes without coordinates
 /// are left out. Strings go through JSONSerialization, which escapes them.
 public enum TopologyGeoJSON {
@@ -21,22 +22,28 @@ public enum TopologyGeoJSON {
 
     public static func score(topology t: Topology, report r: CoverageReport) throws -> Data {
         var fs: [[String: Any]] = []
-        for v in r.selection.accessNodes {
-            guard let g = point(t.nodes[v]) else { continue }
-            let x = r.row(v, in: t)
-            fs.append(["type": "Feature", "geometry": g, "properties": [
-                "id": x.id, "name": x.name, "tier": x.tier, "region": x.region, "households": x.households,
-                "broadband": x.broadband, "hops": x.hops as Any? ?? NSNull(), "path_km": clean(x.pathKm), "latency_ms": clean(x.latencyMs),
-                "bottleneck_mbps": clean(x.bottleneckMbps), "per_household_mbps": clean(x.perHouseholdMbps),
-                "fiber_all_the_way": x.fiberAllTheWay, "first_non_fiber_segment": x.firstNonFiberSegment ?? NSNull(),
-                "edge_connectivity": x.edgeConnectivity, "behind_bridge": x.behindBridge, "ipv6_end_to_end": x.ipv6EndToEnd,
-            ] as [String: Any]])
+        var isAccess = [Bool](repeating: false, count: t.nodes.count)
+        for v in r.selection.accessNodes { isAccess[v] = true }
+        for (v, n) in t.nodes.enumerated() {
+            guard let g = point(n) else { continue }
+            var props: [String: Any] = ["id": n.id, "name": n.name, "tier": n.tier.rawValue, "region": n.region.joined(separator: "/"),
+                                        "households": n.households, "ipv6": n.ipv6 as Any? ?? NSNull()]
+            if isAccess[v] {
+                let x = r.row(v, in: t)
+                props.merge([
+                    "broadband": x.broadband, "hops": x.hops as Any? ?? NSNull(), "path_km": clean(x.pathKm), "latency_ms": clean(x.latencyMs),
+                    "bottleneck_mbps": clean(x.bottleneckMbps), "per_household_mbps": clean(x.perHouseholdMbps),
+                    "fiber_all_the_way": x.fiberAllTheWay, "first_non_fiber_segment": x.firstNonFiberSegment ?? NSNull(),
+                    "edge_connectivity": x.edgeConnectivity, "behind_bridge": x.behindBridge, "ipv6_end_to_end": x.ipv6EndToEnd,
+                ] as [String: Any]) { _, new in new }
+            }
+            fs.append(["type": "Feature", "geometry": g, "properties": props])
         }
         for (j, l) in t.links.enumerated() where l.a != l.b {
             guard let g = line(t.nodes[l.a], t.nodes[l.b]) else { continue }
             fs.append(["type": "Feature", "geometry": g, "properties": [
                 "link": j, "a": t.nodes[l.a].id, "b": t.nodes[l.b].id, "medium": l.medium.rawValue,
-                "capacity_mbps": clean(l.capacityMbps), "length_km": clean(l.lengthKm),
+                "capacity_mbps": clean(l.capacityMbps), "length_km": clean(l.lengthKm), "ipv6": l.ipv6 as Any? ?? NSNull(),
             ] as [String: Any]])
         }
         return try encode(fs)

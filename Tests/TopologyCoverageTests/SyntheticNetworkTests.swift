@@ -34,3 +34,25 @@ import TestSupport
         #expect(r1.bottleneckMbps == r2.bottleneckMbps && r1.fiberPath == r2.fiberPath && r1.hops == r2.hops)
     }
 }
+
+@Suite struct TopologySampleTests {
+    /// `Topologies/synth-60-seed2.geojson` was written by `topology score --geojson` from
+    /// `topology synth --villages 60 --seed 2`; read back, it must score like the generator's output.
+    @Test func geojsonSampleRoundTrips() throws {
+        let path = SharedData.repoRoot.appendingPathComponent("Topologies/synth-60-seed2.geojson").path
+        let back = try TopologyLoader.load(path)
+        let gen = SyntheticNetwork.generate(villages: 60, seed: 2)
+        #expect(back.nodes.count == gen.nodes.count && back.links.count == gen.links.count)
+        let a = CoverageScorer.score(gen), b = CoverageScorer.score(back)
+        #expect(a.bottleneckMbps == b.bottleneckMbps && a.fiberPath == b.fiberPath && a.hops == b.hops)
+        #expect(a.ipv6EndToEnd == b.ipv6EndToEnd && a.behindBridge == b.behindBridge)
+        #expect(a.network.kmByMedium.mapValues { ($0 * 1000).rounded() } == b.network.kmByMedium.mapValues { ($0 * 1000).rounded() })
+    }
+
+    /// `Topologies/synth-300-seed7/` is the generator's output for 300 villages, seed 7.
+    @Test func csvSampleIsTheGeneratorsOutput() throws {
+        let t = try TopologyLoader.load(SharedData.repoRoot.appendingPathComponent("Topologies/synth-300-seed7").path)
+        let g = SyntheticNetwork.generate(villages: 300, seed: 7)
+        #expect(t.nodes.map(\.name) == g.nodes.map(\.name) && t.links.map(\.medium) == g.links.map(\.medium))
+    }
+}

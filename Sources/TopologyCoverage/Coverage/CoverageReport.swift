@@ -40,6 +40,8 @@ public struct CoverageReport: Sendable {
     public let villages: AccessSummary
     /// Per region (path prefix of depth `regionLevel`, joined by "/"), villages only, by name.
     public let byRegion: [AccessSummary]
+    /// Villages grouped by region key (see `regionKey`), groups sorted by name.
+    public let regionVillages: [(region: String, villages: [Int])]
     /// Per access tier (village, township).
     public let byTier: [AccessSummary]
     /// Villages with households, lowest per-household capacity first (unreached first), at most `worstCount`.

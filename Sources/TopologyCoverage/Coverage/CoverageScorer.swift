@@ -116,11 +116,19 @@ public enum CoverageScorer {
             fiberBottleneckMbps: WF, fiberPath: fiberPath, firstNonFiberLink: firstNonFiber,
             pathKm: shortest.distanceKm, latencyMs: fastest.distanceKm, behindBridge: behind,
             incidentBridges: incident, ipv6EndToEnd: v6, households: hh,
-            villages: AccessSummary(group: "villages"), byRegion: [], byTier: [], worstVillages: [], timings: [])
+            villages: AccessSummary(group: "villages"), byRegion: [], regionVillages: [], byTier: [], worstVillages: [], timings: [])
         let villages = partial.summarize(sel.villages, group: "villages")
+        // Group villages by region key; consecutive villages usually share a region, so the key
+        // string is rebuilt only when the region path changes.
         var regionMembers: [String: [Int]] = [:]
-        for v in sel.villages { regionMembers[partial.regionKey(v, in: t), default: []].append(v) }
-        let byRegion = regionMembers.keys.sorted().map { partial.summarize(regionMembers[$0]!, group: $0) }
+        var lastPath: [String]? = nil, lastKey = ""
+        for v in sel.villages {
+            let path = t.nodes[v].region
+            if path != lastPath { lastPath = path; lastKey = partial.regionKey(v, in: t) }
+            regionMembers[lastKey, default: []].append(v)
+        }
+        let regionVillages = regionMembers.keys.sorted().map { (region: $0, villages: regionMembers[$0]!) }
+        let byRegion = regionVillages.map { partial.summarize($0.villages, group: $0.region) }
         var byTier: [AccessSummary] = []
         for tier in [Tier.township, .village] {
             let members = sel.accessNodes.filter { t.nodes[$0].tier == tier }
@@ -133,7 +141,7 @@ public enum CoverageScorer {
             fiberBottleneckMbps: WF, fiberPath: fiberPath, firstNonFiberLink: firstNonFiber,
             pathKm: shortest.distanceKm, latencyMs: fastest.distanceKm, behindBridge: behind,
             incidentBridges: incident, ipv6EndToEnd: v6, households: hh,
-            villages: villages, byRegion: byRegion, byTier: byTier, worstVillages: worst, timings: timings)
+            villages: villages, byRegion: byRegion, regionVillages: regionVillages, byTier: byTier, worstVillages: worst, timings: timings)
         return partial
     }
 

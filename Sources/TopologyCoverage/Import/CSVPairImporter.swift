@@ -24,17 +24,57 @@ import CSV
 /// required column, a duplicate node id, an unparsable number, or a link to an unknown node.
 public enum CSVPairImporter {
     /// Loads `nodesPath` and `linksPath`; the topology is named after the folder holding nodes.csv.
+    /// The two files are parsed concurrently (two threads); link ends are resolved afterwards.
     public static func load(nodes nodesPath: String, links linksPath: String) throws -> Topology {
         let name = URL(fileURLWithPath: nodesPath).deletingLastPathComponent().lastPathComponent
-        var topo = Topology(name: name)
-        var index: [String: Int] = [:]
+        let linkBox = ResultBox<[PendingLink]>()
+        let group = DispatchGroup()
+        DispatchQueue.global().async(group: group) {
+            do { linkBox.value = try parseLinks(linksPath) } catch { linkBox.error = error }
+        }
+        let nodeResult = Result { try parseNodes(nodesPath) }
+        group.wait()
+        let (nodes, index) = try nodeResult.get()
+        if let e = linkBox.error { throw e }
+        let pending = linkBox.value ?? []
+        var topo = Topology(name: name, nodes: nodes)
+        topo.links.reserveCapacity(pending.count)
+        var selfLoops = 0
+        var unknownLabels: [String: Int] = [:]
+        for p in pending {
+            guard let a = index[p.aId] else {
+                throw TopologyImportError(file: linksPath, location: "line \(p.line)", reason: "link end a='\(p.aId)' is not a node id in \(nodesPath)")
+            }
+            guard let b = index[p.bId] else {
+                throw TopologyImportError(file: linksPath, location: "line \(p.line)", reason: "link end b='\(p.bId)' is not a node id in \(nodesPath)")
+            }
+            if a == b { selfLoops += 1 }
+            var link = p.link
+            link.a = a; link.b = b
+            if let label = link.attributes["medium"] { unknownLabels[label, default: 0] += 1 }
+            topo.links.append(link)
+        }
+        if selfLoops > 0 { topo.importNotes.append("\(linksPath): \(selfLoops) self-loop link(s) kept in the model; scoring drops them") }
+        for (label, n) in unknownLabels.sorted(by: { $0.key < $1.key }) {
+            topo.importNotes.append("\(linksPath): medium '\(label)' not recognised on \(n) link(s); read as unknown")
+        }
+        return topo
+    }
 
+    /// A link row whose ends are still node ids.
+    struct PendingLink { var aId: String; var bId: String; var line: Int; var link: TopologyLink }
+
+    /// Result slot written by the worker thread before `DispatchGroup.wait()` returns.
+    final class ResultBox<T>: @unchecked Sendable { var value: T?; var error: Error? }
+
+    static func parseNodes(_ nodesPath: String) throws -> ([TopologyNode], [String: Int]) {
+        var nodes: [TopologyNode] = []
+        var index: [String: Int] = [:]
         try readRows(path: nodesPath) { header, row, line in
             let col = Columns(header: header)
-            guard let idCol = col["id"] else {
+            guard col["id"] != nil else {
                 throw TopologyImportError(file: nodesPath, location: "line 1", reason: "header has no 'id' column")
             }
-            _ = idCol
             return { (row: [String], line: Int) throws in
                 let id = col.value(row, "id").trimmingSpaces
                 if id.isEmpty { throw TopologyImportError(file: nodesPath, location: "line \(line)", reason: "empty node id") }
@@ -54,44 +94,35 @@ public enum CSVPairImporter {
                     ipv6: parseFlag(col.value(row, "ipv6")))
                 if !tierText.isEmpty && node.tier == .unknown { node.attributes["tier"] = tierText }
                 for (k, i) in col.extra where i < row.count { node.attributes[k] = row[i] }
-                index[id] = topo.nodes.count
-                topo.nodes.append(node)
+                index[id] = nodes.count
+                nodes.append(node)
             }
         }
-        var selfLoops = 0
+        return (nodes, index)
+    }
+
+    static func parseLinks(_ linksPath: String) throws -> [PendingLink] {
+        var out: [PendingLink] = []
         try readRows(path: linksPath) { header, row, line in
             let col = Columns(header: header)
             guard col["a"] != nil, col["b"] != nil else {
                 throw TopologyImportError(file: linksPath, location: "line 1", reason: "header needs columns 'a' and 'b'")
             }
-            var unknownLabels: [String: Int] = [:]
             return { (row: [String], line: Int) throws in
-                let aId = col.value(row, "a").trimmingSpaces, bId = col.value(row, "b").trimmingSpaces
-                guard let a = index[aId] else {
-                    throw TopologyImportError(file: linksPath, location: "line \(line)", reason: "link end a='\(aId)' is not a node id in \(nodesPath)")
-                }
-                guard let b = index[bId] else {
-                    throw TopologyImportError(file: linksPath, location: "line \(line)", reason: "link end b='\(bId)' is not a node id in \(nodesPath)")
-                }
-                if a == b { selfLoops += 1 }
                 let mediumText = col.value(row, "medium")
                 var medium = Medium.unknown
-                if !mediumText.isEmpty {
-                    if let m = Medium(rawValue: mediumText) ?? Medium(label: mediumText) { medium = m }
-                    else { unknownLabels[mediumText, default: 0] += 1 }
-                }
+                if !mediumText.isEmpty, let m = Medium(rawValue: mediumText) ?? Medium(label: mediumText) { medium = m }
                 var link = TopologyLink(
-                    a: a, b: b, medium: medium,
+                    a: -1, b: -1, medium: medium,
                     capacityMbps: try number(col.value(row, "capacity_mbps"), "capacity_mbps", linksPath, line),
                     lengthKm: try number(col.value(row, "length_km"), "length_km", linksPath, line),
                     ipv6: parseFlag(col.value(row, "ipv6")))
-                if medium == .unknown && !mediumText.isEmpty { link.attributes["medium"] = mediumText }
+                if medium == .unknown && !mediumText.isEmpty && mediumText.lowercased() != "unknown" { link.attributes["medium"] = mediumText }
                 for (k, i) in col.extra where i < row.count { link.attributes[k] = row[i] }
-                topo.links.append(link)
-            } as ([String], Int) throws -> Void
+                out.append(PendingLink(aId: col.value(row, "a").trimmingSpaces, bId: col.value(row, "b").trimmingSpaces, line: line, link: link))
+            }
         }
-        if selfLoops > 0 { topo.importNotes.append("\(linksPath): \(selfLoops) self-loop link(s) kept in the model; scoring drops them") }
-        return topo
+        return out
     }
 
     /// Loads `dir/nodes.csv` and `dir/links.csv`.

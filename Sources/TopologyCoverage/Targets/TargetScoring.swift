@@ -25,8 +25,7 @@ public struct RegionGap: Sendable, Codable, Equatable {
 /// Scores a `TargetProfile` against a `CoverageReport`.
 public enum TargetScorer {
     public static func score(_ profile: TargetProfile, report: CoverageReport, topology: Topology) -> [TargetResult] {
-        var regionMembers: [String: [Int]] = [:]
-        for v in report.selection.villages { regionMembers[report.regionKey(v, in: topology), default: []].append(v) }
+        let regionMembers = report.regionVillages
         return profile.checks.map { check in
             let (measured, pop, popUnit) = measure(check, members: report.selection.villages, report: report)
             let (met, gap) = judge(check, measured)

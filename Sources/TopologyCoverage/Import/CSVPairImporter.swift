@@ -75,23 +75,31 @@ public enum CSVPairImporter {
             guard col["id"] != nil else {
                 throw TopologyImportError(file: nodesPath, location: "line 1", reason: "header has no 'id' column")
             }
+            let cId = col.index("id"), cName = col.index("name"), cTier = col.index("tier"), cRegion = col.index("region")
+            let cLat = col.index("lat"), cLon = col.index("lon"), cHH = col.index("households"), cV6 = col.index("ipv6")
+            var lastRegionText = "", lastRegion: [String] = []
             return { (row: [String], line: Int) throws in
-                let id = col.value(row, "id").trimmingSpaces
+                let id = col.value(row, cId).trimmingSpaces
                 if id.isEmpty { throw TopologyImportError(file: nodesPath, location: "line \(line)", reason: "empty node id") }
                 if index[id] != nil {
                     throw TopologyImportError(file: nodesPath, location: "line \(line)", reason: "duplicate node id '\(id)'")
                 }
-                let tierText = col.value(row, "tier")
-                let regionText = col.value(row, "region")
+                let tierText = col.value(row, cTier)
+                let regionText = col.value(row, cRegion)
+                // Neighbouring rows usually share a region: split the path only when it changes.
+                if regionText != lastRegionText {
+                    lastRegionText = regionText
+                    lastRegion = regionText.isEmpty ? [] : regionText.split(separator: "/").map { String($0).trimmingSpaces }
+                }
                 var node = TopologyNode(
                     id: id,
-                    name: col.has("name") ? col.value(row, "name") : id,
+                    name: cName >= 0 ? col.value(row, cName) : id,
                     tier: parseTier(tierText) ?? .unknown,
-                    region: regionText.isEmpty ? [] : regionText.split(separator: "/").map { String($0).trimmingSpaces },
-                    latitude: try number(col.value(row, "lat"), "lat", nodesPath, line),
-                    longitude: try number(col.value(row, "lon"), "lon", nodesPath, line),
-                    households: try integer(col.value(row, "households"), "households", nodesPath, line) ?? 0,
-                    ipv6: parseFlag(col.value(row, "ipv6")))
+                    region: lastRegion,
+                    latitude: try number(col.value(row, cLat), "lat", nodesPath, line),
+                    longitude: try number(col.value(row, cLon), "lon", nodesPath, line),
+                    households: try integer(col.value(row, cHH), "households", nodesPath, line) ?? 0,
+                    ipv6: parseFlag(col.value(row, cV6)))
                 if !tierText.isEmpty && node.tier == .unknown { node.attributes["tier"] = tierText }
                 for (k, i) in col.extra where i < row.count { node.attributes[k] = row[i] }
                 index[id] = nodes.count
@@ -108,18 +116,20 @@ public enum CSVPairImporter {
             guard col["a"] != nil, col["b"] != nil else {
                 throw TopologyImportError(file: linksPath, location: "line 1", reason: "header needs columns 'a' and 'b'")
             }
+            let cA = col.index("a"), cB = col.index("b"), cMed = col.index("medium"), cCap = col.index("capacity_mbps")
+            let cKm = col.index("length_km"), cV6 = col.index("ipv6")
             return { (row: [String], line: Int) throws in
-                let mediumText = col.value(row, "medium")
+                let mediumText = col.value(row, cMed)
                 var medium = Medium.unknown
                 if !mediumText.isEmpty, let m = Medium(rawValue: mediumText) ?? Medium(label: mediumText) { medium = m }
                 var link = TopologyLink(
                     a: -1, b: -1, medium: medium,
-                    capacityMbps: try number(col.value(row, "capacity_mbps"), "capacity_mbps", linksPath, line),
-                    lengthKm: try number(col.value(row, "length_km"), "length_km", linksPath, line),
-                    ipv6: parseFlag(col.value(row, "ipv6")))
+                    capacityMbps: try number(col.value(row, cCap), "capacity_mbps", linksPath, line),
+                    lengthKm: try number(col.value(row, cKm), "length_km", linksPath, line),
+                    ipv6: parseFlag(col.value(row, cV6)))
                 if medium == .unknown && !mediumText.isEmpty && mediumText.lowercased() != "unknown" { link.attributes["medium"] = mediumText }
                 for (k, i) in col.extra where i < row.count { link.attributes[k] = row[i] }
-                out.append(PendingLink(aId: col.value(row, "a").trimmingSpaces, bId: col.value(row, "b").trimmingSpaces, line: line, link: link))
+                out.append(PendingLink(aId: col.value(row, cA).trimmingSpaces, bId: col.value(row, cB).trimmingSpaces, line: line, link: link))
             }
         }
         return out
@@ -147,10 +157,11 @@ public enum CSVPairImporter {
         }
         subscript(_ k: String) -> Int? { map[k] }
         func has(_ k: String) -> Bool { map[k] != nil }
-        @inline(__always) func value(_ row: [String], _ k: String) -> String {
-            guard let i = map[k], i < row.count else { return "" }
-            return row[i]
-        }
+        func value(_ row: [String], _ k: String) -> String { value(row, map[k] ?? -1) }
+        /// Field `i` of `row`, "" when the column is absent (-1) or the row is short.
+        @inline(__always) func value(_ row: [String], _ i: Int) -> String { i >= 0 && i < row.count ? row[i] : "" }
+        /// Column index of `k`, -1 when absent (looked up once per file, not per row).
+        func index(_ k: String) -> Int { map[k] ?? -1 }
     }
 
     static func number(_ s: String, _ field: String, _ file: String, _ line: Int) throws -> Double? {

@@ -32,6 +32,9 @@ extension Medium {
 
 extension String {
     var trimmingSpaces: String {
+        // Fast path: most fields have no surrounding blanks, so no copy is made.
+        func blank(_ c: Character) -> Bool { c == " " || c == "\t" || c == "\r" || c == "\n" }
+        guard let f = first, let l = last, blank(f) || blank(l) else { return self }
         var s = Substring(self)
         while let f = s.first, f == " " || f == "\t" || f == "\r" || f == "\n" { s.removeFirst() }
         while let l = s.last, l == " " || l == "\t" || l == "\r" || l == "\n" { s.removeLast() }
@@ -42,6 +45,8 @@ extension String {
 /// A yes/no flag as written in inputs: 1/0, true/false, yes/no, y/n (any case); nil when empty
 /// or anything else (unknown stays unknown, it is never guessed).
 func parseFlag(_ s: String) -> Bool? {
+    if s == "1" { return true }       // fast path for the common 1/0 columns
+    if s == "0" { return false }
     switch s.trimmingSpaces.lowercased() {
     case "1", "true", "yes", "y", "t": return true
     case "0", "false", "no", "n", "f": return false
@@ -52,6 +57,7 @@ func parseFlag(_ s: String) -> Bool? {
 /// Tier from a label (backbone/core, metro/aggregation/regional, county, township/town,
 /// village/access); nil when unrecognised.
 func parseTier(_ s: String) -> Tier? {
+    if let t = Tier(rawValue: s) { return t }
     let l = s.trimmingSpaces.lowercased()
     if let t = Tier(rawValue: l) { return t }
     switch l {

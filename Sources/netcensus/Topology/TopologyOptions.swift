@@ -7,7 +7,7 @@ struct TopologyInputOptions: ParsableArguments {
     @Argument(help: "Topology: .graphml, SNDlib .txt, .geojson, a nodes.csv (with links.csv beside it), or a directory (nodes.csv + links.csv, or nodes/ + lines/ GeoJSON).")
     var file: String
 
-    @Option(name: .long, help: "Target profile name (see --list-targets) or a profile JSON file.")
+    @Option(name: .long, help: "Target profile name (see `netcensus topology targets`) or a profile JSON file.")
     var targets: String = "broadband-china-2020"
 
     @Option(name: .long, help: "Contention ratio N (N:1) for capacity per household.")

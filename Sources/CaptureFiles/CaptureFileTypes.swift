@@ -107,11 +107,6 @@ public struct CaptureInterface: Sendable, Codable, Hashable {
     }
 }
 
-extension LinkType: Codable {
-    public init(from decoder: any Decoder) throws { self.init(rawValue: try decoder.singleValueContainer().decode(UInt16.self)) }
-    public func encode(to encoder: any Encoder) throws { var c = encoder.singleValueContainer(); try c.encode(rawValue) }
-}
-
 /// What reading one capture file found: the file-level facts and every warning.
 public struct CaptureFileReport: Sendable, Codable, Hashable {
     public var path: String

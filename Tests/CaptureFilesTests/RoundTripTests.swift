@@ -83,6 +83,13 @@ struct RoundTripTests {
         let r3 = try CaptureFileReader(path: try temporaryFile(cut, name: "cut.pcap.gz")).scan()
         #expect(r3.warnings.contains { $0.code == "gzip_truncated" })
         #expect(r3.packetsRead < 3)
+
+        // Just the gzip magic (2 and 3 bytes): a warning, no packets, no crash.
+        for n in [2, 3, 10] {
+            let stub = try temporaryFile(Array(gz.prefix(n)), name: "stub\(n).gz")
+            let m = try MappedFile(path: stub)
+            #expect(m.wasCompressed && m.decompressionWarning != nil && m.bytes.count == 0)
+        }
     }
 
     @Test func facadeErrors() throws {

@@ -16,7 +16,10 @@ import CaptureCore
 /// inflated with zlib into **one heap buffer** holding the whole decompressed capture: simple and
 /// fast, but heap grows with the decompressed size. Concatenated gzip members are all inflated.
 /// A corrupt or cut gzip stream keeps what was inflated before the fault and records a
-/// `decompressionWarning` (code `gzip_error`) instead of throwing.
+/// `decompressionWarning` (code `gzip_error` or `gzip_truncated`) instead of throwing.
+/// For gzip input, byte offsets in records and warnings are offsets in the decompressed stream
+/// (what `zcat FILE | xxd` shows), except the decompression warning's own offset, which is in
+/// the compressed file.
 public final class MappedFile {
     /// Path as given by the caller (used in warnings).
     public let path: String
@@ -87,7 +90,11 @@ public final class MappedFile {
     /// Inflates every gzip member of `input` into one malloc'd buffer.
     private static func gunzip(_ input: UnsafeRawBufferPointer, path: String)
         -> (UnsafeMutableRawPointer?, Int, CaptureWarning?) {
-        var capacity = max(input.count * 4, 1 << 16)
+        // The gzip trailer's ISIZE (RFC 1952 section 2.3.1) is the last member's size mod 2^32:
+        // a good first guess for one-member files; otherwise start at 4x and double.
+        let isize = input.count >= 4 ? Int(input.uncheckedLittleEndian(UInt32.self, at: input.count - 4)) : 0
+        var capacity = isize >= input.count / 2 ? isize + 1 : min(max(input.count * 4, 1 << 16), 1 << 28)
+        capacity = max(capacity, 1 << 16)
         guard var out = malloc(capacity) else { return (nil, 0, nil) }
         var produced = 0
         var warning: CaptureWarning?

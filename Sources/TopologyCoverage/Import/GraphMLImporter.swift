@@ -81,6 +81,7 @@ public enum GraphMLImporter {
     }
 
     private static func parse(_ data: Data, name: String, file: String, options: Options) throws -> Topology {
+        guard !data.isEmpty else { throw GraphMLError(file: file, line: 0, column: 0, reason: "empty document") }
         let parser = XMLParser(data: data)
         let reader = Reader(file: file, options: options)
         parser.delegate = reader

@@ -1,1 +1,0 @@
-// CaptureFiles module; see README architecture.

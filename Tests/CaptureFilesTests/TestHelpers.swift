@@ -1,0 +1,54 @@
+import CaptureCore
+@testable import CaptureFiles
+import Foundation
+import TestSupport
+
+/// A record copied out of the reader callback (the borrowed bytes die with the callback).
+struct Got: Equatable {
+    var timestamp: Int64
+    var capturedLength: Int
+    var originalLength: Int
+    var linkType: LinkType
+    var interfaceIndex: Int
+    var fileOffset: Int
+    var bytes: [UInt8]
+}
+
+/// Bytes from a hex string; spaces, newlines and `|` separators are ignored.
+func hex(_ s: String) -> [UInt8] {
+    let digits = s.filter { $0.isHexDigit }
+    precondition(digits.count % 2 == 0, "odd hex digit count")
+    var out: [UInt8] = []
+    var i = digits.startIndex
+    while i < digits.endIndex {
+        let j = digits.index(i, offsetBy: 2)
+        out.append(UInt8(digits[i..<j], radix: 16)!)
+        i = j
+    }
+    return out
+}
+
+/// Reads `bytes` with the reader for `format`, or for the format detected by magic (like the
+/// façade; pcap when nothing is detected).
+func readBytes(_ bytes: [UInt8], path: String = "mem.cap", format: CaptureFileFormat? = nil) -> ([Got], CaptureFileReport) {
+    var got: [Got] = []
+    let report: CaptureFileReport = bytes.withUnsafeBytes { raw in
+        let sink: (PacketRecord) -> Void = { r in
+            got.append(Got(timestamp: r.timestamp, capturedLength: r.capturedLength, originalLength: r.originalLength,
+                           linkType: r.linkType, interfaceIndex: r.interfaceIndex, fileOffset: r.fileOffset, bytes: Array(r.bytes)))
+        }
+        switch format ?? CaptureFileReader.detectFormat(raw) {
+        case .pcapng?: return PcapngReader(path: path, bytes: raw).read(sink)
+        default: return PcapReader(path: path, bytes: raw).read(sink)
+        }
+    }
+    return (got, report)
+}
+
+/// Writes `bytes` to a fresh temporary file and returns its path.
+func temporaryFile(_ bytes: [UInt8], name: String) throws -> String {
+    let dir = SharedData.temporaryDirectory("capturefiles")
+    let url = dir.appendingPathComponent(name)
+    try Data(bytes).write(to: url)
+    return url.path
+}

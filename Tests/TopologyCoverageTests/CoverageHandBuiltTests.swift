@@ -98,6 +98,10 @@ func handBuiltTopology() -> Topology {
         #expect(v.meetsHouseholdsShare(i50) == 50.0 / 220.0)
         #expect(r.byRegion.map(\.group) == ["R1", "R2"])
         #expect(r.byRegion[0].nodes == 2 && r.byRegion[1].nodes == 3)
+        // R2 = V2 (40 Mbps/hh), V3 (400), V4 (0): worst first; R1 = V1 (40), V5 (150).
+        #expect(r.byRegion[1].worstVillageIds == ["V4", "V2", "V3"] && r.byRegion[1].worstVillageMbps == [0, 40, 400])
+        #expect(r.byRegion[0].worstVillageIds == ["V1", "V5"])
+        #expect(r.byRegion[1].householdsBroadband == 110)   // V2 100 + V3 10; V4 unreached
         // Worst first: V4 (0), then V1/V2 (40 each), V5, V3.
         #expect(r.worstVillages.first == 5)
         #expect(r.worstVillages.last == 4)

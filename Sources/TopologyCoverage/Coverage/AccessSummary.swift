@@ -32,6 +32,10 @@ public struct AccessSummary: Sendable, Codable, Equatable {
     /// Upper median (element n/2 of the sorted values), as the reference script.
     public var bottleneckMedianMbps: Double?
     public var perHouseholdMedianMbps: Double?
+    /// The group's worst villages (lowest per-household capacity first; ids), at most 3.
+    public var worstVillageIds: [String] = []
+    /// Per-household Mbps of those villages, same order.
+    public var worstVillageMbps: [Double] = []
 
     public init(group: String) { self.group = group }
 

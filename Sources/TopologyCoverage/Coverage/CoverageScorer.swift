@@ -128,11 +128,19 @@ public enum CoverageScorer {
             regionMembers[lastKey, default: []].append(v)
         }
         let regionVillages = regionMembers.keys.sorted().map { (region: $0, villages: regionMembers[$0]!) }
-        let byRegion = regionVillages.map { partial.summarize($0.villages, group: $0.region) }
+        func withWorst(_ g: AccessSummary, _ members: [Int]) -> AccessSummary {
+            var g = g
+            for v in worstNodes(members, report: partial, topology: t, count: 3) {
+                g.worstVillageIds.append(t.nodes[v].id)
+                g.worstVillageMbps.append(partial.bottleneckMbps[v] * options.contentionRatio / Double(hh[v]))
+            }
+            return g
+        }
+        let byRegion = regionVillages.map { withWorst(partial.summarize($0.villages, group: $0.region), $0.villages) }
         var byTier: [AccessSummary] = []
         for tier in [Tier.township, .village] {
             let members = sel.accessNodes.filter { t.nodes[$0].tier == tier }
-            if !members.isEmpty { byTier.append(partial.summarize(members, group: tier.rawValue)) }
+            if !members.isEmpty { byTier.append(withWorst(partial.summarize(members, group: tier.rawValue), members)) }
         }
         let worst = worstNodes(sel.villages, report: partial, topology: t, count: options.worstCount)
         lap("shares")

@@ -35,14 +35,17 @@ public struct GeoGrid: Sendable {
         guard k > 0, minRow <= maxRow else { return [] }
         let r0 = row(latitude), c0 = col(longitude)
         var best: [(id: Int, km: Double)] = []
-        // One degree of latitude is ~111.2 km; ring `ring` is at least (ring-1) cells away in latitude
-        // or (ring-1) * cos(lat) in longitude, the bound used to stop.
-        let cosLat = max(0.01, cos(min(89.0, abs(latitude) + cellDegrees * 4) * .pi / 180))
-        let kmPerCell = 111.19 * cellDegrees * cosLat
+        // A point in ring `ring` is at least (ring-1) cells away in latitude (111.19 km per degree)
+        // or in longitude (111.19 × cos(latitude) km per degree, taken at the ring's most poleward
+        // latitude, where it is smallest): that lower bound stops the search.
+        func ringBoundKm(_ ring: Int) -> Double {
+            let far = min(89.9, abs(latitude) + Double(ring + 1) * cellDegrees)
+            return Double(max(0, ring - 1)) * 111.19 * cellDegrees * max(0.001, cos(far * .pi / 180))
+        }
         let maxRing = max(maxRow - minRow, maxCol - minCol) + abs(r0 - (minRow + maxRow) / 2) + abs(c0 - (minCol + maxCol) / 2) + 2
         var ring = 0
         while ring <= maxRing {
-            let bound = Double(max(0, ring - 1)) * kmPerCell
+            let bound = ringBoundKm(ring)
             if best.count == k, let worst = best.last, worst.km < bound { break }
             if bound > maxKm { break }
             for r in (r0 - ring)...(r0 + ring) {
@@ -65,7 +68,6 @@ public struct GeoGrid: Sendable {
                     }
                 }
             }
-            if ring == 0 && r0 == r0 { /* ring 0 is the single cell */ }
             ring += 1
         }
         return best

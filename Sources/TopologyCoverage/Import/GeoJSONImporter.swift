@@ -62,7 +62,7 @@ public enum GeoJSONImporter {
                 if byId[id] != nil { id = "\(id)#\(i)"; topo.importNotes.append("\(file): feature \(i): duplicate node id, renamed '\(id)'") }
                 var node = TopologyNode(id: id, name: str(props["name"]), latitude: lat, longitude: lon)
                 if let t = str(props["tier"]) { node.tier = parseTier(t) ?? .unknown }
-                node.households = Int(num(props["households"]) ?? 0)
+                if let h = num(props["households"]), h >= 0, h < 1e15 { node.households = Int(h) }
                 if let v = props["ipv6"] { node.ipv6 = parseFlag(str(v) ?? "") }
                 var region: [String] = []
                 for k in ["country", "province", "prefecture", "county", "township"] { if let v = str(props[k]) { region.append(v) } }

@@ -8,9 +8,9 @@ public struct TopologyScoreDocument: Codable, Sendable {
     public var importNotes: [String]
     public var options: CoverageOptions
     public var network: NetworkSummary
-    public var villages: AccessSummary
-    public var byTier: [AccessSummary]
-    public var byRegion: [AccessSummary]
+    public var villages: SummaryJSON
+    public var byTier: [SummaryJSON]
+    public var byRegion: [SummaryJSON]
     public var worstVillages: [AccessNodeRow]
     public var targets: TargetsBlock?
     /// Per access node rows (only with `--per-node`).
@@ -31,9 +31,9 @@ public struct TopologyScoreDocument: Codable, Sendable {
         importNotes = t.importNotes
         options = r.options
         network = r.network
-        villages = r.villages
-        byTier = r.byTier
-        byRegion = r.byRegion
+        villages = SummaryJSON(r.villages)
+        byTier = r.byTier.map(SummaryJSON.init)
+        byRegion = r.byRegion.map(SummaryJSON.init)
         worstVillages = r.worstVillages.map { r.row($0, in: t) }
         if let p = profile {
             targets = TargetsBlock(profile: p.name, title: p.title, results: results, context: p.context,
@@ -55,6 +55,32 @@ public struct TopologyScoreDocument: Codable, Sendable {
     }
 }
 
+/// An `AccessSummary` as JSON: its counts plus the shares derived from them (0...1, null when
+/// the denominator is 0; `meets_*_share` in the order of `thresholds_mbps`).
+public struct SummaryJSON: Codable, Sendable {
+    public var summary: AccessSummary
+    public init(_ s: AccessSummary) { summary = s }
+    public init(from decoder: Decoder) throws { summary = try AccessSummary(from: decoder) }
+    enum Extra: String, CodingKey {
+        case broadbandShare, fiberShare, behindBridgeShare, ipv6Share, fiberHouseholdsShare, broadbandHouseholdsShare
+        case meetsShare, meetsHouseholdsShare, meetsAndFiberShare
+    }
+    public func encode(to encoder: Encoder) throws {
+        try summary.encode(to: encoder)
+        var c = encoder.container(keyedBy: Extra.self)
+        let s = summary
+        try c.encode(s.broadbandShare, forKey: .broadbandShare)
+        try c.encode(s.fiberShare, forKey: .fiberShare)
+        try c.encode(s.behindBridgeShare, forKey: .behindBridgeShare)
+        try c.encode(s.ipv6Share, forKey: .ipv6Share)
+        try c.encode(s.fiberHouseholdsShare, forKey: .fiberHouseholdsShare)
+        try c.encode(s.broadbandHouseholdsShare, forKey: .broadbandHouseholdsShare)
+        try c.encode(s.thresholdsMbps.indices.map { s.meetsShare($0) }, forKey: .meetsShare)
+        try c.encode(s.thresholdsMbps.indices.map { s.meetsHouseholdsShare($0) }, forKey: .meetsHouseholdsShare)
+        try c.encode(s.thresholdsMbps.indices.map { s.meetsAndFiberShare($0) }, forKey: .meetsAndFiberShare)
+    }
+}
+
 /// The JSON shape of `netcensus topology plan --json`.
 public struct FiberPlanDocument: Codable, Sendable {
     public var tool = "netcensus topology plan"
@@ -67,8 +93,8 @@ public struct FiberPlanDocument: Codable, Sendable {
     public var totalKm: Double
     public var totalCost: Double
     public var works: [Work]
-    public var before: AccessSummary
-    public var after: AccessSummary
+    public var before: SummaryJSON
+    public var after: SummaryJSON
     public var targetsBefore: [TargetResult]
     public var targetsAfter: [TargetResult]
 
@@ -99,7 +125,7 @@ public struct FiberPlanDocument: Codable, Sendable {
                  villages: w.villages.map { t.nodes[$0].id },
                  links: w.links.map { Link(kind: $0.kind.rawValue, a: t.nodes[$0.a].id, b: t.nodes[$0.b].id, km: $0.km, existingMedium: $0.existingMedium?.rawValue) })
         }
-        self.before = before.villages; after = p.afterReport.villages
+        self.before = SummaryJSON(before.villages); after = SummaryJSON(p.afterReport.villages)
         self.targetsBefore = targetsBefore; self.targetsAfter = targetsAfter
     }
 

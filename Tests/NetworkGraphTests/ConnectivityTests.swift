@@ -1,5 +1,5 @@
 import Testing
-@testable import NetworkGraph
+import NetworkGraph
 
 private func complete(_ n: Int) -> Multigraph {
     var e: [(Int, Int)] = []

@@ -1,5 +1,5 @@
 import Testing
-@testable import NetworkGraph
+import NetworkGraph
 
 /// Hand example for the weighted searches:
 ///

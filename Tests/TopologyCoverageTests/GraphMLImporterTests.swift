@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 import NetworkGraph
-@testable import TopologyCoverage
+import TopologyCoverage
 
 /// A small GraphML document exercising what the importer must handle: key defaults, node and
 /// edge data, a parallel edge, a self-loop, an edge naming an undeclared node, CDATA and an

@@ -145,6 +145,15 @@ private let sample = """
         }
     }
 
+    @Test func directedInputIsReadUndirected() throws {
+        let xml = "<graphml><graph edgedefault=\"directed\"><node id=\"a\"/><node id=\"b\"/>"
+            + "<edge source=\"a\" target=\"b\"/><edge source=\"b\" target=\"a\"/></graph></graphml>"
+        let t = try GraphMLImporter.parse(Data(xml.utf8), name: "d")
+        // a→b and b→a become two parallel undirected links (not a bridge), with a note.
+        #expect(t.links.count == 2 && t.multigraph().bridges().isEmpty)
+        #expect(t.importNotes.contains { $0.hasPrefix("directed graph/edges read as undirected") })
+    }
+
     @Test func missingFileThrows() {
         #expect(throws: GraphMLError.self) { try GraphMLImporter.load(path: "/nonexistent/x.graphml") }
     }

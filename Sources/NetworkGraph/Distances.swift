@@ -12,6 +12,8 @@ extension Multigraph {
     /// - Returns: hops per node (sources 0), -1 when no source reaches the node.
     /// - Multigraph rule: parallel edges and self-loops change no distance.
     /// - Complexity: O(n + m).
+    /// - Precondition: every source is a node id.
+    /// - Reference: E. F. Moore, "The shortest path through a maze", 1959; networkx `bfs_layers`.
     public func hopDistances(from sources: [Int]) -> [Int32] {
         var dist = [Int32](repeating: -1, count: nodeCount)
         var queue = [Int32](repeating: 0, count: nodeCount)
@@ -39,8 +41,9 @@ extension Multigraph {
         return tail
     }
 
-    /// Eccentricity of `node`: the largest hop distance from it to any node of its component.
-    /// - Complexity: O(size of the component).
+    /// Eccentricity of `node`: the largest hop distance from it to any node of its component
+    /// (networkx `eccentricity` restricted to the component; 0 for an isolated node).
+    /// - Complexity: O(n + m): one BFS.
     public func eccentricity(of node: Int) -> Int {
         var dist = [Int32](repeating: -1, count: nodeCount)
         var queue = [Int32](repeating: 0, count: nodeCount)

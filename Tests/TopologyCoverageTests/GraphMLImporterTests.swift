@@ -154,6 +154,36 @@ private let sample = """
         #expect(t.importNotes.contains { $0.hasPrefix("directed graph/edges read as undirected") })
     }
 
+    @Test func everyPrefixParsesOrThrows() {
+        // Truncation sweep: a file cut anywhere must give a topology or a GraphMLError, never a
+        // crash or another error type. Cuts inside the document must throw (unclosed elements).
+        let bytes = Array(sample.utf8)
+        var threw = 0
+        for cut in 0..<bytes.count {
+            do { _ = try GraphMLImporter.parse(Data(bytes[0..<cut]), name: "cut") } catch is GraphMLError {
+                threw += 1
+            } catch { Issue.record("prefix \(cut): unexpected \(error)") }
+        }
+        // Every proper prefix ends before </graphml> closes, so all of them are malformed.
+        #expect(threw == bytes.count)
+    }
+
+    @Test func corruptedBytesNeverCrash() {
+        // 300 copies of the sample with 1–4 bytes overwritten at random: each parses or throws
+        // a GraphMLError.
+        var rng = Xorshift(state: 0x9E37_79B9_7F4A_7C15)   // deterministic: failures reproduce
+        let bytes = Array(sample.utf8)
+        for _ in 0..<300 {
+            var b = bytes
+            for _ in 0..<Int.random(in: 1...4, using: &rng) {
+                b[Int.random(in: 0..<b.count, using: &rng)] = UInt8.random(in: 0...255, using: &rng)
+            }
+            do { _ = try GraphMLImporter.parse(Data(b), name: "noise") } catch is GraphMLError {} catch {
+                Issue.record("unexpected \(error)")
+            }
+        }
+    }
+
     @Test func missingFileThrows() {
         #expect(throws: GraphMLError.self) { try GraphMLImporter.load(path: "/nonexistent/x.graphml") }
     }
@@ -169,5 +199,14 @@ private let sample = """
         let speeds = t.links.compactMap(\.capacityMbps)
         #expect(speeds.count >= 53)
         #expect(speeds.min() == 2 && speeds.max() == 2500)
+    }
+}
+
+/// Marsaglia's xorshift64 (deterministic test noise).
+private struct Xorshift: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state ^= state << 13; state ^= state >> 7; state ^= state << 17
+        return state
     }
 }

@@ -69,9 +69,7 @@ public enum GraphMLImporter {
         do { data = try Data(contentsOf: url) } catch {
             throw GraphMLError(file: path, line: 0, column: 0, reason: "cannot read file: \(error.localizedDescription)")
         }
-        var topology = try parse(data, name: url.deletingPathExtension().lastPathComponent, file: path, options: options)
-        topology.name = url.deletingPathExtension().lastPathComponent
-        return topology
+        return try parse(data, name: url.deletingPathExtension().lastPathComponent, file: path, options: options)
     }
 
     /// Parses GraphML bytes. `name` names the topology and appears in errors.

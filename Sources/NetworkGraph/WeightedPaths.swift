@@ -86,7 +86,8 @@ extension Multigraph {
     ///     Edges with a negative, NaN or infinite length are unusable.
     /// - Returns: ``ShortestPaths``: km per node (+infinity = unreachable), parent edge, origin.
     /// - Multigraph rule: of parallel edges the shortest counts; self-loops are ignored.
-    /// - Complexity: O((n + m) log n), binary heap with lazy deletion.
+    /// - Complexity: O((n + m) log n), binary heap with lazy deletion; nodes of degree 1 never
+    ///   enter the heap (their label is final when their one neighbour settles).
     /// - Reference: E. W. Dijkstra, "A note on two problems in connexion with graphs",
     ///   Numerische Mathematik 1, 1959; networkx `multi_source_dijkstra`.
     public func shortestPaths(from sources: [Int], length: [Double]) -> ShortestPaths {
@@ -230,7 +231,10 @@ extension Multigraph {
                 guard let cand = A.extend(lv, weight[e]) else { continue }
                 if A.better(cand, label[w]) {
                     label[w] = cand; parent[w] = Int32(e); origin[w] = origin[v]
-                    heap.push(cand, Int32(w))
+                    // A node of degree 1 is reached only through v: its label is already final
+                    // and it relaxes nothing (its one neighbour is settled), so it skips the
+                    // queue. Access networks are mostly such leaves (single-homed villages).
+                    if adjacencyStart[w + 1] - adjacencyStart[w] == 1 { done[w] = true } else { heap.push(cand, Int32(w)) }
                 }
             }
         }

@@ -95,3 +95,31 @@ import NetworkGraph
         #expect(Multigraph(nodeCount: 0, edges: []).largestComponent().nodes == [])
     }
 }
+
+extension MultigraphTests {
+    @Test func randomSimplifiedAgainstPairSets() {
+        // Oracle: the simple graph has one edge per distinct unordered non-loop pair, numbered
+        // in order of the pair's first input edge; every input edge maps to its pair's edge.
+        var rng = SplitMix64(seed: 2024)
+        for _ in 0..<200 {
+            let n = Int.random(in: 1...8, using: &rng)
+            let g = randomMultigraph(n: n, m: Int.random(in: 0...20, using: &rng), rng: &rng)
+            var firstEdge: [[Int]: Int] = [:]
+            var order: [[Int]] = []
+            for e in 0..<g.edgeCount where !g.isSelfLoop(e) {
+                let (a, b) = g.endpoints(of: e)
+                let key = [min(a, b), max(a, b)]
+                if firstEdge[key] == nil { firstEdge[key] = e; order.append(key) }
+            }
+            let s = g.simplified()
+            #expect(s.graph.edgeCount == order.count)
+            #expect(s.representative == order.map { firstEdge[$0]! })
+            for e in 0..<g.edgeCount {
+                if g.isSelfLoop(e) { #expect(s.simpleEdge[e] == -1); continue }
+                let (a, b) = g.endpoints(of: e)
+                let (c, d) = s.graph.endpoints(of: s.simpleEdge[e])
+                #expect([min(a, b), max(a, b)] == [min(c, d), max(c, d)])
+            }
+        }
+    }
+}

@@ -184,6 +184,22 @@ private let sample = """
         }
     }
 
+    @Test func edgeBeforeItsNodes() throws {
+        // GraphML does not order nodes before edges: b is named by the edge first, declared
+        // after (with a label); c is declared twice (noted, attributes merged).
+        let xml = """
+            <graphml><key id="l" for="node" attr.name="label"/><graph>
+            <node id="a"/><edge source="a" target="b"/><node id="b"><data key="l">B</data></node>
+            <node id="c"/><node id="c"><data key="l">C</data></node></graph></graphml>
+            """
+        let t = try GraphMLImporter.parse(Data(xml.utf8), name: "order")
+        #expect(t.nodes.map(\.id) == ["a", "b", "c"])
+        #expect(t.nodes.map(\.name) == ["a", "B", "C"])
+        #expect(!t.importNotes.contains { $0.contains("created from edge endpoints") })
+        #expect(t.importNotes.contains("node c declared twice: attributes merged"))
+        #expect(!t.importNotes.contains { $0.contains("node b declared twice") })
+    }
+
     @Test func missingFileThrows() {
         #expect(throws: GraphMLError.self) { try GraphMLImporter.load(path: "/nonexistent/x.graphml") }
     }

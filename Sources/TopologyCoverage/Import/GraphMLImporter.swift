@@ -269,7 +269,7 @@ private final class Reader: NSObject, XMLParserDelegate {
     var edgeData: [[String: String]] = []
     var graphData: [(String, String)] = []
     var notes: [String] = []
-    var implicitNodes = 0
+    var declared: Set<String> = []
     var hyperedges = 0
     var directed = 0
 
@@ -307,13 +307,16 @@ private final class Reader: NSObject, XMLParserDelegate {
             owner = .graph
         case "node":
             guard let id = a["id"] else { return fail(parser, "<node> without id") }
-            if nodeIndex[id] != nil { notes.append("node \(id) declared twice: attributes merged") }
+            // GraphML allows an edge before the <node> it names: that node was created
+            // implicitly and is now declared; only a second declaration is worth a note.
+            if declared.contains(id) { notes.append("node \(id) declared twice: attributes merged") }
+            declared.insert(id)
             owner = .node(node(named: id))
         case "edge":
             guard let s = a["source"], let t = a["target"] else {
                 return fail(parser, "<edge> without source or target")
             }
-            for id in [s, t] where nodeIndex[id] == nil { implicitNodes += 1; _ = node(named: id) }
+            for id in [s, t] where nodeIndex[id] == nil { _ = node(named: id) }
             let e = edgeEnds.count
             edgeEnds.append((nodeIndex[s]!, nodeIndex[t]!))
             edgeData.append([:])
@@ -409,6 +412,7 @@ private final class Reader: NSObject, XMLParserDelegate {
         }
         var allNotes: [String] = graphData.map { "graph \($0.0)=\($0.1)" }
         allNotes += notes
+        let implicitNodes = nodeIDs.count - declared.count
         if implicitNodes > 0 { allNotes.append("\(implicitNodes) node(s) created from edge endpoints without a <node> declaration") }
         if directed > 0 { allNotes.append("directed graph/edges read as undirected (links carry traffic both ways)") }
         if hyperedges > 0 { allNotes.append("\(hyperedges) <hyperedge> element(s) skipped (unsupported)") }

@@ -34,7 +34,8 @@ public struct Multigraph: Sendable {
     /// Builds the graph from an edge list.
     ///
     /// - Parameters:
-    ///   - nodeCount: number of nodes (isolated nodes included); must be `0...Int32.max`.
+    ///   - nodeCount: number of nodes (isolated nodes included); must be below `Int32.max`
+    ///     (ids are stored in 32 bits; so are edge ids).
     ///   - edges: endpoint pairs; edge `i` of the result is `edges[i]`. Order of the two
     ///     endpoints does not matter (undirected). Both must be in `0..<nodeCount`.
     /// - Precondition: every endpoint is a valid node id (importers validate their input and
@@ -58,6 +59,7 @@ public struct Multigraph: Sendable {
     private init(nodeCount: Int, flatEndpoints: [Int32], validating edges: [(Int, Int)]?) {
         precondition(nodeCount >= 0 && nodeCount < Int(Int32.max), "Multigraph: node count \(nodeCount) out of range")
         precondition(flatEndpoints.count % 2 == 0, "Multigraph: odd endpoint array")
+        precondition(flatEndpoints.count / 2 < Int(Int32.max), "Multigraph: more than Int32.max edges")
         if let edges {
             for (i, (a, b)) in edges.enumerated() {
                 precondition(a >= 0 && a < nodeCount && b >= 0 && b < nodeCount,

@@ -153,8 +153,8 @@ public enum CoverageScorer {
         return partial
     }
 
-    /// The `count` members with households and the lowest per-household capacity
-    /// (ties: fewer hops reached last, then node id), unreached first.
+    /// The `count` members with households and the lowest per-household capacity, unreached
+    /// (0 Mbps) first; ties keep the members' order (ascending node index for villages).
     static func worstNodes(_ members: [Int], report r: CoverageReport, topology t: Topology, count: Int) -> [Int] {
         guard count > 0 else { return [] }
         var best: [(Double, Int)] = []

@@ -58,7 +58,7 @@ public enum TopologyLoader {
         case .geojsonDirectory: return try GeoJSONImporter.load(directory: path, options: geoJSONOptions)
         case .csvPair:
             var isDir: ObjCBool = false
-            FileManager.default.fileExists(atPath: path, isDirectory: &isDir)
+            _ = FileManager.default.fileExists(atPath: path, isDirectory: &isDir)
             if isDir.boolValue { return try CSVPairImporter.load(directory: path) }
             let url = URL(fileURLWithPath: path)
             let dir = url.deletingLastPathComponent()

@@ -111,12 +111,15 @@ import TestSupport
          {"type":"Feature","geometry":{"type":"LineString","coordinates":[[10.0,5.001],[10.1,5.001]]},"properties":{"medium":"fibre","distance":12000}},
          {"type":"Feature","geometry":{"type":"LineString","coordinates":[[50,50],[51,51]]},"properties":{"a":"n2","b":"n3","type":"microwave link"}},
          {"type":"Feature","geometry":{"type":"MultiLineString","coordinates":[[[9.0,4.0],[9.5,4.5]]]},"properties":{"from":"Three","to":"Nowhere"}},
-         {"type":"Feature","geometry":{"type":"LineString","coordinates":[[10.0,5.0],[10.2,5.0]]},"properties":{"status":"Planned"}}
+         {"type":"Feature","geometry":{"type":"LineString","coordinates":[[10.0,5.0],[10.2,5.0]]},"properties":{"status":"Planned"}},
+         {"type":"Feature","geometry":{"type":"LineString","coordinates":[[10.2,5.0],[10.2001,5.0]]},"properties":{"from":"Three","to":"One"}}
         ]}
         """.write(to: file, atomically: true, encoding: .utf8)
         let t = try TopologyLoader.load(file.path)
         #expect(t.nodes.count == 4)            // 3 points + 1 junction ("Nowhere")
-        #expect(t.links.count == 3)            // planned line left out
+        #expect(t.links.count == 4)            // planned line left out
+        // A stub drawn at n3 whose names say Three → One: joined by names, not a self-loop.
+        #expect(t.links[3].a == 2 && t.links[3].b == 0)
         #expect(t.links[0].a == 0 && t.links[0].b == 1 && t.links[0].lengthKm == 12 && t.links[0].medium == .fiber)
         #expect(t.links[1].a == 1 && t.links[1].b == 2 && t.links[1].medium == .microwave)
         #expect(t.links[2].a == 2 && t.links[2].b == 3 && t.nodes[3].name == "Nowhere")

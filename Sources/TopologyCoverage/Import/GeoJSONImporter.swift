@@ -18,6 +18,8 @@ import Foundation
 /// 2. the line's first/last coordinate lies within `Options.snapKm` of a node (nearest wins);
 /// 3. property `from`/`to` equal to the name of exactly one node;
 /// 4. otherwise a junction node (tier unknown) is created at the line end, with a note.
+/// When both ends land on one node but `from`/`to` name two different nodes uniquely, the names
+/// win (a degenerate geometry must not turn a real link into a self-loop).
 /// Lines whose `status` is planned/proposed/under construction are left out unless
 /// `Options.includePlanned` (the model is the network as built); the count goes to the notes.
 ///
@@ -86,7 +88,7 @@ public enum GeoJSONImporter {
             }
         }
         var skippedPlanned = 0, junctions = 0, snapped = 0, byProp = 0, byNameCount = 0, emptyGeom = 0
-        var inferredMedium = 0, defaultMedium = 0
+        var inferredMedium = 0, defaultMedium = 0, namesOverGeometry = 0
         for (file, i, feat) in lineFeatures {
             let props = feat["properties"] as? [String: Any] ?? [:]
             let geom = feat["geometry"] as! [String: Any]
@@ -125,10 +127,16 @@ public enum GeoJSONImporter {
                 grid.insert(id: idx, latitude: p.lat, longitude: p.lon)
                 return idx
             }
-            if points.isEmpty { emptyGeom += 1 }
-            guard let a = endpoint(["a", "source"], "from", points.first), let b = endpoint(["b", "target"], "to", points.last) else {
+            guard var a = endpoint(["a", "source"], "from", points.first), var b = endpoint(["b", "target"], "to", points.last) else {
                 topo.importNotes.append("\(file): feature \(i): line without coordinates and without matching a/b/from/to, skipped")
                 continue
+            }
+            if points.isEmpty { emptyGeom += 1 }
+            // Both ends at one node although the line names two different places (a degenerate
+            // geometry, e.g. a 30 km link drawn as a stub): the unique names win when they exist.
+            if a == b, let f = str(props["from"]), let tname = str(props["to"]), f != tname,
+               let na = byName[f], let nb = byName[tname], na >= 0, nb >= 0, na != nb {
+                a = na; b = nb; namesOverGeometry += 1
             }
             var link = TopologyLink(a: a, b: b)
             if let m = str(props["medium"]) {
@@ -152,6 +160,9 @@ public enum GeoJSONImporter {
         }
         let n = topo.links.count
         topo.importNotes.append("\(name): \(topo.nodes.count) nodes, \(n) links; line ends joined by id \(byProp), by geometry within \(options.snapKm) km \(snapped), by unique name \(byNameCount), new junction nodes \(junctions)")
+        if namesOverGeometry > 0 { topo.importNotes.append("\(name): \(namesOverGeometry) line(s) whose two ends snapped to one node joined by their from/to names instead") }
+        let loops = topo.links.filter { $0.a == $0.b }.count
+        if loops > 0 { topo.importNotes.append("\(name): \(loops) line(s) begin and end at the same node (self-loops; dropped by the metrics)") }
         if skippedPlanned > 0 { topo.importNotes.append("\(name): \(skippedPlanned) planned/proposed line(s) left out (status); use includePlanned to keep them") }
         if inferredMedium > 0 { topo.importNotes.append("\(name): medium of \(inferredMedium) link(s) inferred from a type label") }
         if defaultMedium > 0, let d = options.defaultMedium { topo.importNotes.append("\(name): medium of \(defaultMedium) link(s) set to \(d.rawValue) (dataset default)") }

@@ -65,15 +65,17 @@ public enum TopologyText {
         }
         o.append(table(["per household >=", "villages", "households", "villages+fiber"], mrows).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
         o.append("")
+        // The group tables show the share meeting the profile's (first) speed, else 12 Mbps.
+        let speed = profile?.speedsMbps.first ?? 12
         func groupRows(_ gs: [AccessSummary]) -> [[String]] {
             gs.map { g in
-                let i = g.thresholdsMbps.firstIndex(of: 12) ?? 0
+                let i = g.thresholdsMbps.firstIndex(of: speed) ?? 0
                 let worst = g.worstVillageIds.isEmpty ? "-" : "\(clean(g.worstVillageIds[0], max: 16)) (\(num(g.worstVillageMbps[0], 2)))"
                 return [clean(g.group, max: 32), String(g.nodes), String(g.households), String(g.householdsBroadband), pct(g.broadbandShare), pct(g.fiberShare),
                         g.thresholdsMbps.isEmpty ? "-" : pct(g.meetsShare(i)), pct(g.behindBridgeShare), pct(g.ipv6Share), worst]
             }
         }
-        let th12 = v.thresholdsMbps.contains(12) ? "12" : mbps(v.thresholdsMbps.first)
+        let th12 = v.thresholdsMbps.contains(speed) ? mbps(speed) : mbps(v.thresholdsMbps.first)
         let gh = ["group", "nodes", "households", "hh covered", "broadband", "fiber", ">=\(th12) Mbps/hh", "behind bridge", "IPv6", "worst village (Mbps/hh)"]
         if !r.byTier.isEmpty {
             o.append("By tier")

@@ -71,6 +71,17 @@ public struct TargetProfile: Sendable, Codable, Equatable {
     public var sources: [String]
     public var checks: [TargetCheck]
     public var context: [TargetContext]
+
+    /// Per-household speeds (Mbps) the profile's checks use, ascending: `household_speed` values
+    /// and `household_speed_share` thresholds.
+    public var speedsMbps: [Double] {
+        var out = Set<Double>()
+        for c in checks {
+            if c.kind == .householdSpeed { out.insert(c.value) }
+            if c.kind == .householdSpeedShare, let t = c.thresholdMbps { out.insert(t) }
+        }
+        return out.sorted()
+    }
 }
 
 /// The profile file: `Resources/target-profiles.json` (or a user file of the same shape).

@@ -34,6 +34,13 @@ struct TopologyInputOptions: ParsableArguments {
         guard regionLevel >= 1 else { throw ValidationError("--region-level must be >= 1") }
     }
 
+    /// Scoring options; the profile's per-household speeds join the reported thresholds.
+    func coverageOptions(for profile: TargetProfile) -> CoverageOptions {
+        var o = coverageOptions
+        o.thresholdsMbps = Array(Set(o.thresholdsMbps + profile.speedsMbps)).sorted()
+        return o
+    }
+
     var coverageOptions: CoverageOptions {
         var o = CoverageOptions(contentionRatio: contention, unknownCapacityMbps: unknownCapacity,
                                 backboneIds: backbone?.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) },

@@ -34,7 +34,7 @@ struct TopologyPlan: ParsableCommand {
 
     func run() throws {
         let (topo, profile, _) = try input.load()
-        let report = CoverageScorer.score(topo, options: input.coverageOptions)
+        let report = CoverageScorer.score(topo, options: input.coverageOptions(for: profile))
         let before = TargetScorer.score(profile, report: report, topology: topo)
         let missing = FiberPlanner.missingVillages(report, profile: profile)
         let opts = FiberPlanOptions(costPerKm: costPerKm, currency: currency, nearestFiber: nearest, routeFactor: routeFactor, newFiberMbps: fiberMbps)

@@ -33,7 +33,7 @@ struct TopologyScore: ParsableCommand {
 
     func run() throws {
         let (topo, profile, sources) = try input.load()
-        let report = CoverageScorer.score(topo, options: input.coverageOptions)
+        let report = CoverageScorer.score(topo, options: input.coverageOptions(for: profile))
         let results = TargetScorer.score(profile, report: report, topology: topo)
         for id in report.selection.unmatchedIds { FileHandleStderr.write("netcensus: warning: --backbone '\(id)' matches no node id or name\n") }
         if json {

@@ -2,6 +2,19 @@
 // (networkx `algorithms/bridges.py`, `components/biconnected.py`, `connectivity/edge_kcomponents.py`).
 // One private low-link search serves all of them.
 
+/// The cut structure of a graph relative to a backbone set; see
+/// ``Multigraph/cutStructure(backbone:)``.
+public struct CutStructure: Sendable {
+    /// Bridge edge ids, ascending (multigraph rule: doubled links are not bridges).
+    public let bridges: [Int]
+    /// Articulation point node ids, ascending.
+    public let articulationPoints: [Int]
+    /// Components after deleting every bridge.
+    public let twoEdgeConnected: Components
+    /// Per node: connected to the backbone but separated from all of it by some bridge.
+    public let behindBridge: [Bool]
+}
+
 extension Multigraph {
     /// Result of one depth-first low-link pass (Hopcroft–Tarjan).
     private struct LowLink {
@@ -145,7 +158,26 @@ extension Multigraph {
     /// - Complexity: O(n + m).
     public func behindBridge(backbone: [Int]) -> [Bool] {
         let isBridge = lowLink().isBridge
-        let tec = twoEdgeConnectedComponents(isBridge: isBridge)
+        return behindBridge(backbone: backbone, isBridge: isBridge,
+                            tec: twoEdgeConnectedComponents(isBridge: isBridge))
+    }
+
+    /// Bridges, articulation points, 2-edge-connected components and behind-bridge flags from a
+    /// single depth-first pass (a scorer needs all four; calling ``bridges()``,
+    /// ``articulationPoints()`` and ``behindBridge(backbone:)`` separately costs three passes).
+    /// Each field is defined as in the method of the same name.
+    /// - Complexity: O(n + m).
+    public func cutStructure(backbone: [Int]) -> CutStructure {
+        let ll = lowLink()
+        let tec = twoEdgeConnectedComponents(isBridge: ll.isBridge)
+        return CutStructure(
+            bridges: ll.isBridge.indices.filter { ll.isBridge[$0] },
+            articulationPoints: ll.isArticulation.indices.filter { ll.isArticulation[$0] },
+            twoEdgeConnected: tec,
+            behindBridge: behindBridge(backbone: backbone, isBridge: ll.isBridge, tec: tec))
+    }
+
+    private func behindBridge(backbone: [Int], isBridge: [Bool], tec: Components) -> [Bool] {
         let k = tec.count
         // Bridge tree adjacency (CSR over components).
         var deg = [Int32](repeating: 0, count: k + 1)

@@ -34,7 +34,8 @@ public struct Multigraph: Sendable {
     /// Builds the graph from an edge list.
     ///
     /// - Parameters:
-    ///   - nodeCount: number of nodes (isolated nodes included); must be `0...Int32.max`.
+    ///   - nodeCount: number of nodes (isolated nodes included); must be below `Int32.max`
+    ///     (ids are stored in 32 bits; so are edge ids).
     ///   - edges: endpoint pairs; edge `i` of the result is `edges[i]`. Order of the two
     ///     endpoints does not matter (undirected). Both must be in `0..<nodeCount`.
     /// - Precondition: every endpoint is a valid node id (importers validate their input and
@@ -58,6 +59,7 @@ public struct Multigraph: Sendable {
     private init(nodeCount: Int, flatEndpoints: [Int32], validating edges: [(Int, Int)]?) {
         precondition(nodeCount >= 0 && nodeCount < Int(Int32.max), "Multigraph: node count \(nodeCount) out of range")
         precondition(flatEndpoints.count % 2 == 0, "Multigraph: odd endpoint array")
+        precondition(flatEndpoints.count / 2 < Int(Int32.max), "Multigraph: more than Int32.max edges")
         if let edges {
             for (i, (a, b)) in edges.enumerated() {
                 precondition(a >= 0 && a < nodeCount && b >= 0 && b < nodeCount,
@@ -168,7 +170,7 @@ extension Multigraph {
         var simpleEdge = [Int](repeating: -1, count: edgeCount)
         var representative: [Int] = []
         var flat: [Int32] = []
-        // lastSeen[w] = simple edge id of (v, w) while scanning v; valid when markOwner[w] == v.
+        // markEdge[w] = provisional simple edge of (v, w) while scanning v; valid when markOwner[w] == v.
         var markOwner = [Int32](repeating: -1, count: nodeCount)
         var markEdge = [Int32](repeating: -1, count: nodeCount)
         for v in 0..<nodeCount {
@@ -193,16 +195,20 @@ extension Multigraph {
                 }
             }
         }
-        // Rows are in edge-id order, so for w > v the first edge met is the lowest of its group,
-        // but simple edges are numbered in (v, first-edge) order, not by representative: sort.
-        let order = representative.indices.sorted { representative[$0] < representative[$1] }
-        var rank = [Int](repeating: 0, count: order.count)
-        for (newId, old) in order.enumerated() { rank[old] = newId }
+        // Rows are in edge-id order, so the first edge met for a pair is the lowest of its group.
+        // Renumber simple edges in order of their representative (one pass over edge ids, no
+        // sort), so simple edge ids follow input order.
+        var provisionalOf = [Int32](repeating: -1, count: edgeCount)   // representative -> provisional id
+        for (p, e) in representative.enumerated() { provisionalOf[e] = Int32(p) }
+        var rank = [Int](repeating: 0, count: representative.count)
         var flat2 = [Int32](repeating: 0, count: flat.count)
-        var rep2 = [Int](repeating: 0, count: order.count)
-        for (newId, old) in order.enumerated() {
+        var rep2: [Int] = []
+        rep2.reserveCapacity(representative.count)
+        for e in 0..<edgeCount where provisionalOf[e] >= 0 {
+            let old = Int(provisionalOf[e]), newId = rep2.count
+            rank[old] = newId
             flat2[2 * newId] = flat[2 * old]; flat2[2 * newId + 1] = flat[2 * old + 1]
-            rep2[newId] = representative[old]
+            rep2.append(e)
         }
         for e in 0..<edgeCount where simpleEdge[e] >= 0 { simpleEdge[e] = rank[simpleEdge[e]] }
         return (Multigraph(nodeCount: nodeCount, flatEndpoints: flat2), rep2, simpleEdge)

@@ -1,5 +1,5 @@
 import Testing
-@testable import NetworkGraph
+import NetworkGraph
 
 @Suite struct BridgesTests {
     @Test func exampleBridgesFollowTheMultigraphRule() {
@@ -99,5 +99,26 @@ import Testing
             }
             #expect(g.behindBridge(backbone: backbone) == expected)
         }
+    }
+}
+
+extension BridgesTests {
+    @Test func cutStructureEqualsTheSeparateCalls() {
+        // One pass must give exactly what the three separate methods give.
+        var rng = SplitMix64(seed: 5150)
+        for _ in 0..<200 {
+            let n = Int.random(in: 1...15, using: &rng)
+            let g = randomMultigraph(n: n, m: Int.random(in: 0...20, using: &rng), rng: &rng)
+            let backbone = [Int.random(in: 0..<n, using: &rng)]
+            let c = g.cutStructure(backbone: backbone)
+            #expect(c.bridges == g.bridges())
+            #expect(c.articulationPoints == g.articulationPoints())
+            #expect(c.twoEdgeConnected == g.twoEdgeConnectedComponents())
+            #expect(c.behindBridge == g.behindBridge(backbone: backbone))
+        }
+        // The hand example: bridges e3, e6; cut vertices 2, 3, 4; 3, 4, 5 behind bridge 2-3.
+        let c = example.cutStructure(backbone: [0])
+        #expect(c.bridges == [3, 6] && c.articulationPoints == [2, 3, 4])
+        #expect(c.behindBridge == [false, false, false, true, true, true, false])
     }
 }

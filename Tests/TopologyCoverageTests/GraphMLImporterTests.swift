@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 import NetworkGraph
-@testable import TopologyCoverage
+import TopologyCoverage
 
 /// A small GraphML document exercising what the importer must handle: key defaults, node and
 /// edge data, a parallel edge, a self-loop, an edge naming an undeclared node, CDATA and an
@@ -145,6 +145,61 @@ private let sample = """
         }
     }
 
+    @Test func directedInputIsReadUndirected() throws {
+        let xml = "<graphml><graph edgedefault=\"directed\"><node id=\"a\"/><node id=\"b\"/>"
+            + "<edge source=\"a\" target=\"b\"/><edge source=\"b\" target=\"a\"/></graph></graphml>"
+        let t = try GraphMLImporter.parse(Data(xml.utf8), name: "d")
+        // a→b and b→a become two parallel undirected links (not a bridge), with a note.
+        #expect(t.links.count == 2 && t.multigraph().bridges().isEmpty)
+        #expect(t.importNotes.contains { $0.hasPrefix("directed graph/edges read as undirected") })
+    }
+
+    @Test func everyPrefixParsesOrThrows() {
+        // Truncation sweep: a file cut anywhere must give a topology or a GraphMLError, never a
+        // crash or another error type. Cuts inside the document must throw (unclosed elements).
+        let bytes = Array(sample.utf8)
+        var threw = 0
+        for cut in 0..<bytes.count {
+            do { _ = try GraphMLImporter.parse(Data(bytes[0..<cut]), name: "cut") } catch is GraphMLError {
+                threw += 1
+            } catch { Issue.record("prefix \(cut): unexpected \(error)") }
+        }
+        // Every proper prefix ends before </graphml> closes, so all of them are malformed.
+        #expect(threw == bytes.count)
+    }
+
+    @Test func corruptedBytesNeverCrash() {
+        // 300 copies of the sample with 1–4 bytes overwritten at random: each parses or throws
+        // a GraphMLError.
+        var rng = Xorshift(state: 0x9E37_79B9_7F4A_7C15)   // deterministic: failures reproduce
+        let bytes = Array(sample.utf8)
+        for _ in 0..<300 {
+            var b = bytes
+            for _ in 0..<Int.random(in: 1...4, using: &rng) {
+                b[Int.random(in: 0..<b.count, using: &rng)] = UInt8.random(in: 0...255, using: &rng)
+            }
+            do { _ = try GraphMLImporter.parse(Data(b), name: "noise") } catch is GraphMLError {} catch {
+                Issue.record("unexpected \(error)")
+            }
+        }
+    }
+
+    @Test func edgeBeforeItsNodes() throws {
+        // GraphML does not order nodes before edges: b is named by the edge first, declared
+        // after (with a label); c is declared twice (noted, attributes merged).
+        let xml = """
+            <graphml><key id="l" for="node" attr.name="label"/><graph>
+            <node id="a"/><edge source="a" target="b"/><node id="b"><data key="l">B</data></node>
+            <node id="c"/><node id="c"><data key="l">C</data></node></graph></graphml>
+            """
+        let t = try GraphMLImporter.parse(Data(xml.utf8), name: "order")
+        #expect(t.nodes.map(\.id) == ["a", "b", "c"])
+        #expect(t.nodes.map(\.name) == ["a", "B", "C"])
+        #expect(!t.importNotes.contains { $0.contains("created from edge endpoints") })
+        #expect(t.importNotes.contains("node c declared twice: attributes merged"))
+        #expect(!t.importNotes.contains { $0.contains("node b declared twice") })
+    }
+
     @Test func missingFileThrows() {
         #expect(throws: GraphMLError.self) { try GraphMLImporter.load(path: "/nonexistent/x.graphml") }
     }
@@ -160,5 +215,14 @@ private let sample = """
         let speeds = t.links.compactMap(\.capacityMbps)
         #expect(speeds.count >= 53)
         #expect(speeds.min() == 2 && speeds.max() == 2500)
+    }
+}
+
+/// Marsaglia's xorshift64 (deterministic test noise).
+private struct Xorshift: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state ^= state << 13; state ^= state >> 7; state ^= state << 17
+        return state
     }
 }

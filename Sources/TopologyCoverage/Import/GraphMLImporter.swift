@@ -69,9 +69,7 @@ public enum GraphMLImporter {
         do { data = try Data(contentsOf: url) } catch {
             throw GraphMLError(file: path, line: 0, column: 0, reason: "cannot read file: \(error.localizedDescription)")
         }
-        var topology = try parse(data, name: url.deletingPathExtension().lastPathComponent, file: path, options: options)
-        topology.name = url.deletingPathExtension().lastPathComponent
-        return topology
+        return try parse(data, name: url.deletingPathExtension().lastPathComponent, file: path, options: options)
     }
 
     /// Parses GraphML bytes. `name` names the topology and appears in errors.
@@ -271,8 +269,9 @@ private final class Reader: NSObject, XMLParserDelegate {
     var edgeData: [[String: String]] = []
     var graphData: [(String, String)] = []
     var notes: [String] = []
-    var implicitNodes = 0
+    var declared: Set<String> = []
     var hyperedges = 0
+    var directed = 0
 
     init(file: String, options: GraphMLImporter.Options) { self.file = file; self.options = options }
 
@@ -304,20 +303,25 @@ private final class Reader: NSObject, XMLParserDelegate {
         case "graph":
             graphDepth += 1
             if graphDepth > 1 { return fail(parser, "nested <graph> is not supported") }
+            if a["edgedefault"] == "directed" { directed += 1 }
             owner = .graph
         case "node":
             guard let id = a["id"] else { return fail(parser, "<node> without id") }
-            if nodeIndex[id] != nil { notes.append("node \(id) declared twice: attributes merged") }
+            // GraphML allows an edge before the <node> it names: that node was created
+            // implicitly and is now declared; only a second declaration is worth a note.
+            if declared.contains(id) { notes.append("node \(id) declared twice: attributes merged") }
+            declared.insert(id)
             owner = .node(node(named: id))
         case "edge":
             guard let s = a["source"], let t = a["target"] else {
                 return fail(parser, "<edge> without source or target")
             }
-            for id in [s, t] where nodeIndex[id] == nil { implicitNodes += 1; _ = node(named: id) }
+            for id in [s, t] where nodeIndex[id] == nil { _ = node(named: id) }
             let e = edgeEnds.count
             edgeEnds.append((nodeIndex[s]!, nodeIndex[t]!))
             edgeData.append([:])
             if let id = a["id"] { edgeData[e]["id"] = id }
+            if a["directed"] == "true" { directed += 1 }
             owner = .edge(e)
         case "hyperedge":
             hyperedges += 1
@@ -408,7 +412,9 @@ private final class Reader: NSObject, XMLParserDelegate {
         }
         var allNotes: [String] = graphData.map { "graph \($0.0)=\($0.1)" }
         allNotes += notes
+        let implicitNodes = nodeIDs.count - declared.count
         if implicitNodes > 0 { allNotes.append("\(implicitNodes) node(s) created from edge endpoints without a <node> declaration") }
+        if directed > 0 { allNotes.append("directed graph/edges read as undirected (links carry traffic both ways)") }
         if hyperedges > 0 { allNotes.append("\(hyperedges) <hyperedge> element(s) skipped (unsupported)") }
         if badCoordinates > 0 { allNotes.append("\(badCoordinates) node(s) with unparsable Latitude/Longitude: coordinates left unset") }
         allNotes.append("capacity inferred for \(speeds) of \(links.count) link(s) from LinkSpeedRaw/LinkSpeed/LinkLabel")

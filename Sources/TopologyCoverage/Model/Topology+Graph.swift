@@ -18,8 +18,9 @@ extension Topology {
     }
 
     /// Per-link length in km: `lengthKm` when given, else the great-circle distance between the
-    /// endpoints when both have coordinates (R = 6371.0088 km), else nil. Self-loops give 0 when
-    /// no length is given.
+    /// endpoints when both have coordinates (haversine, R = 6371.0088 km, as FACTS.tsv), else
+    /// nil. A self-loop without a given length is 0 km when its node has coordinates (callers
+    /// summing network km skip self-loops, as FACTS.tsv does).
     public func linkLengthsKm() -> [Double?] {
         links.map { l in
             if let km = l.lengthKm { return km }

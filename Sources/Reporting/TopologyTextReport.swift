@@ -119,7 +119,7 @@ public enum TopologyText {
             let met = x.met.map { $0 ? "met" : "MISSED" } ?? "n/a"
             let gap = x.gap.map { $0 == 0 ? "-" : "\(num($0, 2)) \(x.gapUnit == "Mbps" ? "Mbps" : "pp")" } ?? "-"
             let behind = x.regionsBehind.prefix(3).map { "\(clean($0.region, max: 20)) (\(num($0.measured, 1)))" }.joined(separator: ", ")
-            return [c.id, c.targetYear.map(String.init) ?? "-", target, "\(num(x.measured, 2))\(unit)", met, gap, c.confidence, c.source ?? "-", behind.isEmpty ? "-" : behind]
+            return [c.id, c.targetYear.map(String.init) ?? "-", target, x.measured == nil ? "-" : "\(num(x.measured, 2))\(unit)", met, gap, c.confidence, c.source ?? "-", behind.isEmpty ? "-" : behind]
         }
         o.append(table(["target", "year", "target", "measured", "result", "gap", "confidence", "source", "regions furthest behind"], rows)
             .split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))

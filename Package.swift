@@ -69,7 +69,7 @@ let package = Package(
             "CaptureFiles", "PacketDecoding", "TrafficAnalysis", "LiveCapture", "TestSupport",
         ]),
         .testTarget(name: "NetworkGraphTests", dependencies: ["NetworkGraph", "TestSupport"]),
-        .testTarget(name: "TopologyCoverageTests", dependencies: ["TopologyCoverage", "TestSupport"]),
+        .testTarget(name: "TopologyCoverageTests", dependencies: ["TopologyCoverage", "Reporting", "TestSupport"]),
         .testTarget(name: "NetCensusCLITests", dependencies: ["TestSupport"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "TrafficAnalysis", "TestSupport"]),
     ]

@@ -1,15 +1,18 @@
 // netcensus-bench: prints throughput figures for the capture and topology hot paths.
-//   netcensus-bench capture FILE [--truth FILE.truth.json] [--repeat N]
-// Each area lives in its own file (CaptureBench.swift, ...); this file only dispatches.
+//   netcensus-bench capture FILE [--truth FILE.truth.json] [--repeat N]   (CaptureBench.swift)
+//   netcensus-bench topology ...                                          (TopologyBench.swift)
+// Each area lives in its own file; this file only dispatches.
 #if canImport(Glibc)
 import Glibc
 #endif
 
-let benchArguments = Array(CommandLine.arguments.dropFirst())
-switch benchArguments.first {
+let benchArgs = Array(CommandLine.arguments.dropFirst())
+switch benchArgs.first {
 case "capture":
-    exit(CaptureBench.main(Array(benchArguments.dropFirst())))
+    exit(CaptureBench.main(Array(benchArgs.dropFirst())))
+case "topology":
+    do { try TopologyBench.run(Array(benchArgs.dropFirst())) } catch { print("error: \(error)"); exit(1) }
 default:
-    print("usage: netcensus-bench capture FILE [--truth FILE.truth.json] [--repeat N]")
-    exit(benchArguments.isEmpty ? 0 : 64)
+    print("usage: netcensus-bench capture FILE [--truth FILE.truth.json] [--repeat N] | netcensus-bench topology ...")
+    exit(benchArgs.isEmpty ? 0 : 64)
 }

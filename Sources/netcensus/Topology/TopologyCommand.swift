@@ -5,6 +5,6 @@ struct TopologyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "topology",
         abstract: "Score broadband coverage of a network topology against targets, and plan fiber.",
-        subcommands: [TopologyScore.self, TopologyPlan.self, TopologySynth.self]
+        subcommands: [TopologyScore.self, TopologyPlan.self, TopologySynth.self, TopologyTargets.self]
     )
 }

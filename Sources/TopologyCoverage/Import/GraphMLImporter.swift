@@ -1,0 +1,424 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+
+// GraphML reader (http://graphml.graphdrawing.org/specification.html, GraphML 1.0) tuned for
+// the Internet Topology Zoo (Knight et al., IEEE JSAC 29(9), 2011). A streaming XMLParser
+// delegate: `<key>` declarations (with `<default>`), `<node>`, `<edge>` and their `<data>`.
+// Semantics follow networkx `read_graphml(..., force_multigraph=True)`, the reader FACTS.tsv
+// was computed with: every `<edge>` is an edge (parallel edges and self-loops kept), the file's
+// `edgedefault` is ignored (the Zoo's graphs are undirected), an edge naming an undeclared
+// node creates it.
+
+/// A GraphML file that cannot be read: malformed XML or a structural error.
+public struct GraphMLError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// File path (or the name given to ``GraphMLImporter/parse(_:name:options:)``).
+    public var file: String
+    /// 1-based line and column reported by the XML parser (0 when unknown).
+    public var line: Int
+    public var column: Int
+    public var reason: String
+    public var description: String { "\(file):\(line):\(column): \(reason)" }
+}
+
+/// Reads Topology Zoo GraphML into a ``Topology``.
+///
+/// Mapping (every inference is listed; unmapped attributes are kept verbatim in `attributes`):
+/// - Node `label` → `name` (else the GraphML node id). The node's GraphML id → `id`.
+/// - Node `Latitude` / `Longitude` (decimal degrees) → `latitude` / `longitude`, only when
+///   both parse as finite numbers; otherwise both stay nil, the raw text is kept in
+///   `attributes` and a note is recorded.
+/// - Node `Internal` (1 = the operator's own PoP, 0 = external/peer) and every other node
+///   attribute (`Country`, `type`, `hyperedge`, `id`, ...) → `attributes`, text as written.
+///   Tier stays `.unknown` (the Zoo has no tiers); IPv6 stays nil.
+/// - Edge capacity in Mbps, first rule that yields a positive finite number (the same order as
+///   `graphml_capacity_mbps` in `shared/bench/topology_networkx.py`):
+///   1. `LinkSpeedRaw` (bits per second) / 10^6;
+///   2. `LinkSpeed` × unit of `LinkSpeedUnits` (first letter, case-insensitive: K = 10^-3,
+///      M = 1, G = 10^3, T = 10^6 Mbps);
+///   3. `LinkLabel` parsed by ``linkLabelMbps(_:)``;
+///   otherwise nil (unknown).
+/// - Edge medium (when `options.inferMedium`, the default): an edge attribute `medium` naming a
+///   ``Medium`` wins; else keywords in `LinkType`, then in `LinkLabel` (see ``mediumHint(_:)``):
+///   "fiber/fibre/optical/DWDM/dark fib/lit fib/wavelength" → fiber, "microwave" → microwave,
+///   "wireless/radio" → wireless, "satellite/VSAT" → satellite, "DSL/copper" → copper;
+///   otherwise `.unknown`. With `inferMedium == false` only the `medium` attribute is used
+///   (the networkx reference scorer's behaviour).
+/// - Edge `lengthKm`: a `length_km` attribute when present (the Zoo has none); the great-circle
+///   length is derived on demand by ``Topology/linkLengthsKm()``.
+/// - All edge attributes (including the `LinkSpeed*`/`LinkLabel` text) stay in `attributes`.
+/// - Graph-level `<data>` (Network, GeoLocation, ...) is recorded in `importNotes` as
+///   `graph NAME=VALUE`.
+///
+/// Throws ``GraphMLError`` on malformed XML, a `<node>` without `id`, an `<edge>` without
+/// `source`/`target`, or a nested `<graph>` (unsupported). Hyperedges are skipped with a note.
+public enum GraphMLImporter {
+    /// Reading options.
+    public struct Options: Sendable {
+        /// Infer link media from `LinkType`/`LinkLabel` keywords (see the type documentation).
+        public var inferMedium: Bool
+        public init(inferMedium: Bool = true) { self.inferMedium = inferMedium }
+    }
+
+    /// Reads the GraphML file at `path`; the topology is named after the file (without extension).
+    /// - Throws: ``GraphMLError`` (unreadable file, malformed XML, structural error).
+    public static func load(path: String, options: Options = Options()) throws -> Topology {
+        let url = URL(fileURLWithPath: path)
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw GraphMLError(file: path, line: 0, column: 0, reason: "cannot read file: \(error.localizedDescription)")
+        }
+        return try parse(data, name: url.deletingPathExtension().lastPathComponent, file: path, options: options)
+    }
+
+    /// Parses GraphML bytes. `name` names the topology and appears in errors.
+    /// - Throws: ``GraphMLError``.
+    public static func parse(_ data: Data, name: String, options: Options = Options()) throws -> Topology {
+        try parse(data, name: name, file: name, options: options)
+    }
+
+    private static func parse(_ data: Data, name: String, file: String, options: Options) throws -> Topology {
+        guard !data.isEmpty else { throw GraphMLError(file: file, line: 0, column: 0, reason: "empty document") }
+        let parser = XMLParser(data: data)
+        let reader = Reader(file: file, options: options)
+        parser.delegate = reader
+        parser.shouldProcessNamespaces = true   // element names without prefixes
+        let ok = parser.parse()
+        if let error = reader.error { throw error }
+        if !ok {
+            let reason = parser.parserError.map { "malformed XML: \($0.localizedDescription)" } ?? "malformed XML"
+            throw GraphMLError(file: file, line: parser.lineNumber, column: parser.columnNumber, reason: reason)
+        }
+        guard reader.sawGraphML else {
+            throw GraphMLError(file: file, line: parser.lineNumber, column: parser.columnNumber,
+                               reason: "no <graphml> root element")
+        }
+        return reader.finish(name: name)
+    }
+
+    // MARK: - Link speed and medium inference
+
+    private static let unitMbps: [Character: Double] = ["k": 1e-3, "m": 1, "g": 1e3, "t": 1e6]
+
+    /// Capacity in Mbps from Topology Zoo edge data (see the type documentation for the order),
+    /// or nil when no rule gives a positive finite value.
+    public static func capacityMbps(_ data: [String: String]) -> Double? {
+        if let raw = number(data["LinkSpeedRaw"]), raw > 0 { return raw / 1e6 }
+        if let speed = number(data["LinkSpeed"]), speed > 0,
+           let u = data["LinkSpeedUnits"]?.trimmingCharacters(in: .whitespacesAndNewlines).lowercased().first,
+           let unit = unitMbps[u] {
+            return speed * unit
+        }
+        return linkLabelMbps(data["LinkLabel"])
+    }
+
+    /// Capacity in Mbps from a free-text link label such as `155M`, `2.5 Gbps`, `10 Gbit/s`,
+    /// `OC-48`; nil when the label carries no single speed.
+    ///
+    /// Rules (those of `label_mbps` in `shared/bench/topology_networkx.py`):
+    /// 1. a label with a numeric range (`1-20Gbps`, `10 to 34 Mb/s`) or a bound (`<`,
+    ///    `less than`) gives nil: no single capacity can be read from it;
+    /// 2. else the first `<number>[spaces]<k|M|G|T>[bit/s|bits/s|bps|b/s|bit|b|B/s|B]` not
+    ///    preceded by a digit or `.` and not followed by a letter wins; the unit letter's case is
+    ///    ignored and `B` is read as bits (Zoo labels write `1 GB/s` for 1 Gbit/s);
+    ///    a multiplier is ignored (`2x10Gb/s` → 10,000);
+    /// 3. else SONET/SDH/PDH names as whole words: OC-192/STM-64 9953.28, OC-48/STM-16 2488.32,
+    ///    OC-12/STM-4 622.08, OC-3/STM-1 155.52, DS-3/T3 44.736, E1 2.048, T1/DS-1 1.544 (ITU-T
+    ///    G.707 / ANSI T1.105 line rates; the hyphen is optional, case ignored).
+    public static func linkLabelMbps(_ label: String?) -> Double? {
+        guard let label, !label.isEmpty else { return nil }
+        let s = Array(label.unicodeScalars)
+        if hasRange(s) || label.contains("<") || label.lowercased().contains("less than") { return nil }
+        if let rate = firstRate(s) { return rate }
+        let lower = Array(label.lowercased().unicodeScalars)
+        for (names, mbps) in namedRates where names.contains(where: { containsWord(lower, $0) }) {
+            return mbps
+        }
+        return nil
+    }
+
+    /// Word alternatives (lowercase, "-" optional) and their line rate in Mbps, checked in order.
+    private static let namedRates: [([(String, String)], Double)] = [
+        ([("oc", "192"), ("stm", "64")], 9953.28),
+        ([("oc", "48"), ("stm", "16")], 2488.32),
+        ([("oc", "12"), ("stm", "4")], 622.08),
+        ([("oc", "3"), ("stm", "1")], 155.52),
+        ([("ds", "3"), ("t", "3")], 44.736),
+        ([("e", "1")], 2.048),
+        ([("t", "1"), ("ds", "1")], 1.544),
+    ]
+
+    private static func isDigit(_ c: Unicode.Scalar) -> Bool { c >= "0" && c <= "9" }
+    private static func isASCIILetter(_ c: Unicode.Scalar) -> Bool { (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") }
+    private static func isWordChar(_ c: Unicode.Scalar) -> Bool {
+        c == "_" || c.properties.isAlphabetic || c.properties.numericType != nil
+    }
+    private static func isSpace(_ c: Unicode.Scalar) -> Bool { c.properties.isWhitespace }
+
+    /// `\d\s*(-|to)\s*\d` anywhere.
+    private static func hasRange(_ s: [Unicode.Scalar]) -> Bool {
+        for i in s.indices where isDigit(s[i]) {
+            var j = i + 1
+            while j < s.count && isSpace(s[j]) { j += 1 }
+            if j < s.count && s[j] == "-" { j += 1 }
+            else if j + 1 < s.count && s[j] == "t" && s[j + 1] == "o" { j += 2 }
+            else { continue }
+            while j < s.count && isSpace(s[j]) { j += 1 }
+            if j < s.count && isDigit(s[j]) { return true }
+        }
+        return false
+    }
+
+    private static let rateSuffixes: [[Unicode.Scalar]] =
+        ["bit/s", "bits/s", "bps", "b/s", "bit", "b", "B/s", "B", ""].map { Array($0.unicodeScalars) }
+
+    /// The first `<number>\s*<unit>(suffix)?` with no letter after it (see `linkLabelMbps`).
+    private static func firstRate(_ s: [Unicode.Scalar]) -> Double? {
+        var i = 0
+        while i < s.count {
+            defer { i += 1 }
+            guard isDigit(s[i]), i == 0 || (!isDigit(s[i - 1]) && s[i - 1] != ".") else { continue }
+            var j = i
+            while j < s.count && isDigit(s[j]) { j += 1 }
+            if j + 1 < s.count && s[j] == "." && isDigit(s[j + 1]) {
+                j += 1
+                while j < s.count && isDigit(s[j]) { j += 1 }
+            }
+            let numberText = String(String.UnicodeScalarView(s[i..<j]))
+            while j < s.count && isSpace(s[j]) { j += 1 }
+            guard j < s.count, let unit = unitMbps[Character(String(s[j]).lowercased())] else { continue }
+            j += 1
+            for suffix in rateSuffixes {
+                guard j + suffix.count <= s.count, Array(s[j..<(j + suffix.count)]) == suffix else { continue }
+                let k = j + suffix.count
+                if k == s.count || !isASCIILetter(s[k]) {
+                    if let v = Double(numberText) { return v * unit }
+                }
+            }
+        }
+        return nil
+    }
+
+    /// `\b<prefix>-?<number>\b` in a lowercased label.
+    private static func containsWord(_ s: [Unicode.Scalar], _ word: (String, String)) -> Bool {
+        let p = Array(word.0.unicodeScalars), n = Array(word.1.unicodeScalars)
+        guard s.count >= p.count + n.count else { return false }
+        for i in 0...(s.count - p.count - n.count) {
+            if i > 0 && isWordChar(s[i - 1]) { continue }
+            guard Array(s[i..<(i + p.count)]) == p else { continue }
+            let j = i + p.count
+            for hyphen in [true, false] {
+                var k = j
+                if hyphen { guard k < s.count && s[k] == "-" else { continue }; k += 1 }
+                guard k + n.count <= s.count, Array(s[k..<(k + n.count)]) == n else { continue }
+                let end = k + n.count
+                if end == s.count || !isWordChar(s[end]) { return true }
+            }
+        }
+        return false
+    }
+
+    /// The medium a free-text `LinkType` or `LinkLabel` names, or nil (keywords listed in the
+    /// type documentation; matched case-insensitively anywhere in the text).
+    public static func mediumHint(_ text: String?) -> Medium? {
+        guard let t = text?.lowercased(), !t.isEmpty else { return nil }
+        let rules: [([String], Medium)] = [
+            (["fiber", "fibre", "optical", "dwdm", "dark fib", "darkfib", "lit fib", "wavelength"], .fiber),
+            (["microwave"], .microwave),
+            (["wireless", "radio"], .wireless),
+            (["satellite", "vsat"], .satellite),
+            (["dsl", "copper"], .copper),
+        ]
+        for (words, medium) in rules where words.contains(where: { t.contains($0) }) { return medium }
+        return nil
+    }
+
+    /// A finite number from attribute text (surrounding whitespace ignored), else nil.
+    static func number(_ text: String?) -> Double? {
+        guard let t = text?.trimmingCharacters(in: .whitespacesAndNewlines), let v = Double(t), v.isFinite else { return nil }
+        return v
+    }
+}
+
+// MARK: - The XMLParser delegate
+
+private final class Reader: NSObject, XMLParserDelegate {
+    struct Key { var name: String; var domain: String; var defaultValue: String? }
+    enum Owner { case none, graph, node(Int), edge(Int) }
+
+    let file: String
+    let options: GraphMLImporter.Options
+    var error: GraphMLError?
+    var sawGraphML = false
+
+    var keys: [String: Key] = [:]
+    var keyOrder: [String] = []
+    var currentKeyID: String?
+    var inDefault = false
+
+    var graphDepth = 0
+    var owner: Owner = .none
+    var dataKey: String?
+    var text = ""
+
+    var nodeIDs: [String] = []
+    var nodeIndex: [String: Int] = [:]
+    var nodeData: [[String: String]] = []
+    var edgeEnds: [(Int, Int)] = []
+    var edgeData: [[String: String]] = []
+    var graphData: [(String, String)] = []
+    var notes: [String] = []
+    var declared: Set<String> = []
+    var hyperedges = 0
+    var directed = 0
+
+    init(file: String, options: GraphMLImporter.Options) { self.file = file; self.options = options }
+
+    private func fail(_ parser: XMLParser, _ reason: String) {
+        guard error == nil else { return }
+        error = GraphMLError(file: file, line: parser.lineNumber, column: parser.columnNumber, reason: reason)
+        parser.abortParsing()
+    }
+
+    private func node(named id: String) -> Int {
+        if let i = nodeIndex[id] { return i }
+        let i = nodeIDs.count
+        nodeIDs.append(id); nodeIndex[id] = i; nodeData.append([:])
+        return i
+    }
+
+    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?,
+                qualifiedName: String?, attributes a: [String: String] = [:]) {
+        switch name {
+        case "graphml":
+            sawGraphML = true
+        case "key":
+            guard let id = a["id"] else { return fail(parser, "<key> without id") }
+            keys[id] = Key(name: a["attr.name"] ?? id, domain: a["for"] ?? "all", defaultValue: nil)
+            keyOrder.append(id)
+            currentKeyID = id
+        case "default":
+            inDefault = currentKeyID != nil; text = ""
+        case "graph":
+            graphDepth += 1
+            if graphDepth > 1 { return fail(parser, "nested <graph> is not supported") }
+            if a["edgedefault"] == "directed" { directed += 1 }
+            owner = .graph
+        case "node":
+            guard let id = a["id"] else { return fail(parser, "<node> without id") }
+            // GraphML allows an edge before the <node> it names: that node was created
+            // implicitly and is now declared; only a second declaration is worth a note.
+            if declared.contains(id) { notes.append("node \(id) declared twice: attributes merged") }
+            declared.insert(id)
+            owner = .node(node(named: id))
+        case "edge":
+            guard let s = a["source"], let t = a["target"] else {
+                return fail(parser, "<edge> without source or target")
+            }
+            for id in [s, t] where nodeIndex[id] == nil { _ = node(named: id) }
+            let e = edgeEnds.count
+            edgeEnds.append((nodeIndex[s]!, nodeIndex[t]!))
+            edgeData.append([:])
+            if let id = a["id"] { edgeData[e]["id"] = id }
+            if a["directed"] == "true" { directed += 1 }
+            owner = .edge(e)
+        case "hyperedge":
+            hyperedges += 1
+        case "data":
+            guard let k = a["key"] else { return fail(parser, "<data> without key") }
+            dataKey = k; text = ""
+        default:
+            break
+        }
+    }
+
+    func parser(_ parser: XMLParser, foundCharacters string: String) {
+        if dataKey != nil || inDefault { text += string }
+    }
+
+    func parser(_ parser: XMLParser, foundCDATA block: Data) {
+        if dataKey != nil || inDefault { text += String(decoding: block, as: UTF8.self) }
+    }
+
+    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+        switch name {
+        case "key": currentKeyID = nil
+        case "default":
+            if inDefault, let k = currentKeyID { keys[k]?.defaultValue = text }
+            inDefault = false
+        case "graph": graphDepth -= 1; owner = .none
+        case "node", "edge": owner = graphDepth > 0 ? .graph : .none
+        case "data":
+            guard let k = dataKey else { return }
+            dataKey = nil
+            let attr = keys[k]?.name ?? k   // undeclared key: keep under its id
+            switch owner {
+            case .node(let i): nodeData[i][attr] = text
+            case .edge(let e): edgeData[e][attr] = text
+            case .graph: graphData.append((attr, text))
+            case .none: break
+            }
+        default: break
+        }
+    }
+
+    func parser(_ parser: XMLParser, parseErrorOccurred parseError: Error) {
+        fail(parser, "malformed XML: \(parseError.localizedDescription)")
+    }
+
+    /// Applies key defaults, maps Zoo attributes to model fields, returns the topology.
+    func finish(name: String) -> Topology {
+        var nodeDefaults: [String: String] = [:], edgeDefaults: [String: String] = [:]
+        for id in keyOrder {
+            guard let k = keys[id], let d = k.defaultValue else { continue }
+            if k.domain == "node" || k.domain == "all" { nodeDefaults[k.name] = d }
+            if k.domain == "edge" || k.domain == "all" { edgeDefaults[k.name] = d }
+        }
+        var nodes: [TopologyNode] = []
+        nodes.reserveCapacity(nodeIDs.count)
+        var badCoordinates = 0
+        for (i, id) in nodeIDs.enumerated() {
+            var attrs = nodeDefaults.merging(nodeData[i]) { _, new in new }
+            let label = attrs.removeValue(forKey: "label")
+            var lat: Double?, lon: Double?
+            if let la = attrs["Latitude"], let lo = attrs["Longitude"] {
+                if let x = GraphMLImporter.number(la), let y = GraphMLImporter.number(lo) {
+                    lat = x; lon = y
+                    attrs["Latitude"] = nil; attrs["Longitude"] = nil
+                } else {
+                    badCoordinates += 1
+                }
+            }
+            nodes.append(TopologyNode(id: id, name: label ?? id, latitude: lat, longitude: lon, attributes: attrs))
+        }
+        var links: [TopologyLink] = []
+        links.reserveCapacity(edgeEnds.count)
+        var speeds = 0, media = 0
+        for (e, ends) in edgeEnds.enumerated() {
+            let attrs = edgeDefaults.merging(edgeData[e]) { _, new in new }
+            let capacity = GraphMLImporter.capacityMbps(attrs)
+            if capacity != nil { speeds += 1 }
+            var medium = Medium.unknown
+            if let m = attrs["medium"].flatMap({ Medium(rawValue: $0.lowercased()) }) {
+                medium = m
+            } else if options.inferMedium,
+                      let m = GraphMLImporter.mediumHint(attrs["LinkType"]) ?? GraphMLImporter.mediumHint(attrs["LinkLabel"]) {
+                medium = m; media += 1
+            }
+            let length = GraphMLImporter.number(attrs["length_km"]).flatMap { $0 >= 0 ? $0 : nil }
+            links.append(TopologyLink(a: ends.0, b: ends.1, medium: medium, capacityMbps: capacity,
+                                      lengthKm: length, attributes: attrs))
+        }
+        var allNotes: [String] = graphData.map { "graph \($0.0)=\($0.1)" }
+        allNotes += notes
+        let implicitNodes = nodeIDs.count - declared.count
+        if implicitNodes > 0 { allNotes.append("\(implicitNodes) node(s) created from edge endpoints without a <node> declaration") }
+        if directed > 0 { allNotes.append("directed graph/edges read as undirected (links carry traffic both ways)") }
+        if hyperedges > 0 { allNotes.append("\(hyperedges) <hyperedge> element(s) skipped (unsupported)") }
+        if badCoordinates > 0 { allNotes.append("\(badCoordinates) node(s) with unparsable Latitude/Longitude: coordinates left unset") }
+        allNotes.append("capacity inferred for \(speeds) of \(links.count) link(s) from LinkSpeedRaw/LinkSpeed/LinkLabel")
+        if options.inferMedium { allNotes.append("medium inferred from LinkType/LinkLabel keywords for \(media) link(s)") }
+        return Topology(name: name, nodes: nodes, links: links, importNotes: allNotes)
+    }
+}

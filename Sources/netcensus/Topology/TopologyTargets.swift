@@ -1,0 +1,35 @@
+import ArgumentParser
+import Reporting
+import TopologyCoverage
+
+/// `netcensus topology targets [NAME]`: lists the bundled target profiles, or one profile's checks.
+struct TopologyTargets: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "targets",
+        abstract: "List the target profiles shipped with NetCensus (derived from shared/targets), or show one.")
+
+    @Argument(help: "Profile name or alias to show in full.") var name: String?
+
+    func run() throws {
+        let cat: TargetCatalog
+        do { cat = try TargetCatalog.bundled() } catch { FileHandleStderr.write("netcensus: \(error)\n"); throw NetCensusExit.failure }
+        guard let name else {
+            for p in cat.profiles {
+                print("\(p.name)\(p.aliases.isEmpty ? "" : " (\(p.aliases.joined(separator: ", ")))"): \(p.title)")
+                print("    \(p.checks.count) scorable check(s), \(p.context.count) context row(s); sources \(p.sources.joined(separator: ", "))")
+            }
+            return
+        }
+        guard let p = cat.profile(named: name) else {
+            FileHandleStderr.write("netcensus: no profile '\(name)'; profiles: \(cat.profiles.map(\.name).joined(separator: ", "))\n")
+            throw NetCensusExit.usage
+        }
+        print(TopologyText.targets(p, []))
+        for c in p.checks {
+            let src = c.source.flatMap { cat.sources[$0] }
+            print("  \(c.id): \(c.metric) \(c.comparator) \(c.value) \(c.unit ?? "")\(c.thresholdMbps.map { " (at \($0) Mbps per household)" } ?? "") — \(c.kind.rawValue), \(c.confidence)")
+            if let s = src { print("      source: \(s.titleEn ?? s.title ?? "-"), \(s.issuingBody ?? "-"), \(s.date ?? "-")") }
+            if let o = c.valueTextOriginal { print("      original: \(o)") }
+        }
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import CSV
+import Testing
+import TestSupport
+import Reporting
+@testable import TopologyCoverage
+
+/// The renderers of `topology score|plan` on the hand-built network (figures in
+/// CoverageHandBuiltTests): JSON, CSV, GeoJSON and the text table.
+@Suite struct TopologyRenderingTests {
+    let t = handBuiltTopology()
+
+    func profile() throws -> TargetProfile { try TargetCatalog.bundled().profile(named: "broadband-china-2020")! }
+
+    @Test func json() throws {
+        let r = CoverageScorer.score(t)
+        let p = try profile()
+        let res = TargetScorer.score(p, report: r, topology: t)
+        let doc = TopologyScoreDocument(input: "hand", topology: t, report: r, profile: p, results: res, sources: [:], perNode: true)
+        let o = try JSONSerialization.jsonObject(with: try doc.jsonData()) as! [String: Any]
+        let net = o["network"] as! [String: Any]
+        #expect(net["bridges"] as? Int == 1 && net["articulation_points"] as? Int == 1 && net["diameter_hops"] as? Int == 3)
+        let v = o["villages"] as! [String: Any]
+        #expect(v["fiber_share"] as? Double == 0.4 && v["broadband_share"] as? Double == 0.8)
+        let rows = o["access_nodes"] as! [[String: Any]]
+        #expect(rows.count == 6)   // 5 villages + township T
+        let v3 = try #require(rows.first { $0["id"] as? String == "V3" })
+        #expect(v3["bottleneck_mbps"] as? Double == 200 && v3["first_non_fiber_segment"] as? String == "V2 – V3 (wireless)")
+        let targets = (o["targets"] as! [String: Any])["results"] as! [[String: Any]]
+        #expect(targets.count == 2 && targets.allSatisfy { $0["met"] as? Bool == false })
+    }
+
+    @Test func csv() throws {
+        let r = CoverageScorer.score(t)
+        let s = OutputStream(toMemory: ()); s.open()
+        try TopologyCSV.accessNodes(topology: t, report: r, to: s)
+        let text = String(decoding: s.property(forKey: .dataWrittenToMemoryStreamKey) as! Data, as: UTF8.self)
+        let reader = try CSVReader(string: text, hasHeaderRow: true)
+        #expect(reader.headerRow == TopologyCSV.header)
+        var byId: [String: [String]] = [:]
+        while let row = reader.next() { byId[row[0]] = row }
+        #expect(byId.count == 6)
+        // V1: behind the T–V1 bridge, 40 Mbps per household, copper first non-fiber segment.
+        let v1 = try #require(byId["V1"])
+        #expect(v1[10] == "100" && v1[11] == "40.000000" && v1[13] == "T – V1 (copper)" && v1[14] == "1" && v1[15] == "1")
+        // V4: not connected.
+        #expect(byId["V4"]![5] == "0" && byId["V4"]![7] == "" && byId["V4"]![14] == "0")
+    }
+
+    @Test func geojson() throws {
+        var u = t
+        for i in u.nodes.indices { u.nodes[i].latitude = Double(i); u.nodes[i].longitude = 10 }
+        let r = CoverageScorer.score(u)
+        let o = try JSONSerialization.jsonObject(with: try TopologyGeoJSON.score(topology: u, report: r)) as! [String: Any]
+        #expect(o["type"] as? String == "FeatureCollection")
+        let fs = o["features"] as! [[String: Any]]
+        #expect(fs.count == 7 + 7)   // every node a Point, every non-loop link a LineString
+        let back = try GeoJSONImporter.load(path: {
+            let f = SharedData.temporaryDirectory().appendingPathComponent("s.geojson")
+            try! TopologyGeoJSON.score(topology: u, report: r).write(to: f); return f.path }())
+        #expect(CoverageScorer.score(back).bottleneckMbps == r.bottleneckMbps)
+    }
+
+    @Test func textEscapesControlCharacters() throws {
+        var u = t
+        u.nodes[5].name = "evil\u{1B}[2Jname"
+        let r = CoverageScorer.score(u)
+        let text = TopologyText.score(input: "x", topology: u, report: r, profile: try profile(),
+                                      results: TargetScorer.score(try profile(), report: r, topology: u))
+        #expect(!text.unicodeScalars.contains { $0 == "\u{1B}" })
+        #expect(text.contains("evil?[2Jname"))
+        #expect(text.contains("bridges 1, articulation points 1, diameter 3 hops"))
+        #expect(text.contains("MISSED"))
+    }
+}

@@ -74,6 +74,29 @@ func withRecord<R>(_ bytes: [UInt8], linkType: LinkType, originalLength: Int? = 
         #expect(!withRecord(frame, linkType: .ethernet, originalLength: 42) { try! BPFFilter("udp port 53").matches($0) })
     }
 
+    @Test func emptyAndTinyPacketsNeverMatchOrCrash() throws {
+        let f = try BPFFilter("ip6")
+        for lt in [LinkType.ethernet, .null, .raw, .linuxSLL2] {
+            #expect(!withRecord([], linkType: lt, originalLength: 60) { f.matches($0) })
+            // On raw IP, libpcap's `ip6` tests only the version nibble, so one byte 0x60 matches
+            // (tcpdump agrees); on the other link types the header is too short to match.
+            #expect(withRecord([0x60], linkType: lt) { f.matches($0) } == (lt == .raw))
+        }
+    }
+
+    /// LINKTYPE_NULL with the BSD/macOS AF_INET6 values 24, 28, 30 (little- or big-endian host)
+    /// matches `ip6`, and AF_INET 2 matches `ip`, as tcpdump reading a savefile does.
+    @Test func nullLoopbackAddressFamiliesFromOtherSystems() throws {
+        let ip6 = try BPFFilter("ip6"), ip = try BPFFilter("ip")
+        for af: UInt32 in [24, 28, 30] {
+            for header in [withUnsafeBytes(of: af.littleEndian, Array.init), withUnsafeBytes(of: af.bigEndian, Array.init)] {
+                #expect(withRecord(header + ipv6ICMP(), linkType: .null) { ip6.matches($0) }, "AF \(af)")
+                #expect(!withRecord(header + ipv6ICMP(), linkType: .null) { ip.matches($0) })
+            }
+        }
+        #expect(withRecord(withUnsafeBytes(of: UInt32(2).littleEndian, Array.init) + ipv4UDP(sport: 1, dport: 2), linkType: .null) { ip.matches($0) })
+    }
+
     @Test func linkTypeToDLT() {
         #expect(dataLinkType(.raw) == 12)
         #expect(dataLinkType(.ethernet) == 1)

@@ -8,7 +8,13 @@ public enum CaptureTableRenderer {
             for f in files { out += block(f, title: "File " + text(f["source"])) + "\n" }
         }
         var title = "Total"
-        if case .array(let files)? = document["files"] { title += " (\(files.count) file\(files.count == 1 ? "" : "s"))" }
+        if case .array(let files)? = document["files"] {
+            if files.count == 1, files[0]["format"] == .string("live") {
+                title = "Interface " + text(files[0]["source"])
+            } else {
+                title += " (\(files.count) file\(files.count == 1 ? "" : "s"))"
+            }
+        }
         if case .string(let f)? = document["filter"] { title += ", filter: " + Escaping.terminal(f) }
         out += block(document["total"] ?? .null, title: title)
         return out

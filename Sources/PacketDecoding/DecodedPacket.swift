@@ -138,6 +138,23 @@ public enum Anomaly: UInt8, Hashable, Sendable, Codable, CaseIterable {
     case dnsMalformed
     case linkHeaderTruncated
     case unknownLinkPayload
+    // Added by the decoder (append only: raw values index the `anomalies` bit set).
+    case vlanStackTooDeep           // more 802.1Q/802.1ad tags than DecoderOptions.maxVLANTags
+    case mplsLabelStackTooDeep      // no bottom-of-stack label within DecoderOptions.maxMPLSLabels
+    case mplsUnknownPayload         // nibble after bottom of stack neither 4 nor 6
+    case ipv6HopByHopNotFirst       // RFC 8200 section 4.1: hop-by-hop only right after the IPv6 header
+    case ipv6JumboPayloadInvalid    // RFC 2675 section 3: jumbo option with payload length != 0, or < 65536
+    case ipv6PayloadLengthZero      // payload length 0 without a jumbo option (taken as TSO: rest of capture)
+    case ipv4TotalLengthZero        // total length 0 (TSO offload, Wireshark's rule: rest of capture)
+    case udpBadLength               // UDP length < 8 or beyond the IP payload
+    case greBadVersion              // GRE version other than 0 and 1 (RFC 2784 section 2.3.1)
+    case greRoutingTooLong          // RFC 1701 source route entries beyond the limit
+    case gtpUBadExtensionHeader     // extension header length 0 (TS 29.281 section 5.2.1)
+    case icmpv6NDOptionBadLength    // ND option length 0 (RFC 4861 section 4.6)
+    case pref64BadPrefixLengthCode  // RFC 8781 section 4: PLC above 5
+    case dnsTooManyRecords          // more questions/answers than DecoderOptions.maxDNSRecords
+    case frameShorterThanHeaders    // caplen == len, yet the bytes end inside a header or IP datagram
+    case linkNestingTooDeep         // link headers nested beyond DecoderOptions.maxLinkNesting
 
     public var name: String {
         switch self {
@@ -152,6 +169,22 @@ public enum Anomaly: UInt8, Hashable, Sendable, Codable, CaseIterable {
         case .dnsMalformed: "dns_malformed"
         case .linkHeaderTruncated: "link_header_truncated"
         case .unknownLinkPayload: "unknown_link_payload"
+        case .vlanStackTooDeep: "vlan_stack_too_deep"
+        case .mplsLabelStackTooDeep: "mpls_label_stack_too_deep"
+        case .mplsUnknownPayload: "mpls_unknown_payload"
+        case .ipv6HopByHopNotFirst: "ipv6_hop_by_hop_not_first"
+        case .ipv6JumboPayloadInvalid: "ipv6_jumbo_payload_invalid"
+        case .ipv6PayloadLengthZero: "ipv6_payload_length_zero"
+        case .ipv4TotalLengthZero: "ipv4_total_length_zero"
+        case .udpBadLength: "udp_bad_length"
+        case .greBadVersion: "gre_bad_version"
+        case .greRoutingTooLong: "gre_routing_too_long"
+        case .gtpUBadExtensionHeader: "gtp_u_bad_extension_header"
+        case .icmpv6NDOptionBadLength: "icmpv6_nd_option_bad_length"
+        case .pref64BadPrefixLengthCode: "pref64_bad_prefix_length_code"
+        case .dnsTooManyRecords: "dns_too_many_records"
+        case .frameShorterThanHeaders: "frame_shorter_than_headers"
+        case .linkNestingTooDeep: "link_nesting_too_deep"
         }
     }
 }
@@ -169,8 +202,14 @@ public struct DecodedPacket: Sendable {
     public var pppoe: Bool = false
     /// Every IP header found, outermost first, including ICMP-quoted ones (flagged).
     public var ipLayers: [IPLayer] = []
-    /// First TCP/UDP header outside any ICMP quote.
+    /// The innermost TCP/UDP header outside any ICMP quote: where a UDP tunnel (Teredo, GTP-U,
+    /// VXLAN, ...) carries another TCP/UDP header, the inner one. TCP never carries a tunnel here,
+    /// so a TCP header in `transport` is also the first TCP header of the frame (the SYN rule of
+    /// HOW_EXPECTED_WAS_MADE.md). Its `ipLayerIndex` gives the family of the carrying header.
     public var transport: TransportLayer? = nil
+    /// The outermost TCP/UDP header outside any ICMP quote (for a UDP tunnel: the tunnel's own
+    /// UDP header); equal to `transport` when nothing is tunnelled over UDP.
+    public var outerTransport: TransportLayer? = nil
     /// DNS message on port 53 (not in an ICMP quote), decoded from the first fragment.
     public var dns: DNSMessageInfo? = nil
     /// ICMP (family v4) or ICMPv6 (family v6) type/code of the first ICMP header, if any.
@@ -179,6 +218,8 @@ public struct DecodedPacket: Sendable {
     public var icmpFamily: IPFamily? = nil
     /// NAT64 prefix from an RA PREF64 option (RFC 8781): high 64 bits and prefix length in bits.
     public var pref64Prefix: (high: UInt64, low: UInt64, length: Int)? = nil
+    /// Lifetime of that PREF64 option in seconds (scaled lifetime * 8; 0 withdraws the prefix).
+    public var pref64LifetimeSeconds: Int? = nil
     /// Packet Too Big MTU (ICMPv6 type 2, RFC 8201), if present.
     public var packetTooBigMTU: UInt32? = nil
     /// Decoding stopped because the captured bytes ended (snaplen or a cut record).
@@ -192,8 +233,8 @@ public struct DecodedPacket: Sendable {
     @inlinable public mutating func reset() {
         linkDecoded = false; etherType = 0; vlanTags = 0; mplsLabels = 0; pppoe = false
         ipLayers.removeAll(keepingCapacity: true)
-        transport = nil; dns = nil; icmpType = nil; icmpCode = nil; icmpFamily = nil
-        pref64Prefix = nil; packetTooBigMTU = nil; truncated = false; anomalies = 0
+        transport = nil; outerTransport = nil; dns = nil; icmpType = nil; icmpCode = nil; icmpFamily = nil
+        pref64Prefix = nil; pref64LifetimeSeconds = nil; packetTooBigMTU = nil; truncated = false; anomalies = 0
     }
 
     @inlinable public mutating func note(_ anomaly: Anomaly) { anomalies |= 1 << UInt64(anomaly.rawValue) }

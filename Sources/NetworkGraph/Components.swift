@@ -64,3 +64,30 @@ extension Multigraph {
     /// True when the graph has at least one node and a path joins every pair of nodes.
     public var isConnected: Bool { nodeCount > 0 && connectedComponents().count == 1 }
 }
+
+extension Multigraph {
+    /// The largest connected component under the FACTS.tsv rule: most nodes; ties broken by most
+    /// edges of the simple graph (parallel edges collapsed, self-loops dropped), then by the
+    /// largest diameter in hops; remaining ties by lowest component label.
+    ///
+    /// - Returns: the component's nodes (ascending) and its diameter in hops; empty and 0 for the
+    ///   empty graph.
+    /// - Complexity: O(n + m) plus one ``diameter(ofComponentContaining:)`` per tied component.
+    public func largestComponent() -> (nodes: [Int], diameter: Int) {
+        let simple = simplified().graph
+        let comps = simple.connectedComponents()
+        guard comps.count > 0 else { return ([], 0) }
+        var edgesPer = [Int](repeating: 0, count: comps.count)
+        for e in 0..<simple.edgeCount { edgesPer[Int(comps.label[simple.endpoints(of: e).0])] += 1 }
+        var firstNode = [Int](repeating: -1, count: comps.count)
+        for v in (0..<nodeCount).reversed() { firstNode[Int(comps.label[v])] = v }
+        let maxNodes = comps.size.max()!
+        let maxEdges = (0..<comps.count).filter { comps.size[$0] == maxNodes }.map { edgesPer[$0] }.max()!
+        var best = -1, bestDiameter = -1
+        for c in 0..<comps.count where comps.size[c] == maxNodes && edgesPer[c] == maxEdges {
+            let d = simple.diameter(ofComponentContaining: firstNode[c])
+            if d > bestDiameter { best = c; bestDiameter = d }
+        }
+        return (comps.nodes(in: best), bestDiameter)
+    }
+}

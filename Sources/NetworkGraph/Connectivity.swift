@@ -23,7 +23,7 @@ extension Multigraph {
     /// - Parameter parallelEdges: ``ParallelEdgeRule/collapsed`` (default; networkx's value for
     ///   the simple graph, used by FACTS.tsv) or ``ParallelEdgeRule/counted``.
     /// - Returns: λ, a count of edges.
-    /// - Complexity: O(n · λ · m) worst case.
+    /// - Complexity: O(n + m) when λ = 1 or δ <= 2 (bridge test, degree bound); else O(n · λ · m).
     /// - Reference: Esfahanian & Hakimi, "On computing the connectivities of graphs and
     ///   digraphs", Networks 14(2), 1984; networkx `edge_connectivity`.
     public func edgeConnectivity(parallelEdges: ParallelEdgeRule = .collapsed) -> Int {
@@ -34,6 +34,9 @@ extension Multigraph {
         if !bridges().isEmpty { return 1 }
         var best = Int.max
         for v in 0..<nodeCount { best = min(best, degree(of: v)) }
+        // No bridge: λ >= 2; λ <= δ always. So δ = 2 settles it without any flow (the common
+        // case of ring-protected access networks, where n − 1 flows would be costly).
+        if best <= 2 { return best }
         var flow = UnitFlowNetwork(edgeGraph: self)
         for t in 1..<nodeCount where best > 0 {
             best = min(best, flow.maxFlow(source: 0, sink: t, limit: best))
@@ -55,7 +58,8 @@ extension Multigraph {
     /// - Returns: κ, a count of nodes.
     /// - Multigraph rule: parallel edges and self-loops change nothing (networkx computes it on
     ///   the simple graph; on a `MultiGraph` networkx's auxiliary digraph is not meaningful).
-    /// - Complexity: O((n + δ²) · κ · m).
+    /// - Complexity: O(n + m) when κ = 1 or δ <= 2 (articulation test, degree bound); else
+    ///   O((n + δ²) · κ · m).
     /// - Reference: S. Even, "An algorithm for determining whether the connectivity of a graph is
     ///   at least k", SIAM J. Computing 4(3), 1975; Esfahanian & Hakimi 1984; networkx
     ///   `node_connectivity`.
@@ -66,6 +70,8 @@ extension Multigraph {
         var v = 0
         for u in 1..<g.nodeCount where g.degree(of: u) < g.degree(of: v) { v = u }
         var best = g.degree(of: v)
+        // No articulation point in a connected graph of >= 3 nodes: κ >= 2; κ <= δ always.
+        if best <= 2 { return best }
         var adjacent = [Bool](repeating: false, count: g.nodeCount)
         var flow = UnitFlowNetwork(splitGraph: g)
         func isAdjacent(_ x: Int, _ y: Int) -> Bool {

@@ -52,47 +52,62 @@ extension Multigraph {
     /// Diameter in hops of the connected component containing `node`: the largest eccentricity
     /// (unweighted, as `nx.diameter` on that component). A single node has diameter 0.
     ///
-    /// Exact, by iFUB (iterative fringe upper bound): a double sweep picks a central start u;
-    /// nodes are then examined from the deepest BFS layer of u upwards, and the search stops once
-    /// the best eccentricity found exceeds twice the layer depth left (no pair of shallower
-    /// nodes can be farther apart). Worst case O(n·m), typically a handful of BFS on sparse
-    /// real networks, which makes 550k-node graphs tractable where all-pairs BFS is not.
+    /// Exact, by iFUB (iterative fringe upper bound) with eccentricity upper bounds:
+    /// 1. a double sweep (BFS from `node`, then from the farthest node a) gives a lower bound
+    ///    ecc(a) and a path a…b whose middle node(s) u are central;
+    /// 2. nodes are examined from the deepest BFS layer i of u upwards; once the best
+    ///    eccentricity found exceeds 2(i − 1), no pair of shallower nodes can be farther apart
+    ///    and the search stops;
+    /// 3. every BFS from s also bounds ecc(w) <= ecc(s) + d(s, w) for all w; a fringe node whose
+    ///    bound cannot beat the current best is skipped (this, and a BFS from both middle nodes
+    ///    when the a…b path has odd length, makes trees and tree-like access networks take a
+    ///    handful of BFS even when the deepest layer holds thousands of nodes).
+    /// Worst case O(n·m); typically a few BFS on sparse real networks, which makes 550k-node
+    /// graphs tractable where all-pairs BFS (networkx) is not.
     ///
     /// - Multigraph rule: parallel edges and self-loops change nothing.
     /// - Reference: Crescenzi, Grossi, Habib, Lanzi, Marino, "On computing the diameter of
-    ///   real-world undirected graphs", Theoretical Computer Science 514, 2013.
+    ///   real-world undirected graphs", Theoretical Computer Science 514, 2013; the bound in 3 is
+    ///   the one of Takes & Kosters, "Determining the diameter of small world networks", CIKM 2011.
     public func diameter(ofComponentContaining node: Int) -> Int {
         var dist = [Int32](repeating: -1, count: nodeCount)
         var queue = [Int32](repeating: 0, count: nodeCount)
-        // One BFS from `src`; returns (eccentricity, farthest node); leaves `queue` in BFS order
-        // for the visited count and resets `dist` afterwards unless `keep`.
-        func sweep(_ src: Int, keep: Bool = false) -> (ecc: Int, far: Int, visited: Int) {
-            dist[src] = 0; queue[0] = Int32(src)
-            let visited = bfs(&dist, &queue, tail: 1)
-            let far = Int(queue[visited - 1])
-            let ecc = Int(dist[far])
-            if !keep { for i in 0..<visited { dist[Int(queue[i])] = -1 } }
-            return (ecc, far, visited)
-        }
-        // Double sweep: a = farthest from node, b = farthest from a; u = middle of an a–b path.
-        let a = sweep(node).far
-        // BFS from a with parents to find the middle of the a–b path.
         var parent = [Int32](repeating: -1, count: nodeCount)
-        dist[a] = 0; queue[0] = Int32(a)
-        var head = 0, tail = 1
-        while head < tail {
-            let v = Int(queue[head]); head += 1
-            forEachNeighbor(of: v) { w, _ in
-                if dist[w] < 0 { dist[w] = dist[v] + 1; parent[w] = Int32(v); queue[tail] = Int32(w); tail += 1 }
+        var eccUpper = [Int32](repeating: .max, count: nodeCount)
+        // One BFS from `src` recording parents; tightens eccUpper over the component; resets
+        // `dist` unless `keep` (then `queue[0..<visited]` is the BFS order, by depth).
+        func sweep(_ src: Int, keep: Bool = false) -> (ecc: Int, far: Int, visited: Int) {
+            dist[src] = 0; parent[src] = -1; queue[0] = Int32(src)
+            var head = 0, tail = 1
+            while head < tail {
+                let v = Int(queue[head]); head += 1
+                let dv = dist[v] + 1
+                var i = Int(adjacencyStart[v])
+                let end = Int(adjacencyStart[v + 1])
+                while i < end {
+                    let w = Int(adjacentNode[i]); i += 1
+                    if dist[w] < 0 { dist[w] = dv; parent[w] = Int32(v); queue[tail] = Int32(w); tail += 1 }
+                }
             }
+            let far = Int(queue[tail - 1])
+            let ecc = dist[far]
+            for i in 0..<tail {
+                let w = Int(queue[i])
+                let bound = ecc + dist[w]
+                if bound < eccUpper[w] { eccUpper[w] = bound }
+                if !keep { dist[w] = -1 }
+            }
+            return (Int(ecc), far, tail)
         }
-        let b = Int(queue[tail - 1])
-        var lower = Int(dist[b])
-        var u = b
+        let a = sweep(node).far
+        let fromA = sweep(a)
+        var lower = fromA.ecc
+        // Middle of the a…b path: walk lower/2 parent steps from b towards a; with an odd
+        // length there are two middle nodes, and both are swept.
+        var u = fromA.far
         for _ in 0..<(lower / 2) { u = Int(parent[u]) }
-        for i in 0..<tail { dist[Int(queue[i])] = -1 }
+        if lower % 2 == 1 { lower = max(lower, sweep(Int(parent[u])).ecc) }
 
-        // BFS from u, kept: layers by depth.
         let root = sweep(u, keep: true)
         let componentSize = root.visited
         let order = Array(queue[0..<componentSize])
@@ -100,17 +115,15 @@ extension Multigraph {
         for v in order { dist[Int(v)] = -1 }
         lower = max(lower, root.ecc)
         var layer = root.ecc
-        var upper = 2 * layer
-        var idx = componentSize - 1   // order is by nondecreasing depth
-        while upper > lower && layer > 0 {
-            var layerBest = 0
+        var idx = componentSize - 1   // `order` is by nondecreasing depth
+        while 2 * layer > lower && layer > 0 {
             while idx >= 0 && Int(depth[idx]) == layer {
-                layerBest = max(layerBest, sweep(Int(order[idx])).ecc)
-                idx -= 1
+                let x = Int(order[idx]); idx -= 1
+                if Int(eccUpper[x]) <= lower { continue }   // cannot beat the best found
+                lower = max(lower, sweep(x).ecc)
+                if lower >= 2 * layer { return lower }      // reached this layer's upper bound
             }
-            lower = max(lower, layerBest)
             if lower > 2 * (layer - 1) { return lower }
-            upper = 2 * (layer - 1)
             layer -= 1
         }
         return lower

@@ -55,13 +55,24 @@ extension Multigraph {
     /// - Multigraph rule: parallel edges are **not** aggregated: each is its own path, so a pair
     ///   joined by 10 and 10 Mbps links has bottleneck 10 (model a LAG as one link with the summed
     ///   capacity). Self-loops are ignored.
-    /// - Complexity: O((n + m) log n), binary heap with lazy deletion. Ties between equal
-    ///   bottlenecks go to the first label settled (deterministic for a given graph).
+    /// - Complexity: O(n + m) with at most 4096 distinct capacities (bucket queue over capacity
+    ///   levels), else O((n + m) log n) (binary heap with lazy deletion). Ties between equal
+    ///   bottlenecks go to the first label settled (deterministic for a given input).
     /// - Reference: M. Pollack, "The maximum capacity through a network", Operations Research
     ///   8(5), 1960; networkx `_dijkstra_multisource` for the search skeleton.
     public func widestPaths(from sources: [Int], capacity: [Double]) -> WidestPaths {
         precondition(capacity.count == edgeCount, "widestPaths: \(capacity.count) capacities for \(edgeCount) edges")
-        let r = labelSetting(sources: sources, weight: capacity, Widest.self)
+        // Link speeds come from a short catalogue (2, 10, 100, 1000, 10000 Mbps...). With few
+        // distinct capacities the search runs on their ranks ("levels") with a bucket queue:
+        // a strictly increasing relabelling keeps every max-min comparison, and bottlenecks
+        // only fall along a path, so the buckets are visited once, top down (Dial 1969).
+        if let levels = CapacityLevels(capacity, limit: 4096) {
+            let r = labelSetting(sources: sources, weight: levels.level, Widest.self,
+                                 queue: LevelBuckets(levelCount: levels.value.count))
+            let label = r.label.map { $0.isInfinite ? Double.infinity : levels.value[Int($0)] }
+            return WidestPaths(bottleneckMbps: label, parentEdge: r.parent, origin: r.origin)
+        }
+        let r = labelSetting(sources: sources, weight: capacity, Widest.self, queue: HeapFrontier<Widest>())
         return WidestPaths(bottleneckMbps: r.label, parentEdge: r.parent, origin: r.origin)
     }
 
@@ -80,7 +91,7 @@ extension Multigraph {
     ///   Numerische Mathematik 1, 1959; networkx `multi_source_dijkstra`.
     public func shortestPaths(from sources: [Int], length: [Double]) -> ShortestPaths {
         precondition(length.count == edgeCount, "shortestPaths: \(length.count) lengths for \(edgeCount) edges")
-        let r = labelSetting(sources: sources, weight: length, Shortest.self)
+        let r = labelSetting(sources: sources, weight: length, Shortest.self, queue: HeapFrontier<Shortest>())
         return ShortestPaths(distanceKm: r.label, parentEdge: r.parent, origin: r.origin)
     }
 }
@@ -117,6 +128,13 @@ private enum Widest: PathAlgebra {
     static var maximises: Bool { true }
 }
 
+/// The search frontier: tentative (label, node) pairs, best first. Stale pairs are allowed
+/// (lazy deletion): the core skips a pair whose label is no longer the node's.
+private protocol Frontier {
+    mutating func push(_ label: Double, _ node: Int32)
+    mutating func popBest() -> Entry?
+}
+
 /// Heap entry: a tentative label for a node. Ordered by label, then node id, so pops are
 /// deterministic.
 private struct Entry: Comparable {
@@ -125,20 +143,81 @@ private struct Entry: Comparable {
     static func < (a: Entry, b: Entry) -> Bool { a.label < b.label || (a.label == b.label && a.node > b.node) }
 }
 
+/// swift-collections' min-max heap: pops the smallest label (shortest) or the largest (widest).
+private struct HeapFrontier<A: PathAlgebra>: Frontier {
+    var heap = Heap<Entry>()
+    @inline(__always) mutating func push(_ label: Double, _ node: Int32) { heap.insert(Entry(label: label, node: node)) }
+    @inline(__always) mutating func popBest() -> Entry? { A.maximises ? heap.popMax() : heap.popMin() }
+}
+
+/// Distinct usable capacities, ascending, and each edge's level: 1-based rank of its capacity
+/// (0 = unusable: <= 0 or NaN). nil when there are more than `limit` distinct values.
+private struct CapacityLevels {
+    var value: [Double] = [0]     // value[level]; level 0 = unusable / unreached
+    var level: [Double]           // per edge, the level as a Double weight for the core
+    init?(_ capacity: [Double], limit: Int) {
+        // One hash per edge: provisional ids in order of first appearance, then remapped to
+        // ascending ranks through a table of at most `limit` entries.
+        var provisional: [Double: Int32] = [:]
+        var firstSeen: [Double] = []
+        var ids = [Int32](repeating: -1, count: capacity.count)
+        for (e, c) in capacity.enumerated() where c > 0 {
+            if let id = provisional[c] { ids[e] = id; continue }
+            if firstSeen.count == limit { return nil }
+            provisional[c] = Int32(firstSeen.count); ids[e] = Int32(firstSeen.count); firstSeen.append(c)
+        }
+        let order = firstSeen.indices.sorted { firstSeen[$0] < firstSeen[$1] }
+        var rank = [Double](repeating: 0, count: firstSeen.count)
+        for (r, id) in order.enumerated() { rank[id] = Double(r + 1) }
+        value += order.map { firstSeen[$0] }
+        level = ids.map { $0 < 0 ? 0 : rank[Int($0)] }
+    }
+}
+
+/// Dial's bucket queue for widest paths over capacity levels: one LIFO list per level plus one
+/// for +infinity (the sources), scanned from the top. Valid because a label pushed while
+/// settling level L is min(L, edge level) <= L: the scan never has to go back up.
+private struct LevelBuckets: Frontier {
+    var head: [Int32]             // per bucket: last entry, -1 empty
+    var next: [Int32] = []        // per entry: previous entry in its bucket
+    var node: [Int32] = []
+    var cursor: Int               // highest bucket that may be non-empty
+    init(levelCount: Int) {
+        head = [Int32](repeating: -1, count: levelCount + 1)   // last bucket = +infinity
+        cursor = levelCount
+    }
+    @inline(__always) mutating func push(_ label: Double, _ v: Int32) {
+        let b = label.isInfinite ? head.count - 1 : Int(label)
+        next.append(head[b]); node.append(v); head[b] = Int32(node.count - 1)
+        if b > cursor { cursor = b }
+    }
+    @inline(__always) mutating func popBest() -> Entry? {
+        while cursor >= 0 {
+            let i = Int(head[cursor])
+            if i >= 0 {
+                head[cursor] = next[i]
+                return Entry(label: cursor == head.count - 1 ? .infinity : Double(cursor), node: node[i])
+            }
+            cursor -= 1
+        }
+        return nil
+    }
+}
+
 extension Multigraph {
-    fileprivate func labelSetting<A: PathAlgebra>(sources: [Int], weight: [Double], _: A.Type)
+    fileprivate func labelSetting<A: PathAlgebra, Q: Frontier>(sources: [Int], weight: [Double], _: A.Type, queue: Q)
         -> (label: [Double], parent: [Int32], origin: [Int32]) {
         let n = nodeCount
         var label = [Double](repeating: A.unreachedLabel, count: n)
         var parent = [Int32](repeating: -1, count: n)
         var origin = [Int32](repeating: -1, count: n)
         var done = [Bool](repeating: false, count: n)
-        var heap = Heap<Entry>()
+        var heap = queue
         for s in sources where origin[s] < 0 {
             label[s] = A.sourceLabel; origin[s] = Int32(s)
-            heap.insert(Entry(label: A.sourceLabel, node: Int32(s)))
+            heap.push(A.sourceLabel, Int32(s))
         }
-        while let top = (A.maximises ? heap.popMax() : heap.popMin()) {
+        while let top = heap.popBest() {
             let v = Int(top.node)
             if done[v] || top.label != label[v] { continue }   // stale entry (lazy deletion)
             done[v] = true
@@ -151,7 +230,7 @@ extension Multigraph {
                 guard let cand = A.extend(lv, weight[e]) else { continue }
                 if A.better(cand, label[w]) {
                     label[w] = cand; parent[w] = Int32(e); origin[w] = origin[v]
-                    heap.insert(Entry(label: cand, node: Int32(w)))
+                    heap.push(cand, Int32(w))
                 }
             }
         }

@@ -1,5 +1,5 @@
 import Testing
-@testable import NetworkGraph
+import NetworkGraph
 
 @Suite struct BridgesTests {
     @Test func exampleBridgesFollowTheMultigraphRule() {

@@ -1,5 +1,5 @@
 import Testing
-@testable import NetworkGraph
+import NetworkGraph
 
 private func complete(_ n: Int) -> Multigraph {
     var e: [(Int, Int)] = []
@@ -96,5 +96,19 @@ private func complete(_ n: Int) -> Multigraph {
             }
             #expect(g.nodeConnectivity() == kappa)
         }
+    }
+}
+
+extension ConnectivityTests {
+    @Test func largeRingsUseTheDegreeBound() {
+        // A 200,000-node ring: no bridge and no articulation point, every degree 2, so
+        // λ = κ = 2 (one cut is never enough, two always are). Answered without n flows.
+        let n = 200_000
+        let ring = Multigraph(nodeCount: n, edges: (0..<n).map { ($0, ($0 + 1) % n) })
+        #expect(ring.edgeConnectivity() == 2)
+        #expect(ring.nodeConnectivity() == 2)
+        // The same ring with every link doubled: the multigraph cut needs 4 edges, the simple one 2.
+        let doubled = Multigraph(nodeCount: 8, edges: (0..<16).map { ($0 % 8, ($0 % 8 + 1) % 8) })
+        #expect(doubled.edgeConnectivity() == 2 && doubled.edgeConnectivity(parallelEdges: .counted) == 4)
     }
 }

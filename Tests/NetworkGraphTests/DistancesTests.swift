@@ -1,5 +1,5 @@
 import Testing
-@testable import NetworkGraph
+import NetworkGraph
 
 @Suite struct DistancesTests {
     @Test func exampleHops() {
@@ -43,6 +43,46 @@ import Testing
                 #expect(g.eccentricity(of: v) == ecc)
                 #expect(g.diameter(ofComponentContaining: v) == (0..<n).filter { d[v][$0] >= 0 }.map { d[$0].max()! }.max()!)
             }
+        }
+    }
+}
+
+@Suite struct DiameterScalingTests {
+    @Test func spiderWithOddDiameter() {
+        // Centre edge c1–c2 (nodes 0, 1); each end carries k legs of length L. The farthest pair
+        // is a leaf on c1's side and one on c2's side: L + 1 + L = 2L + 1 hops. The deepest
+        // BFS layer from either centre holds k leaves; the eccentricity bounds must let the
+        // search skip them (this test would take k full BFS otherwise).
+        let k = 400, L = 40
+        var edges: [(Int, Int)] = [(0, 1)]
+        var next = 2
+        for centre in [0, 1] {
+            for _ in 0..<k {
+                var prev = centre
+                for _ in 0..<L { edges.append((prev, next)); prev = next; next += 1 }
+            }
+        }
+        let g = Multigraph(nodeCount: next, edges: edges)
+        #expect(g.diameter(ofComponentContaining: 0) == 2 * L + 1)
+        #expect(g.diameter(ofComponentContaining: next - 1) == 2 * L + 1)
+    }
+}
+
+extension DiameterScalingTests {
+    @Test func randomTreeLikeGraphsAgainstFloydWarshall() {
+        // Random trees with 0–3 extra edges (the shape of access networks), up to 40 nodes:
+        // the pruned iFUB must equal the all-pairs maximum.
+        var rng = SplitMix64(seed: 42)
+        for _ in 0..<300 {
+            let n = Int.random(in: 1...40, using: &rng)
+            var edges = (1..<max(n, 1)).map { ($0, Int.random(in: 0..<$0, using: &rng)) }
+            for _ in 0..<Int.random(in: 0...3, using: &rng) where n > 1 {
+                edges.append((Int.random(in: 0..<n, using: &rng), Int.random(in: 0..<n, using: &rng)))
+            }
+            let g = Multigraph(nodeCount: n, edges: edges)
+            let d = floydHops(g)
+            let expected = d.map { $0.max()! }.max()!
+            #expect(g.diameter(ofComponentContaining: Int.random(in: 0..<n, using: &rng)) == expected)
         }
     }
 }

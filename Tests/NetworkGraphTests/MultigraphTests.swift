@@ -1,5 +1,5 @@
 import Testing
-@testable import NetworkGraph
+import NetworkGraph
 
 @Suite struct MultigraphTests {
     @Test func countsAndAdjacency() {
@@ -75,5 +75,23 @@ import Testing
                 #expect(c.label[a] == c.label[b])
             }
         }
+    }
+}
+
+@Suite struct LargestComponentTests {
+    @Test func tieRules() {
+        // Components: A = path 0-1-2 (3 nodes, 2 edges, diameter 2), B = triangle 3-4-5
+        // (3 nodes, 3 edges, diameter 1), C = path 6-7-8 with 7-8 doubled (3 nodes, 2 simple
+        // edges). Most nodes: all tie at 3; most simple edges: B wins although C has 3 edges
+        // in the multigraph.
+        let g = Multigraph(nodeCount: 9, edges: [(0, 1), (1, 2), (3, 4), (4, 5), (5, 3), (6, 7), (7, 8), (8, 7)])
+        #expect(g.largestComponent().nodes == [3, 4, 5])
+        #expect(g.largestComponent().diameter == 1)
+        // Star 0-{1,2,3} (4 nodes, 3 edges, diameter 2) vs path 4-5-6-7 (4 nodes, 3 edges,
+        // diameter 3): tie on nodes and edges, the larger diameter wins.
+        let h = Multigraph(nodeCount: 8, edges: [(0, 1), (0, 2), (0, 3), (4, 5), (5, 6), (6, 7)])
+        #expect(h.largestComponent().nodes == [4, 5, 6, 7])
+        #expect(h.largestComponent().diameter == 3)
+        #expect(Multigraph(nodeCount: 0, edges: []).largestComponent().nodes == [])
     }
 }

@@ -1,5 +1,5 @@
 import Testing
-@testable import NetworkGraph
+import NetworkGraph
 
 /// Hand example for the weighted searches:
 ///
@@ -95,5 +95,42 @@ private let weighted = Multigraph(nodeCount: 6, edges: [(0, 1), (1, 3), (0, 2), 
                 #expect(g.pathEdges(to: v, parentEdge: s.parentEdge).map { len[$0] }.reduce(0, +) == d[v])
             }
         }
+    }
+}
+
+extension WeightedPathsTests {
+    @Test func heapAndBucketQueuesAgree() {
+        // With <= 4096 distinct capacities the widest search uses a bucket queue over capacity
+        // levels, otherwise a heap. Appending 4,100 self-loops with distinct capacities (ignored
+        // by the search) forces the heap on the same graph: the bottlenecks must be identical,
+        // and each recorded path must achieve its node's bottleneck.
+        var rng = SplitMix64(seed: 8)
+        for _ in 0..<100 {
+            let n = Int.random(in: 2...30, using: &rng)
+            var edges = (0..<Int.random(in: 1...60, using: &rng)).map { _ in
+                (Int.random(in: 0..<n, using: &rng), Int.random(in: 0..<n, using: &rng))
+            }
+            var cap = edges.map { _ in Double(Int.random(in: -1...6, using: &rng)) * 2.5 }
+            let sources = [Int.random(in: 0..<n, using: &rng)]
+            let bucket = Multigraph(nodeCount: n, edges: edges).widestPaths(from: sources, capacity: cap)
+            for i in 0..<4100 { edges.append((0, 0)); cap.append(1000.0 + Double(i)) }
+            let g = Multigraph(nodeCount: n, edges: edges)
+            let heap = g.widestPaths(from: sources, capacity: cap)
+            #expect(heap.bottleneckMbps == bucket.bottleneckMbps)
+            for v in 0..<n where heap.bottleneckMbps[v] > 0 && heap.bottleneckMbps[v].isFinite {
+                #expect(g.pathEdges(to: v, parentEdge: heap.parentEdge).map { cap[$0] }.min() == heap.bottleneckMbps[v])
+                #expect(g.pathEdges(to: v, parentEdge: bucket.parentEdge).map { cap[$0] }.min() == bucket.bottleneckMbps[v])
+            }
+        }
+    }
+
+    @Test func pathWithManyDistinctCapacities() {
+        // Path 0-1-...-5000, edge i has capacity 10,000 − i (all distinct: heap queue).
+        // W(k) = min of the first k capacities = 10,000 − (k − 1); from source 0.
+        let n = 5001
+        let g = Multigraph(nodeCount: n, edges: (0..<(n - 1)).map { ($0, $0 + 1) })
+        let w = g.widestPaths(from: [0], capacity: (0..<(n - 1)).map { 10_000 - Double($0) })
+        #expect(w.bottleneckMbps[1] == 10_000 && w.bottleneckMbps[5000] == 5001)
+        #expect(w.parentEdge[5000] == 4999)
     }
 }

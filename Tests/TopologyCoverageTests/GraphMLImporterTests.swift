@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 import NetworkGraph
-@testable import TopologyCoverage
+import TopologyCoverage
 
 /// A small GraphML document exercising what the importer must handle: key defaults, node and
 /// edge data, a parallel edge, a self-loop, an edge naming an undeclared node, CDATA and an
@@ -143,6 +143,15 @@ private let sample = """
                 #expect(e.reason.hasPrefix(reason), "\(e)")
             } catch { Issue.record("\(error)") }
         }
+    }
+
+    @Test func directedInputIsReadUndirected() throws {
+        let xml = "<graphml><graph edgedefault=\"directed\"><node id=\"a\"/><node id=\"b\"/>"
+            + "<edge source=\"a\" target=\"b\"/><edge source=\"b\" target=\"a\"/></graph></graphml>"
+        let t = try GraphMLImporter.parse(Data(xml.utf8), name: "d")
+        // a→b and b→a become two parallel undirected links (not a bridge), with a note.
+        #expect(t.links.count == 2 && t.multigraph().bridges().isEmpty)
+        #expect(t.importNotes.contains { $0.hasPrefix("directed graph/edges read as undirected") })
     }
 
     @Test func missingFileThrows() {

@@ -273,6 +273,7 @@ private final class Reader: NSObject, XMLParserDelegate {
     var notes: [String] = []
     var implicitNodes = 0
     var hyperedges = 0
+    var directed = 0
 
     init(file: String, options: GraphMLImporter.Options) { self.file = file; self.options = options }
 
@@ -304,6 +305,7 @@ private final class Reader: NSObject, XMLParserDelegate {
         case "graph":
             graphDepth += 1
             if graphDepth > 1 { return fail(parser, "nested <graph> is not supported") }
+            if a["edgedefault"] == "directed" { directed += 1 }
             owner = .graph
         case "node":
             guard let id = a["id"] else { return fail(parser, "<node> without id") }
@@ -318,6 +320,7 @@ private final class Reader: NSObject, XMLParserDelegate {
             edgeEnds.append((nodeIndex[s]!, nodeIndex[t]!))
             edgeData.append([:])
             if let id = a["id"] { edgeData[e]["id"] = id }
+            if a["directed"] == "true" { directed += 1 }
             owner = .edge(e)
         case "hyperedge":
             hyperedges += 1
@@ -409,6 +412,7 @@ private final class Reader: NSObject, XMLParserDelegate {
         var allNotes: [String] = graphData.map { "graph \($0.0)=\($0.1)" }
         allNotes += notes
         if implicitNodes > 0 { allNotes.append("\(implicitNodes) node(s) created from edge endpoints without a <node> declaration") }
+        if directed > 0 { allNotes.append("directed graph/edges read as undirected (links carry traffic both ways)") }
         if hyperedges > 0 { allNotes.append("\(hyperedges) <hyperedge> element(s) skipped (unsupported)") }
         if badCoordinates > 0 { allNotes.append("\(badCoordinates) node(s) with unparsable Latitude/Longitude: coordinates left unset") }
         allNotes.append("capacity inferred for \(speeds) of \(links.count) link(s) from LinkSpeedRaw/LinkSpeed/LinkLabel")

@@ -1,2 +1,7 @@
 // netcensus-bench: prints throughput figures for the capture and topology hot paths.
-print("netcensus-bench: no benchmarks yet")
+let benchArgs = Array(CommandLine.arguments.dropFirst())
+if benchArgs.first == "topology" {
+    do { try TopologyBench.run(Array(benchArgs.dropFirst())) } catch { print("error: \(error)") }
+} else {
+    print("netcensus-bench: no benchmarks yet")
+}

@@ -1,0 +1,30 @@
+import Foundation
+import CSV
+import TopologyCoverage
+
+/// Per access node CSV (`topology score --csv`), written with CSV.swift (RFC 4180 quoting).
+/// Columns: id,name,tier,region,households,connected,broadband,hops,path_km,latency_ms,
+/// bottleneck_mbps,per_household_mbps,fiber_all_the_way,first_non_fiber_segment,
+/// edge_connectivity,behind_bridge,incident_bridges,ipv6_end_to_end
+/// (`edge_connectivity` 2 means "2 or more"; an empty cell is unknown/not applicable).
+public enum TopologyCSV {
+    public static let header = ["id", "name", "tier", "region", "households", "connected", "broadband", "hops", "path_km",
+                                "latency_ms", "bottleneck_mbps", "per_household_mbps", "fiber_all_the_way",
+                                "first_non_fiber_segment", "edge_connectivity", "behind_bridge", "incident_bridges", "ipv6_end_to_end"]
+
+    public static func accessNodes(topology t: Topology, report r: CoverageReport, to stream: OutputStream) throws {
+        let w = try CSVWriter(stream: stream)
+        try w.write(row: header)
+        func d(_ x: Double?, _ f: String = "%.3f") -> String { x.map { String(format: f, $0) } ?? "" }
+        func b(_ x: Bool) -> String { x ? "1" : "0" }
+        for v in r.selection.accessNodes {
+            let x = r.row(v, in: t)
+            try w.write(row: [x.id, x.name, x.tier, x.region, String(x.households), b(x.connected), b(x.broadband),
+                              x.hops.map(String.init) ?? "", d(x.pathKm), d(x.latencyMs, "%.4f"),
+                              x.bottleneckMbps.map { $0 == $0.rounded() ? String(Int($0)) : String($0) } ?? (x.connected && x.broadband ? "inf" : ""),
+                              d(x.perHouseholdMbps, "%.6f"), b(x.fiberAllTheWay), x.firstNonFiberSegment ?? "",
+                              String(x.edgeConnectivity), b(x.behindBridge), String(x.incidentBridges), b(x.ipv6EndToEnd)])
+        }
+        w.stream.close()
+    }
+}

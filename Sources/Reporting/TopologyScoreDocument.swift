@@ -1,0 +1,113 @@
+import Foundation
+import TopologyCoverage
+
+/// The JSON shape of `netcensus topology score --json` (stable keys, snake_case).
+public struct TopologyScoreDocument: Codable, Sendable {
+    public var tool = "netcensus topology score"
+    public var input: String
+    public var importNotes: [String]
+    public var options: CoverageOptions
+    public var network: NetworkSummary
+    public var villages: AccessSummary
+    public var byTier: [AccessSummary]
+    public var byRegion: [AccessSummary]
+    public var worstVillages: [AccessNodeRow]
+    public var targets: TargetsBlock?
+    /// Per access node rows (only with `--per-node`).
+    public var accessNodes: [AccessNodeRow]?
+    public var timingsSeconds: [String: Double]
+
+    public struct TargetsBlock: Codable, Sendable {
+        public var profile: String
+        public var title: String
+        public var results: [TargetResult]
+        public var context: [TargetContext]
+        public var sources: [String: TargetSource]
+    }
+
+    public init(input: String, topology t: Topology, report r: CoverageReport, profile: TargetProfile?,
+                results: [TargetResult], sources: [String: TargetSource], perNode: Bool) {
+        self.input = input
+        importNotes = t.importNotes
+        options = r.options
+        network = r.network
+        villages = r.villages
+        byTier = r.byTier
+        byRegion = r.byRegion
+        worstVillages = r.worstVillages.map { r.row($0, in: t) }
+        if let p = profile {
+            targets = TargetsBlock(profile: p.name, title: p.title, results: results, context: p.context,
+                                   sources: sources.filter { p.sources.contains($0.key) })
+        }
+        accessNodes = perNode ? r.selection.accessNodes.map { r.row($0, in: t) } : nil
+        var tm: [String: Double] = [:]
+        for (s, x) in r.timings { tm[s] = x }
+        timingsSeconds = tm
+    }
+
+    /// Pretty JSON, keys sorted, snake_case; infinities never occur (rows write +inf as null).
+    public func jsonData() throws -> Data {
+        let enc = JSONEncoder()
+        enc.keyEncodingStrategy = .convertToSnakeCase
+        enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+        enc.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return try enc.encode(self)
+    }
+}
+
+/// The JSON shape of `netcensus topology plan --json`.
+public struct FiberPlanDocument: Codable, Sendable {
+    public var tool = "netcensus topology plan"
+    public var input: String
+    public var profile: String
+    public var options: FiberPlanOptions
+    public var missingVillages: Int
+    public var missingOnFiber: Int
+    public var unplannable: Int
+    public var totalKm: Double
+    public var totalCost: Double
+    public var works: [Work]
+    public var before: AccessSummary
+    public var after: AccessSummary
+    public var targetsBefore: [TargetResult]
+    public var targetsAfter: [TargetResult]
+
+    public struct Work: Codable, Sendable {
+        public var rank: Int
+        public var km: Double
+        public var cost: Double
+        public var households: Int
+        public var householdsPerKm: Double
+        public var villages: [String]
+        public var links: [Link]
+    }
+    public struct Link: Codable, Sendable {
+        public var kind: String
+        public var a: String
+        public var b: String
+        public var km: Double
+        public var existingMedium: String?
+    }
+
+    public init(input: String, topology t: Topology, profile: TargetProfile, plan p: FiberPlan, before: CoverageReport,
+                targetsBefore: [TargetResult], targetsAfter: [TargetResult]) {
+        self.input = input; self.profile = profile.name; options = p.options
+        missingVillages = p.missing.count; missingOnFiber = p.missingOnFiber.count; unplannable = p.unplannable.count
+        totalKm = p.totalKm; totalCost = p.totalCost
+        works = p.works.enumerated().map { i, w in
+            Work(rank: i + 1, km: w.km, cost: w.cost, households: w.households, householdsPerKm: w.householdsPerKm,
+                 villages: w.villages.map { t.nodes[$0].id },
+                 links: w.links.map { Link(kind: $0.kind.rawValue, a: t.nodes[$0.a].id, b: t.nodes[$0.b].id, km: $0.km, existingMedium: $0.existingMedium?.rawValue) })
+        }
+        self.before = before.villages; after = p.afterReport.villages
+        self.targetsBefore = targetsBefore; self.targetsAfter = targetsAfter
+    }
+
+    public func jsonData() throws -> Data {
+        let enc = JSONEncoder()
+        enc.keyEncodingStrategy = .convertToSnakeCase
+        enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+        enc.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return try enc.encode(self)
+    }
+}

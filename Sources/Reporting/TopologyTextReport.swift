@@ -1,0 +1,159 @@
+import Foundation
+import TopologyCoverage
+
+/// Plain-text tables for `topology score` and `topology plan` (the default output).
+/// Names from the input are untrusted: `TopologyText.clean` strips control characters
+/// (terminal escapes) in this one place before anything is printed.
+public enum TopologyText {
+    /// Input text made safe for a terminal: control characters become "?", length capped.
+    public static func clean(_ s: String, max: Int = 48) -> String {
+        var out = String(s.unicodeScalars.map { $0.properties.generalCategory == .control ? "?" : Character($0) })
+        if out.count > max { out = String(out.prefix(max - 1)) + "…" }
+        return out
+    }
+
+    static func pct(_ x: Double?) -> String { x.map { String(format: "%.1f%%", $0 * 100) } ?? "-" }
+    static func num(_ x: Double?, _ digits: Int = 1) -> String {
+        guard let x else { return "-" }
+        if x.isInfinite { return "inf" }
+        return String(format: "%.\(digits)f", x)
+    }
+    static func mbps(_ x: Double?) -> String {
+        guard let x else { return "-" }
+        if x.isInfinite { return "inf" }
+        return x == x.rounded() && x < 1e12 ? String(Int(x)) : String(format: "%.2f", x)
+    }
+
+    /// Renders rows as a left-aligned table (numbers right-aligned when they parse as numbers).
+    static func table(_ header: [String], _ rows: [[String]]) -> String {
+        var w = header.map(\.count)
+        for r in rows { for (i, c) in r.enumerated() where i < w.count { w[i] = Swift.max(w[i], c.count) } }
+        func line(_ r: [String]) -> String {
+            r.enumerated().map { i, c in
+                let pad = String(repeating: " ", count: w[i] - c.count)
+                let numeric = c.first.map { $0.isNumber || $0 == "-" } ?? false
+                return numeric && i > 0 ? pad + c : c + pad
+            }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+        }
+        return ([line(header), w.map { String(repeating: "-", count: $0) }.joined(separator: "  ")] + rows.map(line)).joined(separator: "\n")
+    }
+
+    public static func score(input: String, topology t: Topology, report r: CoverageReport, profile: TargetProfile?,
+                             results: [TargetResult], regionsShown: Int = 25) -> String {
+        var o: [String] = []
+        let n = r.network
+        o.append("Topology \(clean(n.name)) (\(clean(input, max: 80)))")
+        o.append("  \(n.nodes) nodes, \(n.links) links (\(n.selfLoops) self-loops), tiers: \(n.tiers.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))")
+        o.append("  backbone: \(r.selection.backbone.count) node(s) by \(n.backboneRule); villages: \(r.selection.villages.count) by \(n.villageRule)")
+        if !r.selection.unmatchedIds.isEmpty { o.append("  warning: --backbone ids not found: \(r.selection.unmatchedIds.map { clean($0) }.joined(separator: ", "))") }
+        o.append("")
+        o.append("Network")
+        o.append("  components \(n.components) (largest \(n.largestComponentNodes) nodes), bridges \(n.bridges), articulation points \(n.articulationPoints), diameter \(n.diameterHops.map(String.init) ?? "-") hops")
+        let media = n.kmByMedium.keys.sorted().map { "\($0) \(num(n.kmByMedium[$0], 1)) km (\(n.linksByMedium[$0] ?? 0))" }
+        o.append("  length by medium: \(media.isEmpty ? "-" : media.joined(separator: ", "))")
+        if n.linksWithoutLength > 0 { o.append("  \(n.linksWithoutLength) link(s) without length or coordinates (left out of km; count 0 km in path length)") }
+        if n.linksWithoutCapacity > 0 { o.append("  \(n.linksWithoutCapacity) link(s) of unknown capacity, counted as \(mbps(r.options.unknownCapacityMbps)) Mbps (\(r.options.unknownCapacityMbps > 0 ? "--unknown-capacity" : "unusable for bottleneck capacity"))") }
+        o.append("")
+        let v = r.villages
+        o.append("Villages (contention \(num(r.options.contentionRatio, 0)):1, latency at \(num(r.options.latency.guidedMicrosecondsPerKm, 2)) µs/km guided)")
+        o.append("  \(v.nodes) villages, \(v.nodesWithHouseholds) with households (\(v.households) households)")
+        o.append("  connected \(pct(Double(v.connected) / Double(Swift.max(1, v.nodes)))), broadband \(pct(v.broadbandShare)), fiber all the way \(pct(v.fiberShare)) (households \(pct(v.fiberHouseholdsShare))), behind a bridge \(pct(v.behindBridgeShare)), IPv6 end to end \(pct(v.ipv6Share))")
+        o.append("  hops max \(v.hopsMax.map(String.init) ?? "-"), mean \(num(v.hopsMean, 2)); median bottleneck \(mbps(v.bottleneckMedianMbps)) Mbps; median per household \(num(v.perHouseholdMedianMbps, 2)) Mbps")
+        var mrows: [[String]] = []
+        for (i, t) in v.thresholdsMbps.enumerated() {
+            mrows.append(["\(mbps(t)) Mbps", pct(v.meetsShare(i)), pct(v.meetsHouseholdsShare(i)), pct(v.meetsAndFiberShare(i))])
+        }
+        o.append(table(["per household >=", "villages", "households", "villages+fiber"], mrows).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+        o.append("")
+        func groupRows(_ gs: [AccessSummary]) -> [[String]] {
+            gs.map { g in
+                let i = g.thresholdsMbps.firstIndex(of: 12) ?? 0
+                return [clean(g.group, max: 32), String(g.nodes), String(g.households), pct(g.broadbandShare), pct(g.fiberShare),
+                        g.thresholdsMbps.isEmpty ? "-" : pct(g.meetsShare(i)), pct(g.behindBridgeShare), pct(g.ipv6Share)]
+            }
+        }
+        let th12 = v.thresholdsMbps.contains(12) ? "12" : mbps(v.thresholdsMbps.first)
+        let gh = ["group", "nodes", "households", "broadband", "fiber", ">=\(th12) Mbps/hh", "behind bridge", "IPv6"]
+        if !r.byTier.isEmpty {
+            o.append("By tier")
+            o.append(table(gh, groupRows(r.byTier)).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+            o.append("")
+        }
+        if r.byRegion.count > 1 {
+            let sorted = r.byRegion.sorted { ($0.fiberShare ?? 0, $0.group) < ($1.fiberShare ?? 0, $1.group) }
+            o.append("By region (level \(r.options.regionLevel); \(r.byRegion.count) regions\(r.byRegion.count > regionsShown ? ", the \(regionsShown) with the lowest fiber share" : ""))")
+            o.append(table(gh, groupRows(Array(sorted.prefix(regionsShown)))).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+            o.append("")
+        }
+        if !r.worstVillages.isEmpty {
+            o.append("Worst villages (lowest capacity per household)")
+            let rows = r.worstVillages.map { i -> [String] in
+                let x = r.row(i, in: t)
+                return [clean(x.id, max: 16), clean(x.name, max: 24), clean(x.region, max: 28), String(x.households), x.hops.map(String.init) ?? "-",
+                        mbps(x.bottleneckMbps), num(x.perHouseholdMbps, 2), x.fiberAllTheWay ? "yes" : clean(x.firstNonFiberSegment ?? "no", max: 40),
+                        String(x.edgeConnectivity == 2 ? ">=2" : String(x.edgeConnectivity)), x.ipv6EndToEnd ? "yes" : "no"]
+            }
+            o.append(table(["id", "name", "region", "hh", "hops", "bottleneck", "Mbps/hh", "fiber (first non-fiber)", "edge conn.", "IPv6"], rows)
+                .split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+            o.append("")
+        }
+        if let p = profile { o.append(targets(p, results)) }
+        if !t.importNotes.isEmpty {
+            o.append("Import notes")
+            for note in t.importNotes.prefix(20) { o.append("  " + clean(note, max: 200)) }
+            if t.importNotes.count > 20 { o.append("  ... \(t.importNotes.count - 20) more") }
+        }
+        return o.joined(separator: "\n") + "\n"
+    }
+
+    public static func targets(_ p: TargetProfile, _ results: [TargetResult]) -> String {
+        var o: [String] = []
+        o.append("Targets: \(clean(p.name)) — \(clean(p.title, max: 120))")
+        let rows = results.map { x -> [String] in
+            let c = x.check
+            let unit = x.gapUnit == "Mbps" ? " Mbps" : "%"
+            let target = "\(c.comparator) \(mbps(c.value))\(unit)\(c.thresholdMbps.map { " at \(mbps($0)) Mbps/hh" } ?? "")"
+            let met = x.met.map { $0 ? "met" : "MISSED" } ?? "n/a"
+            let gap = x.gap.map { $0 == 0 ? "-" : "\(num($0, 2)) \(x.gapUnit == "Mbps" ? "Mbps" : "pp")" } ?? "-"
+            let behind = x.regionsBehind.prefix(3).map { "\(clean($0.region, max: 20)) (\(num($0.measured, 1)))" }.joined(separator: ", ")
+            return [c.id, c.targetYear.map(String.init) ?? "-", target, "\(num(x.measured, 2))\(unit)", met, gap, c.confidence, c.source ?? "-", behind.isEmpty ? "-" : behind]
+        }
+        o.append(table(["target", "year", "target", "measured", "result", "gap", "confidence", "source", "regions furthest behind"], rows)
+            .split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+        for x in results { if let note = x.check.proxy { o.append("  note \(x.check.id): \(note)") } }
+        if !p.context.isEmpty {
+            o.append("  Context (not scorable from a topology): \(p.context.count) row(s)")
+            for c in p.context.prefix(40) {
+                o.append("    \(c.id): \(clean(c.metric, max: 60)) \(c.comparator) \(clean(c.valueText ?? "-", max: 30)) \(c.unit ?? "") [\(c.confidence)] — \(c.whyContext)")
+            }
+        }
+        o.append("")
+        return o.joined(separator: "\n")
+    }
+
+    public static func plan(input: String, topology t: Topology, profile: TargetProfile, plan p: FiberPlan,
+                            before: CoverageReport, targetsBefore: [TargetResult], targetsAfter: [TargetResult], worksShown: Int = 30) -> String {
+        var o: [String] = []
+        o.append("Fiber plan for \(clean(t.name)) against \(clean(profile.name))")
+        o.append("  villages missing the target: \(p.missing.count) (already on fiber, need capacity: \(p.missingOnFiber.count); no coordinates or route: \(p.unplannable.count))")
+        o.append("  candidate links: existing non-fiber links (upgrade along the route) and great-circle links × \(num(p.options.routeFactor, 2)) to the \(p.options.nearestFiber) nearest fiber-reached nodes and villages")
+        o.append(String(format: "  total %.1f km, estimated cost %.0f %@ at %.0f %@/km (stated assumption; --cost-per-km)", p.totalKm, p.totalCost, p.options.currency, p.options.costPerKm, p.options.currency))
+        o.append("")
+        let rows = p.works.prefix(worksShown).enumerated().map { i, w -> [String] in
+            let up = w.links.filter { $0.kind == .upgrade }.count
+            return [String(i + 1), String(w.villages.count), String(w.households), num(w.km, 1), num(w.householdsPerKm, 1),
+                    String(format: "%.0f", w.cost), "\(w.links.count - up) new, \(up) upgraded",
+                    w.villages.prefix(3).map { clean(t.nodes[$0].name, max: 14) }.joined(separator: " ") + (w.villages.count > 3 ? " …" : "")]
+        }
+        o.append("Works, most households per km first (\(p.works.count)\(p.works.count > worksShown ? ", first \(worksShown) shown" : ""))")
+        o.append(table(["#", "villages", "households", "km", "hh/km", "cost", "links", "villages served"], rows).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+        o.append("")
+        let b = before.villages, a = p.afterReport.villages
+        o.append("Coverage before → after")
+        o.append("  fiber all the way: \(pct(b.fiberShare)) → \(pct(a.fiberShare)); broadband: \(pct(b.broadbandShare)) → \(pct(a.broadbandShare)); behind a bridge: \(pct(b.behindBridgeShare)) → \(pct(a.behindBridgeShare))")
+        for (x, y) in zip(targetsBefore, targetsAfter) {
+            o.append("  \(x.check.id): \(num(x.measured, 2)) → \(num(y.measured, 2)) (\(x.met.map { $0 ? "met" : "missed" } ?? "n/a") → \(y.met.map { $0 ? "met" : "missed" } ?? "n/a"))")
+        }
+        return o.joined(separator: "\n") + "\n"
+    }
+}

@@ -1,0 +1,63 @@
+import NetworkGraph
+
+/// Which nodes are the backbone (the sources every metric is measured from) and which are the
+/// access nodes scored, by the rules of `shared/bench/topology_networkx.py`:
+///
+/// - Backbone B: the ids (or, failing that, names) given by the user; else nodes with tier
+///   backbone; else the single node of highest degree (ties: smallest id compared as a string),
+///   or with `perComponent` the highest-degree node of every component of 2+ nodes (not in the
+///   reference script: for datasets holding several separate national networks).
+/// - Villages: tier village; else (no node has tier village) every node not in B.
+/// - Access nodes reported per node: villages and townships.
+public struct BackboneSelection: Sendable {
+    public var backbone: [Int]
+    public var backboneRule: String
+    public var villages: [Int]
+    public var villageRule: String
+    /// Villages then townships (tier order), each ascending.
+    public var accessNodes: [Int]
+    /// User-given ids that matched no node.
+    public var unmatchedIds: [String]
+
+    public init(topology t: Topology, graph g: Multigraph, backboneIds: [String]?, perComponent: Bool = false) {
+        unmatchedIds = []
+        if let ids = backboneIds, !ids.isEmpty {
+            var byId: [String: Int] = [:], byName: [String: Int] = [:]
+            for (i, n) in t.nodes.enumerated() { byId[n.id] = byId[n.id] ?? i; byName[n.name] = byName[n.name] ?? i }
+            var b: [Int] = []
+            for id in ids {
+                if let i = byId[id] ?? byName[id] { b.append(i) } else { unmatchedIds.append(id) }
+            }
+            backbone = b; backboneRule = "--backbone"
+        } else if t.nodes.contains(where: { $0.tier == .backbone }) {
+            backbone = t.nodes.indices.filter { t.nodes[$0].tier == .backbone }; backboneRule = "tier == backbone"
+        } else if perComponent && !t.nodes.isEmpty {
+            // One national network per component (e.g. 16 countries in one dataset): the
+            // highest-degree node of every component of two or more nodes.
+            let comps = g.connectedComponents()
+            var best = [Int](repeating: -1, count: comps.count)
+            for i in t.nodes.indices {
+                let c = Int(comps.label[i])
+                guard comps.size[c] >= 2 else { continue }
+                let b = best[c]
+                if b < 0 || g.degree(of: i) > g.degree(of: b) || (g.degree(of: i) == g.degree(of: b) && t.nodes[i].id < t.nodes[b].id) { best[c] = i }
+            }
+            backbone = best.filter { $0 >= 0 }.sorted(); backboneRule = "highest degree node per component"
+        } else if !t.nodes.isEmpty {
+            var best = 0
+            for i in 1..<t.nodes.count {
+                let d = g.degree(of: i), bd = g.degree(of: best)
+                if d > bd || (d == bd && t.nodes[i].id < t.nodes[best].id) { best = i }
+            }
+            backbone = [best]; backboneRule = "highest degree node"
+        } else { backbone = []; backboneRule = "empty graph" }
+        if t.nodes.contains(where: { $0.tier == .village }) {
+            villages = t.nodes.indices.filter { t.nodes[$0].tier == .village }; villageRule = "tier == village"
+        } else {
+            var isB = [Bool](repeating: false, count: t.nodes.count)
+            for b in backbone { isB[b] = true }
+            villages = t.nodes.indices.filter { !isB[$0] }; villageRule = "all non-backbone nodes"
+        }
+        accessNodes = villages + t.nodes.indices.filter { t.nodes[$0].tier == .township }
+    }
+}

@@ -1,0 +1,59 @@
+import NetworkGraph
+
+/// Everything scoring computes for one topology: per-node columns (index = node index), the
+/// network summary, and aggregates over villages, per region and per tier.
+///
+/// Per-node definitions (same as `shared/bench/topology_networkx.py` where it has them):
+/// - `hops`: BFS distance from the nearest backbone node (-1 = not connected);
+/// - `bottleneckMbps` W: widest-path capacity from the backbone (max over paths of the min link
+///   capacity; parallel links not aggregated; unknown capacity = `unknownCapacityMbps`, default
+///   0 = unusable); backbone +infinity, unreached 0;
+/// - `fiberPath`: W_fiber == W > 0, W_fiber the widest path over fiber links only;
+/// - `firstNonFiberLink`: on the recorded widest path, the first link (from the backbone) that is
+///   not fiber; -1 when fiber all the way or unreached;
+/// - per-household Mbps = W × contention / households;
+/// - `pathKm`: shortest path length in km (Dijkstra on link km; unknown lengths count 0, so a
+///   lower bound where lengths are missing); `latencyMs`: lowest one-way propagation latency
+///   under `LatencyModel` (its own Dijkstra);
+/// - `edgeConnectivity`: 0 not connected, 1 behind a bridge (a single link failure cuts the node
+///   off from every backbone node), 2 meaning "2 or more" (exact higher values are not computed);
+/// - `ipv6EndToEnd`: a path from a backbone node exists on which every node and link has
+///   `ipv6 == true` (unknown counts as no).
+public struct CoverageReport: Sendable {
+    public let options: CoverageOptions
+    public let network: NetworkSummary
+    public let selection: BackboneSelection
+
+    public let hops: [Int32]
+    public let bottleneckMbps: [Double]
+    public let fiberBottleneckMbps: [Double]
+    public let fiberPath: [Bool]
+    public let firstNonFiberLink: [Int32]
+    public let pathKm: [Double]
+    public let latencyMs: [Double]
+    public let behindBridge: [Bool]
+    public let incidentBridges: [Int32]
+    public let ipv6EndToEnd: [Bool]
+    public let households: [Int]
+
+    /// Aggregates over all villages (the reference script's `villages` block).
+    public let villages: AccessSummary
+    /// Per region (path prefix of depth `regionLevel`, joined by "/"), villages only, by name.
+    public let byRegion: [AccessSummary]
+    /// Per access tier (village, township).
+    public let byTier: [AccessSummary]
+    /// Villages with households, lowest per-household capacity first (unreached first), at most `worstCount`.
+    public let worstVillages: [Int]
+    /// Wall time of each stage in seconds, in order.
+    public let timings: [(stage: String, seconds: Double)]
+
+    public func edgeConnectivity(_ v: Int) -> Int { hops[v] < 0 ? 0 : (behindBridge[v] ? 1 : 2) }
+    public func perHouseholdMbps(_ v: Int) -> Double? {
+        households[v] > 0 ? bottleneckMbps[v] * options.contentionRatio / Double(households[v]) : nil
+    }
+    /// Region key of node `v` at `regionLevel`.
+    public func regionKey(_ v: Int, in t: Topology) -> String {
+        let r = t.nodes[v].region
+        return r.isEmpty ? "(no region)" : r.prefix(max(1, options.regionLevel)).joined(separator: "/")
+    }
+}

@@ -1,0 +1,79 @@
+/// A bucket grid over WGS84 points for nearest-neighbour queries (snapping GeoJSON line ends to
+/// nodes, candidate links in planning). Cells are `cellDegrees` square; a query scans rings of
+/// cells outward until the best great-circle distance found cannot be beaten by a farther ring.
+/// Distances are haversine km (`greatCircleKm`). Fine for the tens of degrees a national network spans;
+/// longitudes are not wrapped at ±180°.
+public struct GeoGrid: Sendable {
+    public let cellDegrees: Double
+    private var cells: [Int64: [Int32]] = [:]
+    private var lat: [Double] = []
+    private var lon: [Double] = []
+    private var minRow = Int.max, maxRow = Int.min, minCol = Int.max, maxCol = Int.min
+
+    public init(cellDegrees: Double = 0.25) { self.cellDegrees = cellDegrees }
+
+    private func key(_ r: Int, _ c: Int) -> Int64 { Int64(r) << 32 | Int64(UInt32(bitPattern: Int32(truncatingIfNeeded: c))) }
+    private func row(_ la: Double) -> Int { Int((la / cellDegrees).rounded(.down)) }
+    private func col(_ lo: Double) -> Int { Int((lo / cellDegrees).rounded(.down)) }
+
+    /// Adds point `id` (ids are the caller's, e.g. node indices).
+    public mutating func insert(id: Int, latitude: Double, longitude: Double) {
+        if id >= lat.count {
+            lat.append(contentsOf: repeatElement(.nan, count: id + 1 - lat.count))
+            lon.append(contentsOf: repeatElement(.nan, count: id + 1 - lon.count))
+        }
+        lat[id] = latitude; lon[id] = longitude
+        let r = row(latitude), c = col(longitude)
+        minRow = min(minRow, r); maxRow = max(maxRow, r); minCol = min(minCol, c); maxCol = max(maxCol, c)
+        cells[key(r, c), default: []].append(Int32(id))
+    }
+
+    /// The `k` nearest points to (latitude, longitude) as (id, km), nearest first, skipping ids
+    /// for which `exclude` is true; at most `maxKm` away.
+    public func nearest(latitude: Double, longitude: Double, k: Int, maxKm: Double = .infinity,
+                        exclude: (Int) -> Bool = { _ in false }) -> [(id: Int, km: Double)] {
+        guard k > 0, minRow <= maxRow else { return [] }
+        let r0 = row(latitude), c0 = col(longitude)
+        var best: [(id: Int, km: Double)] = []
+        // One degree of latitude is ~111.2 km; ring `ring` is at least (ring-1) cells away in latitude
+        // or (ring-1) * cos(lat) in longitude, the bound used to stop.
+        let cosLat = max(0.01, cos(min(89.0, abs(latitude) + cellDegrees * 4) * .pi / 180))
+        let kmPerCell = 111.19 * cellDegrees * cosLat
+        let maxRing = max(maxRow - minRow, maxCol - minCol) + abs(r0 - (minRow + maxRow) / 2) + abs(c0 - (minCol + maxCol) / 2) + 2
+        var ring = 0
+        while ring <= maxRing {
+            let bound = Double(max(0, ring - 1)) * kmPerCell
+            if best.count == k, let worst = best.last, worst.km < bound { break }
+            if bound > maxKm { break }
+            for r in (r0 - ring)...(r0 + ring) {
+                let edge = r == r0 - ring || r == r0 + ring
+                let cs: [Int] = edge ? Array((c0 - ring)...(c0 + ring)) : [c0 - ring, c0 + ring]
+                for c in cs {
+                    guard let ids = cells[key(r, c)] else { continue }
+                    for id32 in ids {
+                        let id = Int(id32)
+                        if exclude(id) { continue }
+                        let d = greatCircleKm(lat1: latitude, lon1: longitude, lat2: lat[id], lon2: lon[id])
+                        if d > maxKm { continue }
+                        if best.count < k || d < best[best.count - 1].km || (d == best[best.count - 1].km && id < best[best.count - 1].id) {
+                            var i = best.count
+                            best.append((id, d))
+                            while i > 0 && (best[i - 1].km > d || (best[i - 1].km == d && best[i - 1].id > id)) { best[i] = best[i - 1]; i -= 1 }
+                            best[i] = (id, d)
+                            if best.count > k { best.removeLast() }
+                        }
+                    }
+                }
+            }
+            if ring == 0 && r0 == r0 { /* ring 0 is the single cell */ }
+            ring += 1
+        }
+        return best
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

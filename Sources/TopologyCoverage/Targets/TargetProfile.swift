@@ -1,0 +1,125 @@
+import Foundation
+
+/// How a target row is computed from a topology (see `Topologies/README.md`, "Targets").
+public enum TargetCheckKind: String, Sendable, Codable {
+    /// % of villages with broadband (bottleneck capacity > 0). Broadband China 行政村通宽带.
+    case villageBroadbandShare = "village_broadband_share"
+    /// % of villages whose widest path is fiber all the way. 光纤到村.
+    case villageFiberShare = "village_fiber_share"
+    /// Per-household capacity in Mbps reached by `requiredPercent` of village households
+    /// (the household-weighted quantile; 100 % = the worst household). 接入能力, FCC benchmark.
+    case householdSpeed = "household_speed"
+    /// % of village households whose per-household capacity is at least `thresholdMbps`.
+    case householdSpeedShare = "household_speed_share"
+    /// % of broadband households whose path is IPv6 end to end (a proxy for IPv6 users).
+    case ipv6HouseholdShare = "ipv6_household_share"
+    /// % of village households with broadband (a proxy for broadband user penetration).
+    case broadbandHouseholdShare = "broadband_household_share"
+}
+
+/// One scorable target row, copied from `shared/targets/broadband_targets.json` with its source
+/// key and confidence, plus how it is scored.
+public struct TargetCheck: Sendable, Codable, Equatable {
+    public var id: String
+    public var source: String?
+    public var metric: String
+    /// The figure to reach, in `unit` (for paired speeds, the download figure).
+    public var value: Double
+    public var unit: String?
+    /// `>=`, `>`, `=`, `<`, `<=` as in the source.
+    public var comparator: String
+    public var targetYear: Int?
+    public var scope: String?
+    /// confirmed / secondary / uncertain (source README).
+    public var confidence: String
+    public var valueTextOriginal: String?
+    public var note: String?
+    public var kind: TargetCheckKind
+    public var thresholdMbps: Double?
+    public var requiredPercent: Double?
+    /// How far the topology figure is from the source's metric (nil = same metric).
+    public var proxy: String?
+}
+
+/// A target row that a topology cannot score, kept so reports can show it as context.
+public struct TargetContext: Sendable, Codable, Equatable {
+    public var id: String
+    public var source: String?
+    public var metric: String
+    public var valueText: String?
+    public var unit: String?
+    public var comparator: String
+    public var targetYear: Int?
+    public var confidence: String
+    public var whyContext: String
+}
+
+public struct TargetSource: Sendable, Codable, Equatable {
+    public var title: String?
+    public var titleEn: String?
+    public var issuingBody: String?
+    public var documentNumber: String?
+    public var date: String?
+    public var section: String?
+}
+
+/// A named set of checks (e.g. `broadband-china-2020`).
+public struct TargetProfile: Sendable, Codable, Equatable {
+    public var name: String
+    public var aliases: [String]
+    public var title: String
+    public var sources: [String]
+    public var checks: [TargetCheck]
+    public var context: [TargetContext]
+}
+
+/// The profile file: `Resources/target-profiles.json` (or a user file of the same shape).
+public struct TargetCatalog: Sendable, Codable {
+    public var derivedFrom: String?
+    public var sources: [String: TargetSource]
+    public var profiles: [TargetProfile]
+
+    /// The catalog shipped with NetCensus.
+    public static func bundled() throws -> TargetCatalog {
+        guard let url = Bundle.module.url(forResource: "target-profiles", withExtension: "json", subdirectory: "Resources")
+                ?? Bundle.module.url(forResource: "target-profiles", withExtension: "json") else {
+            throw TopologyImportError(file: "target-profiles.json", location: "bundle", reason: "resource missing from the TopologyCoverage bundle")
+        }
+        return try load(path: url.path)
+    }
+
+    /// Reads a catalog file; throws `TopologyImportError` with the decoding path on bad input.
+    public static func load(path: String) throws -> TargetCatalog {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw TopologyImportError(file: path, location: "byte 0", reason: "cannot open file")
+        }
+        let dec = JSONDecoder()
+        dec.keyDecodingStrategy = .convertFromSnakeCase
+        do { return try dec.decode(TargetCatalog.self, from: data) } catch let DecodingError.keyNotFound(k, ctx) {
+            throw TopologyImportError(file: path, location: ctx.codingPath.map(\.stringValue).joined(separator: "."), reason: "missing key '\(k.stringValue)'")
+        } catch let DecodingError.typeMismatch(_, ctx), let DecodingError.valueNotFound(_, ctx), let DecodingError.dataCorrupted(ctx) {
+            throw TopologyImportError(file: path, location: ctx.codingPath.map(\.stringValue).joined(separator: "."), reason: ctx.debugDescription)
+        }
+    }
+
+    /// Looks up a profile by name or alias (case-insensitive).
+    public func profile(named name: String) -> TargetProfile? {
+        let k = name.lowercased()
+        return profiles.first { $0.name.lowercased() == k || $0.aliases.contains { $0.lowercased() == k } }
+    }
+
+    /// `--targets NAME` or `--targets FILE`: a bundled name, else a file path (a file holding one
+    /// profile is used whole; with several, `NAME:FILE` is not supported: pass the profile name).
+    public static func resolve(_ spec: String) throws -> (TargetProfile, [String: TargetSource]) {
+        let cat = try bundled()
+        if let p = cat.profile(named: spec) { return (p, cat.sources) }
+        if FileManager.default.fileExists(atPath: spec) {
+            let user = try load(path: spec)
+            guard let p = user.profiles.first else {
+                throw TopologyImportError(file: spec, location: "profiles", reason: "no profile in file")
+            }
+            return (p, cat.sources.merging(user.sources) { _, new in new })
+        }
+        throw TopologyImportError(file: spec, location: "--targets", reason: "no such target profile or file; profiles: \(cat.profiles.map(\.name).joined(separator: ", "))")
+    }
+}

@@ -1,0 +1,77 @@
+import ArgumentParser
+import Foundation
+import TopologyCoverage
+
+/// Input and scoring options shared by `topology score` and `topology plan`.
+struct TopologyInputOptions: ParsableArguments {
+    @Argument(help: "Topology: .graphml, SNDlib .txt, .geojson, a nodes.csv (with links.csv beside it), or a directory (nodes.csv + links.csv, or nodes/ + lines/ GeoJSON).")
+    var file: String
+
+    @Option(name: .long, help: "Target profile name (see --list-targets) or a profile JSON file.")
+    var targets: String = "broadband-china-2020"
+
+    @Option(name: .long, help: "Contention ratio N (N:1) for capacity per household.")
+    var contention: Double = 20
+
+    @Option(name: .long, help: "Mbps assumed for links of unknown capacity (default 0: unusable, as the networkx reference).")
+    var unknownCapacity: Double = 0
+
+    @Option(name: .long, help: "Comma-separated backbone node ids or names (default: tier backbone, else the highest-degree node).")
+    var backbone: String?
+
+    @Flag(name: .long, help: "Without tiers or --backbone: take the highest-degree node of every component as backbone (datasets of several national networks).")
+    var backbonePerComponent = false
+
+    @Option(name: .long, help: "Region path depth used for per-region figures (1 = province).")
+    var regionLevel: Int = 1
+
+    @Flag(name: .long, help: "GeoJSON: keep lines whose status is planned/proposed.")
+    var includePlanned = false
+
+    func validate() throws {
+        guard contention > 0 else { throw ValidationError("--contention must be > 0") }
+        guard unknownCapacity >= 0 else { throw ValidationError("--unknown-capacity must be >= 0") }
+        guard regionLevel >= 1 else { throw ValidationError("--region-level must be >= 1") }
+    }
+
+    var coverageOptions: CoverageOptions {
+        var o = CoverageOptions(contentionRatio: contention, unknownCapacityMbps: unknownCapacity,
+                                backboneIds: backbone?.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) },
+                                regionLevel: regionLevel)
+        o.backbonePerComponent = backbonePerComponent
+        return o
+    }
+
+    /// Loads the topology and the profile, mapping failures to the documented exit codes.
+    func load() throws -> (Topology, TargetProfile, [String: TargetSource]) {
+        let profile: (TargetProfile, [String: TargetSource])
+        do { profile = try TargetCatalog.resolve(targets) } catch {
+            FileHandleStderr.write("netcensus: \(error)\n"); throw NetCensusExit.usage
+        }
+        let topo: Topology
+        do {
+            var geo: GeoJSONImporter.Options?
+            if includePlanned { geo = GeoJSONImporter.Options(defaultMedium: nil, includePlanned: true) }
+            if includePlanned, (try? TopologyLoader.detect(file)) == .geojsonDirectory { geo?.defaultMedium = .fiber }
+            topo = try TopologyLoader.load(file, geoJSONOptions: geo)
+        } catch let e as TopologyImportError {
+            FileHandleStderr.write("netcensus: \(e)\n")
+            throw e.location == "byte 0" || e.location == "path" ? NetCensusExit.cannotOpen : NetCensusExit.noData
+        } catch {
+            FileHandleStderr.write("netcensus: \(error)\n"); throw NetCensusExit.noData
+        }
+        guard !topo.nodes.isEmpty else {
+            FileHandleStderr.write("netcensus: \(file): no nodes could be read\n"); throw NetCensusExit.noData
+        }
+        return (topo, profile.0, profile.1)
+    }
+}
+
+enum FileHandleStderr {
+    static func write(_ s: String) { FileHandle.standardError.write(s.data(using: .utf8)!) }
+}
+
+/// Writes data to a file or to stdout ("-" or nil).
+func emit(_ data: Data, to path: String?) throws {
+    if let p = path, p != "-" { try data.write(to: URL(fileURLWithPath: p)) } else { FileHandle.standardOutput.write(data) }
+}

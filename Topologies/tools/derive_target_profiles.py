@@ -1,0 +1,151 @@
+#!/usr/bin/env python3
+"""Derive Sources/TopologyCoverage/Resources/target-profiles.json from
+shared/targets/broadband_targets.json (schema_version 1).
+
+Every value, unit, comparator, year, scope, source key and confidence is copied
+from the source row; this script only decides (1) which rows go in which profile
+and (2) how a row is scored from a topology ("kind"), or why it cannot be
+("why_context").  Run:  python3 derive_target_profiles.py ../../../shared/targets/broadband_targets.json \
+    ../../Sources/TopologyCoverage/Resources/target-profiles.json
+"""
+import json
+import sys
+
+src_path, out_path = sys.argv[1], sys.argv[2]
+d = json.load(open(src_path, encoding="utf-8"))
+rows = {t["id"]: t for t in d["targets"]}
+
+# How a scorable row is computed from a topology.  Kinds (see TargetProfile.swift):
+#   village_broadband_share  % of villages with broadband (bottleneck capacity > 0)
+#   village_fiber_share      % of villages whose widest path is fiber all the way
+#   household_speed          per-household capacity (Mbps, contention applied) reached by
+#                            required_percent of village households; value unit Mbps
+#   household_speed_share    % of village households with per-household capacity >= threshold_mbps
+#   ipv6_household_share     % of broadband households whose path is IPv6 end to end (proxy)
+#   broadband_household_share % of village households with broadband (proxy for user penetration)
+SCORING = {
+    "cn-bbc-admin-villages-broadband-2015": {"kind": "village_broadband_share"},
+    "cn-bbc-admin-villages-broadband-2020": {"kind": "village_broadband_share"},
+    "cn-2015guide-admin-villages-bb-2015": {"kind": "village_broadband_share"},
+    "cn-2015guide-fibre-to-village-2017": {"kind": "village_fiber_share"},
+    "cn-bbc-rural-access-capability-2015": {"kind": "household_speed", "required_percent": 100},
+    "cn-bbc-rural-access-capability-2020": {"kind": "household_speed", "required_percent": 100},
+    "cn-ipv6-2017-user-share-2018": {"kind": "ipv6_household_share",
+        "proxy": "IPv6 users / Internet users approximated by households whose path to the backbone is IPv6 end to end / households with broadband (an upper bound: capability, not active use)"},
+    "cn-ipv6-2017-user-share-2020": {"kind": "ipv6_household_share",
+        "proxy": "IPv6 users / Internet users approximated by households whose path to the backbone is IPv6 end to end / households with broadband (an upper bound: capability, not active use)"},
+    "eu-ddpp-gigabit-2030": {"kind": "household_speed_share", "threshold_mbps": 1000,
+        "proxy": "'covered by a gigabit network' read as per-household capacity >= 1000 Mbps under the contention ratio"},
+    "eu-gigsoc-100m-2025": {"kind": "household_speed_share", "threshold_mbps": 100},
+    "us-fcc706-fixed-benchmark-2024": {"kind": "household_speed", "required_percent": 100, "value_key": "down",
+        "proxy": "link capacities are symmetric in the model, so the 20 Mbps upload is met whenever the 100 Mbps download is"},
+    "us-fcc706-long-term-goal": {"kind": "household_speed", "required_percent": 100, "value_key": "down",
+        "proxy": "link capacities are symmetric in the model, so the 500 Mbps upload is met whenever the 1000 Mbps download is"},
+    "bbcom-2025-t3-users-world": {"kind": "broadband_household_share",
+        "proxy": "population using broadband approximated by households of villages with broadband (an upper bound)"},
+    "bbcom-2025-t3-users-developing": {"kind": "broadband_household_share",
+        "proxy": "population using broadband approximated by households of villages with broadband (an upper bound)"},
+    "bbcom-2025-t3-users-ldc": {"kind": "broadband_household_share",
+        "proxy": "population using broadband approximated by households of villages with broadband (an upper bound)"},
+}
+
+PROFILES = [
+    ("broadband-china-2015", "Broadband China, 2015 stage (State Council 2013 plan + 2015 speed-up guidance)",
+     ["CN-BBC-2013", "CN-SPEEDUP-2015"], lambda t: t["source"] in ("CN-BBC-2013", "CN-SPEEDUP-2015") and t["target_year"] in (2015, 2017)),
+    ("broadband-china-2020", "Broadband China, 2020 stage (State Council 2013 plan)",
+     ["CN-BBC-2013"], lambda t: t["source"] == "CN-BBC-2013" and t["target_year"] == 2020),
+    ("ipv6-plan", "IPv6 large-scale deployment action plan (2017), 2018/2020/2025 objectives",
+     ["CN-IPV6-2017"], lambda t: t["source"] == "CN-IPV6-2017"),
+    ("eu-digital-decade-2030", "EU Digital Decade policy programme 2030 (for comparison)",
+     ["EU-DDPP-2030"], lambda t: t["source"] == "EU-DDPP-2030"),
+    ("eu-gigabit-society-2025", "EU Gigabit Society 2025 (for comparison)",
+     ["EU-GIGABIT-SOCIETY-2025"], lambda t: t["source"] == "EU-GIGABIT-SOCIETY-2025"),
+    ("fcc-100-20", "US FCC Section 706 fixed benchmark 100/20 Mbps (2024), with BEAD definitions as context",
+     ["US-FCC-706-2024", "US-BEAD-NOFO-2022", "US-BEAD-ALT-TECH-2025"],
+     lambda t: t["source"] in ("US-FCC-706-2024", "US-BEAD-NOFO-2022", "US-BEAD-ALT-TECH-2025")),
+    ("itu-bbcom-2025", "ITU/UNESCO Broadband Commission 2025 targets (for comparison)",
+     ["ITU-BBCOM-2025"], lambda t: t["source"] == "ITU-BBCOM-2025"),
+]
+ALIASES = {"broadband-china-2015": ["bbc2015", "cn2015"], "broadband-china-2020": ["bbc2020", "cn2020", "broadband-china"],
+           "ipv6-plan": ["cn-ipv6", "ipv6"], "eu-digital-decade-2030": ["eu2030", "digital-decade"],
+           "eu-gigabit-society-2025": ["eu2025"], "fcc-100-20": ["fcc", "us"], "itu-bbcom-2025": ["itu", "broadband-commission"]}
+
+
+WHY = {  # rows the generic rules below would misdescribe
+    "us-bead-alt-tech": "eligibility rule for funding alternative technologies (FWA, LEO), not a coverage target",
+    "us-bead-min-service": "service obligation of funded projects (100/20 Mbps, <= 100 ms latency), not a coverage target; see us-fcc706-fixed-benchmark-2024",
+    "bbcom-2025-t2-affordability": "price (share of GNI per capita): not in a topology",
+    "bbcom-2025-t6-msme": "enterprise connectivity by sector: not in a topology",
+    "cn-bbc-intl-egress-2015": "international egress bandwidth: national figure, not an access metric",
+    "cn-bbc-cabletv-platform-2015": "cable-TV platform coverage: not in a topology",
+    "cn-bbc-cabletv-platform-2020": "cable-TV platform coverage: not in a topology",
+    "cn-2015guide-main-city-avg-speed-2015": "average measured user rate in major cities: not access capability, not villages",
+    "cn-2015guide-main-city-avg-speed-2017": "average measured user rate in major cities: not access capability, not villages",
+    "us-fcc706-schools-short-term": "per-student school bandwidth: schools are not modelled",
+    "us-bead-outages": "outage hours: not in a topology",
+    "eu-gigsoc-sed-1g-2025": "socio-economic drivers (schools, hospitals...) are not modelled",
+    "bbcom-2025-t1-national-plans": "count of countries with plans: not in a topology",
+    "bbcom-2025-t4-digital-skills": "digital skills: not in a topology",
+    "bbcom-2025-t5-dfs": "digital financial services: not in a topology",
+}
+
+
+def why_context(t):
+    if t["id"] in WHY:
+        return WHY[t["id"]]
+    c = t["comparator"]
+    if c == "qualitative":
+        return "qualitative goal: no number to score"
+    if c == "not_found":
+        return "no figure found in the sources (placeholder)"
+    u = (t.get("unit") or "").lower()
+    if "million" in u or u in ("subscribers", "villages", "cities", "ports", "people", "users", "connections", "per 10k people"):
+        return "national count: a topology sample cannot be compared with it"
+    m = t["metric"].lower()
+    if "traffic" in m:
+        return "traffic share: measured from captures, not from a topology"
+    if "5g" in m or "3g" in m or "lte" in m:
+        return "mobile coverage/penetration: not modelled by link topology"
+    if "urban" in m or "cities" in m or "city" in (t.get("scope") or "") or "enterprise" in m:
+        return "scope is urban households / cities / institutions, not the access villages scored here"
+    if "penetration" in m or "subscribers" in m:
+        return "take-up (subscriptions), not availability: not in a topology"
+    if t["comparator"] == "<":
+        return "classification threshold (a location below it is unserved/underserved), not a target"
+    return "not derivable from nodes and links"
+
+
+profiles = []
+for name, title, sources, pick in PROFILES:
+    checks, context = [], []
+    for t in d["targets"]:
+        if not pick(t):
+            continue
+        base = {k: t.get(k) for k in ("id", "source", "metric", "value", "unit", "comparator", "target_year",
+                                      "scope", "confidence", "value_text_original", "note")}
+        if t["id"] in SCORING:
+            s = dict(SCORING[t["id"]])
+            if isinstance(t["value"], dict):
+                base["value_object"] = t["value"]
+                base["value"] = t["value"][s.pop("value_key")]
+            base.update(s)
+            checks.append(base)
+        else:
+            base["value_text"] = json.dumps(t["value"], ensure_ascii=False) if isinstance(t["value"], dict) else (None if t["value"] is None else str(t["value"]))
+            base["value"] = None
+            base["why_context"] = why_context(t)
+            context.append(base)
+    profiles.append({"name": name, "aliases": ALIASES.get(name, []), "title": title, "sources": sources,
+                     "checks": checks, "context": context})
+
+out = {
+    "derived_from": "shared/targets/broadband_targets.json (schema_version %s) by Topologies/tools/derive_target_profiles.py" % d["schema_version"],
+    "sources": {k: {f: v.get(f) for f in ("title", "title_en", "issuing_body", "document_number", "date", "section", "section_confidence")}
+                for k, v in d["sources"].items() if any(k in p["sources"] for p in profiles)},
+    "profiles": profiles,
+}
+with open(out_path, "w", encoding="utf-8") as fh:
+    json.dump(out, fh, ensure_ascii=False, indent=1)
+    fh.write("\n")
+for p in profiles:
+    print(p["name"], len(p["checks"]), "checks", len(p["context"]), "context")

@@ -1,1 +1,0 @@
-// LiveCapture module; see README architecture.

@@ -1,0 +1,80 @@
+/// The one place where untrusted text (file paths, interface names, warning reasons, anything
+/// read from a capture) is escaped for output. Renderers never write such strings any other way.
+public enum Escaping {
+    /// A JSON string literal with quotes (RFC 8259 section 7): `"` `\` and every control character
+    /// escaped; other Unicode passes through as UTF-8.
+    public static func json(_ s: String) -> String {
+        var out = "\""
+        out.reserveCapacity(s.utf8.count + 2)
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where u.value < 0x20 || u.value == 0x7f || (0x80..<0xa0).contains(u.value) || u.value == 0x2028 || u.value == 0x2029:
+                out += "\\u" + hex4(u.value)
+            default: out.unicodeScalars.append(u)
+            }
+        }
+        return out + "\""
+    }
+
+    /// A CSV field (RFC 4180 section 2): quoted when it holds a comma, quote, CR or LF, with inner
+    /// quotes doubled. Other control characters are made visible as in `terminal`, and a leading
+    /// `=`, `+`, `-` or `@` is prefixed with `'` so spreadsheets do not run it as a formula
+    /// (OWASP "CSV injection").
+    public static func csv(_ s: String) -> String {
+        var t = terminal(s, keepNewlines: true)
+        if let f = t.first, "=+-@".contains(f), Double(t) == nil { t = "'" + t }
+        guard t.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return t }
+        return "\"" + t.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// Text safe for a terminal: control characters (C0, DEL, C1, which could move the cursor or
+    /// recolour the screen via ANSI escape sequences) become `\xNN` / `\u{NNNN}`; backslash is
+    /// doubled so the output stays unambiguous.
+    public static func terminal(_ s: String, keepNewlines: Bool = false) -> String {
+        var out = ""
+        out.reserveCapacity(s.utf8.count)
+        for u in s.unicodeScalars {
+            if keepNewlines && (u == "\n" || u == "\r") { out.unicodeScalars.append(u); continue }
+            if u == "\\" { out += "\\\\" }
+            else if u.value < 0x20 || u.value == 0x7f { out += "\\x" + String(hex4(u.value).suffix(2)) }
+            else if (0x80..<0xa0).contains(u.value) || u.value == 0x2028 || u.value == 0x2029 || u.value == 0x202e {
+                out += "\\u{" + String(u.value, radix: 16) + "}"
+            } else { out.unicodeScalars.append(u) }
+        }
+        return out
+    }
+
+    static func hex4(_ v: UInt32) -> String {
+        let h = String(v, radix: 16)
+        return String(repeating: "0", count: max(0, 4 - h.count)) + h
+    }
+}
+
+extension String {
+    /// Foundation-free replace of every `target` with `replacement`.
+    func replacingOccurrences(of target: String, with replacement: String) -> String {
+        guard !target.isEmpty else { return self }
+        var out = "", rest = Substring(self)
+        while let r = rest.range(of: target) {
+            out += rest[..<r.lowerBound]; out += replacement
+            rest = rest[r.upperBound...]
+        }
+        return out + rest
+    }
+}
+
+extension Substring {
+    fileprivate func range(of target: String) -> Range<Substring.Index>? {
+        var i = startIndex
+        while i < endIndex {
+            if self[i...].hasPrefix(target) { return i..<index(i, offsetBy: target.count) }
+            i = index(after: i)
+        }
+        return nil
+    }
+}

@@ -1,0 +1,51 @@
+/// Renders a `ReportValue` as JSON (RFC 8259), members in model order, two-space indent.
+public enum JSONRenderer {
+    public static func render(_ value: ReportValue, indent: Int = 0) -> String {
+        var out = ""
+        write(value, indent: indent, into: &out)
+        return out
+    }
+
+    static func write(_ v: ReportValue, indent: Int, into out: inout String) {
+        let pad = String(repeating: "  ", count: indent + 1), close = String(repeating: "  ", count: indent)
+        switch v {
+        case .object(let members):
+            if members.isEmpty { out += "{}"; return }
+            out += "{\n"
+            for (i, (k, m)) in members.enumerated() {
+                out += pad + Escaping.json(k) + ": "
+                write(m, indent: indent + 1, into: &out)
+                out += i == members.count - 1 ? "\n" : ",\n"
+            }
+            out += close + "}"
+        case .array(let items):
+            if items.isEmpty { out += "[]"; return }
+            out += "[\n"
+            for (i, m) in items.enumerated() {
+                out += pad
+                write(m, indent: indent + 1, into: &out)
+                out += i == items.count - 1 ? "\n" : ",\n"
+            }
+            out += close + "]"
+        case .string(let s): out += Escaping.json(s)
+        case .integer(let n): out += String(n)
+        case .unsigned(let n): out += String(n)
+        case .number(let d): out += d.isFinite ? formatNumber(d) : "null"
+        case .bool(let b): out += b ? "true" : "false"
+        case .null: out += "null"
+        }
+    }
+
+    /// Shares and seconds: up to 6 decimals, no exponent, trailing zeros trimmed.
+    static func formatNumber(_ d: Double) -> String {
+        let scaled = (d * 1_000_000).rounded()
+        let negative = scaled < 0
+        let magnitude = UInt64(abs(scaled))
+        var s = String(magnitude / 1_000_000)
+        var frac = String(magnitude % 1_000_000)
+        frac = String(repeating: "0", count: 6 - frac.count) + frac
+        while frac.hasSuffix("0") { frac.removeLast() }
+        if !frac.isEmpty { s += "." + frac }
+        return negative && magnitude != 0 ? "-" + s : s
+    }
+}

@@ -1,0 +1,302 @@
+import CaptureCore
+import PacketDecoding
+
+/// Packets and wire bytes per IP family: IPv4, IPv6, and "other" (no IP header: ARP, LLDP,
+/// undecodable frames).
+public struct FamilyCounters: Hashable, Sendable, Codable {
+    public var ipv4 = TrafficCounters()
+    public var ipv6 = TrafficCounters()
+    public var other = TrafficCounters()
+    public init() {}
+
+    public mutating func merge(_ o: FamilyCounters) {
+        ipv4.packets += o.ipv4.packets; ipv4.bytes += o.ipv4.bytes
+        ipv6.packets += o.ipv6.packets; ipv6.bytes += o.ipv6.bytes
+        other.packets += o.other.packets; other.bytes += o.other.bytes
+    }
+}
+
+/// Decoded and undecoded packet counts for one link type.
+public struct LinkTypeCounts: Hashable, Sendable, Codable {
+    /// LINKTYPE_ number (tcpdump.org registry).
+    public var linkType: UInt16
+    /// Packets whose link layer was understood.
+    public var decoded: UInt64
+    /// Packets whose link layer (or the IP header it announced) could not be decoded.
+    public var undecoded: UInt64
+    public init(linkType: UInt16, decoded: UInt64 = 0, undecoded: UInt64 = 0) {
+        self.linkType = linkType; self.decoded = decoded; self.undecoded = undecoded
+    }
+    /// libpcap's name without `LINKTYPE_`, e.g. `ETHERNET`.
+    public var name: String { LinkType(rawValue: linkType).name }
+}
+
+/// DNS message counts (RFC 1035 section 4.1.1), port 53, not inside ICMP errors. A message
+/// whose questions include both types counts under both (as EXPECTED.tsv does).
+public struct DNSCounters: Hashable, Sendable, Codable {
+    public var queriesA: UInt64 = 0
+    public var queriesAAAA: UInt64 = 0
+    /// Queries asking neither A nor AAAA (HTTPS, PTR, ...).
+    public var queriesOther: UInt64 = 0
+    public var responsesA: UInt64 = 0
+    public var responsesAAAA: UInt64 = 0
+    public var responsesOther: UInt64 = 0
+    /// A / AAAA resource records in answer sections of responses.
+    public var answersA: UInt64 = 0
+    public var answersAAAA: UInt64 = 0
+    public init() {}
+    public mutating func merge(_ o: DNSCounters) {
+        queriesA += o.queriesA; queriesAAAA += o.queriesAAAA; queriesOther += o.queriesOther
+        responsesA += o.responsesA; responsesAAAA += o.responsesAAAA; responsesOther += o.responsesOther
+        answersA += o.answersA; answersAAAA += o.answersAAAA
+    }
+}
+
+/// TCP connection openings by the family of the IP header directly carrying the TCP header
+/// (an IPv6 TCP inside a 6in4 tunnel counts as IPv6). Retransmissions count.
+public struct HandshakeCounters: Hashable, Sendable, Codable {
+    /// SYN=1, ACK=0 (RFC 9293 section 3.5).
+    public var synV4: UInt64 = 0
+    public var synV6: UInt64 = 0
+    /// SYN=1, ACK=1.
+    public var synAckV4: UInt64 = 0
+    public var synAckV6: UInt64 = 0
+    public init() {}
+    public mutating func merge(_ o: HandshakeCounters) {
+        synV4 += o.synV4; synV6 += o.synV6; synAckV4 += o.synAckV4; synAckV6 += o.synAckV6
+    }
+}
+
+/// Per-frame layer facts, defined as in the corpus's HOW_EXPECTED_WAS_MADE.md so they can be
+/// compared with peer tools: "any" counts headers anywhere in the frame (ICMP-quoted included);
+/// the tunnel figures exclude ICMP quotes.
+public struct LayerCounters: Hashable, Sendable, Codable {
+    /// Frames with an IPv4 / IPv6 header anywhere (tunnel inner and ICMP-quoted included).
+    public var ipv4Any: UInt64 = 0
+    public var ipv6Any: UInt64 = 0
+    /// Frames with an IPv6 header after an IPv4 header (not in an ICMP quote): 6in4, 6to4,
+    /// ISATAP, Teredo, AYIYA, IPv6 over GRE/GTP-U/VXLAN/Geneve on IPv4.
+    public var ipv6InIPv4: UInt64 = 0
+    /// Frames with an IPv4 header after an IPv6 header (not in an ICMP quote): DS-Lite, GRE...
+    public var ipv4InIPv6: UInt64 = 0
+    /// Frames where some IPv4 header (ICMP-quoted included) has protocol 41 (RFC 4213).
+    public var proto41: UInt64 = 0
+    /// Frames carrying Teredo (RFC 4380), recognised by content (see the decoder).
+    public var teredo: UInt64 = 0
+    /// Frames with at least one 802.1Q/802.1ad tag, and with two or more (QinQ).
+    public var vlanTagged: UInt64 = 0
+    public var qinq: UInt64 = 0
+    /// Innermost transport protocol of IP frames: TCP, UDP, ICMPv6, anything else.
+    public var l4TCP: UInt64 = 0
+    public var l4UDP: UInt64 = 0
+    public var l4ICMPv6: UInt64 = 0
+    public var l4Other: UInt64 = 0
+    /// Frames whose innermost header is IPv6 followed by at least one extension header.
+    public var ipv6ExtensionHeaders: UInt64 = 0
+    public init() {}
+    public mutating func merge(_ o: LayerCounters) {
+        ipv4Any += o.ipv4Any; ipv6Any += o.ipv6Any; ipv6InIPv4 += o.ipv6InIPv4; ipv4InIPv6 += o.ipv4InIPv6
+        proto41 += o.proto41; teredo += o.teredo; vlanTagged += o.vlanTagged; qinq += o.qinq
+        l4TCP += o.l4TCP; l4UDP += o.l4UDP; l4ICMPv6 += o.l4ICMPv6; l4Other += o.l4Other
+        ipv6ExtensionHeaders += o.ipv6ExtensionHeaders
+    }
+}
+
+/// A set of addresses whose Codable form is compact and exact: hex strings of 8 (IPv4) or 32
+/// (IPv6) digits, sorted so encoding is deterministic.
+public struct AddressSet: Hashable, Sendable, Codable {
+    public var members: Set<IPAddress>
+    public init(_ members: Set<IPAddress> = []) { self.members = members }
+
+    public init(from decoder: any Decoder) throws {
+        let strings = try decoder.singleValueContainer().decode([String].self)
+        var set = Set<IPAddress>()
+        for s in strings {
+            guard let a = AddressSet.parseHex(s) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad address hex \(s)"))
+            }
+            set.insert(a)
+        }
+        members = set
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(members.sorted().map(AddressSet.hex))
+    }
+
+    static func hex(_ a: IPAddress) -> String {
+        func pad(_ v: UInt64, _ n: Int) -> String { let s = String(v, radix: 16); return String(repeating: "0", count: n - s.count) + s }
+        return a.family == .v4 ? pad(a.low, 8) : pad(a.high, 16) + pad(a.low, 16)
+    }
+
+    static func parseHex(_ s: String) -> IPAddress? {
+        if s.count == 8, let v = UInt32(s, radix: 16) { return IPAddress(v4: v) }
+        if s.count == 32, let h = UInt64(s.prefix(16), radix: 16), let l = UInt64(s.suffix(16), radix: 16) {
+            return IPAddress(v6High: h, low: l)
+        }
+        return nil
+    }
+}
+
+/// A set of flow keys, Codable as compact strings `family/proto/addrA/portA/addrB/portB` (hex
+/// addresses as in `AddressSet`), sorted.
+public struct FlowSet: Hashable, Sendable, Codable {
+    public var members: Set<FlowKey>
+    public init(_ members: Set<FlowKey> = []) { self.members = members }
+
+    public init(from decoder: any Decoder) throws {
+        let strings = try decoder.singleValueContainer().decode([String].self)
+        var set = Set<FlowKey>()
+        set.reserveCapacity(strings.count)
+        for s in strings {
+            let p = s.split(separator: "/")
+            guard p.count == 6, let proto = UInt8(p[1]), let a = AddressSet.parseHex(String(p[2])),
+                  let ap = UInt16(p[3]), let b = AddressSet.parseHex(String(p[4])), let bp = UInt16(p[5]),
+                  a.family == b.family else {
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad flow \(s)"))
+            }
+            set.insert(FlowKey(source: a, sourcePort: ap, destination: b, destinationPort: bp, transportProtocol: proto))
+        }
+        members = set
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(members.sorted().map {
+            "\($0.family.rawValue)/\($0.transportProtocol)/\(AddressSet.hex($0.addressA))/\($0.aPort)/\(AddressSet.hex($0.addressB))/\($0.bPort)"
+        })
+    }
+}
+
+/// The IPv6 adoption summary of one capture or of many merged: a value that is Codable and
+/// mergeable (counters add, sets union, first/last timestamps take min/max, warnings are kept in
+/// a canonical order), so `merge` is associative and commutative.
+///
+/// Family terms: "outermost" is the first network header after the link layer; "innermost" is
+/// the last IP header not quoted inside an ICMP error (after tunnel decapsulation). Bytes are
+/// wire bytes (original lengths), as capinfos counts them.
+public struct AdoptionSummary: Sendable, Codable, Equatable {
+    /// Capture files (or interfaces) merged into this summary, sorted.
+    public var sources: [String] = []
+    /// Packet records read.
+    public var packets: UInt64 = 0
+    /// Sum of original (wire) lengths, bytes.
+    public var bytes: UInt64 = 0
+    /// Sum of captured lengths (caplen), bytes.
+    public var capturedBytes: UInt64 = 0
+    /// Packets and bytes by outermost network-header family.
+    public var outermost = FamilyCounters()
+    /// Packets and bytes by innermost IP family.
+    public var innermost = FamilyCounters()
+    /// Packets carried through each tunnel mechanism (a packet counts once per mechanism it
+    /// crosses), keyed by `TunnelMechanism.name`.
+    public var tunnelledPackets: [String: UInt64] = [:]
+    /// Packets with at least one tunnel layer.
+    public var tunnelledPacketsTotal: UInt64 = 0
+    public var dns = DNSCounters()
+    public var tcp = HandshakeCounters()
+    public var layers = LayerCounters()
+    /// Per link type, decoded and undecoded packets, sorted by link type.
+    public var linkTypes: [LinkTypeCounts] = []
+    /// Earliest / latest packet time, nanoseconds since the Unix epoch (UTC).
+    public var firstTimestamp: Int64? = nil
+    public var lastTimestamp: Int64? = nil
+    /// Packets cut by snaplen (caplen < original length) or whose decoding ran out of bytes.
+    public var truncatedPackets: UInt64 = 0
+    /// Packets whose link layer was not understood, or which announced IP without a readable
+    /// IP header (version nibble neither 4 nor 6).
+    public var undecodablePackets: UInt64 = 0
+    /// Packets per decoder anomaly (`Anomaly.name`).
+    public var anomalies: [String: UInt64] = [:]
+    /// Reader and analysis warnings (file, byte offset, reason), sorted by file then offset.
+    public var warnings: [CaptureWarning] = []
+    /// Every address seen as source or destination of any IP header, outer, tunnel-inner or
+    /// ICMP-quoted (multicast and unspecified included): the corpus's `distinct_*` definition.
+    public var addresses = AddressSet()
+    /// Addresses seen as source or destination of a packet's innermost IP header.
+    public var innermostAddresses = AddressSet()
+    /// Bidirectional 5-tuples of innermost IP headers (ports 0 for protocols without ports).
+    public var flows = FlowSet()
+
+    public init() {}
+
+    // MARK: derived figures
+
+    /// Distinct addresses of `family` in any header (`distinct_ipv4` / `distinct_ipv6`).
+    public func distinctAddresses(_ family: IPFamily) -> Int { addresses.members.reduce(0) { $0 + ($1.family == family ? 1 : 0) } }
+    /// Distinct addresses of `family` in innermost headers, multicast included (the bench
+    /// generator's `inner.*.hosts`).
+    public func innermostAddressCount(_ family: IPFamily) -> Int { innermostAddresses.members.reduce(0) { $0 + ($1.family == family ? 1 : 0) } }
+    /// Hosts: distinct unicast addresses (`AddressClass.isHost`) of innermost headers.
+    public func hosts(_ family: IPFamily) -> Int {
+        innermostAddresses.members.reduce(0) { $0 + ($1.family == family && AddressClass($1).isHost ? 1 : 0) }
+    }
+    /// Distinct bidirectional 5-tuple flows whose innermost header is `family`.
+    public func flowCount(_ family: IPFamily) -> Int { flows.members.reduce(0) { $0 + ($1.family == family ? 1 : 0) } }
+
+    /// Distinct addresses (any header) per primary class, every class present (0 when none).
+    public var addressesByClass: [AddressClass: Int] {
+        var d = Dictionary(uniqueKeysWithValues: AddressClass.allCases.map { ($0, 0) })
+        for a in addresses.members { d[AddressClass(a), default: 0] += 1 }
+        return d
+    }
+
+    /// Distinct IPv6 addresses (any header) in each transition form; forms may overlap.
+    public var transitionAddresses: (sixToFour: Int, teredo: Int, nat64: Int, isatap: Int) {
+        var r = (0, 0, 0, 0)
+        for a in addresses.members where a.family == .v6 {
+            if TransitionAddressForms.isSixToFour(a) { r.0 += 1 }
+            if TransitionAddressForms.isTeredo(a) { r.1 += 1 }
+            if TransitionAddressForms.isNAT64(a) { r.2 += 1 }
+            if TransitionAddressForms.isISATAP(a) { r.3 += 1 }
+        }
+        return r
+    }
+
+    /// IPv6 share of innermost-IP packets, 0...1 (nil when there was no IP packet).
+    public var ipv6PacketShare: Double? { share(innermost.ipv6.packets, innermost.ipv4.packets) }
+    /// IPv6 share of innermost-IP wire bytes.
+    public var ipv6ByteShare: Double? { share(innermost.ipv6.bytes, innermost.ipv4.bytes) }
+    /// IPv6 share of flows.
+    public var ipv6FlowShare: Double? { share(UInt64(flowCount(.v6)), UInt64(flowCount(.v4))) }
+    /// IPv6 share of hosts.
+    public var ipv6HostShare: Double? { share(UInt64(hosts(.v6)), UInt64(hosts(.v4))) }
+
+    private func share(_ v6: UInt64, _ v4: UInt64) -> Double? { v6 + v4 == 0 ? nil : Double(v6) / Double(v6 + v4) }
+
+    // MARK: merge
+
+    /// Adds `other` into this summary. Associative and commutative.
+    public mutating func merge(_ o: AdoptionSummary) {
+        sources = Array(Set(sources).union(o.sources)).sorted()
+        packets += o.packets; bytes += o.bytes; capturedBytes += o.capturedBytes
+        outermost.merge(o.outermost); innermost.merge(o.innermost)
+        tunnelledPackets.merge(o.tunnelledPackets, uniquingKeysWith: +)
+        tunnelledPacketsTotal += o.tunnelledPacketsTotal
+        dns.merge(o.dns); tcp.merge(o.tcp); layers.merge(o.layers)
+        var lt = Dictionary(uniqueKeysWithValues: linkTypes.map { ($0.linkType, $0) })
+        for c in o.linkTypes {
+            lt[c.linkType, default: LinkTypeCounts(linkType: c.linkType)].decoded += c.decoded
+            lt[c.linkType, default: LinkTypeCounts(linkType: c.linkType)].undecoded += c.undecoded
+        }
+        linkTypes = lt.values.sorted { $0.linkType < $1.linkType }
+        firstTimestamp = [firstTimestamp, o.firstTimestamp].compactMap { $0 }.min()
+        lastTimestamp = [lastTimestamp, o.lastTimestamp].compactMap { $0 }.max()
+        truncatedPackets += o.truncatedPackets; undecodablePackets += o.undecodablePackets
+        anomalies.merge(o.anomalies, uniquingKeysWith: +)
+        warnings = AdoptionSummary.canonicalOrder(warnings + o.warnings)
+        addresses.members.formUnion(o.addresses.members)
+        innermostAddresses.members.formUnion(o.innermostAddresses.members)
+        flows.members.formUnion(o.flows.members)
+    }
+
+    /// `a` merged with `b`, leaving both unchanged.
+    public static func merged(_ a: AdoptionSummary, _ b: AdoptionSummary) -> AdoptionSummary {
+        var r = a; r.merge(b); return r
+    }
+
+    static func canonicalOrder(_ w: [CaptureWarning]) -> [CaptureWarning] {
+        w.sorted { ($0.file, $0.byteOffset, $0.code, $0.reason) < ($1.file, $1.byteOffset, $1.code, $1.reason) }
+    }
+}

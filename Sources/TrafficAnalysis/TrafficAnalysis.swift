@@ -1,1 +1,0 @@
-// TrafficAnalysis module; see README architecture.

@@ -1,0 +1,87 @@
+import Foundation
+import CaptureCore
+import CaptureFiles
+import PacketDecoding
+import TrafficAnalysis
+import LiveCapture
+import TestSupport
+
+/// The capture pipeline as the CLI runs it (reader -> optional BPF -> decoder -> analyzer),
+/// kept here so the corpus tests do not depend on the executable.
+enum Corpus {
+    static let directory = "captures/public"
+
+    /// Summary of one capture; a file that cannot be opened gives an empty summary whose only
+    /// warning is the open error (offset 0).
+    static func summarize(_ path: String, filter: BPFFilter? = nil) -> (summary: AdoptionSummary, recordsRead: Int, opened: Bool) {
+        var analyzer = AdoptionAnalyzer(source: path)
+        guard let reader = try? CaptureFileReader(path: path) else {
+            do { _ = try CaptureFileReader(path: path) } catch {
+                analyzer.add(warning: CaptureWarning(file: path, byteOffset: 0, code: "cannot_read", reason: "\(error)"))
+            }
+            return (analyzer.summary(), 0, false)
+        }
+        var decoder = PacketDecoder()
+        var packet = DecodedPacket()
+        let report = reader.forEachPacket { record in
+            if let f = filter, !f.matches(record) { return }
+            decoder.decode(record.bytes, linkType: record.linkType, originalLength: record.originalLength, into: &packet)
+            analyzer.add(record, packet)
+        }
+        for w in report.warnings { analyzer.add(warning: w) }
+        return (analyzer.summary(), report.packetsRead, true)
+    }
+
+    /// EXPECTED.tsv as rows of column name -> cell.
+    static func expected() -> [String: [String: String]] {
+        guard let p = SharedData.path(directory + "/EXPECTED.tsv"), let text = try? String(contentsOfFile: p, encoding: .utf8) else { return [:] }
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: true).map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+        guard !lines.isEmpty else { return [:] }
+        let header = lines.removeFirst()
+        var rows: [String: [String: String]] = [:]
+        for cells in lines {
+            var row: [String: String] = [:]
+            for (i, name) in header.enumerated() where i < cells.count { row[name] = cells[i] }
+            rows[cells[0]] = row
+        }
+        return rows
+    }
+
+    /// File names of EXPECTED.tsv, sorted (the test arguments; empty when the data is missing).
+    static func files() -> [String] { expected().keys.sorted() }
+
+    /// The 21 per-packet columns AUDIT.md re-counted, with NetCensus's figure for each.
+    static let figureColumns: [(String, @Sendable (AdoptionSummary) -> Int)] = [
+        ("total_packets", { Int($0.packets) }),
+        ("ipv4_outer", { Int($0.outermost.ipv4.packets) }),
+        ("ipv6_outer", { Int($0.outermost.ipv6.packets) }),
+        ("ipv4_any", { Int($0.layers.ipv4Any) }),
+        ("ipv6_any", { Int($0.layers.ipv6Any) }),
+        ("ipv6_in_ipv4", { Int($0.layers.ipv6InIPv4) }),
+        ("ipv4_in_ipv6", { Int($0.layers.ipv4InIPv6) }),
+        ("proto41_packets", { Int($0.layers.proto41) }),
+        ("teredo_packets", { Int($0.layers.teredo) }),
+        ("dns_query_A", { Int($0.dns.queriesA) }),
+        ("dns_query_AAAA", { Int($0.dns.queriesAAAA) }),
+        ("distinct_ipv4", { $0.distinctAddresses(.v4) }),
+        ("distinct_ipv6", { $0.distinctAddresses(.v6) }),
+        ("addr_6to4", { $0.transitionAddresses.sixToFour }),
+        ("addr_teredo", { $0.transitionAddresses.teredo }),
+        ("addr_nat64", { $0.transitionAddresses.nat64 }),
+        ("addr_isatap", { $0.transitionAddresses.isatap }),
+        ("tcp_syn_v4", { Int($0.tcp.synV4) }),
+        ("tcp_syn_v6", { Int($0.tcp.synV6) }),
+        ("tcp_synack_v4", { Int($0.tcp.synAckV4) }),
+        ("tcp_synack_v6", { Int($0.tcp.synAckV6) }),
+    ]
+}
+
+/// A cell where NetCensus is right and the peer tool counts differently. The test asserts
+/// `netcensus` there, and checks that `expected` is still what EXPECTED.tsv says.
+struct Deviation: Sendable {
+    var file: String
+    var column: String
+    var expected: Int
+    var netcensus: Int
+    var reason: String
+}

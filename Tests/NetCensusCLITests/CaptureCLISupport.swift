@@ -1,0 +1,56 @@
+import Foundation
+import TestSupport
+
+/// Runs the built `netcensus` executable (it sits beside the test bundle in .build/<triple>/debug).
+enum CaptureCLI {
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+        /// stdout parsed as a JSON object (nil if it is not one).
+        var json: [String: Any]? { try? JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [String: Any] }
+    }
+
+    static var executable: URL? {
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        if dir.lastPathComponent.hasSuffix(".xctest") { dir = dir.deletingLastPathComponent() }
+        for candidate in [dir.appendingPathComponent("netcensus"),
+                          SharedData.repoRoot.appendingPathComponent(".build/debug/netcensus")]
+        where FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+        return nil
+    }
+
+    static func run(_ arguments: [String]) throws -> Result {
+        guard let exe = executable else { throw CocoaError(.fileNoSuchFile) }
+        let p = Process()
+        p.executableURL = exe
+        p.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out; p.standardError = err
+        try p.run()
+        // Read both pipes before waiting so a large output cannot block the child.
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    /// EXPECTED.tsv of the public corpus as file -> column -> cell.
+    static func expected() -> [String: [String: String]] {
+        guard let p = SharedData.path("captures/public/EXPECTED.tsv"), let text = try? String(contentsOfFile: p, encoding: .utf8) else { return [:] }
+        var lines = text.split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+        let header = lines.removeFirst()
+        var rows: [String: [String: String]] = [:]
+        for cells in lines { rows[cells[0]] = Dictionary(uniqueKeysWithValues: zip(header, cells)) }
+        return rows
+    }
+}
+
+extension Dictionary where Key == String, Value == Any {
+    /// `d["a", "b", "c"]` digs into nested objects.
+    subscript(path: String...) -> Any? {
+        var v: Any? = self
+        for k in path { v = (v as? [String: Any])?[k] }
+        return v
+    }
+}

@@ -82,6 +82,17 @@ public enum GraphMLImporter {
 
     private static func parse(_ data: Data, name: String, file: String, options: Options) throws -> Topology {
         guard !data.isEmpty else { throw GraphMLError(file: file, line: 0, column: 0, reason: "empty document") }
+        // GraphML needs no DTD entities, and libxml2 under FoundationXML substituted an external
+        // entity (`<!ENTITY x SYSTEM "file:///...">`) into node labels even with
+        // shouldResolveExternalEntities false (hostile-input test: a local file was read into
+        // the topology). Entity declarations are refused outright, which also stops
+        // "billion laughs" expansion. The predefined entities (&amp; &lt; ...) still work.
+        if let r = data.range(of: Data("<!ENTITY".utf8)) {
+            let prefix = data[data.startIndex..<r.lowerBound]
+            let line = prefix.reduce(1) { $1 == 0x0a ? $0 + 1 : $0 }
+            throw GraphMLError(file: file, line: line, column: 0,
+                               reason: "DTD entity declarations are not supported (GraphML needs none; refused so no external file or entity expansion is read)")
+        }
         let parser = XMLParser(data: data)
         let reader = Reader(file: file, options: options)
         parser.delegate = reader

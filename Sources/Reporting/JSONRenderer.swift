@@ -39,6 +39,9 @@ public enum JSONRenderer {
     /// Shares and seconds: up to 6 decimals, no exponent, trailing zeros trimmed.
     static func formatNumber(_ d: Double) -> String {
         let scaled = (d * 1_000_000).rounded()
+        // Beyond 2^63 micro-units UInt64(_:) would trap: such values (hostile inputs) keep Swift's
+        // shortest round-trip form, which is valid JSON (`1e+300`).
+        guard scaled.magnitude < 9.2e18 else { return d.description }
         let negative = scaled < 0
         let magnitude = UInt64(abs(scaled))
         var s = String(magnitude / 1_000_000)

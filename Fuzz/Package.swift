@@ -41,9 +41,10 @@ let package = Package(
                           path: "Sources/FuzzGeoJSON", swiftSettings: fuzzSettings),
         .executableTarget(name: "FuzzCSVPair", dependencies: [kit, "FuzzSupport"],
                           path: "Sources/FuzzCSVPair", swiftSettings: fuzzSettings),
-        // Normal executable (never built with -sanitize=fuzzer): writes seed inputs for the
+        // Seed writer (its own entry point, also in the sanitized build): writes seed inputs for the
         // decoder and CSV targets, derived from ../shared and Captures/, into the git-ignored
         // working corpus. Shared files are read in place, never copied into the repository.
-        .executableTarget(name: "FuzzSeeds", dependencies: [kit], path: "Sources/FuzzSeeds"),
+        .executableTarget(name: "FuzzSeeds", dependencies: [kit], path: "Sources/FuzzSeeds",
+                          swiftSettings: fuzzSettings),
     ]
 )

@@ -9,13 +9,16 @@ import CaptureFiles
 ///
 /// Seeds are named by an FNV-1a hash of their bytes, so rerunning adds nothing twice. OUTDIR is the
 /// fuzzer's git-ignored working corpus; shared data is read in place and never copied into the repo.
-@main struct FuzzSeeds {
+///
+/// run.sh builds it in the same sanitized configuration as the fuzzers, where libFuzzer owns
+/// `main` (a second one does not link): there the work runs from `LLVMFuzzerInitialize`, which
+/// libFuzzer calls first with the command line, and exits before any fuzzing.
+enum FuzzSeeds {
     static let decoderLinkTypes: [LinkType] = [
         .ethernet, .raw, .ipv4, .ipv6, .null, .loop, .linuxSLL, .linuxSLL2, .ppp, .pppHDLC, .unknown(147),
     ]   // must match FuzzSupport.linkTypes (selector byte = index)
 
-    static func main() throws {
-        let args = CommandLine.arguments
+    static func run(_ args: [String]) throws {
         guard args.count >= 4 else {
             print("usage: FuzzSeeds decoder|csvpair OUTDIR PATH...")
             exit(64)
@@ -28,7 +31,7 @@ import CaptureFiles
             for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
             let path = out + "/seed-" + String(h, radix: 16)
             if !FileManager.default.fileExists(atPath: path) {
-                FileManager.default.createFile(atPath: path, contents: Data(bytes))
+                _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
                 written += 1
             }
         }
@@ -63,3 +66,20 @@ import CaptureFiles
         print("FuzzSeeds: \(written) new seed(s) in \(out)")
     }
 }
+
+#if FUZZING
+@_cdecl("LLVMFuzzerInitialize")
+public func fuzzSeedsInitialize(_ argc: UnsafeMutablePointer<Int32>,
+                                _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>) -> Int32 {
+    let args = (0..<Int(argc.pointee)).map { String(cString: argv.pointee![$0]!) }
+    do { try FuzzSeeds.run(args) } catch { print("FuzzSeeds: \(error)"); exit(1) }
+    exit(0)
+}
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzSeedsNothing(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt { 0 }
+#else
+@main struct FuzzSeedsMain {
+    static func main() throws { try FuzzSeeds.run(CommandLine.arguments) }
+}
+#endif

@@ -118,6 +118,35 @@ struct ImporterRegressionTests {
         #expect(e.file == "laughs" && e.line == 1 && e.reason.contains("entity"))
     }
 
+    /// FuzzGraphML crash-4b532e27 minimised to 5 bytes: a processing instruction without data.
+    /// FoundationXML hands libxml2's NULL data pointer to strlen: SIGSEGV in the system parser,
+    /// which killed `netcensus topology score`. Refused before parsing, naming the line.
+    @Test func graphMLProcessingInstructionWithoutDataIsRefused() throws {
+        let e = try #require(throws: GraphMLError.self) {
+            try GraphMLImporter.parse(Data([0x3c, 0x3f, 0x78, 0x3f, 0x3e]), name: "pi")   // "<?x?>"
+        }
+        #expect(e.file == "pi" && e.line == 1 && e.reason.contains("processing instruction"))
+        // With data (and the XML declaration itself) a PI is harmless and still accepted.
+        let ok = #"<?xml version="1.0"?><?app some data?><graphml><graph><node id="a"/></graph></graphml>"#
+        #expect(try GraphMLImporter.parse(Data(ok.utf8), name: "ok").nodes.count == 1)
+    }
+
+    /// The same crash file, minimised with the PI check in place, to 36 bytes:
+    /// `<?xml version="1.0" encoding="utf7"` + NUL: SIGSEGV in libxml2's xmlSwitchToEncoding.
+    /// NUL is not an XML character (XML 1.0 section 2.2) and only UTF-8/ASCII/Latin-1
+    /// declarations are accepted, so both halves are refused with a reason.
+    @Test func graphMLUTF7DeclarationWithNULIsRefused() throws {
+        let bytes: [UInt8] = Array(#"<?xml version="1.0" encoding="utf7""#.utf8) + [0]
+        #expect(bytes.count == 36)
+        let e = try #require(throws: GraphMLError.self) { try GraphMLImporter.parse(Data(bytes), name: "nul") }
+        #expect(e.reason.contains("NUL byte at offset 35"))
+        let utf7 = #"<?xml version="1.0" encoding="utf-7"?><graphml/>"#
+        let e2 = try #require(throws: GraphMLError.self) { try GraphMLImporter.parse(Data(utf7.utf8), name: "u7") }
+        #expect(e2.reason.contains("'utf-7'"))
+        let latin1 = #"<?xml version="1.0" encoding='ISO-8859-1'?><graphml><graph><node id="a"/></graph></graphml>"#
+        #expect(try GraphMLImporter.parse(Data(latin1.utf8), name: "l1").nodes.count == 1)
+    }
+
     /// An external entity (XXE) was substituted by libxml2: the content of a local file ended up
     /// as a node label. Now the document is refused at the declaration (line 2).
     @Test func graphMLExternalEntityIsNotResolved() throws {

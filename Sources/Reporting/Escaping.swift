@@ -26,10 +26,18 @@ public enum Escaping {
     /// `=`, `+`, `-` or `@` is prefixed with `'` so spreadsheets do not run it as a formula
     /// (OWASP "CSV injection").
     public static func csv(_ s: String) -> String {
-        var t = terminal(s, keepNewlines: true)
-        if let f = t.first, "=+-@".contains(f), Double(t) == nil { t = "'" + t }
+        let t = csvCell(s)
         guard t.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return t }
         return "\"" + t.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// The content of a CSV field before RFC 4180 quoting, for writers that quote themselves
+    /// (CSV.swift's `CSVWriter`): control characters made visible as in `terminal`, and a leading
+    /// `=`, `+`, `-` or `@` prefixed with `'` (formula injection).
+    public static func csvCell(_ s: String) -> String {
+        var t = terminal(s, keepNewlines: true)
+        if let f = t.first, "=+-@".contains(f), Double(t) == nil { t = "'" + t }
+        return t
     }
 
     /// Text safe for a terminal: control characters (C0, DEL, C1, which could move the cursor or

@@ -42,6 +42,9 @@ public enum JSONRenderer {
         // Beyond 1e12 the fixed-point path below would overflow UInt64; Swift's shortest form is exact enough.
         guard abs(d) < 1e12 else { return String(d) }
         let scaled = (d * 1_000_000).rounded()
+        // Beyond 2^63 micro-units UInt64(_:) would trap: such values (hostile inputs) keep Swift's
+        // shortest round-trip form, which is valid JSON (`1e+300`).
+        guard scaled.magnitude < 9.2e18 else { return d.description }
         let negative = scaled < 0
         let magnitude = UInt64(abs(scaled))
         var s = String(magnitude / 1_000_000)

@@ -19,10 +19,13 @@ public enum TopologyCSV {
         func b(_ x: Bool) -> String { x ? "1" : "0" }
         for v in r.selection.accessNodes {
             let x = r.row(v, in: t)
-            try w.write(row: [x.id, x.name, x.tier, x.region, String(x.households), b(x.connected), b(x.broadband),
+            // Names come from the input file: escaped in the one place for untrusted text
+            // (hostile-input test: ANSI escapes reached the terminal through --csv).
+            let cell = Escaping.csvCell
+            try w.write(row: [cell(x.id), cell(x.name), cell(x.tier), cell(x.region), String(x.households), b(x.connected), b(x.broadband),
                               x.hops.map(String.init) ?? "", d(x.pathKm), d(x.latencyMs, "%.4f"),
-                              x.bottleneckMbps.map { $0 == $0.rounded() ? String(Int($0)) : String($0) } ?? (x.connected && x.broadband ? "inf" : ""),
-                              d(x.perHouseholdMbps, "%.6f"), b(x.fiberAllTheWay), x.firstNonFiberSegment ?? "",
+                              x.bottleneckMbps.map { $0 == $0.rounded() && $0.magnitude < 1e15 ? String(Int($0)) : String($0) } ?? (x.connected && x.broadband ? "inf" : ""),
+                              d(x.perHouseholdMbps, "%.6f"), b(x.fiberAllTheWay), cell(x.firstNonFiberSegment ?? ""),
                               String(x.edgeConnectivity), b(x.behindBridge), String(x.incidentBridges), b(x.ipv6EndToEnd)])
         }
         w.stream.close()

@@ -21,7 +21,7 @@ public enum TopologyText {
     static func mbps(_ x: Double?) -> String {
         guard let x else { return "-" }
         if x.isInfinite { return "inf" }
-        return x == x.rounded() && x < 1e12 ? String(Int(x)) : String(format: "%.2f", x)
+        return x == x.rounded() && x.magnitude < 1e12 ? String(Int(x)) : String(format: "%.2f", x)
     }
 
     /// Renders rows as a left-aligned table (numbers right-aligned when they parse as numbers).

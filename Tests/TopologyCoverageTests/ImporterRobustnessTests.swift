@@ -78,8 +78,13 @@ import TestSupport
             do { _ = try GeoJSONImporter.load(path: f.path); loaded += 1 } catch is TopologyImportError {}
             #expect(k == doc.utf8.count || loaded == 0, "a truncated document must not load")
         }
+        // A household count that is not a count (1e300) is a clear error naming the feature.
         try doc.write(to: f, atomically: true, encoding: .utf8)
+        #expect { try GeoJSONImporter.load(path: f.path) } throws: { error in
+            "\(error)".contains("feature 0") && "\(error)".contains("households")
+        }
+        try doc.replacingOccurrences(of: "1e300", with: "12").write(to: f, atomically: true, encoding: .utf8)
         let t = try GeoJSONImporter.load(path: f.path)
-        #expect(t.nodes.count == 2 && t.links.count == 1 && t.nodes[0].households == 0)
+        #expect(t.nodes.count == 2 && t.links.count == 1 && t.nodes[0].households == 12)
     }
 }

@@ -20,6 +20,11 @@ import CaptureCore
 /// For gzip input, byte offsets in records and warnings are offsets in the decompressed stream
 /// (what `zcat FILE | xxd` shows), except the decompression warning's own offset, which is in
 /// the compressed file.
+///
+/// Hostile input is bounded: the inflated size is capped at `maximumInflatedBytes` (a gzip bomb
+/// inflates up to the cap, keeps that prefix and warns `gzip_too_large`), the trailer's ISIZE is
+/// only a sizing hint when deflate could really reach it (at most 1032:1, RFC 1951's best ratio),
+/// and FIFOs, devices and directories are refused without blocking in `open`.
 public final class MappedFile {
     /// Path as given by the caller (used in warnings).
     public let path: String
@@ -35,12 +40,20 @@ public final class MappedFile {
     private enum Storage { case none, mapped(UnsafeMutableRawPointer, Int), heap(UnsafeMutableRawPointer) }
     private let storage: Storage
 
+    /// Default cap on the inflated size of a gzip capture, in bytes (4 GiB): the inflated copy
+    /// lives on the heap, so an unbounded gzip bomb would exhaust memory.
+    public static let defaultMaximumInflatedBytes = 4 << 30
+
     /// Opens and maps `path`.
+    /// - Parameter maximumInflatedBytes: cap on the inflated size of gzip input (bytes); beyond
+    ///   it the prefix is kept and `decompressionWarning` says `gzip_too_large`.
     /// - Throws: `CaptureFileError.cannotOpen` (with errno text) when the file cannot be opened,
     ///   stat'ed or mapped, or is not a regular file.
-    public init(path: String) throws {
+    public init(path: String, maximumInflatedBytes: Int = MappedFile.defaultMaximumInflatedBytes) throws {
         self.path = path
-        let fd = open(path, O_RDONLY)
+        // O_NONBLOCK: opening a FIFO named like a capture would otherwise block until a writer
+        // appears (a hang); the fstat check below then refuses it. No effect on regular files.
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { throw CaptureFileError.cannotOpen(path: path, reason: MappedFile.errnoText()) }
         defer { close(fd) }
         var st = stat()
@@ -63,7 +76,7 @@ public final class MappedFile {
         _ = madvise(base, size, Int32(MADV_SEQUENTIAL))
         let mapped = UnsafeRawBufferPointer(start: base, count: size)
         if size >= 2, mapped[0] == 0x1f, mapped[1] == 0x8b {
-            let (buffer, count, warning) = MappedFile.gunzip(mapped, path: path)
+            let (buffer, count, warning) = MappedFile.gunzip(mapped, path: path, limit: max(1, maximumInflatedBytes))
             munmap(base, size)
             storage = buffer.map { Storage.heap($0) } ?? Storage.none
             bytes = UnsafeRawBufferPointer(start: buffer, count: count)
@@ -87,14 +100,17 @@ public final class MappedFile {
 
     private static func errnoText() -> String { String(cString: strerror(errno)) }
 
-    /// Inflates every gzip member of `input` into one malloc'd buffer.
-    private static func gunzip(_ input: UnsafeRawBufferPointer, path: String)
+    /// Inflates every gzip member of `input` into one malloc'd buffer of at most `limit` bytes.
+    private static func gunzip(_ input: UnsafeRawBufferPointer, path: String, limit: Int)
         -> (UnsafeMutableRawPointer?, Int, CaptureWarning?) {
         // The gzip trailer's ISIZE (RFC 1952 section 2.3.1) is the last member's size mod 2^32:
-        // a good first guess for one-member files; otherwise start at 4x and double.
+        // a good first guess for one-member files; otherwise start at 4x and double. ISIZE is
+        // attacker-controlled (a 6-byte file claimed 4 GiB: fuzz finding), so it is believed only
+        // up to deflate's best ratio (1032:1) and the cap.
         let isize = input.count >= 4 ? Int(input.uncheckedLittleEndian(UInt32.self, at: input.count - 4)) : 0
-        var capacity = isize >= input.count / 2 ? isize + 1 : min(max(input.count * 4, 1 << 16), 1 << 28)
-        capacity = max(capacity, 1 << 16)
+        let plausible = isize >= input.count / 2 && isize <= input.count.multipliedReportingOverflow(by: 1032).partialValue
+        var capacity = plausible ? isize + 1 : min(max(input.count * 4, 1 << 16), 1 << 28)
+        capacity = min(max(capacity, 1 << 16), limit)
         guard var out = malloc(capacity) else { return (nil, 0, nil) }
         var produced = 0
         var warning: CaptureWarning?
@@ -108,7 +124,12 @@ public final class MappedFile {
         var consumed = 0
         while consumed < input.count {
             if produced == capacity {
-                capacity *= 2
+                guard capacity < limit else {
+                    warning = CaptureWarning(file: path, byteOffset: consumed, code: "gzip_too_large",
+                                             reason: "inflated data exceeds the \(limit)-byte limit (gzip bomb?); only the first \(limit) bytes are read")
+                    break
+                }
+                capacity = min(capacity * 2, limit)
                 guard let grown = realloc(out, capacity) else {
                     warning = CaptureWarning(file: path, byteOffset: consumed, code: "gzip_error", reason: "out of memory while inflating")
                     break

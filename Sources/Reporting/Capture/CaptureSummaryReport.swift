@@ -49,7 +49,11 @@ public enum CaptureSummaryReport {
         let t = s.transitionAddresses
         let e = s.embeddedIPv4
         var duration: ReportValue = .null
-        if let a = s.firstTimestamp, let b = s.lastTimestamp { duration = .number(Double(b - a) / 1e9) }
+        if let a = s.firstTimestamp, let b = s.lastTimestamp {
+            // pcapng timestamps are 64-bit units from the file: b - a can overflow Int64 (fuzz finding).
+            let (d, overflow) = b.subtractingReportingOverflow(a)
+            duration = .number((overflow ? Double(b) - Double(a) : Double(d)) / 1e9)
+        }
         var m: [(String, ReportValue)] = []
         m.append(("source", .string(source)))
         m.append(("format", format.map(ReportValue.string) ?? .null))

@@ -75,7 +75,7 @@ public enum CaptureTableRenderer {
     }
 
     static func percent(_ v: ReportValue?) -> String {
-        guard case .number(let d)? = v else { return "-" }
+        guard case .number(let d)? = v, d.magnitude < 1e12 else { return "-" }   // NaN too: Int(_:) would trap
         let tenths = Int((d * 1000).rounded())
         return "\(tenths / 10).\(tenths % 10)%"
     }

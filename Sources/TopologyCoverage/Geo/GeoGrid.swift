@@ -13,8 +13,14 @@ public struct GeoGrid: Sendable {
     public init(cellDegrees: Double = 0.25) { self.cellDegrees = cellDegrees }
 
     private func key(_ r: Int, _ c: Int) -> Int64 { Int64(r) << 32 | Int64(UInt32(bitPattern: Int32(truncatingIfNeeded: c))) }
-    private func row(_ la: Double) -> Int { Int((la / cellDegrees).rounded(.down)) }
-    private func col(_ lo: Double) -> Int { Int((lo / cellDegrees).rounded(.down)) }
+    private func row(_ la: Double) -> Int { cell(la) }
+    private func col(_ lo: Double) -> Int { cell(lo) }
+    /// Cell index of a coordinate, clamped: Int(_:) traps on NaN, infinities and values beyond
+    /// Int.max, which hostile inputs supplied (fuzz: GeoJSON coordinates [1e300, -1e300]).
+    private func cell(_ v: Double) -> Int {
+        let c = (v / cellDegrees).rounded(.down)
+        return c.isFinite ? Int(max(-1e9, min(1e9, c))) : 0
+    }
 
     /// Adds point `id` (ids are the caller's, e.g. node indices).
     public mutating func insert(id: Int, latitude: Double, longitude: Double) {
@@ -43,6 +49,18 @@ public struct GeoGrid: Sendable {
             return Double(max(0, ring - 1)) * 111.19 * cellDegrees * max(0.001, cos(far * .pi / 180))
         }
         let maxRing = max(maxRow - minRow, maxCol - minCol) + abs(r0 - (minRow + maxRow) / 2) + abs(c0 - (minCol + maxCol) / 2) + 2
+        // Points spread far apart relative to the cell size (planar SNDlib coordinates such as
+        // atlanta's 0...500, or hostile ones) would make the ring walk visit up to maxRing^2 empty
+        // cells, a near-hang; a scan of every point is then cheaper and gives the same answer.
+        if maxRing > 4 * lat.count + 64 {
+            var all: [(id: Int, km: Double)] = []
+            for id in lat.indices where !lat[id].isNaN && !exclude(id) {
+                let d = greatCircleKm(lat1: latitude, lon1: longitude, lat2: lat[id], lon2: lon[id])
+                if d <= maxKm { all.append((id, d)) }
+            }
+            all.sort { $0.km < $1.km || ($0.km == $1.km && $0.id < $1.id) }
+            return Array(all.prefix(k))
+        }
         var ring = 0
         while ring <= maxRing {
             let bound = ringBoundKm(ring)

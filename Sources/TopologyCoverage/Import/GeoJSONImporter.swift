@@ -60,11 +60,19 @@ public enum GeoJSONImporter {
                 guard let c = geom["coordinates"] as? [Any], c.count >= 2, let lon = num(c[0]), let lat = num(c[1]) else {
                     throw TopologyImportError(file: file, location: "feature \(i)", reason: "Point without numeric [longitude, latitude]")
                 }
+                guard isPosition(lon, lat) else {
+                    throw TopologyImportError(file: file, location: "feature \(i)", reason: "Point [\(lon), \(lat)] is not a WGS84 position (RFC 7946 section 4: longitude -180...180, latitude -90...90)")
+                }
                 var id = str(props["id"]) ?? str(props["node_id"]) ?? str(feat["id"]) ?? "\(URL(fileURLWithPath: file).lastPathComponent)#\(i)"
                 if byId[id] != nil { id = "\(id)#\(i)"; topo.importNotes.append("\(file): feature \(i): duplicate node id, renamed '\(id)'") }
                 var node = TopologyNode(id: id, name: str(props["name"]), latitude: lat, longitude: lon)
                 if let t = str(props["tier"]) { node.tier = parseTier(t) ?? .unknown }
-                if let h = num(props["households"]), h >= 0, h < 1e15 { node.households = Int(h) }
+                let households = num(props["households"]) ?? 0
+                // Int(_:) traps on NaN and beyond Int.max (fuzz: "households": 1e300).
+                guard households.isFinite, households >= 0, households < 9e15 else {
+                    throw TopologyImportError(file: file, location: "feature \(i)", reason: "households '\(households)' is not a count")
+                }
+                node.households = Int(households)
                 if let v = props["ipv6"] { node.ipv6 = parseFlag(str(v) ?? "") }
                 var region: [String] = []
                 for k in ["country", "province", "prefecture", "county", "township"] { if let v = str(props[k]) { region.append(v) } }
@@ -103,8 +111,8 @@ public enum GeoJSONImporter {
                     throw TopologyImportError(file: file, location: "feature \(i)", reason: "line coordinates are not arrays")
                 }
                 for p in coords {
-                    guard let c = p as? [Any], c.count >= 2, let lon = num(c[0]), let lat = num(c[1]) else {
-                        throw TopologyImportError(file: file, location: "feature \(i)", reason: "line position is not [longitude, latitude]")
+                    guard let c = p as? [Any], c.count >= 2, let lon = num(c[0]), let lat = num(c[1]), isPosition(lon, lat) else {
+                        throw TopologyImportError(file: file, location: "feature \(i)", reason: "line position is not a WGS84 [longitude, latitude] (RFC 7946 section 4)")
                     }
                     points.append((lat, lon))
                 }
@@ -212,6 +220,12 @@ public enum GeoJSONImporter {
         default:
             throw TopologyImportError(file: file, location: "byte 0", reason: "GeoJSON type \(type) is not Feature or FeatureCollection")
         }
+    }
+
+    /// A finite WGS84 position (RFC 7946 section 4); NaN and out-of-range values are refused
+    /// (they crashed the geometry index before: fuzz/hostile-input finding).
+    static func isPosition(_ lon: Double, _ lat: Double) -> Bool {
+        lon.isFinite && lat.isFinite && abs(lon) <= 180 && abs(lat) <= 90
     }
 
     static func num(_ v: Any?) -> Double? {

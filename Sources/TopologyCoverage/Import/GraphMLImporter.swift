@@ -80,6 +80,36 @@ public enum GraphMLImporter {
 
     private static func parse(_ data: Data, name: String, file: String, options: Options) throws -> Topology {
         guard !data.isEmpty else { throw GraphMLError(file: file, line: 0, column: 0, reason: "empty document") }
+        // GraphML needs no DTD entities, and libxml2 under FoundationXML substituted an external
+        // entity (`<!ENTITY x SYSTEM "file:///...">`) into node labels even with
+        // shouldResolveExternalEntities false (hostile-input test: a local file was read into
+        // the topology). Entity declarations are refused outright, which also stops
+        // "billion laughs" expansion. The predefined entities (&amp; &lt; ...) still work.
+        if let r = data.range(of: Data("<!ENTITY".utf8)) {
+            let prefix = data[data.startIndex..<r.lowerBound]
+            let line = prefix.reduce(1) { $1 == 0x0a ? $0 + 1 : $0 }
+            throw GraphMLError(file: file, line: line, column: 0,
+                               reason: "DTD entity declarations are not supported (GraphML needs none; refused so no external file or entity expansion is read)")
+        }
+        // XML 1.0 (section 2.2) allows no NUL character; libxml2 under FoundationXML crashed
+        // (SIGSEGV in xmlSwitchToEncoding) on `<?xml version="1.0" encoding="utf7"` + NUL (fuzz).
+        if let nul = data.firstIndex(of: 0) {
+            let line = data[data.startIndex..<nul].reduce(1) { $1 == 0x0a ? $0 + 1 : $0 }
+            throw GraphMLError(file: file, line: line, column: 0,
+                               reason: "NUL byte at offset \(nul - data.startIndex) (not allowed in XML)")
+        }
+        // Only encodings libxml2 handles natively: the iconv path (UTF-7 and friends) is where the
+        // crash above happened, and Topology Zoo files are all UTF-8.
+        if let encoding = declaredEncoding(data),
+           !["utf-8", "utf8", "us-ascii", "ascii", "iso-8859-1", "latin1"].contains(encoding.lowercased()) {
+            throw GraphMLError(file: file, line: 1, column: 0,
+                               reason: "declared encoding '\(encoding)' is not supported (use UTF-8)")
+        }
+        if let at = processingInstructionWithoutData(data) {
+            let line = data[data.startIndex..<at].reduce(1) { $1 == 0x0a ? $0 + 1 : $0 }
+            throw GraphMLError(file: file, line: line, column: 0,
+                               reason: "processing instruction without data (<?name?>) is not supported")
+        }
         let parser = XMLParser(data: data)
         let reader = Reader(file: file, options: options)
         parser.delegate = reader
@@ -95,6 +125,40 @@ public enum GraphMLImporter {
                                reason: "no <graphml> root element")
         }
         return reader.finish(name: name)
+    }
+
+    /// The `encoding` pseudo-attribute of the XML declaration (XML 1.0 section 4.3.3), if any.
+    static func declaredEncoding(_ data: Data) -> String? {
+        let head = Array(data.prefix(256))
+        guard head.starts(with: Array("<?xml".utf8)) else { return nil }
+        let text = String(decoding: head, as: UTF8.self)
+        let decl = text.range(of: "?>").map { String(text[..<$0.lowerBound]) } ?? text
+        guard let r = decl.range(of: "encoding") else { return nil }
+        var rest = decl[r.upperBound...].drop { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
+        guard rest.first == "=" else { return nil }
+        rest = rest.dropFirst().drop { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
+        guard let quote = rest.first, quote == "\"" || quote == "'" else { return nil }
+        return String(rest.dropFirst().prefix { $0 != quote })
+    }
+
+    /// Offset of the first `<?name?>` (a processing instruction with no data at all), or nil.
+    /// FoundationXML on Linux passes libxml2's NULL data pointer to strlen and the process dies
+    /// with SIGSEGV (fuzz finding, FuzzGraphML; 5 bytes `<?x?>` crash the system parser), so
+    /// such documents are refused before parsing. `<?name data?>` and the XML declaration are fine.
+    static func processingInstructionWithoutData(_ data: Data) -> Data.Index? {
+        var i = data.startIndex
+        let end = data.endIndex
+        while i + 1 < end {
+            if data[i] == 0x3c, data[i + 1] == 0x3f {   // "<?"
+                var j = i + 2
+                while j < end, data[j] != 0x3f, data[j] != 0x20, data[j] != 0x09, data[j] != 0x0a, data[j] != 0x0d { j += 1 }
+                if j > i + 2, j + 1 < end, data[j] == 0x3f, data[j + 1] == 0x3e { return i }
+                i = j
+            } else {
+                i += 1
+            }
+        }
+        return nil
     }
 
     // MARK: - Link speed and medium inference

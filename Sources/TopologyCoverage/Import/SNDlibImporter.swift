@@ -78,7 +78,8 @@ public enum SNDlibImporter {
                 if index[id] != nil { throw TopologyImportError(file: file, location: loc, reason: "duplicate node '\(id)'") }
                 var lat: Double?, lon: Double?
                 if t.count >= 5 && t[1] == "(" && t[4] == ")" {
-                    guard let x = Double(t[2]), let y = Double(t[3]) else {
+                    // Finite only: Double("nan") and Double("inf") parse (hostile-input finding).
+                    guard let x = Double(t[2]), let y = Double(t[3]), x.isFinite, y.isFinite else {
                         throw TopologyImportError(file: file, location: loc, reason: "node '\(id)': coordinates '\(t[2]) \(t[3])' are not numbers")
                     }
                     lon = x; lat = y
@@ -96,12 +97,12 @@ public enum SNDlibImporter {
                 let id = t[0]
                 guard let a = index[t[2]] else { throw TopologyImportError(file: file, location: loc, reason: "link '\(id)': source '\(t[2])' is not a declared node") }
                 guard let b = index[t[3]] else { throw TopologyImportError(file: file, location: loc, reason: "link '\(id)': target '\(t[3])' is not a declared node") }
-                guard let pre = Double(t[5]) else { throw TopologyImportError(file: file, location: loc, reason: "link '\(id)': pre-installed capacity '\(t[5])' is not a number") }
+                guard let pre = Double(t[5]), pre.isFinite else { throw TopologyImportError(file: file, location: loc, reason: "link '\(id)': pre-installed capacity '\(t[5])' is not a number") }
                 var modules: [Double] = []
                 if t.count > 9, t[9] == "(" {
                     var i = 10
                     while i + 1 < t.count, t[i] != ")" {
-                        guard let c = Double(t[i]) else { throw TopologyImportError(file: file, location: loc, reason: "link '\(id)': module capacity '\(t[i])' is not a number") }
+                        guard let c = Double(t[i]), c.isFinite else { throw TopologyImportError(file: file, location: loc, reason: "link '\(id)': module capacity '\(t[i])' is not a number") }
                         modules.append(c); i += 2
                     }
                 }

@@ -197,10 +197,15 @@ struct RegressionTests {
             _ = try CaptureFileReader(path: loop)
             Issue.record("a symlink loop opened")
         } catch let CaptureFileError.cannotOpen(path: p, reason: reason) {
-            #expect(p == loop && !reason.isEmpty)
+            #expect(p == loop && reason == String(cString: strerror(ELOOP)))
         }
         let files = try CaptureInputs.expand([dir.path])
         #expect(files == [dir.path + "/notes.pcap"])
+        // Named directly, the loop is passed on (not "no such file") so the open error says why.
+        #expect(try CaptureInputs.expand([loop]) == [loop])
+        #expect(throws: CaptureInputs.InputError.notFound(dir.path + "/absent.pcap")) {
+            _ = try CaptureInputs.expand([dir.path + "/absent.pcap"])
+        }
         // "not " = 6e 6f 74 20 read big-endian.
         #expect(throws: CaptureFileError.unrecognizedFormat(path: text, magic: 0x6e6f_7420)) {
             _ = try CaptureFileReader(path: text)

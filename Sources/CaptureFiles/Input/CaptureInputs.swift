@@ -37,7 +37,16 @@ public enum CaptureInputs {
         let fm = FileManager.default
         for path in paths {
             var isDirectory: ObjCBool = false
-            guard fm.fileExists(atPath: path, isDirectory: &isDirectory) else { throw InputError.notFound(path) }
+            guard fm.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                // A symlink loop or dangling link exists as a name but not as a file: hand it to
+                // the reader, whose open(2) error says why (ELOOP "Too many levels of symbolic
+                // links"), instead of a misleading "no such file".
+                if (try? fm.destinationOfSymbolicLink(atPath: path)) != nil {
+                    if seen.insert(path).inserted { result.append(path) }
+                    continue
+                }
+                throw InputError.notFound(path)
+            }
             if !isDirectory.boolValue {
                 if seen.insert(path).inserted { result.append(path) }
                 continue

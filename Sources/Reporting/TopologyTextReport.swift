@@ -119,10 +119,16 @@ public enum TopologyText {
             let met = x.met.map { $0 ? "met" : "MISSED" } ?? "n/a"
             let gap = x.gap.map { $0 == 0 ? "-" : "\(num($0, 2)) \(x.gapUnit == "Mbps" ? "Mbps" : "pp")" } ?? "-"
             let behind = x.regionsBehind.prefix(3).map { "\(clean($0.region, max: 20)) (\(num($0.measured, 1)))" }.joined(separator: ", ")
-            return [c.id, c.targetYear.map(String.init) ?? "-", target, x.measured == nil ? "-" : "\(num(x.measured, 2))\(unit)", met, gap, c.confidence, c.source ?? "-", behind.isEmpty ? "-" : behind]
+            let meeting = x.householdsMeetingPercent == nil && x.villagesMeetingPercent == nil ? "-"
+                : "\(pct100(x.householdsMeetingPercent)) / \(pct100(x.villagesMeetingPercent))"
+            return [c.id, c.targetYear.map(String.init) ?? "-", target, x.measured == nil ? "-" : "\(num(x.measured, 2))\(unit)", met, gap,
+                    meeting, c.confidence, c.source ?? "-", behind.isEmpty ? "-" : behind]
         }
-        o.append(table(["target", "year", "target", "measured", "result", "gap", "confidence", "source", "regions furthest behind"], rows)
+        o.append(table(["target", "year", "target", "measured", "result", "gap", "hh / villages meeting", "confidence", "source", "regions furthest behind"], rows)
             .split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+        // Household-speed targets: the pass/fail figure is a quantile (100% = the worst
+        // household); the shares say how far from it the bulk of households is.
+        for x in results { if let line = speedShareLine(x) { o.append("  " + line) } }
         for x in results { if let note = x.check.proxy { o.append("  note \(x.check.id): \(note)") } }
         if !p.context.isEmpty {
             o.append("  Context (not scorable from a topology): \(p.context.count) row(s)")
@@ -132,6 +138,18 @@ public enum TopologyText {
         }
         o.append("")
         return o.joined(separator: "\n")
+    }
+
+    /// Percent already scaled to 0...100.
+    static func pct100(_ x: Double?) -> String { x.map { String(format: "%.1f%%", $0) } ?? "-" }
+
+    /// "ID: 81.0% of households (150 of 185) and 75.0% of villages (3 of 4) meet >= 12 Mbps per
+    /// household; worst village 0.30 Mbps" for a `household_speed` result, else nil.
+    public static func speedShareLine(_ x: TargetResult) -> String? {
+        guard x.check.kind == .householdSpeed, let hh = x.householdsMeeting, let v = x.villagesMeeting, let nv = x.villagesWithHouseholds else { return nil }
+        return "\(x.check.id): \(pct100(x.householdsMeetingPercent)) of households (\(hh) of \(x.population)) and "
+            + "\(pct100(x.villagesMeetingPercent)) of villages (\(v) of \(nv)) meet \(x.check.comparator) \(mbps(x.check.value)) Mbps per household; "
+            + "worst village \(num(x.worstVillageMbps, 2)) Mbps"
     }
 
     public static func plan(input: String, topology t: Topology, profile: TargetProfile, plan p: FiberPlan,
@@ -155,7 +173,11 @@ public enum TopologyText {
         o.append("Coverage before → after")
         o.append("  fiber all the way: \(pct(b.fiberShare)) → \(pct(a.fiberShare)); broadband: \(pct(b.broadbandShare)) → \(pct(a.broadbandShare)); behind a bridge: \(pct(b.behindBridgeShare)) → \(pct(a.behindBridgeShare))")
         for (x, y) in zip(targetsBefore, targetsAfter) {
-            o.append("  \(x.check.id): \(num(x.measured, 2)) → \(num(y.measured, 2)) (\(x.met.map { $0 ? "met" : "missed" } ?? "n/a") → \(y.met.map { $0 ? "met" : "missed" } ?? "n/a"))")
+            var line = "  \(x.check.id): \(num(x.measured, 2)) → \(num(y.measured, 2)) (\(x.met.map { $0 ? "met" : "missed" } ?? "n/a") → \(y.met.map { $0 ? "met" : "missed" } ?? "n/a"))"
+            if x.check.kind == .householdSpeed {
+                line += "; households meeting \(mbps(x.check.value)) Mbps \(pct100(x.householdsMeetingPercent)) → \(pct100(y.householdsMeetingPercent)), villages \(pct100(x.villagesMeetingPercent)) → \(pct100(y.villagesMeetingPercent))"
+            }
+            o.append(line)
         }
         return o.joined(separator: "\n") + "\n"
     }

@@ -83,8 +83,15 @@ import TestSupport
         #expect { try GeoJSONImporter.load(path: f.path) } throws: { error in
             "\(error)".contains("feature 0") && "\(error)".contains("households")
         }
-        try doc.replacingOccurrences(of: "1e300", with: "12").write(to: f, atomically: true, encoding: .utf8)
+        // A length that is not a number ("distance": "abc") is an error too (value rules).
+        let fixed = doc.replacingOccurrences(of: "1e300", with: "12")
+        try fixed.write(to: f, atomically: true, encoding: .utf8)
+        #expect { try GeoJSONImporter.load(path: f.path) } throws: { error in
+            "\(error)".contains("feature 2") && "\(error)".contains("distance")
+        }
+        try fixed.replacingOccurrences(of: "\"abc\"", with: "\"3500\"").write(to: f, atomically: true, encoding: .utf8)
         let t = try GeoJSONImporter.load(path: f.path)
-        #expect(t.nodes.count == 2 && t.links.count == 1 && t.nodes[0].households == 12)
+        // distance is in metres: 3500 m = 3.5 km.
+        #expect(t.nodes.count == 2 && t.links.count == 1 && t.nodes[0].households == 12 && t.links[0].lengthKm == 3.5)
     }
 }

@@ -14,14 +14,18 @@ import CSV
 /// Field rules (also in `Topologies/README.md`):
 /// - `tier`: backbone/metro/county/township/village (a few synonyms, see `parseTier`); else unknown.
 /// - `region`: a path split on "/" (province/prefecture/county/township).
-/// - `households`: integer (a decimal is truncated, as Python's `int(float(x))`); empty = 0.
+/// - `households`: integer >= 0 (a decimal is truncated, as Python's `int(float(x))`); empty = 0.
+/// - `lat`, `lon`: WGS84 degrees, -90...90 and -180...180; empty = unknown.
 /// - `ipv6`: 1/0/true/false/yes/no; empty = unknown.
 /// - `medium`: a `Medium` name or a label (`Medium(label:)`); empty = unknown.
-/// - `capacity_mbps`, `length_km`: decimal; empty = unknown.
+/// - `capacity_mbps`, `length_km`: decimal >= 0; empty = unknown.
+/// - Any number: finite (`nan`, `inf` are refused). The rules are `ImportValueRules`.
 /// - `a`, `b`: node ids that must exist in nodes.csv.
 ///
 /// Throws `TopologyImportError` (file, line, reason) for a missing file or header, a missing
-/// required column, a duplicate node id, an unparsable number, or a link to an unknown node.
+/// required column, a duplicate node id, an unparsable number, a value outside its range (negative
+/// capacity, length or households; latitude/longitude outside WGS84; NaN/inf), or a link to an
+/// unknown node.
 public enum CSVPairImporter {
     /// Loads `nodesPath` and `linksPath`; the topology is named after the folder holding nodes.csv.
     /// The two files are parsed concurrently (two threads); link ends are resolved afterwards.
@@ -96,8 +100,8 @@ public enum CSVPairImporter {
                     name: cName >= 0 ? col.value(row, cName) : id,
                     tier: parseTier(tierText) ?? .unknown,
                     region: lastRegion,
-                    latitude: try number(col.value(row, cLat), "lat", nodesPath, line),
-                    longitude: try number(col.value(row, cLon), "lon", nodesPath, line),
+                    latitude: try checked(number(col.value(row, cLat), "lat", nodesPath, line), ImportValueRules.latitude, nodesPath, line),
+                    longitude: try checked(number(col.value(row, cLon), "lon", nodesPath, line), ImportValueRules.longitude, nodesPath, line),
                     households: try integer(col.value(row, cHH), "households", nodesPath, line) ?? 0,
                     ipv6: parseFlag(col.value(row, cV6)))
                 if !tierText.isEmpty && node.tier == .unknown { node.attributes["tier"] = tierText }
@@ -124,8 +128,10 @@ public enum CSVPairImporter {
                 if !mediumText.isEmpty, let m = Medium(rawValue: mediumText) ?? Medium(label: mediumText) { medium = m }
                 var link = TopologyLink(
                     a: -1, b: -1, medium: medium,
-                    capacityMbps: try number(col.value(row, cCap), "capacity_mbps", linksPath, line),
-                    lengthKm: try number(col.value(row, cKm), "length_km", linksPath, line),
+                    capacityMbps: try checked(number(col.value(row, cCap), "capacity_mbps", linksPath, line),
+                                              { ImportValueRules.capacity($0, field: "capacity_mbps") }, linksPath, line),
+                    lengthKm: try checked(number(col.value(row, cKm), "length_km", linksPath, line),
+                                          { ImportValueRules.length($0, field: "length_km") }, linksPath, line),
                     ipv6: parseFlag(col.value(row, cV6)))
                 if medium == .unknown && !mediumText.isEmpty && mediumText.lowercased() != "unknown" { link.attributes["medium"] = mediumText }
                 for (k, i) in col.extra where i < row.count { link.attributes[k] = row[i] }
@@ -164,17 +170,39 @@ public enum CSVPairImporter {
         func index(_ k: String) -> Int { map[k] ?? -1 }
     }
 
+    /// The number in `s` (nil when empty). Non-finite values (`nan`, `inf`) are an error, as is
+    /// text that is not a number (`ImportValueRules`).
     static func number(_ s: String, _ field: String, _ file: String, _ line: Int) throws -> Double? {
-        if s.isEmpty { return nil }
-        if let v = Double(s) ?? Double(s.trimmingSpaces) { return v.isFinite ? v : nil }
+        if s.isEmpty || s.trimmingSpaces.isEmpty { return nil }
+        if let v = Double(s) ?? Double(s.trimmingSpaces) {
+            guard v.isFinite else {
+                throw TopologyImportError(file: file, location: "line \(line)", reason: "\(field) '\(s)' is not a finite number")
+            }
+            return v
+        }
         throw TopologyImportError(file: file, location: "line \(line)", reason: "\(field) '\(s)' is not a number")
     }
 
+    /// `v` after an `ImportValueRules` check; the rule's reason becomes the error.
+    static func checked(_ v: Double?, _ rule: (Double) -> String?, _ file: String, _ line: Int) throws -> Double? {
+        guard let v else { return nil }
+        if let reason = rule(v) { throw TopologyImportError(file: file, location: "line \(line)", reason: reason) }
+        return v
+    }
+
+    /// A household count: an integer, or a decimal truncated (Python's `int(float(x))`);
+    /// negative, non-finite or beyond 9e15 is an error (`ImportValueRules.households`).
     static func integer(_ s: String, _ field: String, _ file: String, _ line: Int) throws -> Int? {
         if s.isEmpty { return nil }
-        if let v = Int(s) { return v }
-        if let d = try number(s, field, file, line), d.magnitude < 9e15 { return Int(d) }
-        return nil
+        if let v = Int(s) {
+            if v < 0 { throw TopologyImportError(file: file, location: "line \(line)", reason: "\(field) \(v) is not a household count (finite, 0...9e15)") }
+            return v
+        }
+        guard let d = try number(s, field, file, line) else { return nil }
+        if let reason = ImportValueRules.households(d, field: field) {
+            throw TopologyImportError(file: file, location: "line \(line)", reason: reason)
+        }
+        return Int(d)
     }
 
     /// Streams the rows of `path` through CSV.swift; `makeHandler` sees the header first and

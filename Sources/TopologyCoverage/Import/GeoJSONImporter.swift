@@ -24,7 +24,9 @@ import Foundation
 /// `Options.includePlanned` (the model is the network as built); the count goes to the notes.
 ///
 /// Throws `TopologyImportError` (file, "feature N", reason) on invalid JSON, a feature without
-/// usable geometry coordinates, or non-numeric coordinates.
+/// usable geometry coordinates, non-numeric coordinates or positions outside WGS84, and numeric
+/// properties (`households`, `capacity_mbps`, `length_km`, `distance`, `length_m`) that are not
+/// numbers, are NaN/inf, or are negative (`ImportValueRules`).
 public enum GeoJSONImporter {
     public struct Options: Sendable {
         /// Medium of links that neither name nor imply one (nil = unknown).
@@ -67,11 +69,8 @@ public enum GeoJSONImporter {
                 if byId[id] != nil { id = "\(id)#\(i)"; topo.importNotes.append("\(file): feature \(i): duplicate node id, renamed '\(id)'") }
                 var node = TopologyNode(id: id, name: str(props["name"]), latitude: lat, longitude: lon)
                 if let t = str(props["tier"]) { node.tier = parseTier(t) ?? .unknown }
-                let households = num(props["households"]) ?? 0
                 // Int(_:) traps on NaN and beyond Int.max (fuzz: "households": 1e300).
-                guard households.isFinite, households >= 0, households < 9e15 else {
-                    throw TopologyImportError(file: file, location: "feature \(i)", reason: "households '\(households)' is not a count")
-                }
+                let households = try quantity(props, "households", file, i) { ImportValueRules.households($0) } ?? 0
                 node.households = Int(households)
                 if let v = props["ipv6"] { node.ipv6 = parseFlag(str(v) ?? "") }
                 var region: [String] = []
@@ -152,9 +151,12 @@ public enum GeoJSONImporter {
             } else if let m = ["technology", "type", "infrastructure_type", "type_infr"].lazy.compactMap({ str(props[$0]) }).compactMap({ Medium(label: $0) }).first {
                 link.medium = m; inferredMedium += 1
             } else if let d = options.defaultMedium { link.medium = d; defaultMedium += 1 }
-            link.capacityMbps = num(props["capacity_mbps"])
-            if let km = num(props["length_km"]) { link.lengthKm = km; link.attributes["length_source"] = "length_km" }
-            else if let m = num(props["distance"]) ?? num(props["length_m"]) { link.lengthKm = m / 1000; link.attributes["length_source"] = "distance_m" }
+            link.capacityMbps = try quantity(props, "capacity_mbps", file, i) { ImportValueRules.capacity($0, field: "capacity_mbps") }
+            let metres = try quantity(props, "distance", file, i) { ImportValueRules.length($0, field: "distance (m)") }
+                ?? quantity(props, "length_m", file, i) { ImportValueRules.length($0, field: "length_m") }
+            if let km = try quantity(props, "length_km", file, i, { ImportValueRules.length($0, field: "length_km") }) {
+                link.lengthKm = km; link.attributes["length_source"] = "length_km"
+            } else if let m = metres { link.lengthKm = m / 1000; link.attributes["length_source"] = "distance_m" }
             else if points.count >= 2 {
                 var km = 0.0
                 for j in 1..<points.count { km += greatCircleKm(lat1: points[j - 1].lat, lon1: points[j - 1].lon, lat2: points[j].lat, lon2: points[j].lon) }
@@ -226,6 +228,26 @@ public enum GeoJSONImporter {
     /// (they crashed the geometry index before: fuzz/hostile-input finding).
     static func isPosition(_ lon: Double, _ lat: Double) -> Bool {
         lon.isFinite && lat.isFinite && abs(lon) <= 180 && abs(lat) <= 90
+    }
+
+    /// The number in property `key` checked by `rule` (`ImportValueRules`); nil when the property
+    /// is absent, null, empty or "<NA>". Text that is not a number, NaN/inf, or a value the rule
+    /// refuses (negative capacity, length or households) is an error naming the feature.
+    static func quantity(_ props: [String: Any], _ key: String, _ file: String, _ i: Int,
+                         _ rule: (Double) -> String?) throws -> Double? {
+        guard let raw = props[key], let text = str(raw) else { return nil }
+        let v: Double?
+        switch raw {
+        case let d as Double: v = d          // JSON numbers (NSNumber on Linux bridges here)
+        case let n as NSNumber: v = n.doubleValue
+        case let t as String: v = Double(t.trimmingSpaces)
+        default: v = nil
+        }
+        guard let v else {
+            throw TopologyImportError(file: file, location: "feature \(i)", reason: "\(key) '\(text)' is not a number")
+        }
+        if let reason = rule(v) { throw TopologyImportError(file: file, location: "feature \(i)", reason: reason) }
+        return v
     }
 
     static func num(_ v: Any?) -> Double? {

@@ -27,8 +27,9 @@ public struct GraphMLError: Error, CustomStringConvertible, Sendable, Equatable 
 /// Mapping (every inference is listed; unmapped attributes are kept verbatim in `attributes`):
 /// - Node `label` → `name` (else the GraphML node id). The node's GraphML id → `id`.
 /// - Node `Latitude` / `Longitude` (decimal degrees) → `latitude` / `longitude`, only when
-///   both parse as finite numbers; otherwise both stay nil, the raw text is kept in
-///   `attributes` and a note is recorded.
+///   both parse as numbers; text that is no number leaves both nil, the raw text is kept in
+///   `attributes` and a note is recorded. A number outside WGS84 (latitude -90...90, longitude
+///   -180...180) or NaN/inf is an error (`GraphMLError` at the `<node>` line).
 /// - Node `Internal` (1 = the operator's own PoP, 0 = external/peer) and every other node
 ///   attribute (`Country`, `type`, `hyperedge`, `id`, ...) → `attributes`, text as written.
 ///   Tier stays `.unknown` (the Zoo has no tiers); IPv6 stays nil.
@@ -52,7 +53,9 @@ public struct GraphMLError: Error, CustomStringConvertible, Sendable, Equatable 
 ///   `graph NAME=VALUE`.
 ///
 /// Throws ``GraphMLError`` on malformed XML, a `<node>` without `id`, an `<edge>` without
-/// `source`/`target`, or a nested `<graph>` (unsupported). Hyperedges are skipped with a note.
+/// `source`/`target`, a nested `<graph>` (unsupported), or a number outside its range
+/// (Latitude/Longitude outside WGS84; LinkSpeed, LinkSpeedRaw, length_km negative; any of them
+/// NaN/inf: the line of the `<node>`/`<edge>` and its id are named). Hyperedges are skipped with a note.
 public enum GraphMLImporter {
     /// Reading options.
     public struct Options: Sendable {
@@ -124,7 +127,7 @@ public enum GraphMLImporter {
             throw GraphMLError(file: file, line: parser.lineNumber, column: parser.columnNumber,
                                reason: "no <graphml> root element")
         }
-        return reader.finish(name: name)
+        return try reader.finish(name: name)
     }
 
     /// The `encoding` pseudo-attribute of the XML declaration (XML 1.0 section 4.3.3), if any.
@@ -329,6 +332,9 @@ private final class Reader: NSObject, XMLParserDelegate {
     var nodeIDs: [String] = []
     var nodeIndex: [String: Int] = [:]
     var nodeData: [[String: String]] = []
+    /// Line of each node's `<node>` tag (0 for a node only named by an edge) and each `<edge>`.
+    var nodeLines: [Int] = []
+    var edgeLines: [Int] = []
     var edgeEnds: [(Int, Int)] = []
     var edgeData: [[String: String]] = []
     var graphData: [(String, String)] = []
@@ -348,7 +354,7 @@ private final class Reader: NSObject, XMLParserDelegate {
     private func node(named id: String) -> Int {
         if let i = nodeIndex[id] { return i }
         let i = nodeIDs.count
-        nodeIDs.append(id); nodeIndex[id] = i; nodeData.append([:])
+        nodeIDs.append(id); nodeIndex[id] = i; nodeData.append([:]); nodeLines.append(0)
         return i
     }
 
@@ -375,7 +381,9 @@ private final class Reader: NSObject, XMLParserDelegate {
             // implicitly and is now declared; only a second declaration is worth a note.
             if declared.contains(id) { notes.append("node \(id) declared twice: attributes merged") }
             declared.insert(id)
-            owner = .node(node(named: id))
+            let n = node(named: id)
+            if nodeLines[n] == 0 { nodeLines[n] = parser.lineNumber }
+            owner = .node(n)
         case "edge":
             guard let s = a["source"], let t = a["target"] else {
                 return fail(parser, "<edge> without source or target")
@@ -384,6 +392,7 @@ private final class Reader: NSObject, XMLParserDelegate {
             let e = edgeEnds.count
             edgeEnds.append((nodeIndex[s]!, nodeIndex[t]!))
             edgeData.append([:])
+            edgeLines.append(parser.lineNumber)
             if let id = a["id"] { edgeData[e]["id"] = id }
             if a["directed"] == "true" { directed += 1 }
             owner = .edge(e)
@@ -431,8 +440,18 @@ private final class Reader: NSObject, XMLParserDelegate {
         fail(parser, "malformed XML: \(parseError.localizedDescription)")
     }
 
+    /// A number attribute that parses but breaks `rule` (`ImportValueRules`) is an error at `line`;
+    /// text that is no number at all is left to the caller (kept as an attribute).
+    private func check(_ text: String?, _ rule: (Double) -> String?, line: Int, what: String) throws {
+        guard let t = text?.trimmingCharacters(in: .whitespacesAndNewlines), let v = Double(t) else { return }
+        if let reason = rule(v) { throw GraphMLError(file: file, line: line, column: 0, reason: "\(what): \(reason)") }
+    }
+
     /// Applies key defaults, maps Zoo attributes to model fields, returns the topology.
-    func finish(name: String) -> Topology {
+    /// Throws `GraphMLError` (line of the `<node>`/`<edge>`, its id, the reason) for a number
+    /// outside its range: Latitude/Longitude outside WGS84 or NaN/inf, a negative or non-finite
+    /// LinkSpeed/LinkSpeedRaw/length_km (`ImportValueRules`).
+    func finish(name: String) throws -> Topology {
         var nodeDefaults: [String: String] = [:], edgeDefaults: [String: String] = [:]
         for id in keyOrder {
             guard let k = keys[id], let d = k.defaultValue else { continue }
@@ -445,6 +464,8 @@ private final class Reader: NSObject, XMLParserDelegate {
         for (i, id) in nodeIDs.enumerated() {
             var attrs = nodeDefaults.merging(nodeData[i]) { _, new in new }
             let label = attrs.removeValue(forKey: "label")
+            try check(attrs["Latitude"], ImportValueRules.latitude, line: nodeLines[i], what: "node '\(id)'")
+            try check(attrs["Longitude"], ImportValueRules.longitude, line: nodeLines[i], what: "node '\(id)'")
             var lat: Double?, lon: Double?
             if let la = attrs["Latitude"], let lo = attrs["Longitude"] {
                 if let x = GraphMLImporter.number(la), let y = GraphMLImporter.number(lo) {
@@ -461,6 +482,10 @@ private final class Reader: NSObject, XMLParserDelegate {
         var speeds = 0, media = 0
         for (e, ends) in edgeEnds.enumerated() {
             let attrs = edgeDefaults.merging(edgeData[e]) { _, new in new }
+            let what = "edge \(attrs["id"].map { "'\($0)' " } ?? "")\(nodeIDs[ends.0])–\(nodeIDs[ends.1])"
+            try check(attrs["LinkSpeedRaw"], { ImportValueRules.capacity($0, field: "LinkSpeedRaw") }, line: edgeLines[e], what: what)
+            try check(attrs["LinkSpeed"], { ImportValueRules.capacity($0, field: "LinkSpeed") }, line: edgeLines[e], what: what)
+            try check(attrs["length_km"], { ImportValueRules.length($0, field: "length_km") }, line: edgeLines[e], what: what)
             let capacity = GraphMLImporter.capacityMbps(attrs)
             if capacity != nil { speeds += 1 }
             var medium = Medium.unknown
@@ -470,7 +495,7 @@ private final class Reader: NSObject, XMLParserDelegate {
                       let m = GraphMLImporter.mediumHint(attrs["LinkType"]) ?? GraphMLImporter.mediumHint(attrs["LinkLabel"]) {
                 medium = m; media += 1
             }
-            let length = GraphMLImporter.number(attrs["length_km"]).flatMap { $0 >= 0 ? $0 : nil }
+            let length = GraphMLImporter.number(attrs["length_km"])
             links.append(TopologyLink(a: ends.0, b: ends.1, medium: medium, capacityMbps: capacity,
                                       lengthKm: length, attributes: attrs))
         }

@@ -16,10 +16,15 @@ import Foundation
 ///   sizes such as 155/622 (STM-1/4) or 1000/4000, i.e. Mbps);
 /// - capacity: the pre-installed capacity when > 0, else the largest installable module
 ///   (attribute `capacity_source` = `pre_installed` or `module_max`); no capacity at all = unknown;
-/// - medium unknown, length great-circle from the node coordinates, IPv6 unknown, no tiers.
+/// - medium unknown, length great-circle from the node coordinates, IPv6 unknown, no tiers;
+/// - coordinates are WGS84 `( longitude latitude )` when every node lies within -180...180 /
+///   -90...90; otherwise the file uses a planar layout (allowed by SNDlib; 10 public instances do)
+///   and coordinates are kept as attributes `x`, `y` only, with a note (lengths unknown);
+/// - capacities must be finite and >= 0; coordinates finite and within ±1e6.
 ///
 /// Throws `TopologyImportError` (file, line, reason) on a missing NODES/LINKS section, a
-/// malformed node or link line, or a link to an undeclared node.
+/// malformed node or link line, a link to an undeclared node, a negative or non-finite capacity,
+/// or non-finite / absurd (beyond ±1e6) coordinates.
 public enum SNDlibImporter {
     public static func load(path: String) throws -> Topology {
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -82,6 +87,10 @@ public enum SNDlibImporter {
                     guard let x = Double(t[2]), let y = Double(t[3]), x.isFinite, y.isFinite else {
                         throw TopologyImportError(file: file, location: loc, reason: "node '\(id)': coordinates '\(t[2]) \(t[3])' are not numbers")
                     }
+                    // Planar layout coordinates are legal SNDlib; only magnitudes no layout uses are refused.
+                    guard abs(x) <= SNDlibImporter.maxCoordinate, abs(y) <= SNDlibImporter.maxCoordinate else {
+                        throw TopologyImportError(file: file, location: loc, reason: "node '\(id)': coordinates '\(t[2]) \(t[3])' are beyond \(Int(SNDlibImporter.maxCoordinate)) (neither WGS84 degrees nor a plausible planar layout)")
+                    }
                     lon = x; lat = y
                 } else if t.count != 1 {
                     throw TopologyImportError(file: file, location: loc, reason: "node line is not '<id> ( <longitude> <latitude> )'")
@@ -98,11 +107,17 @@ public enum SNDlibImporter {
                 guard let a = index[t[2]] else { throw TopologyImportError(file: file, location: loc, reason: "link '\(id)': source '\(t[2])' is not a declared node") }
                 guard let b = index[t[3]] else { throw TopologyImportError(file: file, location: loc, reason: "link '\(id)': target '\(t[3])' is not a declared node") }
                 guard let pre = Double(t[5]), pre.isFinite else { throw TopologyImportError(file: file, location: loc, reason: "link '\(id)': pre-installed capacity '\(t[5])' is not a number") }
+                if let reason = ImportValueRules.capacity(pre, field: "pre-installed capacity") {
+                    throw TopologyImportError(file: file, location: loc, reason: "link '\(id)': \(reason)")
+                }
                 var modules: [Double] = []
                 if t.count > 9, t[9] == "(" {
                     var i = 10
                     while i + 1 < t.count, t[i] != ")" {
                         guard let c = Double(t[i]), c.isFinite else { throw TopologyImportError(file: file, location: loc, reason: "link '\(id)': module capacity '\(t[i])' is not a number") }
+                        if let reason = ImportValueRules.capacity(c, field: "module capacity") {
+                            throw TopologyImportError(file: file, location: loc, reason: "link '\(id)': \(reason)")
+                        }
                         modules.append(c); i += 2
                     }
                 }
@@ -122,6 +137,21 @@ public enum SNDlibImporter {
         guard sawNodes else { throw TopologyImportError(file: file, location: "line \(lineNo)", reason: "no NODES ( ... ) section") }
         guard sawLinks else { throw TopologyImportError(file: file, location: "line \(lineNo)", reason: "no LINKS ( ... ) section") }
         if !section.isEmpty { throw TopologyImportError(file: file, location: "line \(lineNo)", reason: "section \(section) is not closed by ')'") }
+        // SNDlib allows planar layout coordinates (atlanta, di-yuan, france, ... use 0...712): when
+        // any node lies outside WGS84 ranges the file's coordinates are not degrees, so none of
+        // them is used as latitude/longitude (great-circle lengths would be meaningless); they are
+        // kept as attributes `x`, `y`.
+        if let bad = topo.nodes.indices.first(where: { i in
+            guard let la = topo.nodes[i].latitude, let lo = topo.nodes[i].longitude else { return false }
+            return ImportValueRules.latitude(la) != nil || ImportValueRules.longitude(lo) != nil
+        }) {
+            for i in topo.nodes.indices {
+                guard let la = topo.nodes[i].latitude, let lo = topo.nodes[i].longitude else { continue }
+                topo.nodes[i].attributes["x"] = fmtCoordinate(lo); topo.nodes[i].attributes["y"] = fmtCoordinate(la)
+                topo.nodes[i].latitude = nil; topo.nodes[i].longitude = nil
+            }
+            topo.importNotes.append("\(file): coordinates are a planar layout, not WGS84 degrees (node '\(topo.nodes[bad].id)' is outside longitude -180...180 / latitude -90...90): kept as attributes x, y; link lengths unknown")
+        }
         if !unitSeen { topo.importNotes.append("\(file): META has no unit; capacities read as Mbps") }
         if moduleCaps > 0 { topo.importNotes.append("\(file): \(moduleCaps) link(s) have no pre-installed capacity; their largest installable module is used as capacity") }
         return topo
@@ -142,6 +172,11 @@ public enum SNDlibImporter {
         if !cur.isEmpty { out.append(cur) }
         return out
     }
+
+    /// Largest coordinate magnitude accepted (planar layouts in the 25 public instances stay below 720: at most 712).
+    static let maxCoordinate = 1_000_000.0
+
+    static func fmtCoordinate(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x) }
 
     static func fmt(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x) }
 }

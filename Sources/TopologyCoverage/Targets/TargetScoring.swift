@@ -14,6 +14,33 @@ public struct TargetResult: Sendable, Codable, Equatable {
     public var populationUnit: String
     /// Regions with the largest gap first (at most 5; only regions that miss).
     public var regionsBehind: [RegionGap]
+    /// `household_speed` checks only (nil otherwise): what a regulator reads next to the
+    /// pass/fail figure. Percent (0...100) of village households whose capacity per household
+    /// (bottleneck Mbps × contention ratio / households of their village) meets the check's speed
+    /// under its comparator; villages without households are left out.
+    public var householdsMeetingPercent: Double? = nil
+    /// Percent (0...100) of villages with households whose capacity per household meets the speed.
+    public var villagesMeetingPercent: Double? = nil
+    /// Households and villages (with households) that meet the speed; the populations are
+    /// `population` households and `villagesWithHouseholds` villages.
+    public var householdsMeeting: Int? = nil
+    public var villagesMeeting: Int? = nil
+    public var villagesWithHouseholds: Int? = nil
+    /// Lowest capacity per household (Mbps) of any village with households: the worst village.
+    public var worstVillageMbps: Double? = nil
+}
+
+/// How many households and villages meet a per-household speed (see `TargetResult`).
+public struct SpeedShare: Sendable, Equatable {
+    public var households: Int
+    public var householdsMeeting: Int
+    public var villages: Int
+    public var villagesMeeting: Int
+    /// Lowest capacity per household (Mbps) among the villages counted; nil when none.
+    public var worstMbps: Double?
+    /// Percent of households / villages meeting; nil when there are none.
+    public var householdsPercent: Double? { households > 0 ? 100 * Double(householdsMeeting) / Double(households) : nil }
+    public var villagesPercent: Double? { villages > 0 ? 100 * Double(villagesMeeting) / Double(villages) : nil }
 }
 
 public struct RegionGap: Sendable, Codable, Equatable {
@@ -40,8 +67,18 @@ public enum TargetScorer {
                 if behind.count > 5 { behind.removeLast(behind.count - 5) }
             }
             let unit = [.householdSpeed].contains(check.kind) ? "Mbps" : "percentage points"
-            return TargetResult(check: check, measured: measured, met: met, gap: gap, gapUnit: unit,
-                                population: pop, populationUnit: popUnit, regionsBehind: behind)
+            var result = TargetResult(check: check, measured: measured, met: met, gap: gap, gapUnit: unit,
+                                      population: pop, populationUnit: popUnit, regionsBehind: behind)
+            if check.kind == .householdSpeed {
+                let share = speedShare(check, members: report.selection.villages, report: report)
+                result.householdsMeetingPercent = share.householdsPercent
+                result.villagesMeetingPercent = share.villagesPercent
+                result.householdsMeeting = share.householdsMeeting
+                result.villagesMeeting = share.villagesMeeting
+                result.villagesWithHouseholds = share.villages
+                result.worstVillageMbps = share.worstMbps
+            }
+            return result
         }
     }
 
@@ -62,6 +99,22 @@ public enum TargetScorer {
         default: gap = met ? 0 : max(0, c.value - x)
         }
         return (met, gap)
+    }
+
+    /// Households and villages among `members` (village node indices; those with households)
+    /// whose capacity per household, bottleneck × contention / households, meets `c.value` Mbps
+    /// under `c.comparator` (the pass/fail rule of `judge`, applied per village).
+    public static func speedShare(_ c: TargetCheck, members: [Int], report r: CoverageReport) -> SpeedShare {
+        let contention = r.options.contentionRatio
+        var out = SpeedShare(households: 0, householdsMeeting: 0, villages: 0, villagesMeeting: 0, worstMbps: nil)
+        for v in members where r.households[v] > 0 {
+            let hh = r.households[v]
+            let perHousehold = r.bottleneckMbps[v] * contention / Double(hh)
+            out.households += hh; out.villages += 1
+            out.worstMbps = Swift.min(out.worstMbps ?? perHousehold, perHousehold)
+            if judge(c, perHousehold).0 == true { out.householdsMeeting += hh; out.villagesMeeting += 1 }
+        }
+        return out
     }
 
     /// The check's figure over `members` (village node indices): (value, population, unit).

@@ -44,7 +44,10 @@ struct TopologyScore: ParsableCommand {
             let stream = OutputStream(toMemory: ())
             stream.open()
             try TopologyCSV.accessNodes(topology: topo, report: report, to: stream)
-            let data = stream.property(forKey: .dataWrittenToMemoryStreamKey) as? Data ?? Data()
+            var data = stream.property(forKey: .dataWrittenToMemoryStreamKey) as? Data ?? Data()
+            // CSV.swift writes the separator before each row, so the last row has no line end;
+            // POSIX text files (and `wc -l`) expect one.
+            if let last = data.last, last != 0x0a { data.append(0x0a) }
             try emit(data, to: output)
         } else if geojson {
             try emit(try TopologyGeoJSON.score(topology: topo, report: report) + Data("\n".utf8), to: output)

@@ -149,6 +149,28 @@ enum TopologyCLI {
         #expect(features.count - lines.count == served.count)
     }
 
+    /// The plan reports household shares before and after: "before" equals what `score` reports;
+    /// a household_speed check with required_percent 100 that is met after the plan has, by
+    /// definition, every household meeting the speed (100 %).
+    @Test func planReportsHouseholdSharesBeforeAndAfter() throws {
+        let score = try #require(try TopologyCLI.run(["score", TopologyCLI.sample, "--json"]).json)
+        let scored = try #require(((score["targets"] as? [String: Any])?["results"] as? [[String: Any]])?
+            .first { ($0["check"] as? [String: Any])?["kind"] as? String == "household_speed" })
+        let plan = try #require(try TopologyCLI.run(["plan", TopologyCLI.sample, "--json"]).json)
+        func speed(_ key: String) throws -> [String: Any] {
+            try #require((plan[key] as? [[String: Any]])?.first { ($0["check"] as? [String: Any])?["kind"] as? String == "household_speed" })
+        }
+        let before = try speed("targets_before"), after = try speed("targets_after")
+        #expect(before["households_meeting_percent"] as? Double == scored["households_meeting_percent"] as? Double)
+        #expect((before["households_meeting_percent"] as? Double ?? 100) < 100 && before["met"] as? Bool == false)
+        #expect((after["check"] as? [String: Any])?["required_percent"] as? Double == 100)
+        if after["met"] as? Bool == true {
+            #expect(after["households_meeting_percent"] as? Double == 100 && after["villages_meeting_percent"] as? Double == 100)
+        }
+        let text = try TopologyCLI.run(["plan", TopologyCLI.sample]).text
+        #expect(text.contains("; households meeting 12 Mbps "))
+    }
+
     // MARK: - synth
 
     @Test func synthIsDeterministic() throws {

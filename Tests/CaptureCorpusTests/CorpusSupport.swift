@@ -13,7 +13,8 @@ enum Corpus {
 
     /// Summary of one capture; a file that cannot be opened gives an empty summary whose only
     /// warning is the open error (offset 0).
-    static func summarize(_ path: String, filter: BPFFilter? = nil) -> (summary: AdoptionSummary, recordsRead: Int, opened: Bool) {
+    static func summarize(_ path: String, filter: BPFFilter? = nil, options: DecoderOptions = DecoderOptions())
+        -> (summary: AdoptionSummary, recordsRead: Int, opened: Bool) {
         var analyzer = AdoptionAnalyzer(source: path)
         guard let reader = try? CaptureFileReader(path: path) else {
             do { _ = try CaptureFileReader(path: path) } catch {
@@ -21,7 +22,7 @@ enum Corpus {
             }
             return (analyzer.summary(), 0, false)
         }
-        var pass = CapturePass(source: path)
+        var pass = CapturePass(source: path, options: options)
         let report = reader.forEachPacket { record in
             if let f = filter, !f.matches(record) { return }
             pass.process(record)

@@ -98,13 +98,15 @@ func forEachClassicPcapRecord(_ data: [UInt8], _ body: (UnsafeRawBufferPointer, 
 
     @Test func teredoByContentCountsTheRelayedFramesOfAUDIT() throws {
         // AUDIT.md point 1: by content, teredo_zeek.pcap has 29 Teredo frames (EXPECTED 4) and
-        // teredo_bubble_with_payload.pcap 27 (EXPECTED 4); those are the decoder's defaults.
+        // teredo_bubble_with_payload.pcap 27 (EXPECTED 4) with `teredoByContent` on.
         for (file, expected) in [("teredo_zeek.pcap", 29), ("teredo_bubble_with_payload.pcap", 27)] {
             guard let path = SharedData.path("captures/public/" + file) else {
                 #expect(!SharedData.isCI, "shared data missing under CI"); return
             }
             let data = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
-            let counts = Self.count(data, options: DecoderOptions())
+            var options = DecoderOptions()
+            options.teredoByContent = true
+            let counts = Self.count(data, options: options)
             #expect(counts?["teredo_packets"] == expected, "\(file)")
             #expect(counts?["ipv6_in_ipv4"] == expected, "\(file)")
         }

@@ -104,16 +104,18 @@ import Testing
         // Off 3544, only strict content counts (DecoderOptions.teredoByContent): a Teredo-prefix
         // address and an IPv6 payload length that fills the UDP payload. Without the option, or
         // without a 2001::/32 address, the datagram is plain UDP.
-        var portOnly = DecoderOptions()
-        portOnly.teredoByContent = false
+        let portOnly = DecoderOptions()   // the default: port 3544 only
+        #expect(portOnly.teredoByContent == false)
         let p = decode(Build.ipv4("192.0.2.10", "192.0.2.11", proto: 17, Build.udp(3797, 32900, bubble)), .raw, options: portOnly)
         #expect(p.ipLayers.count == 1)
-        let byContent = decode(Build.ipv4("192.0.2.10", "192.0.2.11", proto: 17, Build.udp(3797, 32900, bubble)), .raw)
+        var content = DecoderOptions()
+        content.teredoByContent = true
+        let byContent = decode(Build.ipv4("192.0.2.10", "192.0.2.11", proto: 17, Build.udp(3797, 32900, bubble)), .raw, options: content)
         #expect(byContent.ipLayers.count == 2 && byContent.ipLayers[1].tunnel == .teredo)
         let notTeredo = Build.ipv6("2001:db8::1", "2001:db8::2", next: 59, [])
-        #expect(decode(Build.ipv4("192.0.2.10", "192.0.2.11", proto: 17, Build.udp(3797, 32900, notTeredo)), .raw).ipLayers.count == 1)
+        #expect(decode(Build.ipv4("192.0.2.10", "192.0.2.11", proto: 17, Build.udp(3797, 32900, notTeredo)), .raw, options: content).ipLayers.count == 1)
         let padded = bubble + [0, 0]   // payload length no longer fills the datagram
-        #expect(decode(Build.ipv4("192.0.2.10", "192.0.2.11", proto: 17, Build.udp(3797, 32900, padded)), .raw).ipLayers.count == 1)
+        #expect(decode(Build.ipv4("192.0.2.10", "192.0.2.11", proto: 17, Build.udp(3797, 32900, padded)), .raw, options: content).ipLayers.count == 1)
         var options = portOnly
         options.teredoPort = 3797
         #expect(decode(Build.ipv4("192.0.2.10", "192.0.2.11", proto: 17, Build.udp(3797, 32900, bubble)), .raw,

@@ -34,6 +34,7 @@ struct CaptureLive: ParsableCommand {
     var list = false
 
     @OptionGroup var output: CaptureOutputOptions
+    @OptionGroup var decoding: CaptureDecodingOptions
 
     func validate() throws {
         if list { return }
@@ -62,7 +63,7 @@ struct CaptureLive: ParsableCommand {
             if case .invalidFilter = e { throw NetCensusExit.usage }
             throw NetCensusExit.cannotOpen
         }
-        var pass = CapturePass(source: name)
+        var pass = CapturePass(source: name, options: decoding.decoderOptions)
         let stats: LiveCaptureStatistics
         do {
             stats = try source.capture(duration: duration, maxPackets: count ?? .max) { pass.process($0) }

@@ -23,10 +23,12 @@ struct CapturePipeline {
 
     var filter: BPFFilter?
     var progress: ProgressLine?
+    var decoderOptions: DecoderOptions
 
-    init(filter: BPFFilter?, progress: ProgressLine?) {
+    init(filter: BPFFilter?, progress: ProgressLine?, decoderOptions: DecoderOptions = DecoderOptions()) {
         self.filter = filter
         self.progress = progress
+        self.decoderOptions = decoderOptions
     }
 
     func summarize(path: String) -> FileResult {
@@ -39,7 +41,7 @@ struct CapturePipeline {
         }
         // The flow table starts small and doubles as flows appear: heap follows the number of
         // flows and addresses, never the file size.
-        var pass = CapturePass(source: path)
+        var pass = CapturePass(source: path, options: decoderOptions)
         let filter = self.filter
         let progress = self.progress
         progress?.start(file: path)

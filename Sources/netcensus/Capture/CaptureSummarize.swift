@@ -30,6 +30,7 @@ struct CaptureSummarize: ParsableCommand {
     var filter: String?
 
     @OptionGroup var output: CaptureOutputOptions
+    @OptionGroup var decoding: CaptureDecodingOptions
 
     func validate() throws {
         if paths.isEmpty { throw ValidationError("Give at least one capture file or directory.") }
@@ -53,7 +54,8 @@ struct CaptureSummarize: ParsableCommand {
             }
         }
 
-        let pipeline = CapturePipeline(filter: bpf, progress: ProgressLine.make(quiet: output.quiet, files: files.count))
+        let pipeline = CapturePipeline(filter: bpf, progress: ProgressLine.make(quiet: output.quiet, files: files.count),
+                                       decoderOptions: decoding.decoderOptions)
         var results: [CapturePipeline.FileResult] = []
         var total = AdoptionSummary()
         for path in files {

@@ -119,26 +119,7 @@ extension Multigraph {
     }
 
     private func twoEdgeConnectedComponents(isBridge: [Bool]) -> Components {
-        var label = [Int32](repeating: -1, count: nodeCount)
-        var size: [Int] = []
-        var queue = [Int32](repeating: 0, count: nodeCount)
-        var c: Int32 = 0
-        for s in 0..<nodeCount where label[s] < 0 {
-            label[s] = c
-            var head = 0, tail = 0
-            queue[tail] = Int32(s); tail += 1
-            while head < tail {
-                let v = Int(queue[head]); head += 1
-                var i = Int(adjacencyStart[v])
-                let end = Int(adjacencyStart[v + 1])
-                while i < end {
-                    let w = Int(adjacentNode[i]), e = Int(adjacentEdge[i]); i += 1
-                    if !isBridge[e] && label[w] < 0 { label[w] = c; queue[tail] = Int32(w); tail += 1 }
-                }
-            }
-            size.append(tail); c += 1
-        }
-        return Components(count: Int(c), label: label, size: size)
+        componentsByBFS(skipping: isBridge)
     }
 
     /// Which nodes lie behind a bridge as seen from the backbone: a single point of failure.

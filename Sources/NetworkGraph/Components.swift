@@ -37,7 +37,11 @@ extension Multigraph {
     /// - Returns: ``Components`` (count, label per node, size per component).
     /// - Complexity: O(n + m) time, iterative BFS (no recursion; safe on 550k-node graphs).
     /// - Reference: Hopcroft & Tarjan, "Efficient algorithms for graph manipulation", CACM 16(6), 1973.
-    public func connectedComponents() -> Components {
+    public func connectedComponents() -> Components { componentsByBFS(skipping: nil) }
+
+    /// The BFS core shared by `connectedComponents()` and `twoEdgeConnectedComponents()`:
+    /// components of the graph with the edges `skipping[e] == true` left out.
+    func componentsByBFS(skipping: [Bool]?) -> Components {
         var label = [Int32](repeating: -1, count: nodeCount)
         var size: [Int] = []
         var queue = [Int32](repeating: 0, count: nodeCount)
@@ -51,8 +55,8 @@ extension Multigraph {
                 var i = Int(adjacencyStart[v])
                 let end = Int(adjacencyStart[v + 1])
                 while i < end {
-                    let w = Int(adjacentNode[i]); i += 1
-                    if label[w] < 0 { label[w] = c; queue[tail] = Int32(w); tail += 1 }
+                    let w = Int(adjacentNode[i]), e = Int(adjacentEdge[i]); i += 1
+                    if label[w] < 0 && !(skipping?[e] ?? false) { label[w] = c; queue[tail] = Int32(w); tail += 1 }
                 }
             }
             size.append(tail)

@@ -82,8 +82,8 @@ struct CaptureSummarize: ParsableCommand {
         let document = CaptureSummaryReport.document(
             files: results.map { (CaptureSummaryReport.FileFacts(path: $0.path, format: $0.format?.rawValue, recordsRead: $0.recordsRead), $0.summary) },
             total: total, filter: filter, tool: "netcensus \(NetCensusCommand.configuration.version)")
-        if output.json { print(JSONRenderer.render(document)) }
-        else if output.csv { print(CSVRenderer.render(rows: CaptureSummaryReport.csvRows(document)), terminator: "") }
-        else { print(CaptureTableRenderer.render(document, perFile: output.perFile), terminator: "") }
+        if output.json { try StandardOutput.line(JSONRenderer.render(document)) }
+        else if output.csv { try StandardOutput.write(CSVRenderer.render(rows: CaptureSummaryReport.csvRows(document))) }
+        else { try StandardOutput.write(CaptureTableRenderer.render(document, perFile: output.perFile)) }
     }
 }

@@ -78,7 +78,16 @@ struct CapturePipeline {
                 }
             }
         }
-        return FileResult(path: path, format: reader.format, recordsRead: report.packetsRead, summary: pass.summary(),
+        var summary = pass.summary()
+        if reader.file.wasCompressed {
+            // Reader and decoder offsets in a .gz are positions in the inflated stream, while the
+            // gzip warnings' own offsets are in the file on disk (their reasons say so): name the
+            // kind on every other warning so a user can tell them apart.
+            for i in summary.warnings.indices where !summary.warnings[i].code.hasPrefix("gzip_") {
+                summary.warnings[i].reason += " (decompressed offset)"
+            }
+        }
+        return FileResult(path: path, format: reader.format, recordsRead: report.packetsRead, summary: summary,
                           openError: nil, formatError: nil)
     }
 }

@@ -33,7 +33,7 @@ struct CaptureLive: ParsableCommand {
     @Flag(name: .long, help: "List capturable interfaces and exit.")
     var list = false
 
-    @OptionGroup var output: CaptureOutputOptions
+    @OptionGroup var output: CaptureLiveOutputOptions
     @OptionGroup var decoding: CaptureDecodingOptions
 
     func validate() throws {
@@ -85,6 +85,6 @@ struct CaptureLive: ParsableCommand {
             total: summary, filter: filter, tool: "netcensus \(NetCensusCommand.configuration.version)")
         if output.json { try StandardOutput.line(JSONRenderer.render(document)) }
         else if output.csv { try StandardOutput.write(CSVRenderer.render(rows: CaptureSummaryReport.csvRows(document))) }
-        else { try StandardOutput.write(CaptureTableRenderer.render(document, perFile: output.perFile)) }
+        else { try StandardOutput.write(CaptureTableRenderer.render(document, perFile: false)) }
     }
 }

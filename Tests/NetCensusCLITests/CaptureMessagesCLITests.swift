@@ -54,6 +54,22 @@ import TestSupport
         #expect(!r.stderr.contains("compressed offset"))
     }
 
+    /// argument-parser's usage errors (exit 64) also start `netcensus: error: `; its usage
+    /// lines follow.
+    @Test func usageErrorsStartTheSameWay() throws {
+        for args in [["capture", "summarize", "--json", "--csv", "x.pcap"], ["capture", "summarize"],
+                     ["capture", "summarize", "--no-such-option", "x.pcap"], ["capture", "live", "--duration", "0", "-i", "lo"]] {
+            let r = try CaptureCLI.run(args)
+            #expect(r.status == 64, "\(args)")
+            #expect(r.stderr.hasPrefix("netcensus: error: "), "\(args): \(r.stderr)")
+            #expect(!r.stderr.contains("Error: "), "\(args): \(r.stderr)")
+            #expect(r.stdout.isEmpty)
+        }
+        // Help still goes to stdout with status 0.
+        let help = try CaptureCLI.run(["capture", "summarize", "--help"])
+        #expect(help.status == 0 && help.stdout.hasPrefix("OVERVIEW: "))
+    }
+
     @Test func everyErrorLineStartsTheSameWay() throws {
         let dir = SharedData.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -170,13 +170,22 @@ public enum CaptureFileError: Error, Hashable, Sendable, CustomStringConvertible
     /// The first four bytes are neither a pcap magic nor a pcapng section header block.
     case unrecognizedFormat(path: String, magic: UInt32?)
 
+    /// `PATH: REASON`, for a one-line error.
     public var description: String {
         switch self {
-        case .cannotOpen(let p, let r): return "\(p): cannot open: \(r)"
-        case .unrecognizedFormat(let p, let m):
-            guard let m else { return "\(p): not a capture file (shorter than 4 bytes)" }
+        case .cannotOpen(let p, _), .unrecognizedFormat(let p, _): return "\(p): \(reason)"
+        }
+    }
+
+    /// The reason without the path, for a warning that already names the file
+    /// (`FILE: offset 0: REASON`).
+    public var reason: String {
+        switch self {
+        case .cannotOpen(_, let r): return "cannot open: \(r)"
+        case .unrecognizedFormat(_, let m):
+            guard let m else { return "not a capture file (shorter than 4 bytes)" }
             let hex = String(m, radix: 16)
-            return "\(p): not a pcap or pcapng file (magic 0x\(String(repeating: "0", count: 8 - hex.count))\(hex))"
+            return "not a pcap or pcapng file (magic 0x\(String(repeating: "0", count: 8 - hex.count))\(hex))"
         }
     }
 }

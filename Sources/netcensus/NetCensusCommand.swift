@@ -16,3 +16,25 @@ struct NetCensusCommand: ParsableCommand {
         subcommands: [CaptureCommand.self, TopologyCommand.self]
     )
 }
+
+extension NetCensusCommand {
+    /// argument-parser's `main`, except that its error line starts `netcensus: error: ` like
+    /// every other error of the tool (README "Exit codes"); the usage lines after it, the exit
+    /// status (64 for usage) and help/version output are argument-parser's own.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if code != .success, message.hasPrefix("Error: ") {
+                var text = "netcensus: error: " + message.dropFirst("Error: ".count)
+                while text.hasSuffix("\n") { text.removeLast() }
+                StandardError.line(text)
+                Self.exit(withError: code)
+            }
+            Self.exit(withError: error)
+        }
+    }
+}

@@ -35,6 +35,28 @@ enum CaptureCLI {
         return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
     }
 
+    /// Runs with stdout sent to `stdoutPath` (e.g. /dev/full) instead of a pipe; `stdout` is empty.
+    static func run(_ arguments: [String], stdoutPath: String) throws -> Result {
+        guard let exe = executable else { throw CocoaError(.fileNoSuchFile) }
+        guard let sink = FileHandle(forWritingAtPath: stdoutPath) else { throw CocoaError(.fileNoSuchFile) }
+        defer { try? sink.close() }
+        let p = Process()
+        p.executableURL = exe
+        p.arguments = arguments
+        let err = Pipe()
+        p.standardOutput = sink; p.standardError = err
+        try p.run()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Result(status: p.terminationStatus, stdout: "", stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    /// The project's own sample captures (Captures/ at the repo root), nil when absent.
+    static var samplesDirectory: String? {
+        let dir = SharedData.repoRoot.appendingPathComponent("Captures").path
+        return FileManager.default.fileExists(atPath: dir + "/dualstack_browsing.pcap") ? dir : nil
+    }
+
     /// EXPECTED.tsv of the public corpus as file -> column -> cell.
     static func expected() -> [String: [String: String]] {
         guard let p = SharedData.path("captures/public/EXPECTED.tsv"), let text = try? String(contentsOfFile: p, encoding: .utf8) else { return [:] }

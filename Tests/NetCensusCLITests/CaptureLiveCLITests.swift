@@ -42,6 +42,22 @@ import Glibc
         #expect(elapsed < 6)
     }
 
+    /// `live` has one input, the interface: its help offers no `--per-file` and its CSV wording
+    /// does not speak of files; `summarize` keeps both.
+    @Test func liveHelpSpeaksOfTheInterface() throws {
+        let live = try CaptureCLI.run(["capture", "live", "--help"])
+        #expect(live.status == 0)
+        #expect(!live.stdout.contains("--per-file"))
+        #expect(!live.stdout.contains("per file"))
+        #expect(live.stdout.contains("one row for the interface, then"))
+        let summarize = try CaptureCLI.run(["capture", "summarize", "--help"])
+        #expect(summarize.stdout.contains("--per-file"))
+        #expect(summarize.stdout.contains("one row per file, then the"))
+        // The flag is gone from live, so giving it is a usage error.
+        let r = try CaptureCLI.run(["capture", "live", "-i", "lo", "--duration", "1", "--per-file"])
+        #expect(r.status == 64)
+    }
+
     @Test func liveUsageErrors() throws {
         var r = try CaptureCLI.run(["capture", "live"])
         #expect(r.status == 64)

@@ -96,7 +96,7 @@ import TestSupport
         #expect(r.stdout.isEmpty)
         // Missing path: 66.
         r = try CaptureCLI.run(["capture", "summarize", "/nonexistent/x.pcap"])
-        #expect(r.status == 66 && r.stderr.contains("no such file"))
+        #expect(r.status == 66 && r.stderr == "netcensus: error: /nonexistent/x.pcap: no such file or directory\n")
         // Usage errors: 64.
         r = try CaptureCLI.run(["capture", "summarize", "--json", "--csv", good])
         #expect(r.status == 64)

@@ -19,7 +19,7 @@ import CaptureCore
 /// `decompressionWarning` (code `gzip_error` or `gzip_truncated`) instead of throwing.
 /// For gzip input, byte offsets in records and warnings are offsets in the decompressed stream
 /// (what `zcat FILE | xxd` shows), except the decompression warning's own offset, which is in
-/// the compressed file.
+/// the compressed file: its reason ends "(compressed offset)" so the two cannot be confused.
 ///
 /// Hostile input is bounded: the inflated size is capped at `maximumInflatedBytes` (a gzip bomb
 /// inflates up to the cap, keeps that prefix and warns `gzip_too_large`), the trailer's ISIZE is
@@ -126,12 +126,12 @@ public final class MappedFile {
             if produced == capacity {
                 guard capacity < limit else {
                     warning = CaptureWarning(file: path, byteOffset: consumed, code: "gzip_too_large",
-                                             reason: "inflated data exceeds the \(limit)-byte limit (gzip bomb?); only the first \(limit) bytes are read")
+                                             reason: "inflated data exceeds the \(limit)-byte limit (gzip bomb?); only the first \(limit) bytes are read (compressed offset)")
                     break
                 }
                 capacity = min(capacity * 2, limit)
                 guard let grown = realloc(out, capacity) else {
-                    warning = CaptureWarning(file: path, byteOffset: consumed, code: "gzip_error", reason: "out of memory while inflating")
+                    warning = CaptureWarning(file: path, byteOffset: consumed, code: "gzip_error", reason: "out of memory while inflating (compressed offset)")
                     break
                 }
                 out = grown
@@ -152,16 +152,16 @@ public final class MappedFile {
                 break
             }
             if rc == Z_BUF_ERROR && stream.avail_out != 0 {
-                warning = CaptureWarning(file: path, byteOffset: consumed, code: "gzip_truncated", reason: "gzip stream ends before its trailer")
+                warning = CaptureWarning(file: path, byteOffset: consumed, code: "gzip_truncated", reason: "gzip stream ends before its trailer (compressed offset)")
                 break
             }
             if rc != Z_OK && rc != Z_BUF_ERROR {
                 let msg = stream.msg.map { String(cString: $0) } ?? "code \(rc)"
-                warning = CaptureWarning(file: path, byteOffset: consumed, code: "gzip_error", reason: "corrupt gzip stream: \(msg)")
+                warning = CaptureWarning(file: path, byteOffset: consumed, code: "gzip_error", reason: "corrupt gzip stream: \(msg) (compressed offset)")
                 break
             }
             if rc == Z_OK && consumed == input.count && stream.avail_out != 0 {
-                warning = CaptureWarning(file: path, byteOffset: consumed, code: "gzip_truncated", reason: "gzip stream ends before its trailer")
+                warning = CaptureWarning(file: path, byteOffset: consumed, code: "gzip_truncated", reason: "gzip stream ends before its trailer (compressed offset)")
                 break
             }
         }

@@ -33,7 +33,7 @@ struct CaptureLive: ParsableCommand {
     @Flag(name: .long, help: "List capturable interfaces and exit.")
     var list = false
 
-    @OptionGroup var output: CaptureOutputOptions
+    @OptionGroup var output: CaptureLiveOutputOptions
     @OptionGroup var decoding: CaptureDecodingOptions
 
     func validate() throws {
@@ -46,14 +46,14 @@ struct CaptureLive: ParsableCommand {
 
     func run() throws {
         if list {
-            do {
-                for i in try LiveCaptureSource.interfaces() {
-                    print(Escaping.terminal(i.name) + (i.isLoopback ? " (loopback)" : "") + (i.description.map { " - " + Escaping.terminal($0) } ?? ""))
-                }
-            } catch {
+            let interfaces: [LiveInterface]
+            do { interfaces = try LiveCaptureSource.interfaces() } catch {
                 StandardError.line("netcensus: error: \(Escaping.terminal("\(error)"))")
                 throw NetCensusExit.cannotOpen
             }
+            try StandardOutput.write(interfaces.map {
+                Escaping.terminal($0.name) + ($0.isLoopback ? " (loopback)" : "") + ($0.description.map { " - " + Escaping.terminal($0) } ?? "") + "\n"
+            }.joined())
             return
         }
         let name = interface!
@@ -83,8 +83,8 @@ struct CaptureLive: ParsableCommand {
         let document = CaptureSummaryReport.document(
             files: [(CaptureSummaryReport.FileFacts(path: name, format: "live", recordsRead: stats.packets), summary)],
             total: summary, filter: filter, tool: "netcensus \(NetCensusCommand.configuration.version)")
-        if output.json { print(JSONRenderer.render(document)) }
-        else if output.csv { print(CSVRenderer.render(rows: CaptureSummaryReport.csvRows(document)), terminator: "") }
-        else { print(CaptureTableRenderer.render(document, perFile: output.perFile), terminator: "") }
+        if output.json { try StandardOutput.line(JSONRenderer.render(document)) }
+        else if output.csv { try StandardOutput.write(CSVRenderer.render(rows: CaptureSummaryReport.csvRows(document))) }
+        else { try StandardOutput.write(CaptureTableRenderer.render(document, perFile: false)) }
     }
 }

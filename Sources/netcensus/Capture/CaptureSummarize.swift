@@ -9,8 +9,10 @@ import TrafficAnalysis
 ///
 /// Reads every capture (files, or directories searched recursively for .pcap/.pcapng/.cap and
 /// their .gz forms) and prints the IPv6 adoption summary, per file and in total.
-/// Exit status: 0 when packets were read (warnings go to stderr); 65 when no packet could be
-/// read from any input; 66 when no input could be opened; 64 for usage errors.
+/// Exit status: 0 when packets were read from at least one input (problems with the others are
+/// warnings on stderr, and their entries carry no figures); 1 when the output cannot be written;
+/// 64 for usage errors; 65 when inputs were opened but no packet could be read from any (not a
+/// capture, empty, header only); 66 when no input could be opened (missing, unreadable).
 struct CaptureSummarize: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "summarize",
@@ -37,14 +39,28 @@ struct CaptureSummarize: ParsableCommand {
     }
 
     func run() throws {
-        let files: [String]
-        do { files = try CaptureInputs.expand(paths) } catch {
-            StandardError.line("netcensus: error: \(Escaping.terminal("\(error)"))")
-            throw NetCensusExit.cannotOpen
+        // One input per argument (a directory gives its capture files): a missing path is a
+        // warning for that input only, so the readable ones are still summarized.
+        var inputs: [(path: String, openError: String?)] = []
+        var seen = Set<String>()
+        var emptyDirectories: [String] = []
+        for path in paths {
+            do {
+                let found = try CaptureInputs.expand([path])
+                if found.isEmpty { emptyDirectories.append(path) }
+                for f in found where seen.insert(f).inserted { inputs.append((f, nil)) }
+            } catch {
+                if seen.insert(path).inserted { inputs.append((path, "no such file or directory")) }
+            }
         }
-        if files.isEmpty {
+        if inputs.isEmpty {
             StandardError.line("netcensus: error: no capture files (.pcap, .pcapng, .cap, .gz) under \(Escaping.terminal(paths.joined(separator: " ")))")
             throw NetCensusExit.cannotOpen
+        }
+        if !output.quiet {
+            for d in emptyDirectories {
+                StandardError.line("netcensus: warning: \(Escaping.terminal(d)): no capture files (.pcap, .pcapng, .cap, .gz) in this directory")
+            }
         }
         var bpf: BPFFilter? = nil
         if let f = filter {
@@ -54,36 +70,46 @@ struct CaptureSummarize: ParsableCommand {
             }
         }
 
-        let pipeline = CapturePipeline(filter: bpf, progress: ProgressLine.make(quiet: output.quiet, files: files.count),
+        let pipeline = CapturePipeline(filter: bpf, progress: ProgressLine.make(quiet: output.quiet, files: inputs.count),
                                        decoderOptions: decoding.decoderOptions)
         var results: [CapturePipeline.FileResult] = []
         var total = AdoptionSummary()
-        for path in files {
-            let r = pipeline.summarize(path: path)
-            if !output.quiet {
+        for input in inputs {
+            let r = input.openError.map { CapturePipeline.unopened(path: input.path, reason: $0) } ?? pipeline.summarize(path: input.path)
+            // A lone input that cannot be read at all gets only the error line below (which
+            // names the file and the reason), not the same text twice.
+            let lonelyFailure = inputs.count == 1 && (r.openError ?? r.formatError) != nil
+            if !output.quiet && !lonelyFailure {
                 for w in r.summary.warnings { StandardError.line("netcensus: warning: " + Escaping.terminal(w.description)) }
             }
             total.merge(r.summary)
             results.append(r)
         }
 
+        // Exit status (README "Exit codes"): 0 when packets were read from at least one input;
+        // 65 when inputs were opened but none yielded a packet; 66 when none could be opened.
         let recordsRead = results.reduce(0) { $0 + $1.recordsRead }
         if recordsRead == 0 {
-            let opened = results.filter { $0.openError == nil }.count
-            if opened == 0 {
-                let first = results.first?.openError ?? "cannot read"
-                StandardError.line("netcensus: error: \(Escaping.terminal(first))\(files.count > 1 ? " (and \(files.count - 1) more unreadable)" : "")")
-                throw NetCensusExit.cannotOpen
+            let opened = results.filter(\.opened).count
+            if results.count == 1, let r = results.first {
+                if let why = r.openError ?? r.formatError {
+                    StandardError.line("netcensus: error: \(Escaping.terminal(r.path)): \(Escaping.terminal(why))")
+                } else {
+                    StandardError.line("netcensus: error: \(Escaping.terminal(r.path)): no packets could be read")
+                }
+            } else if opened == 0 {
+                StandardError.line("netcensus: error: none of the \(results.count) inputs could be opened")
+            } else {
+                StandardError.line("netcensus: error: no packets could be read from any of the \(results.count) inputs")
             }
-            StandardError.line("netcensus: error: no packets could be read from \(files.count == 1 ? Escaping.terminal(files[0]) : "\(files.count) capture files")")
-            throw NetCensusExit.noData
+            throw opened == 0 ? NetCensusExit.cannotOpen : NetCensusExit.noData
         }
 
         let document = CaptureSummaryReport.document(
             files: results.map { (CaptureSummaryReport.FileFacts(path: $0.path, format: $0.format?.rawValue, recordsRead: $0.recordsRead), $0.summary) },
             total: total, filter: filter, tool: "netcensus \(NetCensusCommand.configuration.version)")
-        if output.json { print(JSONRenderer.render(document)) }
-        else if output.csv { print(CSVRenderer.render(rows: CaptureSummaryReport.csvRows(document)), terminator: "") }
-        else { print(CaptureTableRenderer.render(document, perFile: output.perFile), terminator: "") }
+        if output.json { try StandardOutput.line(JSONRenderer.render(document)) }
+        else if output.csv { try StandardOutput.write(CSVRenderer.render(rows: CaptureSummaryReport.csvRows(document))) }
+        else { try StandardOutput.write(CaptureTableRenderer.render(document, perFile: output.perFile)) }
     }
 }

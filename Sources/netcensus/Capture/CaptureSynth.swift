@@ -1,5 +1,6 @@
 import ArgumentParser
 import CaptureFiles
+import Reporting
 
 /// `netcensus capture synth [--output DIR]`: writes the deterministic sample captures
 /// (dual-stack browsing, Teredo, 6in4/6to4, NAT64/DNS64) that live in `Captures/`.
@@ -14,12 +15,18 @@ struct CaptureSynth: ParsableCommand {
     var output: String = "Captures"
 
     func run() throws {
-        try makeDirectory(output)
-        for path in try SampleCaptures.write(to: output) { print(path) }
-    }
-
-    private func makeDirectory(_ path: String) throws {
-        guard mkdirs(path) else { throw ValidationError("cannot create directory \(path)") }
+        // Runtime failures are exit 1 with the one-line error, not argument-parser's usage error.
+        guard mkdirs(output) else {
+            let reason = String(cString: strerror(errno))
+            StandardError.line("netcensus: error: cannot create directory \(Escaping.terminal(output)): \(reason)")
+            throw NetCensusExit.failure
+        }
+        let paths: [String]
+        do { paths = try SampleCaptures.write(to: output) } catch {
+            StandardError.line("netcensus: error: \(Escaping.terminal("\(error)"))")
+            throw NetCensusExit.failure
+        }
+        try StandardOutput.write(paths.map { $0 + "\n" }.joined())
     }
 }
 

@@ -1,6 +1,6 @@
 import ArgumentParser
 
-/// Output options shared by the capture subcommands (`summarize`, `live`).
+/// Output options of `capture summarize` (files: per-file rows and tables).
 struct CaptureOutputOptions: ParsableArguments {
     @Flag(name: .long, help: "Write JSON (schema: docs/summary-schema.md) instead of the table.")
     var json = false

@@ -21,13 +21,15 @@ enum TopologyCLI {
         return nil
     }
 
-    static func run(_ arguments: [String]) throws -> Result {
+    /// `stdoutTo`: a file handle (e.g. /dev/full) to take the child's stdout instead of a pipe.
+    static func run(_ arguments: [String], stdoutTo: FileHandle? = nil) throws -> Result {
         let exe = try #require(executable, "netcensus executable not built")
         let p = Process()
         p.executableURL = exe
         p.arguments = ["topology"] + arguments
         let out = Pipe(), err = Pipe()
-        p.standardOutput = out; p.standardError = err
+        p.standardOutput = stdoutTo ?? out; p.standardError = err
+        if stdoutTo != nil { try out.fileHandleForWriting.close() }
         try p.run()
         // Drain stderr on another thread so neither pipe can fill and block the child.
         nonisolated(unsafe) var e = Data()

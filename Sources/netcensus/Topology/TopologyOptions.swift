@@ -53,7 +53,7 @@ struct TopologyInputOptions: ParsableArguments {
     func load() throws -> (Topology, TargetProfile, [String: TargetSource]) {
         let profile: (TargetProfile, [String: TargetSource])
         do { profile = try TargetCatalog.resolve(targets) } catch {
-            FileHandleStderr.write("netcensus: \(error)\n"); throw NetCensusExit.usage
+            TopologyOutput.error("\(error)"); throw NetCensusExit.usage
         }
         let topo: Topology
         do {
@@ -62,23 +62,19 @@ struct TopologyInputOptions: ParsableArguments {
             if includePlanned, (try? TopologyLoader.detect(file)) == .geojsonDirectory { geo?.defaultMedium = .fiber }
             topo = try TopologyLoader.load(file, geoJSONOptions: geo)
         } catch let e as TopologyImportError {
-            FileHandleStderr.write("netcensus: \(e)\n")
-            throw e.location == "byte 0" || e.location == "path" ? NetCensusExit.cannotOpen : NetCensusExit.noData
+            // 66 only when the file cannot be opened; a file that opens but holds no
+            // recognisable topology (a README, say) is 65.
+            TopologyOutput.error("\(e)")
+            throw e.cannotOpen ? NetCensusExit.cannotOpen : NetCensusExit.noData
+        } catch let e as GraphMLError {
+            TopologyOutput.error("\(e)")
+            throw e.cannotOpen ? NetCensusExit.cannotOpen : NetCensusExit.noData
         } catch {
-            FileHandleStderr.write("netcensus: \(error)\n"); throw NetCensusExit.noData
+            TopologyOutput.error("\(error)"); throw NetCensusExit.noData
         }
         guard !topo.nodes.isEmpty else {
-            FileHandleStderr.write("netcensus: \(file): no nodes could be read\n"); throw NetCensusExit.noData
+            TopologyOutput.error("\(file): no nodes could be read"); throw NetCensusExit.noData
         }
         return (topo, profile.0, profile.1)
     }
-}
-
-enum FileHandleStderr {
-    static func write(_ s: String) { FileHandle.standardError.write(s.data(using: .utf8)!) }
-}
-
-/// Writes data to a file or to stdout ("-" or nil).
-func emit(_ data: Data, to path: String?) throws {
-    if let p = path, p != "-" { try data.write(to: URL(fileURLWithPath: p)) } else { FileHandle.standardOutput.write(data) }
 }

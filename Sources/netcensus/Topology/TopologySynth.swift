@@ -20,8 +20,18 @@ struct TopologySynth: ParsableCommand {
         let dir = output ?? "synth-\(villages)-seed\(seed)"
         let t = SyntheticNetwork.generate(villages: villages, seed: seed)
         do { try SyntheticNetwork.writeCSV(t, to: dir) } catch {
-            FileHandleStderr.write("netcensus: cannot write \(dir): \(error)\n"); throw NetCensusExit.cannotOpen
+            TopologyOutput.error("cannot write \(dir): \(Self.reason(error))"); throw NetCensusExit.failure
         }
-        print("wrote \(dir)/nodes.csv (\(t.nodes.count) nodes) and \(dir)/links.csv (\(t.links.count) links)")
+        try TopologyOutput.print(["wrote \(dir)/nodes.csv (\(t.nodes.count) nodes) and \(dir)/links.csv (\(t.links.count) links)"])
+    }
+
+    /// The POSIX reason of a Foundation file error ("No such file or directory"), not its dump.
+    static func reason(_ error: Error) -> String {
+        let ns = error as NSError
+        if let u = ns.userInfo[NSUnderlyingErrorKey] as? NSError, u.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(u.code)))
+        }
+        if ns.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(ns.code))) }
+        return ns.localizedDescription
     }
 }

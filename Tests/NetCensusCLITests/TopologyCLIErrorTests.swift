@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Failures a new user meets first: output that cannot be written, a mistyped backbone id, a
+/// file that is not a topology. Each must be one `netcensus: error:` line and a documented status.
+@Suite(.serialized) struct TopologyCLIErrorTests {
+    /// Every stderr line of a failure is a single `netcensus: error: ...` line.
+    func oneErrorLine(_ r: TopologyCLI.Result, _ comment: Comment? = nil) {
+        let lines = r.stderr.split(separator: "\n")
+        #expect(lines.count == 1 && lines.first?.hasPrefix("netcensus: error: ") == true, "stderr: \(r.stderr)")
+    }
+
+    @Test func writingToAFullDeviceIsAnErrorNotACrash() throws {
+        guard let full = FileHandle(forWritingAtPath: "/dev/full") else { return }  // not Linux
+        for args in [["score", TopologyCLI.sample], ["score", TopologyCLI.sample, "--json"], ["score", TopologyCLI.sample, "--csv"],
+                     ["score", TopologyCLI.sample, "--geojson"], ["plan", TopologyCLI.sample], ["targets"], ["targets", "fcc-100-20"]] {
+            let r = try TopologyCLI.run(args, stdoutTo: full)
+            #expect(r.status == 1, "\(args): status \(r.status)")
+            oneErrorLine(r)
+            // ENOSPC is what /dev/full returns on write.
+            #expect(r.stderr.hasPrefix("netcensus: error: cannot write output: ") && r.stderr.contains("No space left on device"), "\(r.stderr)")
+        }
+    }
+
+    @Test func outputIntoAMissingDirectoryNamesThePath() throws {
+        let path = SharedData.temporaryDirectory("topology-cli").appendingPathComponent("nonexistdir/x.txt").path
+        for args in [["score", TopologyCLI.sample, "-o", path], ["plan", TopologyCLI.sample, "--geojson", path]] {
+            let r = try TopologyCLI.run(args)
+            #expect(r.status == 1)
+            oneErrorLine(r)
+            #expect(r.stderr == "netcensus: error: cannot write \(path): No such file or directory\n", "\(r.stderr)")
+            #expect(!r.stderr.contains("NSCocoaErrorDomain"))
+        }
+    }
+
+    @Test func fileThatOpensButIsNoTopologyIs65() throws {
+        // The project's own READMEs open fine but hold no topology: 65, not 66.
+        for file in ["README.md", "Topologies/README.md"] {
+            let r = try TopologyCLI.run(["score", SharedData.repoRoot.appendingPathComponent(file).path])
+            #expect(r.status == 65, "\(file): \(r.status)")
+            oneErrorLine(r)
+        }
+        // Cannot open: a missing path and an unreadable file are 66.
+        let missing = try TopologyCLI.run(["score", "/nonexistent/x.txt"])
+        #expect(missing.status == 66)
+        oneErrorLine(missing)
+    }
+
+    @Test func usageErrorsStartWithNetcensusError() throws {
+        let r = try TopologyCLI.run(["score", TopologyCLI.sample, "--targets", "nope"])
+        #expect(r.status == 64)
+        oneErrorLine(r)
+        #expect(r.stderr.contains("nope"))
+        let t = try TopologyCLI.run(["targets", "nope"])
+        #expect(t.status == 64)
+        oneErrorLine(t)
+    }
+}

@@ -34,6 +34,25 @@ import TestSupport
         }
     }
 
+    @Test func unknownBackboneIdIsAUsageError() throws {
+        for args in [["score", TopologyCLI.sample, "--backbone", "no-such-node"],
+                     ["score", TopologyCLI.sample, "--backbone", "no-such-node", "--fail-on-miss"],
+                     ["plan", TopologyCLI.sample, "--backbone", "no-such-node"]] {
+            let r = try TopologyCLI.run(args)
+            #expect(r.status == 64, "\(args): \(r.status)")
+            oneErrorLine(r)
+            #expect(r.stderr.contains("'no-such-node'"))
+            #expect(r.stdout.isEmpty, "nothing is scored")
+        }
+        // A known id among unknown ones is still an error; only the unknown one is named.
+        let ids = try TopologyCLI.rows(TopologyCLI.sample + "/nodes.csv").filter { $0["tier"] == "backbone" }.compactMap { $0["id"] }
+        let known = try #require(ids.first)
+        let mixed = try TopologyCLI.run(["score", TopologyCLI.sample, "--backbone", "\(known),typo"])
+        #expect(mixed.status == 64 && mixed.stderr.contains("'typo'") && !mixed.stderr.contains("'\(known)'"), "\(mixed.stderr)")
+        // A real id scores.
+        #expect(try TopologyCLI.run(["score", TopologyCLI.sample, "--backbone", known]).status == 0)
+    }
+
     @Test func fileThatOpensButIsNoTopologyIs65() throws {
         // The project's own READMEs open fine but hold no topology: 65, not 66.
         for file in ["README.md", "Topologies/README.md"] {

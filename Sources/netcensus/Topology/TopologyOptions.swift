@@ -75,6 +75,17 @@ struct TopologyInputOptions: ParsableArguments {
         guard !topo.nodes.isEmpty else {
             TopologyOutput.error("\(file): no nodes could be read"); throw NetCensusExit.noData
         }
+        // A mistyped backbone id would score from fewer (or no) backbone nodes and report
+        // every village unreached: a usage error, not a warning.
+        if let ids = coverageOptions.backboneIds {
+            let known = Set(topo.nodes.map(\.id)).union(topo.nodes.map(\.name))
+            let unknown = ids.filter { !known.contains($0) }
+            if ids.isEmpty || !unknown.isEmpty {
+                TopologyOutput.error(ids.isEmpty ? "--backbone: no node id given"
+                    : "--backbone: no node with id or name \(unknown.map { "'\($0)'" }.joined(separator: ", ")) in \(file)")
+                throw NetCensusExit.usage
+            }
+        }
         return (topo, profile.0, profile.1)
     }
 }

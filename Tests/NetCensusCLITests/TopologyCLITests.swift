@@ -102,6 +102,24 @@ enum TopologyCLI {
         #expect(speed["villages_with_households"] as? Int == nodes.filter { $0["tier"] == "village" && (Int($0["households"] ?? "") ?? 0) > 0 }.count)
     }
 
+    /// Both JSON documents carry `schema_version` 1 and the tool string the capture JSON uses;
+    /// keys are named explicitly, so `householdsIPv6` is `households_ipv6`, never `households_i_pv6`.
+    @Test func jsonDocumentsHaveSchemaVersionAndNamedKeys() throws {
+        let score = try TopologyCLI.run(["score", TopologyCLI.sample, "--json", "--per-node"])
+        let plan = try TopologyCLI.run(["plan", TopologyCLI.sample, "--json"])
+        let version = try #require(try String(contentsOf: SharedData.repoRoot.appendingPathComponent("Sources/netcensus/NetCensusCommand.swift"), encoding: .utf8)
+            .firstMatch(of: /version: "([^"]+)"/)?.1)
+        for r in [score, plan] {
+            #expect(r.status == 0, "\(r.stderr)")
+            let json = try #require(r.json)
+            #expect(json["schema_version"] as? Int == 1)
+            #expect(json["tool"] as? String == "netcensus \(version)")
+            #expect(!r.text.contains("_i_pv6") && !r.text.contains("i_pv6"))
+        }
+        #expect((try #require(score.json))["villages", "households_ipv6"] is Int)
+        #expect((try #require(plan.json))["before", "households_ipv6"] is Int)
+    }
+
     @Test func scoreCSVHasOneRowPerAccessNode() throws {
         let r = try TopologyCLI.run(["score", TopologyCLI.sample, "--csv"])
         #expect(r.status == 0, "\(r.stderr)")

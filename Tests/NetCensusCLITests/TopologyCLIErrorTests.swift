@@ -75,4 +75,18 @@ import TestSupport
         #expect(t.status == 64)
         oneErrorLine(t)
     }
+
+    /// One village behind a fiber link of unknown capacity (see UnknownCapacityTests): without
+    /// --unknown-capacity the checks are "not measurable", not MISSED, and --fail-on-miss does
+    /// not fire; with --unknown-capacity 10, 10 × 20 / 100 = 2 Mbps < 12 is a real miss → 3.
+    @Test func unknownCapacityIsNotAMiss() throws {
+        let dir = try TopologyCLI.pair(nodes: "id,tier,households\nB,backbone,\nV,village,100\n", links: "a,b,medium,capacity_mbps\nB,V,fiber,\n")
+        let r = try TopologyCLI.run(["score", dir, "--targets", "broadband-china-2020", "--fail-on-miss"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(!r.text.contains("MISSED") && r.text.contains("not measurable") && r.text.contains("1 link of unknown capacity; pass --unknown-capacity MBPS"), "\(r.text)")
+        let json = try #require(try TopologyCLI.run(["score", dir, "--json"]).json)
+        let results = try #require(json["targets", "results"] as? [[String: Any]])
+        #expect(results.allSatisfy { $0["met"] == nil && $0["not_measurable"] as? String != nil })
+        #expect(try TopologyCLI.run(["score", dir, "--unknown-capacity", "10", "--fail-on-miss"]).status == 3)
+    }
 }

@@ -116,7 +116,7 @@ public enum TopologyText {
             let c = x.check
             let unit = x.gapUnit == "Mbps" ? " Mbps" : "%"
             let target = "\(c.comparator) \(mbps(c.value))\(unit)\(c.thresholdMbps.map { " at \(mbps($0)) Mbps/hh" } ?? "")"
-            let met = x.met.map { $0 ? "met" : "MISSED" } ?? "n/a"
+            let met = x.notMeasurable != nil ? "not measurable" : x.met.map { $0 ? "met" : "MISSED" } ?? "n/a"
             let gap = x.gap.map { $0 == 0 ? "-" : "\(num($0, 2)) \(x.gapUnit == "Mbps" ? "Mbps" : "pp")" } ?? "-"
             let behind = x.regionsBehind.prefix(3).map { "\(clean($0.region, max: 20)) (\(num($0.measured, 1)))" }.joined(separator: ", ")
             let meeting = x.householdsMeetingPercent == nil && x.villagesMeetingPercent == nil ? "-"
@@ -129,6 +129,9 @@ public enum TopologyText {
         // Household-speed targets: the pass/fail figure is a quantile (100% = the worst
         // household); the shares say how far from it the bulk of households is.
         for x in results { if let line = speedShareLine(x) { o.append("  " + line) } }
+        if let reason = results.first(where: { $0.notMeasurable != nil })?.notMeasurable {
+            o.append("  not measurable: \(reason) (unknown capacity is not counted as 0 Mbps for targets)")
+        }
         for x in results { if let note = x.check.proxy { o.append("  note \(x.check.id): \(note)") } }
         if !p.context.isEmpty {
             o.append("  Context (not scorable from a topology): \(p.context.count) row(s)")
@@ -173,7 +176,7 @@ public enum TopologyText {
         o.append("Coverage before → after")
         o.append("  fiber all the way: \(pct(b.fiberShare)) → \(pct(a.fiberShare)); broadband: \(pct(b.broadbandShare)) → \(pct(a.broadbandShare)); behind a bridge: \(pct(b.behindBridgeShare)) → \(pct(a.behindBridgeShare))")
         for (x, y) in zip(targetsBefore, targetsAfter) {
-            var line = "  \(x.check.id): \(num(x.measured, 2)) → \(num(y.measured, 2)) (\(x.met.map { $0 ? "met" : "missed" } ?? "n/a") → \(y.met.map { $0 ? "met" : "missed" } ?? "n/a"))"
+            var line = "  \(x.check.id): \(num(x.measured, 2)) → \(num(y.measured, 2)) (\(x.status) → \(y.status))"
             if x.check.kind == .householdSpeed {
                 line += "; households meeting \(mbps(x.check.value)) Mbps \(pct100(x.householdsMeetingPercent)) → \(pct100(y.householdsMeetingPercent)), villages \(pct100(x.villagesMeetingPercent)) → \(pct100(y.villagesMeetingPercent))"
             }

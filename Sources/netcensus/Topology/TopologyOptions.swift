@@ -13,8 +13,8 @@ struct TopologyInputOptions: ParsableArguments {
     @Option(name: .long, help: "Contention ratio N (N:1) for capacity per household.")
     var contention: Double = 20
 
-    @Option(name: .long, help: "Mbps assumed for links of unknown capacity (default 0: unusable, as the networkx reference).")
-    var unknownCapacity: Double = 0
+    @Option(name: .long, help: ArgumentHelp("Mbps assumed for links of unknown capacity. Without it such links are unusable (0 Mbps, as the networkx reference) and capacity-based target checks are reported as not measurable.", valueName: "MBPS"))
+    var unknownCapacity: Double?
 
     @Option(name: .long, help: "Comma-separated backbone node ids or names (default: tier backbone, else the highest-degree node).")
     var backbone: String?
@@ -30,7 +30,7 @@ struct TopologyInputOptions: ParsableArguments {
 
     func validate() throws {
         guard contention > 0 else { throw ValidationError("--contention must be > 0") }
-        guard unknownCapacity >= 0 else { throw ValidationError("--unknown-capacity must be >= 0") }
+        guard (unknownCapacity ?? 0) >= 0 else { throw ValidationError("--unknown-capacity must be >= 0") }
         guard regionLevel >= 1 else { throw ValidationError("--region-level must be >= 1") }
     }
 
@@ -42,10 +42,11 @@ struct TopologyInputOptions: ParsableArguments {
     }
 
     var coverageOptions: CoverageOptions {
-        var o = CoverageOptions(contentionRatio: contention, unknownCapacityMbps: unknownCapacity,
+        var o = CoverageOptions(contentionRatio: contention, unknownCapacityMbps: unknownCapacity ?? 0,
                                 backboneIds: backbone?.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) },
                                 regionLevel: regionLevel)
         o.backbonePerComponent = backbonePerComponent
+        o.unknownCapacityGiven = unknownCapacity != nil
         return o
     }
 

@@ -145,6 +145,23 @@ enum TopologyCLI {
         #expect(types.filter { $0 == "LineString" }.count == (try TopologyCLI.rows(TopologyCLI.sample + "/links.csv")).count)
     }
 
+    /// LineStrings carry the length scoring used: the given one, else great-circle between the
+    /// endpoints. Hand-computed: (0,0)–(0,1) is 1° of a great circle of R = 6371.0088 km,
+    /// 2π × 6371.0088 / 360 = 111.1951 km; the second link gives 7.5 km.
+    @Test func geojsonLinksCarryTheLengthUsed() throws {
+        let dir = try TopologyCLI.pair(nodes: "id,tier,lat,lon,households\nB,backbone,0,0,\nV,village,0,1,10\nW,village,0,2,10\n",
+                                       links: "a,b,medium,capacity_mbps,length_km\nB,V,fiber,100,\nV,W,fiber,100,7.5\n")
+        let r = try TopologyCLI.run(["score", dir, "--geojson"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let features = try #require(r.json?["features"] as? [[String: Any]])
+        let links = features.compactMap { $0["properties"] as? [String: Any] }.filter { $0["link"] != nil }
+        #expect(links.count == 2)
+        let bv = try #require(links.first { $0["a"] as? String == "B" })
+        let vw = try #require(links.first { $0["a"] as? String == "V" })
+        #expect(abs((bv["length_km"] as? Double ?? 0) - 111.1951) < 0.001 && bv["length_source"] as? String == "great_circle")
+        #expect(vw["length_km"] as? Double == 7.5 && vw["length_source"] as? String == "given")
+    }
+
     // MARK: - plan
 
     /// The README's sample command: the GeoJSON written must equal the shipped sample, and its

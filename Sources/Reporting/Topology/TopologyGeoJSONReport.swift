@@ -39,11 +39,15 @@ public enum TopologyGeoJSON {
             }
             fs.append(["type": "Feature", "geometry": g, "properties": props])
         }
+        // The length scoring used (path_km, km by medium): the given one, else great-circle.
+        let lengths = t.linkLengthsKm()
         for (j, l) in t.links.enumerated() where l.a != l.b {
             guard let g = line(t.nodes[l.a], t.nodes[l.b]) else { continue }
+            let source: Any = l.lengthKm != nil ? "given" as Any : (lengths[j] != nil ? "great_circle" as Any : NSNull())
             fs.append(["type": "Feature", "geometry": g, "properties": [
                 "link": j, "a": t.nodes[l.a].id, "b": t.nodes[l.b].id, "medium": l.medium.rawValue,
-                "capacity_mbps": clean(l.capacityMbps), "length_km": clean(l.lengthKm), "ipv6": l.ipv6 as Any? ?? NSNull(),
+                "capacity_mbps": clean(l.capacityMbps), "length_km": clean(lengths[j]), "length_source": source,
+                "ipv6": l.ipv6 as Any? ?? NSNull(),
             ] as [String: Any]])
         }
         return try encode(fs)

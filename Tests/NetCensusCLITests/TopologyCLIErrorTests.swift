@@ -89,4 +89,29 @@ import TestSupport
         #expect(results.allSatisfy { $0["met"] == nil && $0["not_measurable"] as? String != nil })
         #expect(try TopologyCLI.run(["score", dir, "--unknown-capacity", "10", "--fail-on-miss"]).status == 3)
     }
+
+    /// Paired thresholds read as text, not JSON; the listing has no empty scoring table.
+    @Test func targetsRenderPairedThresholds() throws {
+        let r = try TopologyCLI.run(["targets", "fcc-100-20"])
+        #expect(r.status == 0)
+        #expect(r.text.contains(">= 100/20 Mbps down/up, latency <= 100 ms") && r.text.contains("< 25/3 Mbps down/up"), "\(r.text)")
+        #expect(!r.text.contains("{\"down\"") && !r.text.contains("target  year"))
+    }
+
+    /// Help and output name the tiers the generator writes (nodes.csv's tier column).
+    @Test func synthHelpAndOutputNameTheTiers() throws {
+        let help = try TopologyCLI.run(["synth", "--help"])
+        #expect(!help.text.contains("provinces → prefectures → counties"))
+        let dir = SharedData.temporaryDirectory("topology-cli").appendingPathComponent("s20").path
+        let r = try TopologyCLI.run(["synth", "--villages", "20", "--seed", "1", "-o", dir])
+        #expect(r.status == 0)
+        let tiers = Set(try TopologyCLI.rows(dir + "/nodes.csv").compactMap { $0["tier"] })
+        #expect(tiers == ["backbone", "metro", "county", "township", "village"])
+        for tier in tiers {
+            #expect(help.text.contains(tier), "help misses \(tier)")
+            #expect(r.text.contains("\(tier) "), "output misses \(tier)")
+        }
+        let score = try TopologyCLI.run(["score", "--help"]).text
+        #expect(score.contains("component of 2 or more nodes"))
+    }
 }

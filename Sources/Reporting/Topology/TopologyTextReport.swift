@@ -18,6 +18,8 @@ public enum TopologyText {
         if x.isInfinite { return "inf" }
         return String(format: "%.\(digits)f", x)
     }
+    /// A number as the tables print it: an integer without ".0", else 2 decimals.
+    public static func mbpsText(_ x: Double) -> String { mbps(x) }
     static func mbps(_ x: Double?) -> String {
         guard let x else { return "-" }
         if x.isInfinite { return "inf" }
@@ -124,8 +126,11 @@ public enum TopologyText {
             return [c.id, c.targetYear.map(String.init) ?? "-", target, x.measured == nil ? "-" : "\(num(x.measured, 2))\(unit)", met, gap,
                     meeting, c.confidence, c.source ?? "-", behind.isEmpty ? "-" : behind]
         }
-        o.append(table(["target", "year", "target", "measured", "result", "gap", "hh / villages meeting", "confidence", "source", "regions furthest behind"], rows)
-            .split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+        // No results (the `targets NAME` listing): no empty scoring table.
+        if !rows.isEmpty {
+            o.append(table(["target", "year", "target", "measured", "result", "gap", "hh / villages meeting", "confidence", "source", "regions furthest behind"], rows)
+                .split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+        }
         // Household-speed targets: the pass/fail figure is a quantile (100% = the worst
         // household); the shares say how far from it the bulk of households is.
         for x in results { if let line = speedShareLine(x) { o.append("  " + line) } }
@@ -136,11 +141,29 @@ public enum TopologyText {
         if !p.context.isEmpty {
             o.append("  Context (not scorable from a topology): \(p.context.count) row(s)")
             for c in p.context.prefix(40) {
-                o.append("    \(c.id): \(clean(c.metric, max: 60)) \(c.comparator) \(clean(c.valueText ?? "-", max: 30)) \(c.unit ?? "") [\(c.confidence)] — \(c.whyContext)")
+                o.append("    \(c.id): \(clean(c.metric, max: 60)) \(c.comparator) \(threshold(c.valueText, unit: c.unit)) [\(c.confidence)] — \(c.whyContext)")
             }
         }
         o.append("")
         return o.joined(separator: "\n")
+    }
+
+    /// A target row's value with its unit, readable: a paired threshold stored as JSON
+    /// (`{"down": 100, "up": 20, "latency_ms_max": 100}`) becomes `100/20 Mbps down/up, latency <= 100 ms`;
+    /// a plain value becomes `VALUE UNIT`; none becomes `-`.
+    public static func threshold(_ valueText: String?, unit: String?) -> String {
+        guard let text = valueText?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return "-" + (unit.map { " " + $0 } ?? "") }
+        if text.hasPrefix("{"), let obj = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] {
+            func n(_ k: String) -> String? { (obj[k] as? NSNumber).map { mbps($0.doubleValue) } }
+            var parts: [String] = []
+            if let d = n("down"), let u = n("up") { parts.append("\(d)/\(u) Mbps down/up") }
+            else if let d = n("down") { parts.append("\(d) Mbps down") }
+            if let l = n("latency_ms_max") { parts.append("latency <= \(l) ms") }
+            let known: Set = ["down", "up", "latency_ms_max"]
+            for k in obj.keys.sorted() where !known.contains(k) { parts.append("\(clean(k, max: 20)) \(clean("\(obj[k]!)", max: 20))") }
+            if !parts.isEmpty { return parts.joined(separator: ", ") }
+        }
+        return clean(text, max: 40) + (unit.map { " " + $0 } ?? "")
     }
 
     /// Percent already scaled to 0...100.

@@ -19,7 +19,7 @@ struct TopologyInputOptions: ParsableArguments {
     @Option(name: .long, help: "Comma-separated backbone node ids or names (default: tier backbone, else the highest-degree node).")
     var backbone: String?
 
-    @Flag(name: .long, help: "Without tiers or --backbone: take the highest-degree node of every component as backbone (datasets of several national networks).")
+    @Flag(name: .long, help: "Without tiers or --backbone: take the highest-degree node of every component of 2 or more nodes as backbone (datasets of several national networks); isolated nodes get none.")
     var backbonePerComponent = false
 
     @Option(name: .long, help: "Region path depth used for per-region figures (1 = province).")

@@ -26,9 +26,10 @@ struct TopologyTargets: ParsableCommand {
             throw NetCensusExit.usage
         }
         out.append(TopologyText.targets(p, []))
+        out.append("Scorable checks")
         for c in p.checks {
             let src = c.source.flatMap { cat.sources[$0] }
-            out.append("  \(c.id): \(c.metric) \(c.comparator) \(c.value) \(c.unit ?? "")\(c.thresholdMbps.map { " (at \($0) Mbps per household)" } ?? "") — \(c.kind.rawValue), \(c.confidence)")
+            out.append("  \(c.id): \(c.metric) \(c.comparator) \(TopologyText.threshold(TopologyText.mbpsText(c.value), unit: c.unit))\(c.thresholdMbps.map { " (at \($0) Mbps per household)" } ?? "") — \(c.kind.rawValue), \(c.confidence)")
             if let s = src { out.append("      source: \(s.titleEn ?? s.title ?? "-"), \(s.issuingBody ?? "-"), \(s.date ?? "-")") }
             if let o = c.valueTextOriginal { out.append("      original: \(o)") }
         }

@@ -126,7 +126,7 @@ enum TopologyCLI {
         let lines = r.text.split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines.last == "", "output ends with a line end")
         let rows = lines.dropLast()
-        #expect(rows.first == "id,name,tier,region,households,connected,broadband,hops,path_km,latency_ms,bottleneck_mbps,per_household_mbps,fiber_all_the_way,first_non_fiber_segment,edge_connectivity,behind_bridge,incident_bridges,ipv6_end_to_end")
+        #expect(rows.first == "id,name,tier,region,households,connected,broadband,hops,path_km,latency_ms,bottleneck_mbps,per_household_mbps,fiber_all_the_way,first_non_fiber_from,first_non_fiber_to,first_non_fiber_medium,edge_connectivity,behind_bridge,incident_bridges,ipv6_end_to_end")
         let nodes = try TopologyCLI.rows(TopologyCLI.sample + "/nodes.csv")
         let access = nodes.filter { $0["tier"] == "village" || $0["tier"] == "township" }
         #expect(rows.count == 1 + access.count)

@@ -33,7 +33,8 @@ public enum TopologyGeoJSON {
                 props.merge([
                     "broadband": x.broadband, "hops": x.hops as Any? ?? NSNull(), "path_km": clean(x.pathKm), "latency_ms": clean(x.latencyMs),
                     "bottleneck_mbps": clean(x.bottleneckMbps), "per_household_mbps": clean(x.perHouseholdMbps),
-                    "fiber_all_the_way": x.fiberAllTheWay, "first_non_fiber_segment": x.firstNonFiberSegment ?? NSNull(),
+                    "fiber_all_the_way": x.fiberAllTheWay, "first_non_fiber_from": x.firstNonFiberSegment?.from ?? NSNull(), "first_non_fiber_to": x.firstNonFiberSegment?.to ?? NSNull(),
+                    "first_non_fiber_medium": x.firstNonFiberSegment?.medium ?? NSNull(),
                     "edge_connectivity": x.edgeConnectivity, "behind_bridge": x.behindBridge, "ipv6_end_to_end": x.ipv6EndToEnd,
                 ] as [String: Any]) { _, new in new }
             }

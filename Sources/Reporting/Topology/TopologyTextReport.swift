@@ -50,7 +50,7 @@ public enum TopologyText {
         if !r.selection.unmatchedIds.isEmpty { o.append("  warning: --backbone ids not found: \(r.selection.unmatchedIds.map { clean($0) }.joined(separator: ", "))") }
         o.append("")
         o.append("Network")
-        o.append("  components \(n.components) (largest \(n.largestComponentNodes) nodes), bridges \(n.bridges), articulation points \(n.articulationPoints), diameter \(n.diameterHops.map(String.init) ?? "-") hops")
+        o.append("  components \(n.components) (largest \(n.largestComponentNodes) nodes), bridges \(n.bridges), articulation points \(n.articulationPoints), diameter of the largest component \(n.diameterHops.map(String.init) ?? "-") hops")
         let media = n.kmByMedium.keys.sorted().map { "\($0) \(num(n.kmByMedium[$0], 1)) km (\(n.linksByMedium[$0] ?? 0))" }
         o.append("  length by medium: \(media.isEmpty ? "-" : media.joined(separator: ", "))")
         if n.linksWithoutLength > 0 { o.append("  \(n.linksWithoutLength) link(s) without length or coordinates (left out of km; count 0 km in path length)") }
@@ -95,7 +95,7 @@ public enum TopologyText {
             let rows = r.worstVillages.map { i -> [String] in
                 let x = r.row(i, in: t)
                 return [clean(x.id, max: 16), clean(x.name, max: 24), clean(x.region, max: 28), String(x.households), x.hops.map(String.init) ?? "-",
-                        mbps(x.bottleneckMbps), num(x.perHouseholdMbps, 2), x.fiberAllTheWay ? "yes" : clean(x.firstNonFiberSegment ?? "no", max: 40),
+                        mbps(x.bottleneckMbps), num(x.perHouseholdMbps, 2), x.fiberAllTheWay ? "yes" : clean(x.firstNonFiberSegment.map(segment) ?? "no", max: 40),
                         String(x.edgeConnectivity == 2 ? ">=2" : String(x.edgeConnectivity)), x.ipv6EndToEnd ? "yes" : "no"]
             }
             o.append(table(["id", "name", "region", "hh", "hops", "bottleneck", "Mbps/hh", "fiber (first non-fiber)", "edge conn.", "IPv6"], rows)
@@ -165,6 +165,9 @@ public enum TopologyText {
         }
         return clean(text, max: 40) + (unit.map { " " + $0 } ?? "")
     }
+
+    /// "from – to (medium)" for the text table (JSON and CSV keep the three values apart).
+    public static func segment(_ s: NonFiberSegment) -> String { "\(s.from) – \(s.to) (\(s.medium))" }
 
     /// Percent already scaled to 0...100.
     static func pct100(_ x: Double?) -> String { x.map { String(format: "%.1f%%", $0) } ?? "-" }

@@ -116,6 +116,18 @@ enum TopologyCLI {
             #expect(json["tool"] as? String == "netcensus \(version)")
             #expect(!r.text.contains("_i_pv6") && !r.text.contains("i_pv6"))
         }
+        // No key anywhere has a one-letter word inside it (`households_i_pv6` was the symptom of
+        // automatic case conversion splitting an acronym): walk both documents.
+        func keys(_ x: Any, _ out: inout Set<String>) {
+            if let d = x as? [String: Any] { for (k, v) in d { out.insert(k); keys(v, &out) } }
+            else if let a = x as? [Any] { for v in a { keys(v, &out) } }
+        }
+        var all = Set<String>()
+        for r in [score, plan] { keys(r.json ?? [:], &all) }
+        // Keys under targets.sources are source ids (data, not names) and may hold anything.
+        let sourceIds = Set(((score.json?["targets", "sources"]) as? [String: Any] ?? [:]).keys)
+        let mangled = all.subtracting(sourceIds).filter { $0.contains("_") && $0.split(separator: "_").contains { $0.count == 1 && $0.first!.isLetter } }
+        #expect(mangled.isEmpty, "keys with a one-letter word: \(mangled.sorted())")
         #expect((try #require(score.json))["villages", "households_ipv6"] is Int)
         #expect((try #require(plan.json))["before", "households_ipv6"] is Int)
     }

@@ -21,13 +21,15 @@ enum TopologyCLI {
         return nil
     }
 
-    static func run(_ arguments: [String]) throws -> Result {
+    /// `stdoutTo`: a file handle (e.g. /dev/full) to take the child's stdout instead of a pipe.
+    static func run(_ arguments: [String], stdoutTo: FileHandle? = nil) throws -> Result {
         let exe = try #require(executable, "netcensus executable not built")
         let p = Process()
         p.executableURL = exe
         p.arguments = ["topology"] + arguments
         let out = Pipe(), err = Pipe()
-        p.standardOutput = out; p.standardError = err
+        p.standardOutput = stdoutTo ?? out; p.standardError = err
+        if stdoutTo != nil { try out.fileHandleForWriting.close() }
         try p.run()
         // Drain stderr on another thread so neither pipe can fill and block the child.
         nonisolated(unsafe) var e = Data()
@@ -100,13 +102,43 @@ enum TopologyCLI {
         #expect(speed["villages_with_households"] as? Int == nodes.filter { $0["tier"] == "village" && (Int($0["households"] ?? "") ?? 0) > 0 }.count)
     }
 
+    /// Both JSON documents carry `schema_version` 1 and the tool string the capture JSON uses;
+    /// keys are named explicitly, so `householdsIPv6` is `households_ipv6`, never `households_i_pv6`.
+    @Test func jsonDocumentsHaveSchemaVersionAndNamedKeys() throws {
+        let score = try TopologyCLI.run(["score", TopologyCLI.sample, "--json", "--per-node"])
+        let plan = try TopologyCLI.run(["plan", TopologyCLI.sample, "--json"])
+        let version = try #require(try String(contentsOf: SharedData.repoRoot.appendingPathComponent("Sources/netcensus/NetCensusCommand.swift"), encoding: .utf8)
+            .firstMatch(of: /version: "([^"]+)"/)?.1)
+        for r in [score, plan] {
+            #expect(r.status == 0, "\(r.stderr)")
+            let json = try #require(r.json)
+            #expect(json["schema_version"] as? Int == 1)
+            #expect(json["tool"] as? String == "netcensus \(version)")
+            #expect(!r.text.contains("_i_pv6") && !r.text.contains("i_pv6"))
+        }
+        // No key anywhere has a one-letter word inside it (`households_i_pv6` was the symptom of
+        // automatic case conversion splitting an acronym): walk both documents.
+        func keys(_ x: Any, _ out: inout Set<String>) {
+            if let d = x as? [String: Any] { for (k, v) in d { out.insert(k); keys(v, &out) } }
+            else if let a = x as? [Any] { for v in a { keys(v, &out) } }
+        }
+        var all = Set<String>()
+        for r in [score, plan] { keys(r.json ?? [:], &all) }
+        // Keys under targets.sources are source ids (data, not names) and may hold anything.
+        let sourceIds = Set(((score.json?["targets", "sources"]) as? [String: Any] ?? [:]).keys)
+        let mangled = all.subtracting(sourceIds).filter { $0.contains("_") && $0.split(separator: "_").contains { $0.count == 1 && $0.first!.isLetter } }
+        #expect(mangled.isEmpty, "keys with a one-letter word: \(mangled.sorted())")
+        #expect((try #require(score.json))["villages", "households_ipv6"] is Int)
+        #expect((try #require(plan.json))["before", "households_ipv6"] is Int)
+    }
+
     @Test func scoreCSVHasOneRowPerAccessNode() throws {
         let r = try TopologyCLI.run(["score", TopologyCLI.sample, "--csv"])
         #expect(r.status == 0, "\(r.stderr)")
         let lines = r.text.split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines.last == "", "output ends with a line end")
         let rows = lines.dropLast()
-        #expect(rows.first == "id,name,tier,region,households,connected,broadband,hops,path_km,latency_ms,bottleneck_mbps,per_household_mbps,fiber_all_the_way,first_non_fiber_segment,edge_connectivity,behind_bridge,incident_bridges,ipv6_end_to_end")
+        #expect(rows.first == "id,name,tier,region,households,connected,broadband,hops,path_km,latency_ms,bottleneck_mbps,per_household_mbps,fiber_all_the_way,first_non_fiber_from,first_non_fiber_to,first_non_fiber_medium,edge_connectivity,behind_bridge,incident_bridges,ipv6_end_to_end")
         let nodes = try TopologyCLI.rows(TopologyCLI.sample + "/nodes.csv")
         let access = nodes.filter { $0["tier"] == "village" || $0["tier"] == "township" }
         #expect(rows.count == 1 + access.count)
@@ -123,6 +155,23 @@ enum TopologyCLI {
         let types = features.map { ($0["geometry"] as? [String: Any])?["type"] as? String ?? "" }
         #expect(types.filter { $0 == "Point" }.count == (try TopologyCLI.rows(TopologyCLI.sample + "/nodes.csv")).count)
         #expect(types.filter { $0 == "LineString" }.count == (try TopologyCLI.rows(TopologyCLI.sample + "/links.csv")).count)
+    }
+
+    /// LineStrings carry the length scoring used: the given one, else great-circle between the
+    /// endpoints. Hand-computed: (0,0)–(0,1) is 1° of a great circle of R = 6371.0088 km,
+    /// 2π × 6371.0088 / 360 = 111.1951 km; the second link gives 7.5 km.
+    @Test func geojsonLinksCarryTheLengthUsed() throws {
+        let dir = try TopologyCLI.pair(nodes: "id,tier,lat,lon,households\nB,backbone,0,0,\nV,village,0,1,10\nW,village,0,2,10\n",
+                                       links: "a,b,medium,capacity_mbps,length_km\nB,V,fiber,100,\nV,W,fiber,100,7.5\n")
+        let r = try TopologyCLI.run(["score", dir, "--geojson"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let features = try #require(r.json?["features"] as? [[String: Any]])
+        let links = features.compactMap { $0["properties"] as? [String: Any] }.filter { $0["link"] != nil }
+        #expect(links.count == 2)
+        let bv = try #require(links.first { $0["a"] as? String == "B" })
+        let vw = try #require(links.first { $0["a"] as? String == "V" })
+        #expect(abs((bv["length_km"] as? Double ?? 0) - 111.1951) < 0.001 && bv["length_source"] as? String == "great_circle")
+        #expect(vw["length_km"] as? Double == 7.5 && vw["length_source"] as? String == "given")
     }
 
     // MARK: - plan

@@ -62,7 +62,8 @@ func handBuiltTopology() -> Topology {
         #expect(r.fiberPath[2] == false && r.fiberPath[3] == true && r.fiberPath[4] == false && r.fiberPath[5] == false && r.fiberPath[6] == true)
         #expect(r.firstNonFiberLink[2] == 1)   // T–V1 copper
         #expect(r.firstNonFiberLink[4] == 3)   // V2–V3 wireless
-        #expect(r.row(4, in: t).firstNonFiberSegment == "V2 – V3 (wireless)")
+        // From the backbone: B –fiber– T –fiber– V2 –wireless– V3, so the wireless link runs V2 → V3.
+        #expect(r.row(4, in: t).firstNonFiberSegment == NonFiberSegment(from: "V2", to: "V3", medium: "wireless"))
     }
 
     @Test func bridgesAndConnectivity() {
@@ -122,4 +123,16 @@ func handBuiltTopology() -> Topology {
         let r1 = CoverageScorer.score(u, options: CoverageOptions(unknownCapacityMbps: 1000))
         #expect(r1.bottleneckMbps[1] == 1000)
     }
+}
+
+/// The first non-fiber segment is oriented from the backbone whatever the order of the link's
+/// ends in the input: B –fiber– T, then the copper link written as (V, T). From the backbone the
+/// path is B → T → V, so the segment is from T to V, medium copper; the CSV splits it into columns.
+@Test func firstNonFiberSegmentIsOrientedFromTheBackbone() throws {
+    var t = Topology(name: "orient")
+    t.nodes = [TopologyNode(id: "B", tier: .backbone), TopologyNode(id: "T", tier: .township), TopologyNode(id: "V", tier: .village, households: 10)]
+    t.links = [TopologyLink(a: 0, b: 1, medium: .fiber, capacityMbps: 1000), TopologyLink(a: 2, b: 1, medium: .copper, capacityMbps: 100)]
+    let r = CoverageScorer.score(t)
+    #expect(r.row(2, in: t).firstNonFiberSegment == NonFiberSegment(from: "T", to: "V", medium: "copper"))
+    #expect(r.row(1, in: t).firstNonFiberSegment == nil)   // T is on fiber all the way
 }

@@ -25,7 +25,7 @@ import Reporting
         let rows = o["access_nodes"] as! [[String: Any]]
         #expect(rows.count == 6)   // 5 villages + township T
         let v3 = try #require(rows.first { $0["id"] as? String == "V3" })
-        #expect(v3["bottleneck_mbps"] as? Double == 200 && v3["first_non_fiber_segment"] as? String == "V2 – V3 (wireless)")
+        #expect(v3["bottleneck_mbps"] as? Double == 200 && v3["first_non_fiber_segment"] as? [String: String] == ["from": "V2", "to": "V3", "medium": "wireless"])
         let targets = (o["targets"] as! [String: Any])["results"] as! [[String: Any]]
         #expect(targets.count == 2 && targets.allSatisfy { $0["met"] as? Bool == false })
     }
@@ -42,9 +42,10 @@ import Reporting
         #expect(byId.count == 6)
         // V1: behind the T–V1 bridge, 40 Mbps per household, copper first non-fiber segment.
         let v1 = try #require(byId["V1"])
-        #expect(v1[10] == "100" && v1[11] == "40.000000" && v1[13] == "T – V1 (copper)" && v1[14] == "1" && v1[15] == "1")
+        // Columns 13-15: first_non_fiber_from, _to, _medium (structured, no formatted string).
+        #expect(v1[10] == "100" && v1[11] == "40.000000" && v1[13] == "T" && v1[14] == "V1" && v1[15] == "copper" && v1[16] == "1" && v1[17] == "1")
         // V4: not connected.
-        #expect(byId["V4"]![5] == "0" && byId["V4"]![7] == "" && byId["V4"]![14] == "0")
+        #expect(byId["V4"]![5] == "0" && byId["V4"]![7] == "" && byId["V4"]![16] == "0" && byId["V4"]![13] == "")
     }
 
     @Test func geojson() throws {
@@ -69,7 +70,7 @@ import Reporting
                                       results: TargetScorer.score(try profile(), report: r, topology: u))
         #expect(!text.unicodeScalars.contains { $0 == "\u{1B}" })
         #expect(text.contains("evil?[2Jname"))
-        #expect(text.contains("bridges 1, articulation points 1, diameter 3 hops"))
+        #expect(text.contains("bridges 1, articulation points 1, diameter of the largest component 3 hops"))
         #expect(text.contains("MISSED"))
     }
 }

@@ -4,13 +4,13 @@ import TopologyCoverage
 
 /// Per access node CSV (`topology score --csv`), written with CSV.swift (RFC 4180 quoting).
 /// Columns: id,name,tier,region,households,connected,broadband,hops,path_km,latency_ms,
-/// bottleneck_mbps,per_household_mbps,fiber_all_the_way,first_non_fiber_segment,
-/// edge_connectivity,behind_bridge,incident_bridges,ipv6_end_to_end
+/// bottleneck_mbps,per_household_mbps,fiber_all_the_way,first_non_fiber_from,
+/// first_non_fiber_to,first_non_fiber_medium,edge_connectivity,behind_bridge,incident_bridges,ipv6_end_to_end
 /// (`edge_connectivity` 2 means "2 or more"; an empty cell is unknown/not applicable).
 public enum TopologyCSV {
     public static let header = ["id", "name", "tier", "region", "households", "connected", "broadband", "hops", "path_km",
                                 "latency_ms", "bottleneck_mbps", "per_household_mbps", "fiber_all_the_way",
-                                "first_non_fiber_segment", "edge_connectivity", "behind_bridge", "incident_bridges", "ipv6_end_to_end"]
+                                "first_non_fiber_from", "first_non_fiber_to", "first_non_fiber_medium", "edge_connectivity", "behind_bridge", "incident_bridges", "ipv6_end_to_end"]
 
     public static func accessNodes(topology t: Topology, report r: CoverageReport, to stream: OutputStream) throws {
         let w = try CSVWriter(stream: stream)
@@ -25,7 +25,8 @@ public enum TopologyCSV {
             try w.write(row: [cell(x.id), cell(x.name), cell(x.tier), cell(x.region), String(x.households), b(x.connected), b(x.broadband),
                               x.hops.map(String.init) ?? "", d(x.pathKm), d(x.latencyMs, "%.4f"),
                               x.bottleneckMbps.map { $0 == $0.rounded() && $0.magnitude < 1e15 ? String(Int($0)) : String($0) } ?? (x.connected && x.broadband ? "inf" : ""),
-                              d(x.perHouseholdMbps, "%.6f"), b(x.fiberAllTheWay), cell(x.firstNonFiberSegment ?? ""),
+                              d(x.perHouseholdMbps, "%.6f"), b(x.fiberAllTheWay),
+                              cell(x.firstNonFiberSegment?.from ?? ""), cell(x.firstNonFiberSegment?.to ?? ""), x.firstNonFiberSegment?.medium ?? "",
                               String(x.edgeConnectivity), b(x.behindBridge), String(x.incidentBridges), b(x.ipv6EndToEnd)])
         }
         w.stream.close()

@@ -33,17 +33,22 @@ public enum TopologyGeoJSON {
                 props.merge([
                     "broadband": x.broadband, "hops": x.hops as Any? ?? NSNull(), "path_km": clean(x.pathKm), "latency_ms": clean(x.latencyMs),
                     "bottleneck_mbps": clean(x.bottleneckMbps), "per_household_mbps": clean(x.perHouseholdMbps),
-                    "fiber_all_the_way": x.fiberAllTheWay, "first_non_fiber_segment": x.firstNonFiberSegment ?? NSNull(),
+                    "fiber_all_the_way": x.fiberAllTheWay, "first_non_fiber_from": x.firstNonFiberSegment?.from ?? NSNull(), "first_non_fiber_to": x.firstNonFiberSegment?.to ?? NSNull(),
+                    "first_non_fiber_medium": x.firstNonFiberSegment?.medium ?? NSNull(),
                     "edge_connectivity": x.edgeConnectivity, "behind_bridge": x.behindBridge, "ipv6_end_to_end": x.ipv6EndToEnd,
                 ] as [String: Any]) { _, new in new }
             }
             fs.append(["type": "Feature", "geometry": g, "properties": props])
         }
+        // The length scoring used (path_km, km by medium): the given one, else great-circle.
+        let lengths = t.linkLengthsKm()
         for (j, l) in t.links.enumerated() where l.a != l.b {
             guard let g = line(t.nodes[l.a], t.nodes[l.b]) else { continue }
+            let source: Any = l.lengthKm != nil ? "given" as Any : (lengths[j] != nil ? "great_circle" as Any : NSNull())
             fs.append(["type": "Feature", "geometry": g, "properties": [
                 "link": j, "a": t.nodes[l.a].id, "b": t.nodes[l.b].id, "medium": l.medium.rawValue,
-                "capacity_mbps": clean(l.capacityMbps), "length_km": clean(l.lengthKm), "ipv6": l.ipv6 as Any? ?? NSNull(),
+                "capacity_mbps": clean(l.capacityMbps), "length_km": clean(lengths[j]), "length_source": source,
+                "ipv6": l.ipv6 as Any? ?? NSNull(),
             ] as [String: Any]])
         }
         return try encode(fs)

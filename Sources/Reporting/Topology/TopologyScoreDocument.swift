@@ -1,9 +1,17 @@
 import Foundation
 import TopologyCoverage
 
-/// The JSON shape of `netcensus topology score --json` (stable keys, snake_case).
+/// Version of the topology JSON documents (`schema_version`); raise it when a key changes
+/// meaning or disappears (docs/topology-schema.md).
+public let topologySchemaVersion = 1
+
+/// The JSON shape of `netcensus topology score --json` (stable keys, snake_case; every key is
+/// documented in docs/topology-schema.md).
 public struct TopologyScoreDocument: Codable, Sendable {
-    public var tool = "netcensus topology score"
+    public var schemaVersion = topologySchemaVersion
+    /// "netcensus VERSION", the same string as the capture summary's `tool`.
+    public var tool: String
+    public var command = "topology score"
     public var input: String
     public var importNotes: [String]
     public var options: CoverageOptions
@@ -26,7 +34,8 @@ public struct TopologyScoreDocument: Codable, Sendable {
     }
 
     public init(input: String, topology t: Topology, report r: CoverageReport, profile: TargetProfile?,
-                results: [TargetResult], sources: [String: TargetSource], perNode: Bool) {
+                results: [TargetResult], sources: [String: TargetSource], perNode: Bool, tool: String = "netcensus") {
+        self.tool = tool
         self.input = input
         importNotes = t.importNotes
         options = r.options
@@ -62,8 +71,9 @@ public struct SummaryJSON: Codable, Sendable {
     public init(_ s: AccessSummary) { summary = s }
     public init(from decoder: Decoder) throws { summary = try AccessSummary(from: decoder) }
     enum Extra: String, CodingKey {
-        case broadbandShare, fiberShare, behindBridgeShare, ipv6Share, fiberHouseholdsShare, broadbandHouseholdsShare
-        case meetsShare, meetsHouseholdsShare, meetsAndFiberShare
+        case broadbandShare = "broadband_share", fiberShare = "fiber_share", behindBridgeShare = "behind_bridge_share"
+        case ipv6Share = "ipv6_share", fiberHouseholdsShare = "fiber_households_share", broadbandHouseholdsShare = "broadband_households_share"
+        case meetsShare = "meets_share", meetsHouseholdsShare = "meets_households_share", meetsAndFiberShare = "meets_and_fiber_share"
     }
     public func encode(to encoder: Encoder) throws {
         try summary.encode(to: encoder)
@@ -83,7 +93,10 @@ public struct SummaryJSON: Codable, Sendable {
 
 /// The JSON shape of `netcensus topology plan --json`.
 public struct FiberPlanDocument: Codable, Sendable {
-    public var tool = "netcensus topology plan"
+    public var schemaVersion = topologySchemaVersion
+    /// "netcensus VERSION", the same string as the capture summary's `tool`.
+    public var tool: String
+    public var command = "topology plan"
     public var input: String
     public var profile: String
     public var options: FiberPlanOptions
@@ -116,7 +129,8 @@ public struct FiberPlanDocument: Codable, Sendable {
     }
 
     public init(input: String, topology t: Topology, profile: TargetProfile, plan p: FiberPlan, before: CoverageReport,
-                targetsBefore: [TargetResult], targetsAfter: [TargetResult]) {
+                targetsBefore: [TargetResult], targetsAfter: [TargetResult], tool: String = "netcensus") {
+        self.tool = tool
         self.input = input; self.profile = profile.name; options = p.options
         missingVillages = p.missing.count; missingOnFiber = p.missingOnFiber.count; unplannable = p.unplannable.count
         totalKm = p.totalKm; totalCost = p.totalCost

@@ -18,6 +18,8 @@ public enum TopologyText {
         if x.isInfinite { return "inf" }
         return String(format: "%.\(digits)f", x)
     }
+    /// A number as the tables print it: an integer without ".0", else 2 decimals.
+    public static func mbpsText(_ x: Double) -> String { mbps(x) }
     static func mbps(_ x: Double?) -> String {
         guard let x else { return "-" }
         if x.isInfinite { return "inf" }
@@ -48,7 +50,7 @@ public enum TopologyText {
         if !r.selection.unmatchedIds.isEmpty { o.append("  warning: --backbone ids not found: \(r.selection.unmatchedIds.map { clean($0) }.joined(separator: ", "))") }
         o.append("")
         o.append("Network")
-        o.append("  components \(n.components) (largest \(n.largestComponentNodes) nodes), bridges \(n.bridges), articulation points \(n.articulationPoints), diameter \(n.diameterHops.map(String.init) ?? "-") hops")
+        o.append("  components \(n.components) (largest \(n.largestComponentNodes) nodes), bridges \(n.bridges), articulation points \(n.articulationPoints), diameter of the largest component \(n.diameterHops.map(String.init) ?? "-") hops")
         let media = n.kmByMedium.keys.sorted().map { "\($0) \(num(n.kmByMedium[$0], 1)) km (\(n.linksByMedium[$0] ?? 0))" }
         o.append("  length by medium: \(media.isEmpty ? "-" : media.joined(separator: ", "))")
         if n.linksWithoutLength > 0 { o.append("  \(n.linksWithoutLength) link(s) without length or coordinates (left out of km; count 0 km in path length)") }
@@ -93,7 +95,7 @@ public enum TopologyText {
             let rows = r.worstVillages.map { i -> [String] in
                 let x = r.row(i, in: t)
                 return [clean(x.id, max: 16), clean(x.name, max: 24), clean(x.region, max: 28), String(x.households), x.hops.map(String.init) ?? "-",
-                        mbps(x.bottleneckMbps), num(x.perHouseholdMbps, 2), x.fiberAllTheWay ? "yes" : clean(x.firstNonFiberSegment ?? "no", max: 40),
+                        mbps(x.bottleneckMbps), num(x.perHouseholdMbps, 2), x.fiberAllTheWay ? "yes" : clean(x.firstNonFiberSegment.map(segment) ?? "no", max: 40),
                         String(x.edgeConnectivity == 2 ? ">=2" : String(x.edgeConnectivity)), x.ipv6EndToEnd ? "yes" : "no"]
             }
             o.append(table(["id", "name", "region", "hh", "hops", "bottleneck", "Mbps/hh", "fiber (first non-fiber)", "edge conn.", "IPv6"], rows)
@@ -116,7 +118,7 @@ public enum TopologyText {
             let c = x.check
             let unit = x.gapUnit == "Mbps" ? " Mbps" : "%"
             let target = "\(c.comparator) \(mbps(c.value))\(unit)\(c.thresholdMbps.map { " at \(mbps($0)) Mbps/hh" } ?? "")"
-            let met = x.met.map { $0 ? "met" : "MISSED" } ?? "n/a"
+            let met = x.notMeasurable != nil ? "not measurable" : x.met.map { $0 ? "met" : "MISSED" } ?? "n/a"
             let gap = x.gap.map { $0 == 0 ? "-" : "\(num($0, 2)) \(x.gapUnit == "Mbps" ? "Mbps" : "pp")" } ?? "-"
             let behind = x.regionsBehind.prefix(3).map { "\(clean($0.region, max: 20)) (\(num($0.measured, 1)))" }.joined(separator: ", ")
             let meeting = x.householdsMeetingPercent == nil && x.villagesMeetingPercent == nil ? "-"
@@ -124,21 +126,48 @@ public enum TopologyText {
             return [c.id, c.targetYear.map(String.init) ?? "-", target, x.measured == nil ? "-" : "\(num(x.measured, 2))\(unit)", met, gap,
                     meeting, c.confidence, c.source ?? "-", behind.isEmpty ? "-" : behind]
         }
-        o.append(table(["target", "year", "target", "measured", "result", "gap", "hh / villages meeting", "confidence", "source", "regions furthest behind"], rows)
-            .split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+        // No results (the `targets NAME` listing): no empty scoring table.
+        if !rows.isEmpty {
+            o.append(table(["target", "year", "target", "measured", "result", "gap", "hh / villages meeting", "confidence", "source", "regions furthest behind"], rows)
+                .split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+        }
         // Household-speed targets: the pass/fail figure is a quantile (100% = the worst
         // household); the shares say how far from it the bulk of households is.
         for x in results { if let line = speedShareLine(x) { o.append("  " + line) } }
+        if let reason = results.first(where: { $0.notMeasurable != nil })?.notMeasurable {
+            o.append("  not measurable: \(reason) (unknown capacity is not counted as 0 Mbps for targets)")
+        }
         for x in results { if let note = x.check.proxy { o.append("  note \(x.check.id): \(note)") } }
         if !p.context.isEmpty {
             o.append("  Context (not scorable from a topology): \(p.context.count) row(s)")
             for c in p.context.prefix(40) {
-                o.append("    \(c.id): \(clean(c.metric, max: 60)) \(c.comparator) \(clean(c.valueText ?? "-", max: 30)) \(c.unit ?? "") [\(c.confidence)] — \(c.whyContext)")
+                o.append("    \(c.id): \(clean(c.metric, max: 60)) \(c.comparator) \(threshold(c.valueText, unit: c.unit)) [\(c.confidence)] — \(c.whyContext)")
             }
         }
         o.append("")
         return o.joined(separator: "\n")
     }
+
+    /// A target row's value with its unit, readable: a paired threshold stored as JSON
+    /// (`{"down": 100, "up": 20, "latency_ms_max": 100}`) becomes `100/20 Mbps down/up, latency <= 100 ms`;
+    /// a plain value becomes `VALUE UNIT`; none becomes `-`.
+    public static func threshold(_ valueText: String?, unit: String?) -> String {
+        guard let text = valueText?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return "-" + (unit.map { " " + $0 } ?? "") }
+        if text.hasPrefix("{"), let obj = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] {
+            func n(_ k: String) -> String? { (obj[k] as? NSNumber).map { mbps($0.doubleValue) } }
+            var parts: [String] = []
+            if let d = n("down"), let u = n("up") { parts.append("\(d)/\(u) Mbps down/up") }
+            else if let d = n("down") { parts.append("\(d) Mbps down") }
+            if let l = n("latency_ms_max") { parts.append("latency <= \(l) ms") }
+            let known: Set = ["down", "up", "latency_ms_max"]
+            for k in obj.keys.sorted() where !known.contains(k) { parts.append("\(clean(k, max: 20)) \(clean("\(obj[k]!)", max: 20))") }
+            if !parts.isEmpty { return parts.joined(separator: ", ") }
+        }
+        return clean(text, max: 40) + (unit.map { " " + $0 } ?? "")
+    }
+
+    /// "from – to (medium)" for the text table (JSON and CSV keep the three values apart).
+    public static func segment(_ s: NonFiberSegment) -> String { "\(s.from) – \(s.to) (\(s.medium))" }
 
     /// Percent already scaled to 0...100.
     static func pct100(_ x: Double?) -> String { x.map { String(format: "%.1f%%", $0) } ?? "-" }
@@ -173,7 +202,7 @@ public enum TopologyText {
         o.append("Coverage before → after")
         o.append("  fiber all the way: \(pct(b.fiberShare)) → \(pct(a.fiberShare)); broadband: \(pct(b.broadbandShare)) → \(pct(a.broadbandShare)); behind a bridge: \(pct(b.behindBridgeShare)) → \(pct(a.behindBridgeShare))")
         for (x, y) in zip(targetsBefore, targetsAfter) {
-            var line = "  \(x.check.id): \(num(x.measured, 2)) → \(num(y.measured, 2)) (\(x.met.map { $0 ? "met" : "missed" } ?? "n/a") → \(y.met.map { $0 ? "met" : "missed" } ?? "n/a"))"
+            var line = "  \(x.check.id): \(num(x.measured, 2)) → \(num(y.measured, 2)) (\(x.status) → \(y.status))"
             if x.check.kind == .householdSpeed {
                 line += "; households meeting \(mbps(x.check.value)) Mbps \(pct100(x.householdsMeetingPercent)) → \(pct100(y.householdsMeetingPercent)), villages \(pct100(x.villagesMeetingPercent)) → \(pct100(y.villagesMeetingPercent))"
             }

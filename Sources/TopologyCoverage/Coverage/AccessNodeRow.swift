@@ -16,8 +16,9 @@ public struct AccessNodeRow: Sendable, Codable, Equatable {
     public var bottleneckMbps: Double?
     public var perHouseholdMbps: Double?
     public var fiberAllTheWay: Bool
-    /// The first non-fiber link of the widest path, from the backbone: "a-id – b-id (medium)".
-    public var firstNonFiberSegment: String?
+    /// The first non-fiber link of the widest path, from the backbone (nil when fiber all the
+    /// way or unreached). Structured; renderers format it.
+    public var firstNonFiberSegment: NonFiberSegment?
     /// 0 not connected, 1 behind a bridge, 2 = two or more.
     public var edgeConnectivity: Int
     public var behindBridge: Bool
@@ -25,16 +26,26 @@ public struct AccessNodeRow: Sendable, Codable, Equatable {
     public var ipv6EndToEnd: Bool
 }
 
+/// A link on an access node's widest path that is not fiber: node ids of its backbone-side end
+/// (`from`) and far end (`to`), and its medium (`Medium` raw value).
+public struct NonFiberSegment: Sendable, Codable, Equatable {
+    public var from: String
+    public var to: String
+    public var medium: String
+    public init(from: String, to: String, medium: String) { self.from = from; self.to = to; self.medium = medium }
+}
+
 extension CoverageReport {
     /// Row for node `v` of `t`.
     public func row(_ v: Int, in t: Topology) -> AccessNodeRow {
         let n = t.nodes[v]
         let w = bottleneckMbps[v]
-        var seg: String?
+        var seg: NonFiberSegment?
         let e = Int(firstNonFiberLink[v])
         if e >= 0 {
             let l = t.links[e]
-            seg = "\(t.nodes[l.a].id) – \(t.nodes[l.b].id) (\(l.medium.rawValue))"
+            let from = Int(firstNonFiberFrom[v]) == l.b ? l.b : l.a
+            seg = NonFiberSegment(from: t.nodes[from].id, to: t.nodes[from == l.a ? l.b : l.a].id, medium: l.medium.rawValue)
         }
         return AccessNodeRow(
             id: n.id, name: n.name, tier: n.tier.rawValue, region: n.region.joined(separator: "/"),

@@ -39,6 +39,28 @@ public struct AccessSummary: Sendable, Codable, Equatable {
 
     public init(group: String) { self.group = group }
 
+    /// JSON keys, named explicitly: `.convertToSnakeCase` would turn `householdsIPv6` into
+    /// `households_i_pv6` (documented in docs/topology-schema.md).
+    enum CodingKeys: String, CodingKey {
+        case group, nodes, households, connected, broadband, fiber, meets
+        case nodesWithHouseholds = "nodes_with_households"
+        case behindBridge = "behind_bridge"
+        case ipv6EndToEnd = "ipv6_end_to_end"
+        case householdsBroadband = "households_broadband"
+        case householdsFiber = "households_fiber"
+        case householdsIPv6 = "households_ipv6"
+        case thresholdsMbps = "thresholds_mbps"
+        case meetsHouseholds = "meets_households"
+        case meetsAndFiber = "meets_and_fiber"
+        case meetsAndFiberHouseholds = "meets_and_fiber_households"
+        case hopsMax = "hops_max"
+        case hopsMean = "hops_mean"
+        case bottleneckMedianMbps = "bottleneck_median_mbps"
+        case perHouseholdMedianMbps = "per_household_median_mbps"
+        case worstVillageIds = "worst_village_ids"
+        case worstVillageMbps = "worst_village_mbps"
+    }
+
     func share(_ x: Int, _ n: Int) -> Double? { n > 0 ? Double(x) / Double(n) : nil }
     public var broadbandShare: Double? { share(broadband, nodes) }
     public var fiberShare: Double? { share(fiber, nodes) }

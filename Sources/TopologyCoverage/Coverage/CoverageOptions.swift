@@ -4,6 +4,11 @@ public struct CoverageOptions: Sendable, Codable, Equatable {
     public var contentionRatio: Double
     /// Capacity in Mbps assumed for links whose capacity is unknown; 0 = unusable (the default).
     public var unknownCapacityMbps: Double
+    /// The user stated `unknownCapacityMbps` (`--unknown-capacity`; the initializer sets it when
+    /// the value is not 0, the CLI whenever the option is given, even as 0). When false and the topology
+    /// has links of unknown capacity, capacity-based target checks are "not measurable"
+    /// (`TargetScorer`): a 0 Mbps stand-in must not be reported as a confirmed miss.
+    public var unknownCapacityGiven: Bool = false
     /// Backbone node ids (or names) chosen by the user; nil = tier rule, then highest degree.
     public var backboneIds: [String]?
     /// Without ids and tiers: one backbone node per component (highest degree) instead of one overall.
@@ -21,6 +26,7 @@ public struct CoverageOptions: Sendable, Codable, Equatable {
                 regionLevel: Int = 1, thresholdsMbps: [Double] = [4, 12, 20, 50, 100], worstCount: Int = 10,
                 latency: LatencyModel = LatencyModel()) {
         self.contentionRatio = contentionRatio; self.unknownCapacityMbps = unknownCapacityMbps
+        unknownCapacityGiven = unknownCapacityMbps != 0
         self.backboneIds = backboneIds; self.regionLevel = regionLevel; self.thresholdsMbps = thresholdsMbps
         self.worstCount = worstCount; self.latency = latency
     }

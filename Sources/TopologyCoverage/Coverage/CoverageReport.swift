@@ -29,6 +29,8 @@ public struct CoverageReport: Sendable {
     public let fiberBottleneckMbps: [Double]
     public let fiberPath: [Bool]
     public let firstNonFiberLink: [Int32]
+    /// The backbone-side end (node index) of `firstNonFiberLink`; -1 when there is none.
+    public let firstNonFiberFrom: [Int32]
     public let pathKm: [Double]
     public let latencyMs: [Double]
     public let behindBridge: [Bool]

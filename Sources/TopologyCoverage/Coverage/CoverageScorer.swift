@@ -79,18 +79,21 @@ public enum CoverageScorer {
         // Fiber on a widest path, and the first non-fiber link of the recorded widest path.
         var fiberPath = [Bool](repeating: false, count: n)
         var firstNonFiber = [Int32](repeating: -1, count: n)
+        var firstNonFiberFrom = [Int32](repeating: -1, count: n)
         let W = wide.bottleneckMbps, WF = wideFiber.bottleneckMbps
         for v in sel.accessNodes {
             let w = W[v]
             if w > 0 && WF[v] == w { fiberPath[v] = true; continue }
             guard w > 0 else { continue }
-            var x = v, first: Int32 = -1
+            var x = v, first: Int32 = -1, from: Int32 = -1
             while wide.parentEdge[x] >= 0 {
                 let e = Int(wide.parentEdge[x])
-                if t.links[e].medium != .fiber { first = Int32(e) }   // last seen walking up = nearest the backbone
-                x = g.opposite(of: x, along: e)
+                let up = g.opposite(of: x, along: e)
+                // Last seen walking up = nearest the backbone; `up` is its backbone-side end.
+                if t.links[e].medium != .fiber { first = Int32(e); from = Int32(up) }
+                x = up
             }
-            firstNonFiber[v] = first
+            firstNonFiber[v] = first; firstNonFiberFrom[v] = from
         }
         let hh = t.nodes.map { $0.households }
         lap("per_village_rows")
@@ -113,7 +116,7 @@ public enum CoverageScorer {
 
         var partial = CoverageReport(
             options: options, network: network, selection: sel, hops: hops, bottleneckMbps: W,
-            fiberBottleneckMbps: WF, fiberPath: fiberPath, firstNonFiberLink: firstNonFiber,
+            fiberBottleneckMbps: WF, fiberPath: fiberPath, firstNonFiberLink: firstNonFiber, firstNonFiberFrom: firstNonFiberFrom,
             pathKm: shortest.distanceKm, latencyMs: fastest.distanceKm, behindBridge: behind,
             incidentBridges: incident, ipv6EndToEnd: v6, households: hh,
             villages: AccessSummary(group: "villages"), byRegion: [], regionVillages: [], byTier: [], worstVillages: [], timings: [])
@@ -146,7 +149,7 @@ public enum CoverageScorer {
         lap("shares")
         partial = CoverageReport(
             options: options, network: network, selection: sel, hops: hops, bottleneckMbps: W,
-            fiberBottleneckMbps: WF, fiberPath: fiberPath, firstNonFiberLink: firstNonFiber,
+            fiberBottleneckMbps: WF, fiberPath: fiberPath, firstNonFiberLink: firstNonFiber, firstNonFiberFrom: firstNonFiberFrom,
             pathKm: shortest.distanceKm, latencyMs: fastest.distanceKm, behindBridge: behind,
             incidentBridges: incident, ipv6EndToEnd: v6, households: hh,
             villages: villages, byRegion: byRegion, regionVillages: regionVillages, byTier: byTier, worstVillages: worst, timings: timings)

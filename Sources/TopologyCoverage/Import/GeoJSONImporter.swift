@@ -173,7 +173,7 @@ public enum GeoJSONImporter {
         if namesOverGeometry > 0 { topo.importNotes.append("\(name): \(namesOverGeometry) line(s) whose two ends snapped to one node joined by their from/to names instead") }
         let loops = topo.links.filter { $0.a == $0.b }.count
         if loops > 0 { topo.importNotes.append("\(name): \(loops) line(s) begin and end at the same node (self-loops; dropped by the metrics)") }
-        if skippedPlanned > 0 { topo.importNotes.append("\(name): \(skippedPlanned) planned/proposed line(s) left out (status); use includePlanned to keep them") }
+        if skippedPlanned > 0 { topo.importNotes.append("\(name): \(skippedPlanned) planned/proposed line(s) left out (status); --include-planned keeps them") }
         if inferredMedium > 0 { topo.importNotes.append("\(name): medium of \(inferredMedium) link(s) inferred from a type label") }
         if defaultMedium > 0, let d = options.defaultMedium { topo.importNotes.append("\(name): medium of \(defaultMedium) link(s) set to \(d.rawValue) (dataset default)") }
         if emptyGeom > 0 { topo.importNotes.append("\(name): \(emptyGeom) line(s) with empty geometry joined by properties only") }

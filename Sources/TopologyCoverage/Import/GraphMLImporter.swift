@@ -20,6 +20,8 @@ public struct GraphMLError: Error, CustomStringConvertible, Sendable, Equatable 
     public var column: Int
     public var reason: String
     public var description: String { "\(file):\(line):\(column): \(reason)" }
+    /// The file could not be read at all (the CLI exits 66 for this, 65 for every other error).
+    public var cannotOpen: Bool { line == 0 && reason.hasPrefix("cannot read file") }
 }
 
 /// Reads Topology Zoo GraphML into a ``Topology``.

@@ -12,4 +12,8 @@ public struct TopologyImportError: Error, Sendable, CustomStringConvertible, Equ
     }
 
     public var description: String { "\(file): \(location): \(reason)" }
+
+    /// The file (or path) could not be opened at all, as opposed to opened but holding no
+    /// topology; the CLI exits 66 for the first and 65 for the second.
+    public var cannotOpen: Bool { location == "path" || reason == "cannot open file" }
 }

@@ -28,6 +28,16 @@ public struct TargetResult: Sendable, Codable, Equatable {
     public var villagesWithHouseholds: Int? = nil
     /// Lowest capacity per household (Mbps) of any village with households: the worst village.
     public var worstVillageMbps: Double? = nil
+    /// Set when the check cannot be judged from the data (then `measured`, `met` and `gap` are
+    /// nil), e.g. "66 links of unknown capacity; pass --unknown-capacity MBPS".
+    public var notMeasurable: String? = nil
+
+    /// "met", "missed", "not measurable" (see `notMeasurable`) or "n/a" (nothing to measure:
+    /// no villages, or no households for household checks).
+    public var status: String {
+        if notMeasurable != nil { return "not measurable" }
+        return met.map { $0 ? "met" : "missed" } ?? "n/a"
+    }
 }
 
 /// How many households and villages meet a per-household speed (see `TargetResult`).
@@ -51,8 +61,29 @@ public struct RegionGap: Sendable, Codable, Equatable {
 
 /// Scores a `TargetProfile` against a `CoverageReport`.
 public enum TargetScorer {
+    /// Rule for missing capacity data: when the topology has links of unknown capacity and the
+    /// user gave no `--unknown-capacity`, every check is "not measurable". Every check kind reads
+    /// the bottleneck capacity (broadband = W > 0; fiber = W_fiber == W > 0; speeds from W; the
+    /// IPv6 proxy over households with broadband), and an unknown link scored as 0 Mbps would
+    /// turn missing data into a confirmed miss (Chinanet: 66 such links, broadband 0 %).
+    public static func unknownCapacityReason(_ report: CoverageReport) -> String? {
+        let n = report.network.linksWithoutCapacity
+        guard n > 0, !report.options.unknownCapacityGiven else { return nil }
+        return "\(n) link\(n == 1 ? "" : "s") of unknown capacity; pass --unknown-capacity MBPS"
+    }
+
     public static func score(_ profile: TargetProfile, report: CoverageReport, topology: Topology) -> [TargetResult] {
         let regionMembers = report.regionVillages
+        if let reason = unknownCapacityReason(report) {
+            return profile.checks.map { check in
+                let (_, pop, popUnit) = measure(check, members: report.selection.villages, report: report)
+                var r = TargetResult(check: check, measured: nil, met: nil, gap: nil,
+                                     gapUnit: check.kind == .householdSpeed ? "Mbps" : "percentage points",
+                                     population: pop, populationUnit: popUnit, regionsBehind: [])
+                r.notMeasurable = reason
+                return r
+            }
+        }
         return profile.checks.map { check in
             let (measured, pop, popUnit) = measure(check, members: report.selection.villages, report: report)
             let (met, gap) = judge(check, measured)

@@ -13,13 +13,13 @@ struct TopologyInputOptions: ParsableArguments {
     @Option(name: .long, help: "Contention ratio N (N:1) for capacity per household.")
     var contention: Double = 20
 
-    @Option(name: .long, help: "Mbps assumed for links of unknown capacity (default 0: unusable, as the networkx reference).")
-    var unknownCapacity: Double = 0
+    @Option(name: .long, help: ArgumentHelp("Mbps assumed for links of unknown capacity. Without it such links are unusable (0 Mbps, as the networkx reference) and capacity-based target checks are reported as not measurable.", valueName: "MBPS"))
+    var unknownCapacity: Double?
 
     @Option(name: .long, help: "Comma-separated backbone node ids or names (default: tier backbone, else the highest-degree node).")
     var backbone: String?
 
-    @Flag(name: .long, help: "Without tiers or --backbone: take the highest-degree node of every component as backbone (datasets of several national networks).")
+    @Flag(name: .long, help: "Without tiers or --backbone: take the highest-degree node of every component of 2 or more nodes as backbone (datasets of several national networks); isolated nodes get none.")
     var backbonePerComponent = false
 
     @Option(name: .long, help: "Region path depth used for per-region figures (1 = province).")
@@ -30,7 +30,7 @@ struct TopologyInputOptions: ParsableArguments {
 
     func validate() throws {
         guard contention > 0 else { throw ValidationError("--contention must be > 0") }
-        guard unknownCapacity >= 0 else { throw ValidationError("--unknown-capacity must be >= 0") }
+        guard (unknownCapacity ?? 0) >= 0 else { throw ValidationError("--unknown-capacity must be >= 0") }
         guard regionLevel >= 1 else { throw ValidationError("--region-level must be >= 1") }
     }
 
@@ -42,10 +42,11 @@ struct TopologyInputOptions: ParsableArguments {
     }
 
     var coverageOptions: CoverageOptions {
-        var o = CoverageOptions(contentionRatio: contention, unknownCapacityMbps: unknownCapacity,
+        var o = CoverageOptions(contentionRatio: contention, unknownCapacityMbps: unknownCapacity ?? 0,
                                 backboneIds: backbone?.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) },
                                 regionLevel: regionLevel)
         o.backbonePerComponent = backbonePerComponent
+        o.unknownCapacityGiven = unknownCapacity != nil
         return o
     }
 
@@ -53,7 +54,7 @@ struct TopologyInputOptions: ParsableArguments {
     func load() throws -> (Topology, TargetProfile, [String: TargetSource]) {
         let profile: (TargetProfile, [String: TargetSource])
         do { profile = try TargetCatalog.resolve(targets) } catch {
-            FileHandleStderr.write("netcensus: \(error)\n"); throw NetCensusExit.usage
+            TopologyOutput.error("\(error)"); throw NetCensusExit.usage
         }
         let topo: Topology
         do {
@@ -62,23 +63,30 @@ struct TopologyInputOptions: ParsableArguments {
             if includePlanned, (try? TopologyLoader.detect(file)) == .geojsonDirectory { geo?.defaultMedium = .fiber }
             topo = try TopologyLoader.load(file, geoJSONOptions: geo)
         } catch let e as TopologyImportError {
-            FileHandleStderr.write("netcensus: \(e)\n")
-            throw e.location == "byte 0" || e.location == "path" ? NetCensusExit.cannotOpen : NetCensusExit.noData
+            // 66 only when the file cannot be opened; a file that opens but holds no
+            // recognisable topology (a README, say) is 65.
+            TopologyOutput.error("\(e)")
+            throw e.cannotOpen ? NetCensusExit.cannotOpen : NetCensusExit.noData
+        } catch let e as GraphMLError {
+            TopologyOutput.error("\(e)")
+            throw e.cannotOpen ? NetCensusExit.cannotOpen : NetCensusExit.noData
         } catch {
-            FileHandleStderr.write("netcensus: \(error)\n"); throw NetCensusExit.noData
+            TopologyOutput.error("\(error)"); throw NetCensusExit.noData
         }
         guard !topo.nodes.isEmpty else {
-            FileHandleStderr.write("netcensus: \(file): no nodes could be read\n"); throw NetCensusExit.noData
+            TopologyOutput.error("\(file): no nodes could be read"); throw NetCensusExit.noData
+        }
+        // A mistyped backbone id would score from fewer (or no) backbone nodes and report
+        // every village unreached: a usage error, not a warning.
+        if let ids = coverageOptions.backboneIds {
+            let known = Set(topo.nodes.map(\.id)).union(topo.nodes.map(\.name))
+            let unknown = ids.filter { !known.contains($0) }
+            if ids.isEmpty || !unknown.isEmpty {
+                TopologyOutput.error(ids.isEmpty ? "--backbone: no node id given"
+                    : "--backbone: no node with id or name \(unknown.map { "'\($0)'" }.joined(separator: ", ")) in \(file)")
+                throw NetCensusExit.usage
+            }
         }
         return (topo, profile.0, profile.1)
     }
-}
-
-enum FileHandleStderr {
-    static func write(_ s: String) { FileHandle.standardError.write(s.data(using: .utf8)!) }
-}
-
-/// Writes data to a file or to stdout ("-" or nil).
-func emit(_ data: Data, to path: String?) throws {
-    if let p = path, p != "-" { try data.write(to: URL(fileURLWithPath: p)) } else { FileHandle.standardOutput.write(data) }
 }

@@ -42,7 +42,8 @@ struct TopologyPlan: ParsableCommand {
         let after = TargetScorer.score(profile, report: plan.afterReport, topology: plan.after)
         if json {
             let doc = FiberPlanDocument(input: input.file, topology: topo, profile: profile, plan: plan, before: report,
-                                        targetsBefore: before, targetsAfter: after)
+                                        targetsBefore: before, targetsAfter: after,
+                                        tool: "netcensus \(NetCensusCommand.configuration.version)")
             try emit(try doc.jsonData() + Data("\n".utf8), to: output)
         } else {
             let text = TopologyText.plan(input: input.file, topology: topo, profile: profile, plan: plan, before: report,

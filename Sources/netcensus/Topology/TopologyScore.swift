@@ -35,10 +35,10 @@ struct TopologyScore: ParsableCommand {
         let (topo, profile, sources) = try input.load()
         let report = CoverageScorer.score(topo, options: input.coverageOptions(for: profile))
         let results = TargetScorer.score(profile, report: report, topology: topo)
-        for id in report.selection.unmatchedIds { FileHandleStderr.write("netcensus: warning: --backbone '\(id)' matches no node id or name\n") }
         if json {
             let doc = TopologyScoreDocument(input: input.file, topology: topo, report: report, profile: profile,
-                                            results: results, sources: sources, perNode: perNode)
+                                            results: results, sources: sources, perNode: perNode,
+                                            tool: "netcensus \(NetCensusCommand.configuration.version)")
             try emit(try doc.jsonData() + Data("\n".utf8), to: output)
         } else if csv {
             let stream = OutputStream(toMemory: ())

@@ -6,7 +6,7 @@ import TopologyCoverage
 struct TopologySynth: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "synth",
-        abstract: "Write a deterministic synthetic national access network (provinces → prefectures → counties → townships → villages) as nodes.csv + links.csv.")
+        abstract: "Write a deterministic synthetic national access network as nodes.csv + links.csv: tiers backbone (one per province) → metro (prefecture) → county → township → village, mixed media.")
 
     @Option(name: .long, help: "Number of villages.") var villages: Int
     @Option(name: .long, help: "Random seed (same N and seed give the same files).") var seed: UInt64 = 1
@@ -20,8 +20,22 @@ struct TopologySynth: ParsableCommand {
         let dir = output ?? "synth-\(villages)-seed\(seed)"
         let t = SyntheticNetwork.generate(villages: villages, seed: seed)
         do { try SyntheticNetwork.writeCSV(t, to: dir) } catch {
-            FileHandleStderr.write("netcensus: cannot write \(dir): \(error)\n"); throw NetCensusExit.cannotOpen
+            TopologyOutput.error("cannot write \(dir): \(Self.reason(error))"); throw NetCensusExit.failure
         }
-        print("wrote \(dir)/nodes.csv (\(t.nodes.count) nodes) and \(dir)/links.csv (\(t.links.count) links)")
+        // The same tier names as the help and the tier column of nodes.csv.
+        var perTier: [Tier: Int] = [:]
+        for n in t.nodes { perTier[n.tier, default: 0] += 1 }
+        let tiers = perTier.keys.sorted().map { "\($0.rawValue) \(perTier[$0]!)" }.joined(separator: ", ")
+        try TopologyOutput.print(["wrote \(dir)/nodes.csv (\(t.nodes.count) nodes: \(tiers)) and \(dir)/links.csv (\(t.links.count) links)"])
+    }
+
+    /// The POSIX reason of a Foundation file error ("No such file or directory"), not its dump.
+    static func reason(_ error: Error) -> String {
+        let ns = error as NSError
+        if let u = ns.userInfo[NSUnderlyingErrorKey] as? NSError, u.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(u.code)))
+        }
+        if ns.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(ns.code))) }
+        return ns.localizedDescription
     }
 }

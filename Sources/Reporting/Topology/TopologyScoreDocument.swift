@@ -55,13 +55,7 @@ public struct TopologyScoreDocument: Codable, Sendable {
     }
 
     /// Pretty JSON, keys sorted, snake_case; infinities never occur (rows write +inf as null).
-    public func jsonData() throws -> Data {
-        let enc = JSONEncoder()
-        enc.keyEncodingStrategy = .convertToSnakeCase
-        enc.outputFormatting = [.prettyPrinted, .sortedKeys]
-        enc.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return try enc.encode(self)
-    }
+    public func jsonData() throws -> Data { try topologyJSONData(self) }
 }
 
 /// An `AccessSummary` as JSON: its counts plus the shares derived from them (0...1, null when
@@ -143,11 +137,17 @@ public struct FiberPlanDocument: Codable, Sendable {
         self.targetsBefore = targetsBefore; self.targetsAfter = targetsAfter
     }
 
-    public func jsonData() throws -> Data {
-        let enc = JSONEncoder()
-        enc.keyEncodingStrategy = .convertToSnakeCase
-        enc.outputFormatting = [.prettyPrinted, .sortedKeys]
-        enc.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return try enc.encode(self)
-    }
+    /// Pretty JSON, keys sorted, snake_case (schema in docs/topology-schema.md).
+    public func jsonData() throws -> Data { try topologyJSONData(self) }
+}
+
+/// The one JSON encoding of the topology score and plan documents: pretty, keys sorted,
+/// snake_case; non-finite numbers (never expected) as the strings "inf", "-inf", "nan".
+/// Throws what `JSONEncoder.encode` throws.
+func topologyJSONData<T: Encodable>(_ value: T) throws -> Data {
+    let enc = JSONEncoder()
+    enc.keyEncodingStrategy = .convertToSnakeCase
+    enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+    enc.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    return try enc.encode(value)
 }

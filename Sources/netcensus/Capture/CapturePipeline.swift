@@ -130,15 +130,9 @@ extension Escaping {
 /// Unbuffered writes to stderr (warnings, progress, the one-line error).
 enum StandardError {
     static func write(_ s: String) {
+        // Best effort: there is nowhere left to report a failing stderr.
         var s = s
-        s.withUTF8 { p in
-            var off = 0
-            while off < p.count {
-                let n = Glibc.write(2, p.baseAddress! + off, p.count - off)
-                if n <= 0 { break }
-                off += n
-            }
-        }
+        _ = s.withUTF8 { writeFully(UnsafeRawBufferPointer($0), to: 2) }
     }
     static func line(_ s: String) { write(s + "\n") }
 }

@@ -16,22 +16,8 @@ enum StandardOutput {
     /// - Throws: `NetCensusExit.failure` (exit 1) when a write fails.
     static func write(_ text: String) throws {
         var text = text
-        let failure: Int32 = text.withUTF8 { p -> Int32 in
-            guard let base = p.baseAddress else { return 0 }
-            var offset = 0
-            while offset < p.count {
-                let n = Glibc.write(1, base + offset, p.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                // write(2) returning 0 for a non-empty buffer makes no progress: treat as EIO.
-                if n == 0 { return EIO }
-                offset += n
-            }
-            return 0
-        }
-        if failure != 0 {
+        let failure = text.withUTF8 { writeFully(UnsafeRawBufferPointer($0), to: 1) }
+        if let failure {
             StandardError.line("netcensus: error: cannot write output: \(String(cString: strerror(failure)))")
             throw NetCensusExit.failure
         }

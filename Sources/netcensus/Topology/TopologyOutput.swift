@@ -15,22 +15,9 @@ enum TopologyOutput {
     /// Writes one diagnostic line to stderr as `netcensus: error: <message>`.
     static func error(_ message: String) { FileHandleStderr.write("netcensus: error: \(message)\n") }
 
-    /// `write(2)` all of `data` to `fd`; returns errno on failure, nil on success.
+    /// `write(2)` all of `data` to `fd` (the shared `writeFully` loop); returns errno on failure, nil on success.
     static func writeAll(_ data: Data, fd: Int32) -> Int32? {
-        var failure: Int32?
-        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
-            guard var p = raw.baseAddress else { return }
-            var left = raw.count
-            while left > 0 {
-                let n = write(fd, p, left)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failure = errno; return
-                }
-                p += n; left -= n
-            }
-        }
-        return failure
+        data.withUnsafeBytes { writeFully($0, to: fd) }
     }
 
     static func reason(_ code: Int32) -> String { String(cString: strerror(code)) }

@@ -2,6 +2,7 @@
 /// names (`outermost_ipv4_packets`...), the union over rows in first-seen order, then one line
 /// per row. Arrays are left out (warnings go to stderr; link types have their own columns).
 public enum CSVRenderer {
+    /// - Returns: the CSV text, lines ended by "\n"; numbers as `JSONRenderer` formats them.
     public static func render(rows: [ReportValue]) -> String {
         let flat = rows.map { $0.flattened() }
         var columns: [String] = [], seen = Set<String>()

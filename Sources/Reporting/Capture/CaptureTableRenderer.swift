@@ -2,6 +2,8 @@
 /// (each file with `--per-file`, then the total). Reads only the report model, so the names and
 /// numbers are those of the JSON output; text from captures goes through `Escaping.terminal`.
 public enum CaptureTableRenderer {
+    /// Renders the capture summary `document` (the `--json` model, docs/summary-schema.md);
+    /// `perFile` adds one block per entry of `files` before the total.
     public static func render(_ document: ReportValue, perFile: Bool) -> String {
         var out = ""
         if perFile, case .array(let files)? = document["files"] {

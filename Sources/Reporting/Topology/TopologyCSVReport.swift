@@ -12,6 +12,8 @@ public enum TopologyCSV {
                                 "latency_ms", "bottleneck_mbps", "per_household_mbps", "fiber_all_the_way",
                                 "first_non_fiber_from", "first_non_fiber_to", "first_non_fiber_medium", "edge_connectivity", "behind_bridge", "incident_bridges", "ipv6_end_to_end"]
 
+    /// Writes `header` then one row per access node of `r` (villages and townships) to `stream`.
+    /// - Throws: what CSV.swift's `CSVWriter` throws (e.g. `CSVError` when the stream cannot be opened).
     public static func accessNodes(topology t: Topology, report r: CoverageReport, to stream: OutputStream) throws {
         let w = try CSVWriter(stream: stream)
         try w.write(row: header)

@@ -20,6 +20,8 @@ public enum TopologyGeoJSON {
     }
     static func clean(_ x: Double?) -> Any { x.flatMap { $0.isFinite ? $0 : nil } ?? NSNull() }
 
+    /// A FeatureCollection of node Points and link LineStrings (`length_km` as scored, with
+    /// `length_source` given|great_circle). Throws what `JSONSerialization` throws.
     public static func score(topology t: Topology, report r: CoverageReport) throws -> Data {
         var fs: [[String: Any]] = []
         var isAccess = [Bool](repeating: false, count: t.nodes.count)
@@ -54,6 +56,8 @@ public enum TopologyGeoJSON {
         return try encode(fs)
     }
 
+    /// A FeatureCollection of one LineString per planned link of `p`, with its work's rank, kind,
+    /// km and cost. Throws what `JSONSerialization` throws.
     public static func plan(topology t: Topology, plan p: FiberPlan) throws -> Data {
         var fs: [[String: Any]] = []
         for (i, w) in p.works.enumerated() {

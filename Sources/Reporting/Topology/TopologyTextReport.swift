@@ -40,6 +40,9 @@ public enum TopologyText {
         return ([line(header), w.map { String(repeating: "-", count: $0) }.joined(separator: "  ")] + rows.map(line)).joined(separator: "\n")
     }
 
+    /// The `topology score` table: network figures, village shares, per-region and per-tier
+    /// rows (at most `regionsShown` regions), the worst villages, each target check of `profile`
+    /// with its gap, and the import notes. Capacities in Mbps, lengths in km, latency in ms.
     public static func score(input: String, topology t: Topology, report r: CoverageReport, profile: TargetProfile?,
                              results: [TargetResult], regionsShown: Int = 25) -> String {
         var o: [String] = []
@@ -111,6 +114,8 @@ public enum TopologyText {
         return o.joined(separator: "\n") + "\n"
     }
 
+    /// The target block for `p`: its title and source, then one line per result (met, missed or
+    /// not measurable, with the gap in the check's own unit).
     public static func targets(_ p: TargetProfile, _ results: [TargetResult]) -> String {
         var o: [String] = []
         o.append("Targets: \(clean(p.name)) — \(clean(p.title, max: 120))")
@@ -181,6 +186,8 @@ public enum TopologyText {
             + "worst village \(num(x.worstVillageMbps, 2)) Mbps"
     }
 
+    /// The `topology plan` text: the works in build order (at most `worksShown`) with km and cost
+    /// in `p.options.currency`, totals, and village shares and target results before and after.
     public static func plan(input: String, topology t: Topology, profile: TargetProfile, plan p: FiberPlan,
                             before: CoverageReport, targetsBefore: [TargetResult], targetsAfter: [TargetResult], worksShown: Int = 30) -> String {
         var o: [String] = []

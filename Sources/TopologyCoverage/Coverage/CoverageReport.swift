@@ -51,7 +51,12 @@ public struct CoverageReport: Sendable {
     /// Wall time of each stage in seconds, in order.
     public let timings: [(stage: String, seconds: Double)]
 
+    /// Edge connectivity of node `v` to the backbone, capped at 2: 0 unreached, 1 behind a bridge
+    /// (a single point of failure; a pair joined by parallel links is not a bridge), 2 for two or
+    /// more edge-disjoint paths.
     public func edgeConnectivity(_ v: Int) -> Int { hops[v] < 0 ? 0 : (behindBridge[v] ? 1 : 2) }
+    /// Capacity per household of node `v` in Mbps under the contention ratio N (N:1) of
+    /// `options`: bottleneck capacity × N / households. nil when `v` has no households.
     public func perHouseholdMbps(_ v: Int) -> Double? {
         households[v] > 0 ? bottleneckMbps[v] * options.contentionRatio / Double(households[v]) : nil
     }

@@ -6,6 +6,11 @@ import NetworkGraph
 /// shortest km, lowest latency), two BFS (hops, IPv6), one DFS (bridges / articulation points),
 /// the bridge tree, and a diameter search on the largest component.
 public enum CoverageScorer {
+    /// Scores `t` under `options` (contention ratio, unknown-capacity rule, backbone choice,
+    /// latency model, region level).
+    /// - Returns: a `CoverageReport` whose per-node arrays are indexed like `t.nodes`; capacities
+    ///   in Mbps, lengths in km, latencies in ms, `timings` in seconds. Never throws: unreachable
+    ///   nodes get hop count -1 and capacity 0.
     public static func score(_ t: Topology, options: CoverageOptions = CoverageOptions()) -> CoverageReport {
         var timings: [(String, Double)] = []
         let clock = ContinuousClock()

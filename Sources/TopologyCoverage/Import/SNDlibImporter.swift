@@ -26,6 +26,9 @@ import Foundation
 /// malformed node or link line, a link to an undeclared node, a negative or non-finite capacity,
 /// or non-finite / absurd (beyond ±1e6) coordinates.
 public enum SNDlibImporter {
+    /// Reads and parses the SNDlib native file at `path` (see `parse`).
+    /// - Throws: `TopologyImportError` with reason "cannot open file" (exit 66 in the CLI) when
+    ///   the file cannot be read, else what `parse` throws.
     public static func load(path: String) throws -> Topology {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw TopologyImportError(file: path, location: "byte 0", reason: "cannot open file")
@@ -38,6 +41,9 @@ public enum SNDlibImporter {
         prefix.contains("SNDlib native format") || (prefix.contains("NODES (") && prefix.contains("LINKS ("))
     }
 
+    /// Parses SNDlib native text; `file` names the input in errors and gives the topology name.
+    /// - Returns: nodes in file order, one undirected link per LINKS line (capacity in Mbps).
+    /// - Throws: `TopologyImportError` (file, "line N", reason) for the faults listed above.
     public static func parse(_ text: String, file: String) throws -> Topology {
         let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
         var topo = Topology(name: name)

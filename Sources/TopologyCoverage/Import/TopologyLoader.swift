@@ -11,12 +11,16 @@ public enum TopologyFormat: String, Sendable, CaseIterable {
 ///   GeoJSON → GeoJSON directory (the watra-fiber layout);
 /// - a file named `nodes.csv` or `links.csv` → the CSV pair in its folder; another `.csv` →
 ///   that file with `links.csv` beside it;
-/// - by extension: `.graphml`/`.xml` GraphML, `.geojson`/`.json` GeoJSON, `.txt` SNDlib;
-/// - otherwise by content: `<graphml` / `<?xml` → GraphML, `{` → GeoJSON, "SNDlib native format"
+/// - by extension: `.graphml`/`.xml` GraphML, `.geojson` GeoJSON;
+/// - otherwise (`.json`, `.txt`, anything else) by the first 4096 bytes: `<graphml` / `<?xml` → GraphML, `{` → GeoJSON, "SNDlib native format"
 ///   or `NODES (` → SNDlib.
 ///
 /// Throws `TopologyImportError` (or `GraphMLError` from the GraphML reader) with file and reason.
 public enum TopologyLoader {
+    /// The format of `path` by the rules above, reading at most the start of a file.
+    /// - Throws: `TopologyImportError` with location "path" (no such file or directory),
+    ///   "directory" (a folder of neither layout) or "byte 0" (cannot open file, format not
+    ///   recognised).
     public static func detect(_ path: String) throws -> TopologyFormat {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
@@ -49,7 +53,10 @@ public enum TopologyLoader {
         throw TopologyImportError(file: path, location: "byte 0", reason: "format not recognised (expected GraphML, SNDlib native, GeoJSON or a CSV pair)")
     }
 
-    /// Loads `path` in its detected format.
+    /// Loads `path` in its detected format (`geoJSONOptions`: snapping, default medium,
+    /// planned links; GeoJSON only).
+    /// - Throws: what `detect` throws, then the format importer's error (`TopologyImportError`,
+    ///   or `GraphMLError` for GraphML), each naming the file, the place and the reason.
     public static func load(_ path: String, geoJSONOptions: GeoJSONImporter.Options? = nil) throws -> Topology {
         switch try detect(path) {
         case .graphml: return try GraphMLImporter.load(path: path)

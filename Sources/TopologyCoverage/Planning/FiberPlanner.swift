@@ -1,23 +1,6 @@
 import NetworkGraph
 
-/// Plans a least-length fiber extension that connects villages missing a target to existing
-/// fiber, as a Steiner tree over candidate links (Mehlhorn's 2-approximation in NetworkGraph).
-///
-/// Model:
-/// - Fiber-reached set F: nodes with a fiber widest path from the backbone (W_fiber > 0) and the
-///   backbone itself. A super-root joins every node of F at length 0, so "connect to existing
-///   fiber" becomes "connect to the root".
-/// - Terminals: the root and every village that misses the target and is not fiber all the way
-///   (`missing`). Villages already on fiber that still miss a speed target need capacity, not
-///   fiber; they are reported as not fixable by this plan.
-/// - Candidate links and their lengths (km):
-///   existing fiber links 0 (already built); existing terrestrial non-fiber links their km (fiber
-///   laid along the same route: an upgrade; satellite links have no ground route and are not offered); new links from each terminal to its `nearestFiber` nearest nodes
-///   of F and to its `nearestFiber` nearest other terminals, great-circle km × `routeFactor`.
-/// - Works: the new and upgraded links of the tree, grouped into connected pieces (each hangs off
-///   existing fiber); ordered by households served per km, most first.
-/// - Coverage after: the topology with upgraded links turned to fiber (capacity raised to at
-///   least `newFiberMbps`) and new fiber links of `newFiberMbps`, scored again.
+/// Settings of a fiber plan (see `FiberPlanner` for the model they enter).
 public struct FiberPlanOptions: Sendable, Codable, Equatable {
     /// Cost per km of fiber laid (any currency); the estimate is km × this.
     public var costPerKm: Double
@@ -58,6 +41,8 @@ public struct PlannedWork: Sendable, Codable, Equatable {
     public var householdsPerKm: Double { km > 0 ? Double(households) / km : .infinity }
 }
 
+/// The outcome of `FiberPlanner.plan`; node indices into the planned topology, km, and cost in
+/// `options.currency`.
 public struct FiberPlan: Sendable {
     public var options: FiberPlanOptions
     /// Villages that miss the target, before the plan.
@@ -66,15 +51,40 @@ public struct FiberPlan: Sendable {
     public var missingOnFiber: [Int]
     /// Of those, with no coordinates and no existing link to upgrade: not plannable.
     public var unplannable: [Int]
+    /// Works in build order: most households served per km first.
     public var works: [PlannedWork]
+    /// Sum of the works' km (every planned link, new and upgraded).
     public var totalKm: Double
+    /// `totalKm` × `options.costPerKm`.
     public var totalCost: Double
     /// The topology with the plan applied, and its score.
     public var after: Topology
     public var afterReport: CoverageReport
 }
 
+/// Plans a least-length fiber extension that connects villages missing a target to existing
+/// fiber, as a Steiner tree over candidate links (Mehlhorn's 2-approximation in NetworkGraph).
+///
+/// Model:
+/// - Fiber-reached set F: nodes with a fiber widest path from the backbone (W_fiber > 0) and the
+///   backbone itself. A super-root joins every node of F at length 0, so "connect to existing
+///   fiber" becomes "connect to the root".
+/// - Terminals: the root and every village that misses the target and is not fiber all the way
+///   (`missing`). Villages already on fiber that still miss a speed target need capacity, not
+///   fiber; they are reported as not fixable by this plan.
+/// - Candidate links and their lengths (km):
+///   existing fiber links 0 (already built); existing terrestrial non-fiber links their km (fiber
+///   laid along the same route: an upgrade; satellite links have no ground route and are not offered); new links from each terminal to its `nearestFiber` nearest nodes
+///   of F and to its `nearestFiber` nearest other terminals, great-circle km × `routeFactor`.
+/// - Works: the new and upgraded links of the tree, grouped into connected pieces (each hangs off
+///   existing fiber); ordered by households served per km, most first.
+/// - Coverage after: the topology with upgraded links turned to fiber (capacity raised to at
+///   least `newFiberMbps`) and new fiber links of `newFiberMbps`, scored again.
 public enum FiberPlanner {
+    /// Plans the extension for `missing` over `t` as scored in `r`.
+    /// - Returns: the `FiberPlan`: works in order of households per km, total km and cost
+    ///   (`costPerKm` × km, in `options.currency`), and the topology and report after the plan.
+    ///   Never throws; villages it cannot plan are listed in `unplannable` / `missingOnFiber`.
     /// - Parameters:
     ///   - missing: villages (node indices) that miss the target.
     /// - Complexity: O((n + m + c) log n) for c candidate links (c ≈ 2 × nearestFiber × terminals).

@@ -72,6 +72,11 @@ public enum TargetScorer {
         return "\(n) link\(n == 1 ? "" : "s") of unknown capacity; pass --unknown-capacity MBPS"
     }
 
+    /// Scores every check of `profile` against `report` (scored from `topology`).
+    /// - Returns: one `TargetResult` per check, in the profile's order: measured value and gap in
+    ///   the check's own unit (percent / percentage points, or Mbps), met or missed, and the
+    ///   regions furthest behind; every check "not measurable" (`met` nil) when
+    ///   `unknownCapacityReason` applies. Never throws.
     public static func score(_ profile: TargetProfile, report: CoverageReport, topology: Topology) -> [TargetResult] {
         let regionMembers = report.regionVillages
         if let reason = unknownCapacityReason(report) {

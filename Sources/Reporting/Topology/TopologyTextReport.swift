@@ -19,7 +19,6 @@ public enum TopologyText {
         return String(format: "%.\(digits)f", x)
     }
     /// A number as the tables print it: an integer without ".0", else 2 decimals.
-    public static func mbpsText(_ x: Double) -> String { mbps(x) }
     static func mbps(_ x: Double?) -> String {
         guard let x else { return "-" }
         if x.isInfinite { return "inf" }
@@ -112,6 +111,31 @@ public enum TopologyText {
             if t.importNotes.count > 20 { o.append("  ... \(t.importNotes.count - 20) more") }
         }
         return o.joined(separator: "\n") + "\n"
+    }
+
+    /// `topology targets`: one entry per bundled profile (name, aliases, title; check and context
+    /// counts and source keys), as lines.
+    public static func profileList(_ catalog: TargetCatalog) -> [String] {
+        var out: [String] = []
+        for p in catalog.profiles {
+            out.append("\(p.name)\(p.aliases.isEmpty ? "" : " (\(p.aliases.joined(separator: ", ")))"): \(p.title)")
+            out.append("    \(p.checks.count) scorable check(s), \(p.context.count) context row(s); sources \(p.sources.joined(separator: ", "))")
+        }
+        return out
+    }
+
+    /// `topology targets NAME`: the profile's target block, then each scorable check with its
+    /// threshold in the check's unit, kind, confidence, source document (from `catalog`) and the
+    /// original wording, as lines.
+    public static func profileDetail(_ p: TargetProfile, catalog: TargetCatalog) -> [String] {
+        var out = [targets(p, []), "Scorable checks"]
+        for c in p.checks {
+            let src = c.source.flatMap { catalog.sources[$0] }
+            out.append("  \(c.id): \(c.metric) \(c.comparator) \(threshold(mbps(c.value), unit: c.unit))\(c.thresholdMbps.map { " (at \($0) Mbps per household)" } ?? "") — \(c.kind.rawValue), \(c.confidence)")
+            if let s = src { out.append("      source: \(s.titleEn ?? s.title ?? "-"), \(s.issuingBody ?? "-"), \(s.date ?? "-")") }
+            if let o = c.valueTextOriginal { out.append("      original: \(o)") }
+        }
+        return out
     }
 
     /// The target block for `p`: its title and source, then one line per result (met, missed or

@@ -33,4 +33,16 @@ public enum TopologyCSV {
         }
         w.stream.close()
     }
+
+    /// `accessNodes` into memory, ending with a line end: CSV.swift writes the separator before
+    /// each row, so its last row has none, and POSIX text files (and `wc -l`) expect one.
+    /// - Throws: what `accessNodes` throws.
+    public static func accessNodesData(topology t: Topology, report r: CoverageReport) throws -> Data {
+        let stream = OutputStream(toMemory: ())
+        stream.open()
+        try accessNodes(topology: t, report: r, to: stream)
+        var data = stream.property(forKey: .dataWrittenToMemoryStreamKey) as? Data ?? Data()
+        if let last = data.last, last != 0x0a { data.append(0x0a) }
+        return data
+    }
 }

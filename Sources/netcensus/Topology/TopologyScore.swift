@@ -41,14 +41,7 @@ struct TopologyScore: ParsableCommand {
                                             tool: "netcensus \(NetCensusCommand.configuration.version)")
             try emit(try doc.jsonData() + Data("\n".utf8), to: output)
         } else if csv {
-            let stream = OutputStream(toMemory: ())
-            stream.open()
-            try TopologyCSV.accessNodes(topology: topo, report: report, to: stream)
-            var data = stream.property(forKey: .dataWrittenToMemoryStreamKey) as? Data ?? Data()
-            // CSV.swift writes the separator before each row, so the last row has no line end;
-            // POSIX text files (and `wc -l`) expect one.
-            if let last = data.last, last != 0x0a { data.append(0x0a) }
-            try emit(data, to: output)
+            try emit(try TopologyCSV.accessNodesData(topology: topo, report: report), to: output)
         } else if geojson {
             try emit(try TopologyGeoJSON.score(topology: topo, report: report) + Data("\n".utf8), to: output)
         } else {

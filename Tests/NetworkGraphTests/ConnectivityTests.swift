@@ -1,5 +1,6 @@
 import Testing
 import NetworkGraph
+import TestSupport
 
 private func complete(_ n: Int) -> Multigraph {
     var e: [(Int, Int)] = []

@@ -1,5 +1,6 @@
 import Testing
 import NetworkGraph
+import TestSupport
 
 @Suite struct DistancesTests {
     @Test func exampleHops() {

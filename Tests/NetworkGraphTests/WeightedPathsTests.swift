@@ -1,5 +1,6 @@
 import Testing
 import NetworkGraph
+import TestSupport
 
 /// Hand example for the weighted searches:
 ///

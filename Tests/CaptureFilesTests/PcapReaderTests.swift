@@ -1,3 +1,4 @@
+import TestSupport
 import CaptureCore
 @testable import CaptureFiles
 import Testing

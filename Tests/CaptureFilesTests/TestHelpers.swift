@@ -14,20 +14,6 @@ struct Got: Equatable {
     var bytes: [UInt8]
 }
 
-/// Bytes from a hex string; spaces, newlines and `|` separators are ignored.
-func hex(_ s: String) -> [UInt8] {
-    let digits = s.filter { $0.isHexDigit }
-    precondition(digits.count % 2 == 0, "odd hex digit count")
-    var out: [UInt8] = []
-    var i = digits.startIndex
-    while i < digits.endIndex {
-        let j = digits.index(i, offsetBy: 2)
-        out.append(UInt8(digits[i..<j], radix: 16)!)
-        i = j
-    }
-    return out
-}
-
 /// Reads `bytes` with the reader for `format`, or for the format detected by magic (like the
 /// façade; pcap when nothing is detected).
 func readBytes(_ bytes: [UInt8], path: String = "mem.cap", format: CaptureFileFormat? = nil) -> ([Got], CaptureFileReport) {

@@ -1,3 +1,4 @@
+import TestSupport
 import CaptureCore
 import Testing
 @testable import PacketDecoding

@@ -25,6 +25,8 @@ public struct TopologyScoreDocument: Codable, Sendable {
     public var accessNodes: [AccessNodeRow]?
     public var timingsSeconds: [String: Double]
 
+    /// The chosen target profile (`targets`): its name and title, one result per scorable check,
+    /// the context rows that a topology cannot score, and the source documents by key.
     public struct TargetsBlock: Codable, Sendable {
         public var profile: String
         public var title: String
@@ -33,6 +35,9 @@ public struct TopologyScoreDocument: Codable, Sendable {
         public var sources: [String: TargetSource]
     }
 
+    /// Builds the document from a score: `input` is the path as given, `results` come from
+    /// `TargetScorer.score` for `profile` (no `targets` block when `profile` is nil), `perNode`
+    /// adds `access_nodes`, `tool` is "netcensus VERSION".
     public init(input: String, topology t: Topology, report r: CoverageReport, profile: TargetProfile?,
                 results: [TargetResult], sources: [String: TargetSource], perNode: Bool, tool: String = "netcensus") {
         self.tool = tool
@@ -105,6 +110,8 @@ public struct FiberPlanDocument: Codable, Sendable {
     public var targetsBefore: [TargetResult]
     public var targetsAfter: [TargetResult]
 
+    /// One work in build order (`rank` from 1): km, cost in `options.currency`, households served
+    /// and households per km, village ids, and its links.
     public struct Work: Codable, Sendable {
         public var rank: Int
         public var km: Double
@@ -114,6 +121,8 @@ public struct FiberPlanDocument: Codable, Sendable {
         public var villages: [String]
         public var links: [Link]
     }
+    /// One planned link by node ids: `kind` "new" or "upgrade", km, and for an upgrade the
+    /// medium it replaces.
     public struct Link: Codable, Sendable {
         public var kind: String
         public var a: String
@@ -122,6 +131,8 @@ public struct FiberPlanDocument: Codable, Sendable {
         public var existingMedium: String?
     }
 
+    /// Builds the document from a plan: `before` is the score the plan started from,
+    /// `targetsBefore` / `targetsAfter` the target results before and after it.
     public init(input: String, topology t: Topology, profile: TargetProfile, plan p: FiberPlan, before: CoverageReport,
                 targetsBefore: [TargetResult], targetsAfter: [TargetResult], tool: String = "netcensus") {
         self.tool = tool

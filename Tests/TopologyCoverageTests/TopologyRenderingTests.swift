@@ -69,8 +69,21 @@ import Reporting
         let text = TopologyText.score(input: "x", topology: u, report: r, profile: try profile(),
                                       results: TargetScorer.score(try profile(), report: r, topology: u))
         #expect(!text.unicodeScalars.contains { $0 == "\u{1B}" })
-        #expect(text.contains("evil?[2Jname"))
+        #expect(text.contains("evil\\x1b[2Jname"))   // the Escaping.terminal form of ESC
         #expect(text.contains("bridges 1, articulation points 1, diameter of the largest component 3 hops"))
         #expect(text.contains("MISSED"))
+    }
+
+    @Test func textEscapesBidiAndLineSeparator() throws {
+        // U+202E (RIGHT-TO-LEFT OVERRIDE) would reorder the rest of the line on screen and
+        // U+2028 (LINE SEPARATOR) would break it; both must reach the report only escaped.
+        var u = t
+        u.nodes[5].name = "ab\u{202E}cd\u{2028}ef"
+        let r = CoverageScorer.score(u)
+        let text = TopologyText.score(input: "x", topology: u, report: r, profile: try profile(),
+                                      results: TargetScorer.score(try profile(), report: r, topology: u))
+        #expect(!text.unicodeScalars.contains { $0 == "\u{202E}" || $0 == "\u{2028}" })
+        #expect(text.contains("ab\\u{202e}cd\\u{2028}ef"))
+        #expect(TopologyText.clean("\u{202E}x") == "\\u{202e}x")
     }
 }

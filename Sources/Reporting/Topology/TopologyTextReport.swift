@@ -2,12 +2,14 @@ import Foundation
 import TopologyCoverage
 
 /// Plain-text tables for `topology score` and `topology plan` (the default output).
-/// Names from the input are untrusted: `TopologyText.clean` strips control characters
-/// (terminal escapes) in this one place before anything is printed.
+/// Names from the input are untrusted: `TopologyText.clean` passes them through
+/// `Escaping.terminal` (the one escaping rule) before anything is printed.
 public enum TopologyText {
-    /// Input text made safe for a terminal: control characters become "?", length capped.
+    /// Input text made safe for a terminal by `Escaping.terminal` (control characters, U+2028/9
+    /// and U+202E become visible escapes), then capped at `max` characters (the last one "…")
+    /// so table columns stay readable.
     public static func clean(_ s: String, max: Int = 48) -> String {
-        var out = String(s.unicodeScalars.map { $0.properties.generalCategory == .control ? "?" : Character($0) })
+        var out = Escaping.terminal(s)
         if out.count > max { out = String(out.prefix(max - 1)) + "…" }
         return out
     }

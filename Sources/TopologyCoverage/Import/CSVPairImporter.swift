@@ -212,7 +212,7 @@ public enum CSVPairImporter {
         // The whole file is read once and parsed from a String: CSV.swift's InputStream path reads
         // one byte per call and reports end of stream as `cannotReadFile`.
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw TopologyImportError(file: path, location: "byte 0", reason: "cannot open file")
+            throw TopologyImportError(file: path, location: "byte 0", reason: "cannot open file", kind: .cannotOpen)
         }
         let text = String(decoding: data, as: UTF8.self)
         let reader: CSVReader

@@ -200,7 +200,7 @@ public enum GeoJSONImporter {
 
     static func features(of file: String) throws -> [[String: Any]] {
         guard let data = FileManager.default.contents(atPath: file) else {
-            throw TopologyImportError(file: file, location: "byte 0", reason: "cannot open file")
+            throw TopologyImportError(file: file, location: "byte 0", reason: "cannot open file", kind: .cannotOpen)
         }
         let obj: Any
         do { obj = try JSONSerialization.jsonObject(with: data) } catch {

@@ -19,9 +19,15 @@ public struct GraphMLError: Error, CustomStringConvertible, Sendable, Equatable 
     public var line: Int
     public var column: Int
     public var reason: String
+    /// Set where the error is thrown: `.cannotOpen` only when the file could not be read at all.
+    public var kind: TopologyImportError.Kind
     public var description: String { "\(file):\(line):\(column): \(reason)" }
     /// The file could not be read at all (the CLI exits 66 for this, 65 for every other error).
-    public var cannotOpen: Bool { line == 0 && reason.hasPrefix("cannot read file") }
+    public var cannotOpen: Bool { kind == .cannotOpen }
+
+    public init(file: String, line: Int, column: Int, reason: String, kind: TopologyImportError.Kind = .invalid) {
+        self.file = file; self.line = line; self.column = column; self.reason = reason; self.kind = kind
+    }
 }
 
 /// Reads Topology Zoo GraphML into a ``Topology``.
@@ -72,7 +78,7 @@ public enum GraphMLImporter {
         let url = URL(fileURLWithPath: path)
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
-            throw GraphMLError(file: path, line: 0, column: 0, reason: "cannot read file: \(error.localizedDescription)")
+            throw GraphMLError(file: path, line: 0, column: 0, reason: "cannot read file: \(error.localizedDescription)", kind: .cannotOpen)
         }
         return try parse(data, name: url.deletingPathExtension().lastPathComponent, file: path, options: options)
     }

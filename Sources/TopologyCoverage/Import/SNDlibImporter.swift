@@ -31,7 +31,7 @@ public enum SNDlibImporter {
     ///   the file cannot be read, else what `parse` throws.
     public static func load(path: String) throws -> Topology {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw TopologyImportError(file: path, location: "byte 0", reason: "cannot open file")
+            throw TopologyImportError(file: path, location: "byte 0", reason: "cannot open file", kind: .cannotOpen)
         }
         return try parse(String(decoding: data, as: UTF8.self), file: path)
     }

@@ -6,14 +6,24 @@ public struct TopologyImportError: Error, Sendable, CustomStringConvertible, Equ
     public var file: String
     public var location: String
     public var reason: String
+    /// What kind of failure this is, set where the error is thrown (never inferred from text).
+    public var kind: Kind
 
-    public init(file: String, location: String, reason: String) {
-        self.file = file; self.location = location; self.reason = reason
+    /// Whether the input could be opened at all.
+    public enum Kind: Sendable, Equatable {
+        /// No such path, or the file could not be opened/read (the CLI exits 66, EX_NOINPUT).
+        case cannotOpen
+        /// Opened, but not a valid topology / profile (the CLI exits 65, EX_DATAERR).
+        case invalid
+    }
+
+    public init(file: String, location: String, reason: String, kind: Kind = .invalid) {
+        self.file = file; self.location = location; self.reason = reason; self.kind = kind
     }
 
     public var description: String { "\(file): \(location): \(reason)" }
 
     /// The file (or path) could not be opened at all, as opposed to opened but holding no
     /// topology; the CLI exits 66 for the first and 65 for the second.
-    public var cannotOpen: Bool { location == "path" || reason == "cannot open file" }
+    public var cannotOpen: Bool { kind == .cannotOpen }
 }

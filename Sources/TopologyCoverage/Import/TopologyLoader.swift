@@ -24,7 +24,7 @@ public enum TopologyLoader {
     public static func detect(_ path: String) throws -> TopologyFormat {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
-            throw TopologyImportError(file: path, location: "path", reason: "no such file or directory")
+            throw TopologyImportError(file: path, location: "path", reason: "no such file or directory", kind: .cannotOpen)
         }
         let url = URL(fileURLWithPath: path)
         if isDir.boolValue {
@@ -42,7 +42,7 @@ public enum TopologyLoader {
         default: break
         }
         guard let fh = FileHandle(forReadingAtPath: path) else {
-            throw TopologyImportError(file: path, location: "byte 0", reason: "cannot open file")
+            throw TopologyImportError(file: path, location: "byte 0", reason: "cannot open file", kind: .cannotOpen)
         }
         let head = String(decoding: fh.readData(ofLength: 4096), as: UTF8.self)
         try? fh.close()

@@ -102,7 +102,7 @@ public struct TargetCatalog: Sendable, Codable {
     /// Reads a catalog file; throws `TopologyImportError` with the decoding path on bad input.
     public static func load(path: String) throws -> TargetCatalog {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw TopologyImportError(file: path, location: "byte 0", reason: "cannot open file")
+            throw TopologyImportError(file: path, location: "byte 0", reason: "cannot open file", kind: .cannotOpen)
         }
         let dec = JSONDecoder()
         dec.keyDecodingStrategy = .convertFromSnakeCase

@@ -19,16 +19,26 @@ public struct BackboneSelection: Sendable {
     /// User-given ids that matched no node.
     public var unmatchedIds: [String]
 
+    /// Resolves user-given backbone ids: each matches the first node with that id, else the
+    /// first node with that name (as `topology_networkx.py` does).
+    /// - Returns: `nodes`, the matched node indices in the order given (one per matched id), and
+    ///   `unmatched`, the ids that matched no node id or name, in the order given.
+    public static func resolveBackboneIds(_ ids: [String], in t: Topology) -> (nodes: [Int], unmatched: [String]) {
+        var byId: [String: Int] = [:], byName: [String: Int] = [:]
+        for (i, n) in t.nodes.enumerated() { byId[n.id] = byId[n.id] ?? i; byName[n.name] = byName[n.name] ?? i }
+        var nodes: [Int] = [], unmatched: [String] = []
+        for id in ids {
+            if let i = byId[id] ?? byName[id] { nodes.append(i) } else { unmatched.append(id) }
+        }
+        return (nodes, unmatched)
+    }
+
     public init(topology t: Topology, graph g: Multigraph, backboneIds: [String]?, perComponent: Bool = false) {
         unmatchedIds = []
         if let ids = backboneIds, !ids.isEmpty {
-            var byId: [String: Int] = [:], byName: [String: Int] = [:]
-            for (i, n) in t.nodes.enumerated() { byId[n.id] = byId[n.id] ?? i; byName[n.name] = byName[n.name] ?? i }
-            var b: [Int] = []
-            for id in ids {
-                if let i = byId[id] ?? byName[id] { b.append(i) } else { unmatchedIds.append(id) }
-            }
-            backbone = b; backboneRule = "--backbone"
+            let r = Self.resolveBackboneIds(ids, in: t)
+            unmatchedIds = r.unmatched
+            backbone = r.nodes; backboneRule = "--backbone"
         } else if t.nodes.contains(where: { $0.tier == .backbone }) {
             backbone = t.nodes.indices.filter { t.nodes[$0].tier == .backbone }; backboneRule = "tier == backbone"
         } else if perComponent && !t.nodes.isEmpty {

@@ -79,8 +79,7 @@ struct TopologyInputOptions: ParsableArguments {
         // A mistyped backbone id would score from fewer (or no) backbone nodes and report
         // every village unreached: a usage error, not a warning.
         if let ids = coverageOptions.backboneIds {
-            let known = Set(topo.nodes.map(\.id)).union(topo.nodes.map(\.name))
-            let unknown = ids.filter { !known.contains($0) }
+            let unknown = BackboneSelection.resolveBackboneIds(ids, in: topo).unmatched
             if ids.isEmpty || !unknown.isEmpty {
                 TopologyOutput.error(ids.isEmpty ? "--backbone: no node id given"
                     : "--backbone: no node with id or name \(unknown.map { "'\($0)'" }.joined(separator: ", ")) in \(file)")

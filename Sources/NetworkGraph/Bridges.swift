@@ -88,9 +88,6 @@ extension Multigraph {
         return ll.isBridge.indices.filter { ll.isBridge[$0] }
     }
 
-    /// Per-edge bridge flags (see ``bridges()``), for callers that test membership.
-    public func bridgeMask() -> [Bool] { lowLink().isBridge }
-
     /// Articulation points (cut vertices): nodes whose removal increases the number of
     /// connected components.
     ///

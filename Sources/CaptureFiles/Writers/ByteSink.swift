@@ -10,7 +10,6 @@ struct ByteSink {
     var bytes: [UInt8] = []
     var big: Bool
 
-    mutating func u8(_ v: UInt8) { bytes.append(v) }
     mutating func u16(_ v: UInt16) { withUnsafeBytes(of: big ? v.bigEndian : v.littleEndian) { bytes.append(contentsOf: $0) } }
     mutating func u32(_ v: UInt32) { withUnsafeBytes(of: big ? v.bigEndian : v.littleEndian) { bytes.append(contentsOf: $0) } }
     mutating func u64(_ v: UInt64) { withUnsafeBytes(of: big ? v.bigEndian : v.littleEndian) { bytes.append(contentsOf: $0) } }

@@ -50,11 +50,21 @@ public enum Escaping {
             if keepNewlines && (u == "\n" || u == "\r") { out.unicodeScalars.append(u); continue }
             if u == "\\" { out += "\\\\" }
             else if u.value < 0x20 || u.value == 0x7f { out += "\\x" + String(hex4(u.value).suffix(2)) }
-            else if (0x80..<0xa0).contains(u.value) || u.value == 0x2028 || u.value == 0x2029 || u.value == 0x202e {
+            else if (0x80..<0xa0).contains(u.value) || Self.isInvisibleFormatting(u) {
                 out += "\\u{" + String(u.value, radix: 16) + "}"
             } else { out.unicodeScalars.append(u) }
         }
         return out
+    }
+
+    /// Format characters (general category Cf: bidi embeddings, overrides and isolates, LRM/RLM,
+    /// ALM, zero-width characters, BOM) and line/paragraph separators (Zl, Zp) can reorder or hide
+    /// text on a terminal ("Trojan Source", CVE-2021-42574), so untrusted text shows them escaped.
+    static func isInvisibleFormatting(_ u: Unicode.Scalar) -> Bool {
+        switch u.properties.generalCategory {
+        case .format, .lineSeparator, .paragraphSeparator: return true
+        default: return false
+        }
     }
 
     static func hex4(_ v: UInt32) -> String {

@@ -21,6 +21,20 @@ import PacketDecoding
         #expect(Escaping.terminal("/tmp/ok.pcap") == "/tmp/ok.pcap")
     }
 
+    /// Every bidi control (Unicode UAX #9: LRE/RLE/PDF/LRO/RLO U+202A-202E, isolates U+2066-2069,
+    /// LRM/RLM U+200E/200F, ALM U+061C), zero-width space-likes and separators is escaped, so a
+    /// hostile name cannot reorder what the terminal shows (CVE-2021-42574); ordinary non-ASCII
+    /// text (CJK, accents) is kept as is.
+    @Test func terminalEscapesEveryBidiControl() {
+        let controls: [UInt32] = [0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069,
+                                  0x200e, 0x200f, 0x061c, 0x200b, 0xfeff, 0x2028, 0x2029]
+        for v in controls {
+            let c = String(Unicode.Scalar(v)!)
+            #expect(Escaping.terminal("a" + c + "b") == "a\\u{\(String(v, radix: 16))}b", "U+\(String(v, radix: 16))")
+        }
+        #expect(Escaping.terminal("行政村 Zürich") == "行政村 Zürich")
+    }
+
     @Test func csvQuotesAndDefusesFormulas() {
         #expect(Escaping.csv("plain") == "plain")
         #expect(Escaping.csv("a,b") == "\"a,b\"")

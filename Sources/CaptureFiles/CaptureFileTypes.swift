@@ -189,3 +189,25 @@ public enum CaptureFileError: Error, Hashable, Sendable, CustomStringConvertible
         }
     }
 }
+
+/// Running packet totals of one read, kept in a local during the record loop and stored into
+/// the report once at the end (one place for the pcap and pcapng readers' counting rule).
+struct RecordTotals {
+    var packets = 0, capturedBytes = 0, originalBytes = 0, truncated = 0
+
+    /// Counts one delivered record; `capturedLength < originalLength` means snaplen cut it.
+    @inline(__always)
+    mutating func count(capturedLength: Int, originalLength: Int) {
+        packets += 1
+        capturedBytes &+= capturedLength
+        originalBytes &+= originalLength
+        if capturedLength < originalLength { truncated += 1 }
+    }
+
+    func store(into report: inout CaptureFileReport) {
+        report.packetsRead = packets
+        report.capturedBytes = capturedBytes
+        report.originalBytes = originalBytes
+        report.truncatedPackets = truncated
+    }
+}

@@ -10,9 +10,7 @@ public struct FamilyCounters: Hashable, Sendable, Codable {
     public init() {}
 
     public mutating func merge(_ o: FamilyCounters) {
-        ipv4.packets += o.ipv4.packets; ipv4.bytes += o.ipv4.bytes
-        ipv6.packets += o.ipv6.packets; ipv6.bytes += o.ipv6.bytes
-        other.packets += o.other.packets; other.bytes += o.other.bytes
+        ipv4.merge(o.ipv4); ipv6.merge(o.ipv6); other.merge(o.other)
     }
 }
 
@@ -81,7 +79,8 @@ public struct LayerCounters: Hashable, Sendable, Codable {
     public var ipv4InIPv6: UInt64 = 0
     /// Frames where some IPv4 header (ICMP-quoted included) has protocol 41 (RFC 4213).
     public var proto41: UInt64 = 0
-    /// Frames carrying Teredo (RFC 4380), recognised by content (see the decoder).
+    /// Frames carrying Teredo (RFC 4380) as the decoder options recognise it: UDP port 3544 by
+    /// default, and also by strict content off that port with `DecoderOptions.teredoByContent`.
     public var teredo: UInt64 = 0
     /// Frames carrying Teredo whose tunnel UDP header uses port 3544 (the Teredo server port,
     /// RFC 4380 section 5.2.1): what port-based tools such as TShark's default count.

@@ -58,7 +58,7 @@ public struct PcapReader {
         let caplenLimit = max(Int(header.snaplen), PcapReader.maximumSnaplen)
         let count = bytes.count
         var offset = PcapFileHeader.Field.size
-        var packets = 0, capturedBytes = 0, originalBytes = 0, truncated = 0
+        var totals = RecordTotals()
 
         while offset < count {
             guard count - offset >= 16 else {
@@ -90,17 +90,11 @@ public struct PcapReader {
                 capturedLength: caplen, originalLength: length, linkType: linkType, interfaceIndex: 0,
                 fileOffset: offset,
                 bytes: UnsafeRawBufferPointer(rebasing: bytes[dataStart..<(dataStart + caplen)]))
-            packets += 1
-            capturedBytes &+= caplen
-            originalBytes &+= length
-            if caplen < length { truncated += 1 }
+            totals.count(capturedLength: caplen, originalLength: length)
             offset = dataStart + caplen
             try body(record)
         }
-        report.packetsRead = packets
-        report.capturedBytes = capturedBytes
-        report.originalBytes = originalBytes
-        report.truncatedPackets = truncated
+        totals.store(into: &report)
         return report
     }
 }

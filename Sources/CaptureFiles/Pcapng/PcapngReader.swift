@@ -49,7 +49,7 @@ public struct PcapngReader {
         var sectionFirstInterface = 0
         var section = -1
         var big = false
-        var packets = 0, capturedBytes = 0, originalBytes = 0, truncated = 0
+        var totals = RecordTotals()
         let count = bytes.count
         var offset = 0
 
@@ -157,10 +157,7 @@ public struct PcapngReader {
                     timestamp: interface.nanoseconds(units), capturedLength: caplen, originalLength: origlen,
                     linkType: interface.linkType, interfaceIndex: interface.globalIndex, fileOffset: blockOffset,
                     bytes: UnsafeRawBufferPointer(rebasing: bytes[dataStart..<(dataStart + caplen)]))
-                packets += 1
-                capturedBytes &+= caplen
-                originalBytes &+= origlen
-                if caplen < origlen { truncated += 1 }
+                totals.count(capturedLength: caplen, originalLength: origlen)
                 try body(record)
 
             case PcapngBlockType.simplePacket:
@@ -182,10 +179,7 @@ public struct PcapngReader {
                     timestamp: 0, capturedLength: caplen, originalLength: origlen,
                     linkType: interface.linkType, interfaceIndex: interface.globalIndex, fileOffset: blockOffset,
                     bytes: UnsafeRawBufferPointer(rebasing: bytes[dataStart..<(dataStart + caplen)]))
-                packets += 1
-                capturedBytes &+= caplen
-                originalBytes &+= origlen
-                if caplen < origlen { truncated += 1 }
+                totals.count(capturedLength: caplen, originalLength: origlen)
                 try body(record)
 
             default:
@@ -193,10 +187,7 @@ public struct PcapngReader {
                 continue
             }
         }
-        report.packetsRead = packets
-        report.capturedBytes = capturedBytes
-        report.originalBytes = originalBytes
-        report.truncatedPackets = truncated
+        totals.store(into: &report)
         return report
     }
 }

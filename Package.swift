@@ -36,7 +36,7 @@ let package = Package(
         .target(name: "CaptureFiles", dependencies: ["CaptureCore", "CZlib"], swiftSettings: releaseSpeed),
         .target(name: "LiveCapture", dependencies: ["CaptureCore", "CPcap"]),
         .target(name: "PacketDecoding", dependencies: ["CaptureCore"], swiftSettings: releaseSpeed),
-        .target(name: "TrafficAnalysis", dependencies: ["CaptureCore", "PacketDecoding"], swiftSettings: releaseSpeed),
+        .target(name: "TrafficAnalysis", dependencies: ["CaptureCore", "CaptureFiles", "PacketDecoding"], swiftSettings: releaseSpeed),
 
         // Topology pipeline: graph algorithms (core) -> coverage model, import, scoring, planning.
         .target(name: "NetworkGraph", dependencies: [.product(name: "HeapModule", package: "swift-collections")],

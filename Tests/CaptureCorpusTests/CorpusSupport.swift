@@ -11,24 +11,12 @@ import TestSupport
 enum Corpus {
     static let directory = "captures/public"
 
-    /// Summary of one capture; a file that cannot be opened gives an empty summary whose only
-    /// warning is the open error (offset 0).
+    /// Summary of one capture through `CaptureFileSummarizer`, the same per-file step the CLI
+    /// runs; a file that cannot be opened gives an empty summary whose only warning says why.
     static func summarize(_ path: String, filter: BPFFilter? = nil, options: DecoderOptions = DecoderOptions())
         -> (summary: AdoptionSummary, recordsRead: Int, opened: Bool) {
-        var analyzer = AdoptionAnalyzer(source: path)
-        guard let reader = try? CaptureFileReader(path: path) else {
-            do { _ = try CaptureFileReader(path: path) } catch {
-                analyzer.add(warning: CaptureWarning(file: path, byteOffset: 0, code: "cannot_read", reason: "\(error)"))
-            }
-            return (analyzer.summary(), 0, false)
-        }
-        var pass = CapturePass(source: path, options: options)
-        let report = reader.forEachPacket { record in
-            if let f = filter, !f.matches(record) { return }
-            pass.process(record)
-        }
-        for w in report.warnings { pass.add(warning: w) }
-        return (pass.summary(), report.packetsRead, true)
+        let r = CaptureFileSummarizer.summarize(path: path, options: options, filter: filter.map { f in { f.matches($0) } })
+        return (r.summary, r.recordsRead, r.opened)
     }
 
     /// EXPECTED.tsv as rows of column name -> cell.

@@ -8,26 +8,10 @@ import TrafficAnalysis
 import Glibc
 #endif
 
-/// Reads one capture file through the pipeline: records -> optional BPF filter -> decoder ->
-/// analyzer (`CapturePass`), so the loop allocates nothing per packet.
+/// Reads one capture file through the pipeline (`CaptureFileSummarizer`: records -> optional
+/// BPF filter -> decoder -> analyzer), with the command's progress line and BPF warnings.
 struct CapturePipeline {
-    /// A file's outcome: its summary (empty when it could not be read), format, records read
-    /// before filtering, and why it yielded nothing at all.
-    struct FileResult {
-        var path: String
-        var format: CaptureFileFormat?
-        var recordsRead: Int
-        var summary: AdoptionSummary
-        /// Set when the input could not be opened (missing, permission denied, not a regular
-        /// file): it counts toward exit 66 only.
-        var openError: String?
-        /// Set when the file was opened but is not a pcap/pcapng capture (wrong magic, fewer
-        /// than 4 bytes): it was opened, so it counts toward exit 65.
-        var formatError: String?
-
-        /// The file was opened (whether or not it held packets).
-        var opened: Bool { openError == nil }
-    }
+    typealias FileResult = CaptureFileResult
 
     var filter: BPFFilter?
     var progress: ProgressLine?
@@ -39,56 +23,27 @@ struct CapturePipeline {
         self.decoderOptions = decoderOptions
     }
 
-    /// The result for an input that could not be opened at all (e.g. a missing path): no
-    /// figures, one `cannot_open` warning at offset 0 whose reason does not repeat the path.
     static func unopened(path: String, reason: String) -> FileResult {
-        var a = AdoptionAnalyzer(source: path, expectedFlows: 16)
-        a.add(warning: CaptureWarning(file: path, byteOffset: 0, code: "cannot_open", reason: reason))
-        return FileResult(path: path, format: nil, recordsRead: 0, summary: a.summary(), openError: reason, formatError: nil)
+        CaptureFileSummarizer.unopened(path: path, reason: reason)
     }
 
     func summarize(path: String) -> FileResult {
-        let reader: CaptureFileReader
-        do { reader = try CaptureFileReader(path: path) } catch let e as CaptureFileError {
-            if case .cannotOpen = e { return Self.unopened(path: path, reason: e.reason) }
-            var a = AdoptionAnalyzer(source: path, expectedFlows: 16)
-            a.add(warning: CaptureWarning(file: path, byteOffset: 0, code: "not_a_capture", reason: e.reason))
-            return FileResult(path: path, format: nil, recordsRead: 0, summary: a.summary(), openError: nil, formatError: e.reason)
-        } catch {
-            return Self.unopened(path: path, reason: "\(error)")
-        }
-        // The flow table starts small and doubles as flows appear: heap follows the number of
-        // flows and addresses, never the file size.
-        var pass = CapturePass(source: path, options: decoderOptions)
         let filter = self.filter
         let progress = self.progress
         progress?.start(file: path)
-        let report = reader.forEachPacket { record in
-            if let f = filter, !f.matches(record) { return }
-            pass.process(record)
-            if let p = progress, pass.packetCount & 0xffff == 0 { p.update(packets: pass.packetCount) }
-        }
-        progress?.finish()
-        for w in report.warnings { pass.add(warning: w) }
-        if let f = filter {
-            for lt in report.linkTypes {
-                if case .invalidFilter(_, _, let message)? = f.error(for: lt) {
-                    pass.add(warning: CaptureWarning(file: path, byteOffset: 0, code: "filter_not_applicable",
-                                                         reason: "filter '\(f.expression)' cannot apply to \(lt) (\(message)); its packets were skipped"))
+        defer { progress?.finish() }
+        return CaptureFileSummarizer.summarize(
+            path: path, options: decoderOptions,
+            filter: filter.map { f in { f.matches($0) } },
+            progress: progress.map { p in { p.update(packets: $0) } },
+            extraWarnings: { linkTypes in
+                guard let f = filter else { return [] }
+                return linkTypes.compactMap { lt in
+                    guard case .invalidFilter(_, _, let message)? = f.error(for: lt) else { return nil }
+                    return CaptureWarning(file: path, byteOffset: 0, code: "filter_not_applicable",
+                                          reason: "filter '\(f.expression)' cannot apply to \(lt) (\(message)); its packets were skipped")
                 }
-            }
-        }
-        var summary = pass.summary()
-        if reader.file.wasCompressed {
-            // Reader and decoder offsets in a .gz are positions in the inflated stream, while the
-            // gzip warnings' own offsets are in the file on disk (their reasons say so): name the
-            // kind on every other warning so a user can tell them apart.
-            for i in summary.warnings.indices where !summary.warnings[i].code.hasPrefix("gzip_") {
-                summary.warnings[i].reason += " (decompressed offset)"
-            }
-        }
-        return FileResult(path: path, format: reader.format, recordsRead: report.packetsRead, summary: summary,
-                          openError: nil, formatError: nil)
+            })
     }
 }
 

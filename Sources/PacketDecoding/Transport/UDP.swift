@@ -62,6 +62,12 @@ extension PacketDecoder {
         }
         let payload = bytes.clampedSlice(from: UDPHeader.Field.payload, length: datagramLength - UDPHeader.length)
         let payloadLength = datagramLength - UDPHeader.length
+        if !context.quote, packet.transport?.ipLayerIndex == ipIndex, packet.transport?.protocolNumber == 17 {
+            packet.transport!.payloadOffset = packet.offset(of: bytes) + UDPHeader.Field.payload
+            packet.transport!.payloadCapturedLength = payload.count
+            packet.transport!.payloadLength = payloadLength
+            if packet.outerTransport?.ipLayerIndex == ipIndex { packet.outerTransport = packet.transport }
+        }
         let payloadComplete = complete && payload.count == payloadLength
 
         // Tunnels first: each on its registered port only (DecoderOptions).

@@ -255,6 +255,9 @@ public struct DecodedPacket: Sendable {
     public var pref64LifetimeSeconds: Int? = nil
     /// Packet Too Big MTU (ICMPv6 type 2, RFC 8201), if present.
     public var packetTooBigMTU: UInt32? = nil
+    /// The UDP header that carried a Teredo layer used port 3544 (RFC 4380 section 5.2.1) on
+    /// either side — the port-only figure peer tools count, whatever UDP tunnel carried it.
+    public var teredoOnPort3544: Bool = false
     /// Decoding stopped because the captured bytes ended (snaplen or a cut record).
     public var truncated: Bool = false
     /// Anomalies found in this packet (bit set, indexed by `Anomaly.rawValue`).
@@ -271,6 +274,7 @@ public struct DecodedPacket: Sendable {
         ipLayers.removeAll(keepingCapacity: true)
         transport = nil; outerTransport = nil; dns = nil; icmpType = nil; icmpCode = nil; icmpFamily = nil
         pref64Prefix = nil; pref64LifetimeSeconds = nil; packetTooBigMTU = nil; truncated = false; anomalies = 0
+        teredoOnPort3544 = false
     }
 
     /// Offset of `slice` from the start of the packet being decoded (0 for an empty slice).

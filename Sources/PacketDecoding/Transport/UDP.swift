@@ -72,14 +72,20 @@ extension PacketDecoder {
 
         // Tunnels first: each on its registered port only (DecoderOptions).
         if header.uses(options.teredoPort),
-           decodeTeredo(payload, datagramPayloadLength: payloadLength, context, &packet) { return }
+           decodeTeredo(payload, datagramPayloadLength: payloadLength, context, &packet) {
+            if header.uses(Teredo.serverPort) && !context.quote { packet.teredoOnPort3544 = true }
+            return
+        }
         if header.uses(options.ayiyaPort), decodeAYIYA(payload, context, &packet) { return }
         if header.uses(options.gtpUPort), decodeGTPU(payload, context, &packet) { return }
         if header.uses(options.vxlanPort), decodeVXLAN(payload, context, &packet) { return }
         if header.uses(options.genevePort), decodeGeneve(payload, context, &packet) { return }
         if options.teredoByContent, !header.uses(options.dnsPort),
            Teredo.contentMatches(payload, datagramPayloadLength: payloadLength),
-           decodeTeredo(payload, datagramPayloadLength: payloadLength, context, &packet) { return }
+           decodeTeredo(payload, datagramPayloadLength: payloadLength, context, &packet) {
+            if header.uses(Teredo.serverPort) && !context.quote { packet.teredoOnPort3544 = true }
+            return
+        }
         if header.uses(options.dnsPort), !context.quote {
             decodeDNSMessage(payload, complete: payloadComplete, context, &packet)
         }

@@ -4,11 +4,12 @@ import LiveCapture
 import PacketDecoding
 import Reporting
 import TrafficAnalysis
+import CaptureJobs
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Reads one capture file through the pipeline (`CaptureFileSummarizer`: records -> optional
+/// Reads one capture file through the pipeline (`CaptureFileJob`: records -> optional
 /// BPF filter -> decoder -> analyzer), with the command's progress line and BPF warnings.
 struct CapturePipeline {
     typealias FileResult = CaptureFileResult
@@ -24,7 +25,7 @@ struct CapturePipeline {
     }
 
     static func unopened(path: String, reason: String) -> FileResult {
-        CaptureFileSummarizer.unopened(path: path, reason: reason)
+        CaptureFileJob.unopened(path: path, reason: reason)
     }
 
     func summarize(path: String) -> FileResult {
@@ -32,8 +33,8 @@ struct CapturePipeline {
         let progress = self.progress
         progress?.start(file: path)
         defer { progress?.finish() }
-        return CaptureFileSummarizer.summarize(
-            path: path, options: decoderOptions,
+        return CaptureFileJob.run(
+            path: path, decoderOptions: decoderOptions,
             filter: filter.map { f in { f.matches($0) } },
             progress: progress.map { p in { p.update(packets: $0) } },
             extraWarnings: { linkTypes in

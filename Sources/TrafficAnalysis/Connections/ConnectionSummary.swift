@@ -17,9 +17,10 @@ public struct ConnectionSummary: Sendable, Equatable, Codable {
         public var other: UInt64 = 0
         /// SYN retransmissions over all TCP connections.
         public var synRetransmissions: UInt64 = 0
-        /// Initial RTT (first SYN -> SYN-ACK -> ACK) of each TCP connection whose handshake was seen whole.
+        /// Initial RTT (`ConnectionRecord.initialRTT`, tshark's rule) of each TCP connection whose
+        /// handshake (SYN, SYN-ACK, the ACK of it) was seen whole.
         public var handshakeRTT = DurationDistribution()
-        /// SYN -> SYN-ACK of each TCP connection where both were seen.
+        /// SYN -> SYN-ACK (`ConnectionRecord.synToSynAck`) of each TCP connection where both were seen.
         public var synToSynAck = DurationDistribution()
 
         public init() {}
@@ -64,9 +65,10 @@ public struct ConnectionSummary: Sendable, Equatable, Codable {
             f.tcpByOutcome[state.outcome.rawValue, default: 0] += 1
             f.tcpByState[state.rawValue, default: 0] += 1
             f.synRetransmissions += UInt64(c.synRetransmissions)
-            if c.synTime != LiveConnection.unseen && c.synAckTime != LiveConnection.unseen {
-                f.synToSynAck.record(nanoseconds: elapsed(c.synTime, c.synAckTime))
-                if c.ackTime != LiveConnection.unseen { f.handshakeRTT.record(nanoseconds: elapsed(c.synTime, c.ackTime)) }
+            if let a = c.synToSynAck {
+                f.synToSynAck.record(nanoseconds: a)
+                // A complete handshake (SYN, SYN-ACK, the ACK of it): its initial RTT.
+                if c.synAckToAck != nil, c.tsharkInitialRTT != LiveConnection.unseen { f.handshakeRTT.record(nanoseconds: c.tsharkInitialRTT) }
             }
         case 17:
             f.udp += 1

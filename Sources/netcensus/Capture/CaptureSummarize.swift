@@ -34,35 +34,14 @@ struct CaptureSummarize: ParsableCommand {
 
     @OptionGroup var output: CaptureOutputOptions
     @OptionGroup var decoding: CaptureDecodingOptions
+    @OptionGroup(title: "Connection state") var state: AnalysisStateOptions
 
     func validate() throws {
         if paths.isEmpty { throw ValidationError("Give at least one capture file or directory.") }
     }
 
     func run() throws {
-        // One input per argument (a directory gives its capture files): a missing path is a
-        // warning for that input only, so the readable ones are still summarized.
-        var inputs: [(path: String, openError: String?)] = []
-        var seen = Set<String>()
-        var emptyDirectories: [String] = []
-        for path in paths {
-            do {
-                let found = try CaptureInputs.expand([path])
-                if found.isEmpty { emptyDirectories.append(path) }
-                for f in found where seen.insert(f).inserted { inputs.append((f, nil)) }
-            } catch {
-                if seen.insert(path).inserted { inputs.append((path, "no such file or directory")) }
-            }
-        }
-        if inputs.isEmpty {
-            StandardError.line("netcensus: error: no capture files (.pcap, .pcapng, .cap, .gz) under \(Escaping.terminal(paths.joined(separator: " ")))")
-            throw NetCensusExit.cannotOpen
-        }
-        if !output.quiet {
-            for d in emptyDirectories {
-                StandardError.line("netcensus: warning: \(Escaping.terminal(d)): no capture files (.pcap, .pcapng, .cap, .gz) in this directory")
-            }
-        }
+        let inputs = try CaptureInputList.resolve(paths, quiet: output.quiet)
         var bpf: BPFFilter? = nil
         if let f = filter {
             do { bpf = try BPFFilter(f) } catch {
@@ -72,7 +51,7 @@ struct CaptureSummarize: ParsableCommand {
         }
 
         let pipeline = CapturePipeline(filter: bpf, progress: ProgressLine.make(quiet: output.quiet, files: inputs.count),
-                                       decoderOptions: decoding.decoderOptions)
+                                       decoderOptions: decoding.decoderOptions, analysisOptions: state.analysisOptions)
         var results: [CapturePipeline.FileResult] = []
         var total = AdoptionSummary()
         for input in inputs {

@@ -27,16 +27,14 @@ import TestSupport
         var tcpMessages = 0
         var unexplained: [String] = []
         var usedDeviations = Set<String>()
+        guard let table = DNSCorpus.tsharkTable else { #expect(!SharedData.isCI, "tshark missing under CI"); return }
         for path in files {
             let file = (path as NSString).lastPathComponent
-            guard let text = DNSCorpus.tshark(path, ["-Y", "dns", "-T", "fields", "-E", "occurrence=f",
-                                                     "-e", "frame.number", "-e", "dns.qry.name", "-e", "dns.count.answers",
-                                                     "-e", "dns.flags.rcode", "-e", "dns.id"]) else {
-                #expect(!SharedData.isCI, "tshark missing under CI"); return
-            }
             // tshark: frame -> (name, answers, rcode, id)
             var theirs: [Int: [String]] = [:]
-            for row in DNSCorpus.rows(text) where row.count >= 5 { if let f = Int(row[0]) { theirs[f] = Array(row[1...4]) } }
+            for (frame, row) in table[path] ?? [:] {
+                theirs[frame] = ["dns.qry.name", "dns.count.answers", "dns.flags.rcode", "dns.id"].map { row[$0] ?? "" }
+            }
             // ours: first message of each frame
             var ours: [Int: [String]] = [:]
             let messages = DNSCorpus.messages(path)

@@ -235,6 +235,29 @@ import TestSupport
         #expect(tracker.extractor.counters.tcpMessages == 4)
     }
 
+    @Test func tcpDirectionsAreCappedTimedOutAndClosed() {
+        // Three client directions each send half of a framed query (a partial message).
+        let q = PacketBuilder.dnsQuery(id: 3, name: "a.example", type: 1)
+        let half = Array(([UInt8(q.count >> 8), UInt8(q.count & 0xff)] + q).prefix(10))
+        func seg(_ port: UInt16, flags: UInt8, _ payload: [UInt8]) -> [UInt8] {
+            eth(PacketBuilder.ip(source: Self.c4, destination: Self.s4, protocol: 6,
+                                 payload: PacketBuilder.tcp(source: Self.c4, destination: Self.s4, sourcePort: port, destinationPort: 53,
+                                                            sequence: 1, acknowledgment: 0, flags: flags, payload: payload)))
+        }
+        let A = PacketBuilder.TCPFlags.ack
+        var options = DNSTransactionTracker.Options()
+        options.extraction.maxTCPStreams = 2
+        var tracker = DNSTransactionTracker(options: options)
+        let later: Int64 = 120_000_000_000 + 2_000_000   // the idle timeout (2 min) after the last segment
+        _ = feed([(0, seg(1001, flags: A, half)), (1_000_000, seg(1002, flags: A, half)), (2_000_000, seg(1003, flags: A, half)),
+                  (later, eth(udp(Self.c4, Self.s4, 40000, 53, q))),
+                  (later + 1, seg(1004, flags: A | PacketBuilder.TCPFlags.fin, half))], tracker: &tracker)
+        let c = tracker.extractor.counters
+        #expect(c.tcpStreamsEvicted == 1 && c.tcpStreamsTimedOut == 2 && c.tcpStreamsClosed == 1)
+        #expect(c.tcp.incompleteAtFinish == 4 && c.tcpMessages == 0 && c.udpMessages == 1)
+        #expect(tracker.extractor.tcpStreamCount == 0)
+    }
+
     @Test func mdnsAndLlmnrAreExcluded() {
         let q = PacketBuilder.dnsQuery(id: 0, name: "printer.local", type: 1)
         var tracker = DNSTransactionTracker()

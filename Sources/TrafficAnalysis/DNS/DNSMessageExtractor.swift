@@ -12,8 +12,9 @@ import PacketDecoding
 ///
 /// **Bounds.** TCP directions are kept in a table of at most `maxTCPStreams`; the least
 /// recently seen is evicted at the cap, a direction idle for `tcpIdleTimeoutNanoseconds` is
-/// finished, and a FIN or RST finishes its direction at once; each is counted. Fragments are
-/// bounded by the reassembler's own options.
+/// finished, and a FIN or RST finishes its direction at once; each is counted. Both use a
+/// recency queue, O(1) amortized per segment. Fragments are bounded by the reassembler's own
+/// options. Every fragmented datagram is reassembled (its ports are only known once whole).
 public struct DNSMessageExtractor {
     public struct Options: Sendable, Equatable {
         /// DNS server port (RFC 1035 section 4.2), matched on either side.
@@ -57,6 +58,8 @@ public struct DNSMessageExtractor {
         var stream: DNSTCPStream
         var lastSeen: Int64
         var family: IPFamily
+        /// Matches this direction's latest entry in `recency`.
+        var generation: UInt64 = 0
     }
 
     public var options: Options
@@ -64,7 +67,12 @@ public struct DNSMessageExtractor {
     /// The reassembler (its counters say what could not be reassembled).
     public private(set) var reassembler: IPFragmentReassembler
     private var streams: [StreamKey: StreamEntry] = [:]
-    private var nextIdleCheck: Int64 = .min
+    /// Directions in order of their last segment (one entry per touch; older entries of a
+    /// direction are stale, skipped by generation), so the least recently seen is at the front:
+    /// eviction and idle expiry are O(1) amortized, never a scan of the table.
+    private var recency: [(key: StreamKey, generation: UInt64)] = []
+    private var recencyHead = 0
+    private var generation: UInt64 = 0
     private var innerDecoder = PacketDecoder()
     private var inner = DecodedPacket()
     private var datagram: [UInt8] = []
@@ -122,7 +130,6 @@ public struct DNSMessageExtractor {
         arena.removeAll(keepingCapacity: true)
         found.removeAll(keepingCapacity: true)
         reassembler.expire(now: now)
-        nextIdleCheck = .min
         expireStreams(now: now)
     }
 
@@ -130,7 +137,9 @@ public struct DNSMessageExtractor {
     public mutating func finish() {
         arena.removeAll(keepingCapacity: true)
         found.removeAll(keepingCapacity: true)
+        for (key, _) in recency[recencyHead...] where streams[key] != nil { closeStream(key, counting: nil) }
         for key in Array(streams.keys) { closeStream(key, counting: nil) }
+        recency.removeAll(); recencyHead = 0
         reassembler.finish()
     }
 
@@ -178,7 +187,11 @@ public struct DNSMessageExtractor {
         swap(&store, &arena)
         counters.tcpMessages += delivered
         entry.lastSeen = timestamp
+        generation &+= 1
+        entry.generation = generation
         streams[key] = entry
+        recency.append((key, generation))
+        compactRecency()
         // RFC 9293: FIN ends this direction's data; RST ends both (the other direction's own
         // FIN/RST or idle timeout finishes it).
         if t.isFIN || t.isRST { closeStream(key, counting: \.tcpStreamsClosed) }
@@ -222,16 +235,34 @@ public struct DNSMessageExtractor {
         counters.tcp.incompleteAtFinish += c.incompleteAtFinish
     }
 
+    /// The front of `recency` after dropping stale entries: the least recently seen direction.
+    private mutating func leastRecent() -> StreamKey? {
+        while recencyHead < recency.count {
+            let (key, gen) = recency[recencyHead]
+            if let e = streams[key], e.generation == gen { return key }
+            recencyHead += 1
+        }
+        return nil
+    }
+
     private mutating func evictLeastRecent() {
-        guard let victim = streams.min(by: { $0.value.lastSeen < $1.value.lastSeen })?.key else { return }
+        guard let victim = leastRecent() else { return }
         closeStream(victim, counting: \.tcpStreamsEvicted)
     }
 
-    /// Finishes idle directions; scans the table at most once per quarter of the idle timeout.
+    /// Finishes directions idle for the timeout, least recent first; stops at the first active one.
     private mutating func expireStreams(now: Int64) {
-        guard !streams.isEmpty, now >= nextIdleCheck else { return }
-        nextIdleCheck = now &+ max(1, options.tcpIdleTimeoutNanoseconds / 4)
-        let idle = streams.filter { now - $0.value.lastSeen >= options.tcpIdleTimeoutNanoseconds }.map(\.key)
-        for key in idle { closeStream(key, counting: \.tcpStreamsTimedOut) }
+        while let key = leastRecent(), let e = streams[key], now - e.lastSeen >= options.tcpIdleTimeoutNanoseconds {
+            closeStream(key, counting: \.tcpStreamsTimedOut)
+        }
+        compactRecency()
+    }
+
+    /// Keeps `recency` within about twice the live directions (amortized O(1) per segment).
+    private mutating func compactRecency() {
+        let live = recency.count - recencyHead
+        guard live > 2 * streams.count + 64 || (recencyHead > 1024 && recencyHead * 2 > recency.count) else { return }
+        recency = recency[recencyHead...].filter { streams[$0.key]?.generation == $0.generation }
+        recencyHead = 0
     }
 }

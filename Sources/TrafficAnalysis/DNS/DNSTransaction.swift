@@ -110,13 +110,17 @@ public struct DNSTransaction: Sendable, Equatable {
     /// Response time in milliseconds, when answered.
     public var responseTimeMilliseconds: Double? { responseTimeNanoseconds.map { Double($0) / 1_000_000 } }
 
+    /// CNAME hops `cnameChain` follows: far above the chains resolvers follow in practice.
+    public static let maxCNAMEHops = 32
+
     /// The CNAME chain from `qname`: each alias the answers lead through, in order, ending at
-    /// the last canonical name (empty without CNAME). Follows at most `answers.count` hops, so
-    /// a CNAME loop in a hostile response ends.
+    /// the last canonical name (empty without CNAME). Follows at most `maxCNAMEHops` hops (and
+    /// never more than there are answers), so a CNAME loop in a hostile response ends and the
+    /// work stays O(32 * answers).
     public var cnameChain: [String] {
         var chain: [String] = []
         var current = qname
-        for _ in 0..<answers.count {
+        for _ in 0..<min(answers.count, Self.maxCNAMEHops) {
             guard let next = answers.first(where: { $0.name == current && $0.type == 5 }),
                   case .cname(let target) = next.data else { break }
             chain.append(target)

@@ -32,7 +32,8 @@ import PacketDecoding
 /// never lost silently. Timeouts run on packet timestamps (ns), from the first fragment seen.
 ///
 /// Not thread-safe; one reassembler per worker. Work per fragment is O(fragments of that
-/// datagram) plus, when a limit is hit, O(datagrams in flight) to find the oldest.
+/// datagram); timeouts and evictions take the oldest datagram from an arrival queue in O(1)
+/// amortized time, so a flood of fragments at the caps costs no scans of the table.
 public struct IPFragmentReassembler {
     public struct Options: Sendable, Equatable {
         /// Lifetime of an incomplete IPv4 datagram: 30 s, Linux `ipfrag_time` (RFC 791 leaves
@@ -120,6 +121,8 @@ public struct IPFragmentReassembler {
         var family: IPFamily
         var firstSeen: Int64
         var deadline: Int64
+        /// Matches this datagram's entry in the arrival queue (stale entries are skipped).
+        var generation: UInt64 = 0
         /// IPv4 header / IPv6 unfragmentable part, from the offset-0 fragment (empty before).
         var header: [UInt8] = []
         var haveFirst = false
@@ -141,8 +144,13 @@ public struct IPFragmentReassembler {
     public private(set) var counters = Counters()
     private var table: [Key: Partial] = [:]
     private var bufferedBytes = 0
-    /// Earliest deadline in the table (Int64.max when empty), so `expire` is O(1) until then.
-    private var earliestDeadline: Int64 = .max
+    /// Datagrams in order of their first fragment, one queue per family (their timeouts
+    /// differ, so within a queue deadlines follow arrival order for time-ordered input). Removed
+    /// or replaced datagrams leave stale entries, skipped by generation. `expire` and eviction
+    /// pop from the front: O(1) amortized per datagram, never a scan of the table.
+    private var arrivals: [[(key: Key, generation: UInt64)]] = [[], []]
+    private var arrivalHeads = [0, 0]
+    private var generation: UInt64 = 0
     private var output: [UInt8] = []
 
     public init(options: Options = Options()) { self.options = options }
@@ -170,7 +178,8 @@ public struct IPFragmentReassembler {
         let dataStart = layer.fragmentDataOffset
         let headerEnd = layer.family == .v4 ? dataStart : dataStart - 8
         let announced = layer.datagramLength - (dataStart - layer.headerOffset)
-        guard layer.headerOffset >= 0, headerEnd > layer.headerOffset, dataStart <= bytes.count,
+        let minimumHeader = layer.family == .v4 ? 20 : 40
+        guard layer.headerOffset >= 0, headerEnd - layer.headerOffset >= minimumHeader, dataStart <= bytes.count,
               announced >= 0, layer.fragmentOffset >= 0 else {
             counters.invalidFragments += 1; return .dropped
         }
@@ -200,9 +209,9 @@ public struct IPFragmentReassembler {
         if table[key] == nil {
             if table.count >= options.maxDatagrams { evictOldest(except: nil) }
             let timeout = layer.family == .v4 ? options.ipv4TimeoutNanoseconds : options.ipv6TimeoutNanoseconds
-            let deadline = timestamp &+ timeout
-            table[key] = Partial(family: layer.family, firstSeen: timestamp, deadline: deadline)
-            earliestDeadline = min(earliestDeadline, deadline)
+            generation &+= 1
+            table[key] = Partial(family: layer.family, firstSeen: timestamp, deadline: timestamp &+ timeout, generation: generation)
+            arrivals[layer.family == .v4 ? 0 : 1].append((key, generation))
         }
         let outcome = insert(key: key, start: start, end: end, last: !layer.moreFragments, data: fragmentData,
                              header: start == 0 ? headerBytes : nil, nextHeader: layer.fragmentNextHeader)
@@ -226,21 +235,20 @@ public struct IPFragmentReassembler {
 
     /// Emits nothing; removes datagrams whose timeout passed at `now` (ns), counting them as
     /// `timedOut` (tombstones of discarded datagrams are dropped without counting again).
-    /// O(1) until the earliest deadline, then O(datagrams in flight).
+    /// O(1) amortized: only the front of each arrival queue is looked at.
     public mutating func expire(now: Int64) {
-        guard now >= earliestDeadline else { return }
-        var next: Int64 = .max
-        var due: [Key] = []
-        for (key, p) in table {
-            if p.deadline <= now {
-                if !p.discarded { counters.timedOut += 1 }
-                due.append(key)
-            } else {
-                next = min(next, p.deadline)
+        for q in 0..<2 {
+            while arrivalHeads[q] < arrivals[q].count {
+                let (key, gen) = arrivals[q][arrivalHeads[q]]
+                if let p = table[key], p.generation == gen {
+                    guard p.deadline <= now else { break }
+                    if !p.discarded { counters.timedOut += 1 }
+                    remove(key)
+                }
+                arrivalHeads[q] += 1
             }
+            compactArrivals(q)
         }
-        for key in due { remove(key) }
-        earliestDeadline = next
     }
 
     /// Ends the input: every incomplete datagram is counted in `incompleteAtFinish` and freed.
@@ -248,7 +256,8 @@ public struct IPFragmentReassembler {
         for p in table.values where !p.discarded { counters.incompleteAtFinish += 1 }
         table.removeAll()
         bufferedBytes = 0
-        earliestDeadline = .max
+        arrivals = [[], []]
+        arrivalHeads = [0, 0]
     }
 
     // MARK: internals
@@ -398,18 +407,44 @@ public struct IPFragmentReassembler {
         bufferedBytes -= p.bufferedBytes
     }
 
-    /// Evicts the datagram seen first (other than `except`); false when there is none.
+    /// Evicts the datagram whose first fragment came first (other than `except`); false when
+    /// there is none. Looks only at the fronts of the two arrival queues.
     @discardableResult
     private mutating func evictOldest(except: Key?) -> Bool {
-        var oldest: (key: Key, time: Int64)? = nil
-        for (key, p) in table where key != except {
-            // Tombstones go first: they hold no data.
-            let time = p.discarded ? Int64.min : p.firstSeen
-            if oldest == nil || time < oldest!.time { oldest = (key, time) }
+        var best: (queue: Int, index: Int, key: Key, time: Int64)? = nil
+        for q in 0..<2 {
+            // Drop stale entries at the front, then take the first live one that is not `except`.
+            while arrivalHeads[q] < arrivals[q].count {
+                let (key, gen) = arrivals[q][arrivalHeads[q]]
+                if let p = table[key], p.generation == gen { break }
+                arrivalHeads[q] += 1
+            }
+            var i = arrivalHeads[q]
+            while i < arrivals[q].count {
+                let (key, gen) = arrivals[q][i]
+                if key != except, let p = table[key], p.generation == gen {
+                    if best == nil || p.firstSeen < best!.time { best = (q, i, key, p.firstSeen) }
+                    break
+                }
+                i += 1
+            }
         }
-        guard let victim = oldest else { return false }
+        guard let victim = best else { return false }
         if let p = table[victim.key], !p.discarded { counters.evicted += 1 }
         remove(victim.key)
+        if victim.index == arrivalHeads[victim.queue] { arrivalHeads[victim.queue] += 1 }
+        compactArrivals(victim.queue)
         return true
+    }
+
+    private mutating func compactArrivals(_ q: Int) {
+        let head = arrivalHeads[q]
+        if head == arrivals[q].count && head > 0 {
+            arrivals[q].removeAll(keepingCapacity: true)
+            arrivalHeads[q] = 0
+        } else if head > 1024 && head * 2 > arrivals[q].count {
+            arrivals[q].removeFirst(head)
+            arrivalHeads[q] = 0
+        }
     }
 }

@@ -65,4 +65,36 @@ import TestSupport
         #expect(compared >= 150 && tcpMessages >= 4)
         print("DNS corpus: \(compared) frames compared, \(tcpMessages) messages over TCP, \(usedDeviations.count) listed deviations")
     }
+
+    /// Truncation sweep (DESIGN practice 9) over every real DNS message of the corpus: each
+    /// prefix parses without trapping, stops inside the prefix, and never yields more questions
+    /// or answers than the whole message.
+    @Test func everyPrefixOfEveryCorpusMessageStops() {
+        guard let files = DNSCorpus.files() else { #expect(!SharedData.isCI, "shared data missing under CI"); return }
+        var parser = DNSMessageParser()
+        var whole = DNSMessage()
+        var cut = DNSMessage()
+        var messages = 0, prefixes = 0
+        for path in files {
+            for m in DNSCorpus.messages(path) {
+                messages += 1
+                m.bytes.withUnsafeBytes { bytes in
+                    _ = parser.parse(bytes, into: &whole)
+                    for n in 0..<bytes.count {
+                        prefixes += 1
+                        let stop = parser.parse(UnsafeRawBufferPointer(rebasing: bytes[0..<n]), into: &cut)
+                        if let stop { #expect(stop.offset <= n) }
+                        #expect(cut.questions.count <= whole.questions.count && cut.answers.count <= whole.answers.count)
+                        if stop == nil {
+                            // Parsed whole from a prefix: only possible when the parsed sections
+                            // ended within it (authority/additional are not read).
+                            #expect(cut.questions == whole.questions && cut.answers == whole.answers)
+                        }
+                    }
+                }
+            }
+        }
+        #expect(messages >= 180)
+        print("DNS truncation sweep: \(messages) messages, \(prefixes) prefixes")
+    }
 }

@@ -107,6 +107,16 @@ import TestSupport
         #expect(parse(bytes).stop?.reason == .badRData)
     }
 
+    @Test func alpnIdsAreEscapedForAListForm() {
+        // One SVCB record (no question): priority 1, target ".", alpn = one id of 5 bytes
+        // 'h' ',' '2' '\\' 0x01: the separator, the backslash and the control byte are escaped.
+        let rdata = u16(1) + [0] + u16(1) + u16(6) + [5, 0x68, 0x2c, 0x32, 0x5c, 0x01]
+        let bytes = header(id: 1, flags: 0x8180, qd: 0, an: 1) + [0] + u16(64) + u16(1) + be32(1) + u16(rdata.count) + rdata
+        let m = parse(bytes)
+        #expect(m.stop == nil)
+        #expect(m.answers.first?.data == .svcb(DNSServiceBinding(priority: 1, target: ".", alpn: ["h\\0442\\092\\001"])))
+    }
+
     @Test func ptrRecordName() {
         let m = parse(ptrRecord)
         #expect(m.stop == nil && m.authoritative)

@@ -306,14 +306,15 @@ public struct DNSMessageParser: Sendable {
         }
     }
 
-    /// A character-string (alpn id) as text: printable ASCII kept as is (case too), `\` and
-    /// every other byte `\DDD`-escaped.
+    /// A character-string (alpn id) as text: printable ASCII kept as is (case too); `\`, `,`
+    /// (the list separator of RFC 9460 section 7.1.1's presentation form) and every other byte
+    /// `\DDD`-escaped, so ids can be joined with "," unambiguously.
     private func escapedText(_ bytes: UnsafeRawBufferPointer, from start: Int, count: Int) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(count)
         for i in start..<(start + count) {
             guard let b: UInt8 = bytes.readBigEndian(at: i) else { break }
-            if b >= 0x21 && b <= 0x7e && b != UInt8(ascii: "\\") {
+            if b >= 0x21 && b <= 0x7e && b != UInt8(ascii: "\\") && b != UInt8(ascii: ",") {
                 out.append(b)
             } else {
                 out.append(UInt8(ascii: "\\"))

@@ -149,6 +149,35 @@ import TestSupport
         #expect(tracker.counters.malformed == 1 && tracker.counters.withoutQuestion == 1)
     }
 
+    @Test func everyMessageAndTransactionIsAccountedFor() {
+        // Mutated queries and responses from a few clients, ids and times: whatever the bytes,
+        // every message lands in exactly one counter and every emitted transaction in one status.
+        var rng = SplitMix64(seed: 53)
+        var options = DNSTransactionTracker.Options()
+        options.maxPending = 64
+        var tracker = DNSTransactionTracker(options: options)
+        var emitted: [DNSTransactionStatus: Int] = [:]
+        let n = 5000
+        for i in 0..<n {
+            let id = Int(rng.next() % 8)
+            var m = rng.next() % 2 == 0 ? query(id) : chainResponse(id)
+            for _ in 0..<Int(rng.next() % 3) { m[Int(rng.next() % UInt64(m.count))] = UInt8(truncatingIfNeeded: rng.next()) }
+            if rng.next() % 10 == 0 { m = Array(m.prefix(Int(rng.next() % UInt64(m.count)))) }
+            let ctx = context(Int64(i) * 7 * Self.ms, fromClient: rng.next() % 2 == 0, clientPort: UInt16(40000 + rng.next() % 4))
+            m.withUnsafeBytes { tracker.add(message: $0, context: ctx) { emitted[$0.status, default: 0] += 1 } }
+            #expect(tracker.entriesInFlight <= 64)
+        }
+        tracker.finish { emitted[$0.status, default: 0] += 1 }
+        let c = tracker.counters
+        #expect(c.queries + c.responses + c.malformed + c.withoutQuestion == n)
+        #expect(emitted[.answered, default: 0] == c.answered && emitted[.unanswered, default: 0] == c.unanswered)
+        #expect(emitted[.responseWithoutQuery, default: 0] == c.responsesWithoutQuery && emitted[.evicted, default: 0] == c.evicted)
+        #expect(c.unanswered == c.unansweredTimedOut + c.unansweredSuperseded + c.unansweredAtFinish)
+        // Each query starts one transaction or is a retransmission of a pending one.
+        #expect(c.queries == c.answered + c.unanswered + c.evicted + c.queryRetransmissions)
+        #expect(c.responses == c.answered + c.responsesWithoutQuery + c.duplicateResponses)
+    }
+
     @Test func manyQueriesStayBoundedWithTimeouts() {
         var options = DNSTransactionTracker.Options()
         options.maxPending = 1000
@@ -256,6 +285,23 @@ import TestSupport
         #expect(c.tcpStreamsEvicted == 1 && c.tcpStreamsTimedOut == 2 && c.tcpStreamsClosed == 1)
         #expect(c.tcp.incompleteAtFinish == 4 && c.tcpMessages == 0 && c.udpMessages == 1)
         #expect(tracker.extractor.tcpStreamCount == 0)
+    }
+
+    @Test func anyLaterPacketEmitsATimedOutQuery() {
+        let q = PacketBuilder.dnsQuery(id: 4, name: "slow.example", type: 1)
+        let frames = [eth(udp(Self.c4, Self.s4, 40000, 53, q)), eth(udp(Self.c4, Self.s4, 40000, 9999, [1, 2, 3]))]
+        var tracker = DNSTransactionTracker()
+        var decoder = PacketDecoder()
+        var packet = DecodedPacket()
+        var emittedAt: [Int] = []
+        for (i, (t, f)) in zip([Int64(0), 10_000_000_000], frames).enumerated() {
+            f.withUnsafeBytes { b in
+                decoder.decode(b, linkType: .ethernet, originalLength: b.count, into: &packet)
+                tracker.add(packet: b, decoded: packet, timestamp: t, packetNumber: i + 1) { _ in emittedAt.append(i + 1) }
+            }
+        }
+        // The non-DNS packet 10 s later (the response timeout) emits the query, before finish.
+        #expect(emittedAt == [2] && tracker.counters.unansweredTimedOut == 1)
     }
 
     @Test func mdnsAndLlmnrAreExcluded() {

@@ -95,6 +95,7 @@ public struct DNSMessageExtractor {
         arena.removeAll(keepingCapacity: true)
         found.removeAll(keepingCapacity: true)
         expireStreams(now: timestamp)
+        reassembler.expire(now: timestamp)
         if let fragment = decoded.ipLayers.first(where: { $0.isFragment && !$0.isICMPQuote }) {
             // Only the whole datagram carries a usable message; decode it again as raw IP.
             var whole: [UInt8] = []

@@ -109,10 +109,12 @@ public struct DNSTransactionTracker {
     /// Pending queries plus remembered answered keys.
     public var entriesInFlight: Int { table.count }
 
-    /// One decoded packet: finds its DNS messages (UDP, reassembled fragments, TCP streams,
-    /// port 53) and tracks each. `emit` receives every transaction finished meanwhile.
+    /// One decoded packet (any packet: non-DNS ones advance the clock, so timed-out queries are
+    /// emitted promptly; O(1) amortized): finds its DNS messages (UDP, reassembled fragments,
+    /// TCP streams, port 53) and tracks each. `emit` receives every transaction finished meanwhile.
     public mutating func add(packet bytes: UnsafeRawBufferPointer, decoded: DecodedPacket, timestamp: Int64,
                              packetNumber: Int, emit: (DNSTransaction) -> Void) {
+        expire(now: timestamp, emit: emit)
         extractor.add(packet: bytes, decoded: decoded, timestamp: timestamp, packetNumber: packetNumber)
         drainExtractor(emit)
     }

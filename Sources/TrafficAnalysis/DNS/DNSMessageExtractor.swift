@@ -15,7 +15,7 @@ import PacketDecoding
 /// finished, and a FIN or RST finishes its direction at once; each is counted. Both use a
 /// recency queue, O(1) amortized per segment. Fragments are bounded by the reassembler's own
 /// options. Every fragmented datagram is reassembled (its ports are only known once whole).
-public struct DNSMessageExtractor {
+public struct DNSMessageExtractor: Sendable {
     public struct Options: Sendable, Equatable {
         /// DNS server port (RFC 1035 section 4.2), matched on either side.
         public var dnsPort: UInt16 = 53

@@ -104,7 +104,9 @@ public struct DNSTransaction: Sendable, Equatable {
     /// Response time in ns (response timestamp - first query timestamp), when answered.
     public var responseTimeNanoseconds: Int64? {
         guard let q = queryTimestamp, let r = responseTimestamp else { return nil }
-        return r - q
+        // Saturating: hostile files hold timestamps near Int64's limits.
+        let (d, overflow) = r.subtractingReportingOverflow(q)
+        return overflow ? (r > q ? Int64.max : Int64.min) : d
     }
 
     /// Response time in milliseconds, when answered.

@@ -26,7 +26,7 @@ import PacketDecoding
 /// `evicted`. A query unanswered `responseTimeoutNanoseconds` after its first copy is emitted as
 /// `unanswered`. Time is packet time; every message first expires what is due. Work per message
 /// is O(1) amortized (a FIFO of keys in query order with lazy deletion).
-public struct DNSTransactionTracker {
+public struct DNSTransactionTracker: Sendable {
     public struct Options: Sendable, Equatable {
         /// After this, an unanswered query is emitted as `unanswered`: 10 s, twice the 5 s per-try
         /// timeout of the common stub resolvers (glibc `RES_TIMEOUT`, resolv.conf `timeout:5`),

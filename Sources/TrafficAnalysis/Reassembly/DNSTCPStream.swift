@@ -24,7 +24,7 @@
 ///
 /// **Memory**: at most `maxHeldBytes` held plus one message buffer (<= 65,535 bytes; messages
 /// whole inside a segment are delivered from the segment without a copy).
-public struct DNSTCPStream {
+public struct DNSTCPStream: Sendable {
     public struct Options: Sendable, Equatable {
         /// Out-of-order bytes held before a gap is declared: 64 KiB, one maximal DNS message,
         /// the most a hole can hide before it matters to a DNS receiver.

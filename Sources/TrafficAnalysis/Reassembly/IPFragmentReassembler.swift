@@ -34,7 +34,7 @@ import PacketDecoding
 /// Not thread-safe; one reassembler per worker. Work per fragment is O(fragments of that
 /// datagram); timeouts and evictions take the oldest datagram from an arrival queue in O(1)
 /// amortized time, so a flood of fragments at the caps costs no scans of the table.
-public struct IPFragmentReassembler {
+public struct IPFragmentReassembler: Sendable {
     public struct Options: Sendable, Equatable {
         /// Lifetime of an incomplete IPv4 datagram: 30 s, Linux `ipfrag_time` (RFC 791 leaves
         /// the timer to the implementation). The receiving host has dropped the fragments by

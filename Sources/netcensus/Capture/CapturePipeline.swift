@@ -33,7 +33,8 @@ struct CapturePipeline {
 
     /// - Parameter connections: receives connection records as they finish (turns on
     ///   `emitConnectionRecords`).
-    func summarize(path: String, connections: (([ConnectionRecord]) -> Void)? = nil) -> FileResult {
+    func summarize(path: String, connections: (([ConnectionRecord]) -> Void)? = nil,
+                   dns: (([DNSTransaction]) -> Void)? = nil) -> FileResult {
         let filter = self.filter
         let progress = self.progress
         progress?.start(file: path)
@@ -42,7 +43,7 @@ struct CapturePipeline {
             path: path, options: optionsForRun(records: connections != nil), decoderOptions: decoderOptions,
             filter: filter.map { f in { f.matches($0) } },
             progress: progress.map { p in { p.update(packets: $0) } },
-            connections: connections,
+            connections: connections, dns: dns,
             extraWarnings: { linkTypes in
                 guard let f = filter else { return [] }
                 return linkTypes.compactMap { lt in

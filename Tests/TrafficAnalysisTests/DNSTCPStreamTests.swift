@@ -1,5 +1,6 @@
 import Testing
 import CaptureFiles
+import CaptureSamples
 import TestSupport
 @testable import TrafficAnalysis
 

@@ -1,6 +1,7 @@
 import Testing
 import CaptureCore
 import CaptureFiles
+import CaptureSamples
 import PacketDecoding
 import TestSupport
 @testable import TrafficAnalysis

@@ -139,7 +139,7 @@ public enum CaptureSummaryReport {
             .object([
                 ("connections", .unsigned(f.connections)),
                 ("tcp", .object(ConnectionOutcome.allCases.map { ($0.rawValue, .unsigned(f.tcpByOutcome[$0.rawValue] ?? 0)) })),
-                ("tcp_conn_state", .object(ConnState.allCases.map { ($0.rawValue, .unsigned(f.tcpByState[$0.rawValue] ?? 0)) })),
+                ("tcp_conn_state", .object(ConnState.allCases.map { ($0.rawValue.lowercased(), .unsigned(f.tcpByState[$0.rawValue] ?? 0)) })),
                 ("udp", .unsigned(f.udp)), ("udp_answered", .unsigned(f.udpAnswered)), ("other", .unsigned(f.other)),
                 ("syn_retransmissions", .unsigned(f.synRetransmissions)),
                 ("handshake_rtt", distribution(f.handshakeRTT)),

@@ -191,25 +191,22 @@ public struct ConnectionAnalyzer: PacketAnalyzer {
     }
 
     public mutating func finish(into s: inout AdoptionSummary) {
-        var remaining: [(FlowKey, LiveConnection)] = []
-        remaining.reserveCapacity(table.count)
-        table.forEach { remaining.append(($0, $1)) }
-        // Emit in start order so a log of a whole file is deterministic.
-        remaining.sort { $0.1.id < $1.1.id }
-        for (k, c) in remaining { finish(key: k, c, .endOfCapture) }
-        table.removeAll()
+        flush()
         s.connections.merge(summary)
         s.flows.merge(flows)
         summary = ConnectionSummary()
     }
 
-    /// Finishes every live connection (end of capture) without writing a summary: for a log
-    /// consumer that wants the last records.
+    /// Finishes every live connection (`end_of_capture`), in start order so a log of a whole
+    /// file is deterministic. Sorts (id, slot) pairs, not the connections themselves: at the cap
+    /// the table holds millions of ~200-byte entries, and copying them to sort would double the
+    /// peak memory.
     public mutating func flush() {
-        var remaining: [(FlowKey, LiveConnection)] = []
-        table.forEach { remaining.append(($0, $1)) }
-        remaining.sort { $0.1.id < $1.1.id }
-        for (k, c) in remaining { finish(key: k, c, .endOfCapture) }
+        var order: [(id: UInt64, slot: Int)] = []
+        order.reserveCapacity(table.count)
+        for i in 0..<table.capacity where table.isOccupied(i) { order.append((table[index: i].id, i)) }
+        order.sort { $0.id < $1.id }
+        for (_, i) in order { finish(key: table.key(at: i), table[index: i], .endOfCapture) }
         table.removeAll()
     }
 }

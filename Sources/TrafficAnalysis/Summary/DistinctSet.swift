@@ -11,31 +11,44 @@ public protocol DistinctKey: Hashable, Sendable, Comparable, TableKey {
 /// Distinct elements per IP family: exact while they fit, a HyperLogLog sketch beyond.
 ///
 /// Exact mode keeps the elements themselves (so breakdowns such as addresses per class can be
-/// derived) up to `exactLimit` elements; the insert that would go past it converts the set into
-/// one HyperLogLog per family (relative standard error `HyperLogLog.relativeStandardError`,
-/// 0.81%) and from then on counts are estimates (`isExact == false`). Merge is a set union while
-/// the union fits, and a sketch merge otherwise, so it stays associative and commutative (any
-/// order of merges ends in the same mode and the same counts).
-public struct DistinctSet<Key: DistinctKey>: Sendable, Equatable {
-    /// The elements while exact; empty once sketched.
-    public private(set) var members: Set<Key>
+/// derived) up to `exactLimit` elements, in a compact open-addressing set (`ExactKeySet`: the
+/// keys in a dense array plus a 32-bit index, keyed hash seeded per set, about 50 bytes per
+/// 5-tuple); the insert that would go past the limit converts the set into one HyperLogLog per
+/// family (relative standard error `HyperLogLog.relativeStandardError`, 0.81%) and from then on
+/// counts are estimates (`isExact == false`). Merge is a set union while the union fits, and a
+/// sketch merge otherwise, so it stays associative and commutative (any order of merges ends
+/// in the same mode and the same counts). Per-family counts are kept as elements arrive.
+public struct DistinctSet<Key: DistinctKey>: Sendable {
+    @usableFromInline var exact: ExactKeySet<Key>
     /// One sketch per family (IPv4 first) once the set went past `exactLimit`.
     public private(set) var sketches: [HyperLogLog]?
     /// Elements kept exactly before switching to sketches.
     public var exactLimit: Int
 
-    /// The default bound on exact elements per set: 1,048,576 (about 64–100 MiB of flow keys).
+    /// The default bound on exact elements per set: 1,048,576 (about 50 MiB of 5-tuples).
     public static var defaultExactLimit: Int { 1 << 20 }
 
-    public init(_ members: Set<Key> = [], exactLimit: Int = DistinctSet.defaultExactLimit) {
-        self.members = members
+    public init<S: Sequence>(_ members: S, exactLimit: Int = DistinctSet.defaultExactLimit) where S.Element == Key {
         self.exactLimit = exactLimit
-        self.sketches = nil
-        if members.count > exactLimit { convertToSketches() }
+        exact = ExactKeySet()
+        sketches = nil
+        for k in members { insert(k) }
     }
+
+    public init(exactLimit: Int = DistinctSet.defaultExactLimit) {
+        self.exactLimit = exactLimit
+        exact = ExactKeySet()
+        sketches = nil
+    }
+
+    /// The elements while exact (insertion order); empty once sketched.
+    public var members: [Key] { exact.keys }
 
     /// True while counts are exact.
     @inlinable public var isExact: Bool { sketches == nil }
+
+    /// True when nothing was ever added.
+    public var isEmpty: Bool { sketches == nil && exact.count == 0 }
 
     /// Adds `key`; returns true when it was new (always true once sketched).
     @discardableResult
@@ -44,15 +57,15 @@ public struct DistinctSet<Key: DistinctKey>: Sendable, Equatable {
             sketches![key.family == .v4 ? 0 : 1].add(hash: key.tableHash(seed: HyperLogLog.sketchSeed))
             return true
         }
-        let new = members.insert(key).inserted
-        if new && members.count > exactLimit { convertToSketches() }
+        let new = exact.insert(key)
+        if new && exact.count > exactLimit { convertToSketches() }
         return new
     }
 
     /// Distinct elements of `family` (an estimate once sketched).
     public func count(_ family: IPFamily) -> Int {
         if let s = sketches { return s[family == .v4 ? 0 : 1].estimate }
-        return members.reduce(0) { $0 + ($1.family == family ? 1 : 0) }
+        return family == .v4 ? exact.countV4 : exact.count - exact.countV4
     }
 
     /// Distinct elements of both families.
@@ -60,10 +73,20 @@ public struct DistinctSet<Key: DistinctKey>: Sendable, Equatable {
 
     public mutating func merge(_ other: DistinctSet) {
         exactLimit = max(exactLimit, other.exactLimit)
-        if sketches == nil && other.sketches == nil {
-            members.formUnion(other.members)
-            if members.count > exactLimit { convertToSketches() }
+        if isEmpty {
+            // Taking the other set whole avoids re-hashing every element (the common case:
+            // an analyzer's set merged into an empty summary).
+            let limit = exactLimit
+            self = other
+            exactLimit = limit
+            if sketches == nil && exact.count > exactLimit { convertToSketches() }
             return
+        }
+        if sketches == nil && other.sketches == nil {
+            for k in other.exact.keys {
+                if exact.insert(k) && exact.count > exactLimit { convertToSketches(); break }
+            }
+            if sketches == nil { return }
         }
         if sketches == nil { convertToSketches() }
         var o = other
@@ -73,10 +96,69 @@ public struct DistinctSet<Key: DistinctKey>: Sendable, Equatable {
     }
 
     mutating func convertToSketches() {
-        var s = [HyperLogLog(), HyperLogLog()]
-        for k in members { s[k.family == .v4 ? 0 : 1].add(hash: k.tableHash(seed: HyperLogLog.sketchSeed)) }
+        var s = sketches ?? [HyperLogLog(), HyperLogLog()]
+        for k in exact.keys { s[k.family == .v4 ? 0 : 1].add(hash: k.tableHash(seed: HyperLogLog.sketchSeed)) }
         sketches = s
-        members = []
+        exact = ExactKeySet()
+    }
+}
+
+extension DistinctSet: Equatable {
+    /// Same mode and the same elements (exact) or registers (sketched).
+    public static func == (a: DistinctSet, b: DistinctSet) -> Bool {
+        if a.sketches != b.sketches { return false }
+        guard a.sketches == nil else { return true }
+        return a.exact.count == b.exact.count && a.exact.keys.allSatisfy { b.exact.contains($0) }
+    }
+}
+
+/// A set of keys in insertion order with an open-addressing index (linear probing, load ≤ 1/2,
+/// 32-bit slots holding position + 1). The hash is keyed with a random per-set seed, like
+/// `OpenTable`'s, so crafted keys cannot collide on purpose.
+@usableFromInline struct ExactKeySet<Key: DistinctKey>: Sendable {
+    @usableFromInline var keys: [Key] = []
+    @usableFromInline var slots: [UInt32] = []
+    @usableFromInline var mask = -1
+    @usableFromInline let seed = TableHash.randomSeed()
+    @usableFromInline var countV4 = 0
+
+    @usableFromInline init() {}
+
+    var count: Int { keys.count }
+
+    func contains(_ key: Key) -> Bool {
+        guard mask >= 0 else { return false }
+        var i = Int(truncatingIfNeeded: key.tableHash(seed: seed)) & mask
+        while slots[i] != 0 {
+            if keys[Int(slots[i]) - 1] == key { return true }
+            i = (i &+ 1) & mask
+        }
+        return false
+    }
+
+    /// Inserts `key`; true when it was new.
+    @usableFromInline mutating func insert(_ key: Key) -> Bool {
+        if (keys.count + 1) * 2 > slots.count { grow() }
+        var i = Int(truncatingIfNeeded: key.tableHash(seed: seed)) & mask
+        while slots[i] != 0 {
+            if keys[Int(slots[i]) - 1] == key { return false }
+            i = (i &+ 1) & mask
+        }
+        keys.append(key)
+        slots[i] = UInt32(keys.count)
+        if key.family == .v4 { countV4 += 1 }
+        return true
+    }
+
+    mutating func grow() {
+        let n = max(16, slots.count * 2)
+        slots = [UInt32](repeating: 0, count: n)
+        mask = n - 1
+        for (p, k) in keys.enumerated() {
+            var i = Int(truncatingIfNeeded: k.tableHash(seed: seed)) & mask
+            while slots[i] != 0 { i = (i &+ 1) & mask }
+            slots[i] = UInt32(p + 1)
+        }
     }
 }
 
@@ -96,21 +178,21 @@ extension DistinctSet: Codable {
         if let strings = try c.decodeIfPresent([String].self, forKey: .exact) {
             self.init(try Self.parse(strings, decoder), exactLimit: limit)
         } else {
-            self.init([], exactLimit: limit)
+            self.init(exactLimit: limit)
             sketches = [try c.decode(HyperLogLog.self, forKey: .sketchIPv4), try c.decode(HyperLogLog.self, forKey: .sketchIPv6)]
         }
     }
 
-    static func parse(_ strings: [String], _ decoder: any Decoder) throws -> Set<Key> {
-        var set = Set<Key>()
-        set.reserveCapacity(strings.count)
+    static func parse(_ strings: [String], _ decoder: any Decoder) throws -> [Key] {
+        var keys: [Key] = []
+        keys.reserveCapacity(strings.count)
         for s in strings {
             guard let k = Key(distinctText: s) else {
                 throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad element \(s)"))
             }
-            set.insert(k)
+            keys.append(k)
         }
-        return set
+        return keys
     }
 
     public func encode(to encoder: any Encoder) throws {

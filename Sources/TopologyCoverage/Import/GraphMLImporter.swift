@@ -36,7 +36,8 @@ public struct GraphMLError: Error, CustomStringConvertible, Sendable, Equatable 
 /// - Node `label` → `name` (else the GraphML node id). The node's GraphML id → `id`.
 /// - Node `Latitude` / `Longitude` (decimal degrees) → `latitude` / `longitude`, only when
 ///   both parse as numbers; text that is no number leaves both nil, the raw text is kept in
-///   `attributes` and a note is recorded. A number outside WGS84 (latitude -90...90, longitude
+///   `attributes` and a note is recorded. Nodes with neither or only one of the two are named
+///   in a note (the first 10 ids, then the count), since lengths to them cannot be derived. A number outside WGS84 (latitude -90...90, longitude
 ///   -180...180) or NaN/inf is an error (`GraphMLError` at the `<node>` line).
 /// - Node `Internal` (1 = the operator's own PoP, 0 = external/peer) and every other node
 ///   attribute (`Country`, `type`, `hyperedge`, `id`, ...) → `attributes`, text as written.
@@ -50,9 +51,8 @@ public struct GraphMLError: Error, CustomStringConvertible, Sendable, Equatable 
 ///   otherwise nil (unknown).
 /// - Edge medium (when `options.inferMedium`, the default): an edge attribute `medium` naming a
 ///   ``Medium`` wins; else keywords in `LinkType`, then in `LinkLabel` (see ``mediumHint(_:)``):
-///   "fiber/fibre/optical/DWDM/dark fib/lit fib/wavelength" → fiber, "microwave" → microwave,
-///   "wireless/radio" → wireless, "satellite/VSAT" → satellite, "DSL/copper" → copper;
-///   otherwise `.unknown`. With `inferMedium == false` only the `medium` attribute is used
+///   the words of `Medium.keywordTable`, the table every importer uses ("Fibre", "DWDM",
+///   "Dark Fibre" → fiber, "Microwave" → microwave, "ADSL" → copper, ...); otherwise `.unknown`. With `inferMedium == false` only the `medium` attribute is used
 ///   (the networkx reference scorer's behaviour).
 /// - Edge `lengthKm`: a `length_km` attribute when present (the Zoo has none); the great-circle
 ///   length is derived on demand by ``Topology/linkLengthsKm()``.
@@ -76,11 +76,17 @@ public enum GraphMLImporter {
     /// - Throws: ``GraphMLError`` (unreadable file, malformed XML, structural error).
     public static func load(path: String, options: Options = Options()) throws -> Topology {
         let url = URL(fileURLWithPath: path)
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw GraphMLError(file: path, line: 0, column: 0, reason: "cannot read file: \(error.localizedDescription)", kind: .cannotOpen)
+        let file: InputFile
+        // `InputFile` refuses FIFOs and devices without blocking and maps the file (no copy).
+        do { file = try InputFile(path: path) } catch let e as TopologyImportError {
+            throw GraphMLError(file: path, line: 0, column: 0, reason: "cannot read file: \(e.reason)", kind: .cannotOpen)
         }
-        return try parse(data, name: url.deletingPathExtension().lastPathComponent, file: path, options: options)
+        let data = file.bytes.baseAddress.map {
+            Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: $0), count: file.bytes.count, deallocator: .none)
+        } ?? Data()
+        return try withExtendedLifetime(file) {
+            try parse(data, name: url.deletingPathExtension().lastPathComponent, file: path, options: options)
+        }
     }
 
     /// Parses GraphML bytes. `name` names the topology and appears in errors.
@@ -171,6 +177,9 @@ public enum GraphMLImporter {
         }
         return nil
     }
+
+    /// How many node ids a note names before it gives only the count.
+    static let namedInNotes = 10
 
     // MARK: - Link speed and medium inference
 
@@ -294,19 +303,11 @@ public enum GraphMLImporter {
         return false
     }
 
-    /// The medium a free-text `LinkType` or `LinkLabel` names, or nil (keywords listed in the
-    /// type documentation; matched case-insensitively anywhere in the text).
+    /// The medium a free-text `LinkType` or `LinkLabel` names, or nil: `Medium(label:)`, the one
+    /// keyword table (`Medium.keywordTable`) every importer uses.
     public static func mediumHint(_ text: String?) -> Medium? {
-        guard let t = text?.lowercased(), !t.isEmpty else { return nil }
-        let rules: [([String], Medium)] = [
-            (["fiber", "fibre", "optical", "dwdm", "dark fib", "darkfib", "lit fib", "wavelength"], .fiber),
-            (["microwave"], .microwave),
-            (["wireless", "radio"], .wireless),
-            (["satellite", "vsat"], .satellite),
-            (["dsl", "copper"], .copper),
-        ]
-        for (words, medium) in rules where words.contains(where: { t.contains($0) }) { return medium }
-        return nil
+        guard let t = text, !t.isEmpty else { return nil }
+        return Medium(label: t)
     }
 
     /// A finite number from attribute text (surrounding whitespace ignored), else nil.
@@ -469,6 +470,8 @@ private final class Reader: NSObject, XMLParserDelegate {
         var nodes: [TopologyNode] = []
         nodes.reserveCapacity(nodeIDs.count)
         var badCoordinates = 0
+        var noCoordinates: [String] = [], oneCoordinate: [String] = []
+        var noCoordinatesCount = 0, oneCoordinateCount = 0
         for (i, id) in nodeIDs.enumerated() {
             var attrs = nodeDefaults.merging(nodeData[i]) { _, new in new }
             let label = attrs.removeValue(forKey: "label")
@@ -482,6 +485,12 @@ private final class Reader: NSObject, XMLParserDelegate {
                 } else {
                     badCoordinates += 1
                 }
+            } else if attrs["Latitude"] == nil && attrs["Longitude"] == nil {
+                noCoordinatesCount += 1
+                if noCoordinates.count < GraphMLImporter.namedInNotes { noCoordinates.append(id) }
+            } else {
+                oneCoordinateCount += 1
+                if oneCoordinate.count < GraphMLImporter.namedInNotes { oneCoordinate.append(id) }
             }
             nodes.append(TopologyNode(id: id, name: label ?? id, latitude: lat, longitude: lon, attributes: attrs))
         }
@@ -514,6 +523,15 @@ private final class Reader: NSObject, XMLParserDelegate {
         if directed > 0 { allNotes.append("directed graph/edges read as undirected (links carry traffic both ways)") }
         if hyperedges > 0 { allNotes.append("\(hyperedges) <hyperedge> element(s) skipped (unsupported)") }
         if badCoordinates > 0 { allNotes.append("\(badCoordinates) node(s) with unparsable Latitude/Longitude: coordinates left unset") }
+        func named(_ ids: [String], _ total: Int) -> String {
+            ids.map { "'\($0)'" }.joined(separator: ", ") + (total > ids.count ? " and \(total - ids.count) more" : "")
+        }
+        if noCoordinatesCount > 0 {
+            allNotes.append("\(noCoordinatesCount) node(s) without Latitude/Longitude (no coordinates; lengths of their links unknown unless given): \(named(noCoordinates, noCoordinatesCount))")
+        }
+        if oneCoordinateCount > 0 {
+            allNotes.append("\(oneCoordinateCount) node(s) with only one of Latitude/Longitude (coordinates left unset): \(named(oneCoordinate, oneCoordinateCount))")
+        }
         allNotes.append("capacity inferred for \(speeds) of \(links.count) link(s) from LinkSpeedRaw/LinkSpeed/LinkLabel")
         if options.inferMedium { allNotes.append("medium inferred from LinkType/LinkLabel keywords for \(media) link(s)") }
         return Topology(name: name, nodes: nodes, links: links, importNotes: allNotes)

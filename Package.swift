@@ -23,8 +23,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         // Heap (priority queue) for Dijkstra-style searches; only the HeapModule product is built.
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
-        // CSV reading and writing (RFC 4180) for topology CSV input and --csv output.
-        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     ],
     targets: [
         // C libraries from Debian: libpcap-dev (live capture, BPF) and zlib1g-dev (.gz captures).
@@ -42,12 +40,12 @@ let package = Package(
         .target(name: "NetworkGraph", dependencies: [.product(name: "HeapModule", package: "swift-collections")],
                 swiftSettings: releaseSpeed),
         .target(name: "TopologyCoverage", dependencies: [
-            "NetworkGraph", .product(name: "CSV", package: "CSV.swift"),
+            "NetworkGraph",
         ], resources: [.copy("Resources")], swiftSettings: releaseSpeed),
 
         // Rendering: the only layer that turns numbers into text; escapes untrusted strings in one place.
         .target(name: "Reporting", dependencies: [
-            "TrafficAnalysis", "TopologyCoverage", .product(name: "CSV", package: "CSV.swift"),
+            "TrafficAnalysis", "TopologyCoverage",
         ]),
 
         .executableTarget(name: "netcensus", dependencies: [

@@ -25,9 +25,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     ],
     targets: [
-        // C libraries from Debian: libpcap-dev (live capture, BPF) and zlib1g-dev (.gz captures).
+        // C libraries from Debian: libpcap-dev (live capture, BPF), zlib1g-dev (.gz captures),
+        // libxml2-dev (GraphML).
         .systemLibrary(name: "CPcap", path: "Sources/CPcap", providers: [.apt(["libpcap-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        // libxml2-dev: GraphML is parsed with libxml2's SAX2 pull parser (any file size; see GraphMLSAX).
+        .systemLibrary(name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
 
         // Capture pipeline, left to right: records -> decoded layers -> analyses.
         .target(name: "CaptureCore", swiftSettings: releaseSpeed),
@@ -40,7 +43,7 @@ let package = Package(
         .target(name: "NetworkGraph", dependencies: [.product(name: "HeapModule", package: "swift-collections")],
                 swiftSettings: releaseSpeed),
         .target(name: "TopologyCoverage", dependencies: [
-            "NetworkGraph",
+            "NetworkGraph", "CLibXML2",
         ], resources: [.copy("Resources")], swiftSettings: releaseSpeed),
 
         // Rendering: the only layer that turns numbers into text; escapes untrusted strings in one place.

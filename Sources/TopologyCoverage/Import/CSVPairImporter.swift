@@ -138,6 +138,7 @@ public enum CSVPairImporter {
         var numericIds: [Int] = [], allNumeric = true, maxId = 0
         var lines: [Int32] = []
         var lastRegionBytes: UnsafeRawBufferPointer?, lastRegion: [String] = []
+        var lastTierBytes: UnsafeRawBufferPointer?, lastTierText = "", lastTier = Tier.unknown
         while try rows.next() {
             let line = rows.line
             let idField = rows.trimmed(cId)
@@ -146,10 +147,15 @@ public enum CSVPairImporter {
                 numericIds.append(v); maxId = max(maxId, v)
             } else { allNumeric = false }
             let id = rows.text(idField)
-            let tierText = rows.text(cTier)
-            // Neighbouring rows usually share a region: split the path only when its bytes change.
+            // Tiers and regions repeat from row to row: read them again only when their bytes change.
+            let tierBytes = rows.raw(rows.field(cTier))
+            if lastTierBytes == nil || !sameBytes(tierBytes, lastTierBytes!) {
+                lastTierBytes = tierBytes
+                lastTierText = rows.text(cTier)
+                lastTier = parseTier(lastTierText) ?? .unknown
+            }
             let regionBytes = rows.raw(rows.field(cRegion))
-            if lastRegionBytes == nil || !regionBytes.elementsEqual(lastRegionBytes!) {
+            if lastRegionBytes == nil || !sameBytes(regionBytes, lastRegionBytes!) {
                 lastRegionBytes = regionBytes
                 let regionText = rows.text(cRegion)
                 lastRegion = regionText.isEmpty ? [] : regionText.split(separator: "/").map { String($0).trimmingSpaces }
@@ -157,13 +163,13 @@ public enum CSVPairImporter {
             var node = TopologyNode(
                 id: id,
                 name: cName >= 0 ? rows.text(cName) : id,
-                tier: parseTier(tierText) ?? .unknown,
+                tier: lastTier,
                 region: lastRegion,
                 latitude: try rows.number(cLat, "lat", rule: ImportValueRules.latitude),
                 longitude: try rows.number(cLon, "lon", rule: ImportValueRules.longitude),
                 households: try rows.households(cHH) ?? 0,
                 ipv6: rows.flag(cV6))
-            if !tierText.isEmpty && node.tier == .unknown { node.attributes["tier"] = tierText }
+            if !lastTierText.isEmpty && lastTier == .unknown { node.attributes["tier"] = lastTierText }
             rows.keepExtra(in: &node.attributes)
             lines.append(Int32(truncatingIfNeeded: line))
             nodes.append(node)
@@ -214,7 +220,7 @@ public enum CSVPairImporter {
             }
             // Media repeat from row to row: read the label again only when its bytes change.
             let mediumBytes = rows.raw(rows.field(cMed))
-            if lastMediumBytes == nil || !mediumBytes.elementsEqual(lastMediumBytes!) {
+            if lastMediumBytes == nil || !sameBytes(mediumBytes, lastMediumBytes!) {
                 lastMediumBytes = mediumBytes
                 lastMediumText = rows.text(cMed)
                 lastMedium = lastMediumText.isEmpty ? .unknown : (Medium(rawValue: lastMediumText) ?? Medium(label: lastMediumText) ?? .unknown)
@@ -233,6 +239,11 @@ public enum CSVPairImporter {
         }
         t.notes = rows.notes()
         return t
+    }
+
+    /// Byte equality of two short fields (`memcmp`, no per-byte generic iteration).
+    @inline(__always) static func sameBytes(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+        a.count == b.count && (a.count == 0 || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0)
     }
 
     // MARK: - Rows of one file

@@ -47,7 +47,6 @@ struct CSVScanner {
     /// Fields of the current record (valid until the next call to `next()`).
     private(set) var fields: [CSVField] = []
 
-    private static let quote: UInt8 = 0x22, comma: UInt8 = 0x2c, lf: UInt8 = 0x0a, cr: UInt8 = 0x0d
 
     init(bytes: UnsafeRawBufferPointer, file: String) {
         self.bytes = bytes
@@ -62,15 +61,18 @@ struct CSVScanner {
     /// - Throws: `TopologyImportError` (file, "line L, column C", reason) for an unterminated
     ///   quoted field or text after a closing quote.
     mutating func next() throws -> Bool {
+        // Byte values as local literals: the hot loop then compares against immediates
+        // (static lets are lazily initialised globals, read through an accessor each time).
+        let quote: UInt8 = 0x22, comma: UInt8 = 0x2c, lf: UInt8 = 0x0a, cr: UInt8 = 0x0d
         fields.removeAll(keepingCapacity: true)
         guard let p = base else { return false }
         let n = count
         // Blank lines hold no record.
         while offset < n {
             let c = p[offset]
-            if c == Self.lf { offset += 1 } else if c == Self.cr {
+            if c == lf { offset += 1 } else if c == cr {
                 offset += 1
-                if offset < n && p[offset] == Self.lf { offset += 1 }
+                if offset < n && p[offset] == lf { offset += 1 }
             } else { break }
             line += 1; lineStart = offset
         }
@@ -78,37 +80,40 @@ struct CSVScanner {
         recordLine = line
         var i = offset
         while true {
-            if i < n && p[i] == Self.quote {
+            if i < n && p[i] == quote {
                 let openLine = line, openColumn = column(at: i)
                 var j = i + 1, doubled = false
                 var close = -1
                 while close < 0 {
-                    guard j < n, let q = memchr(p + j, Int32(Self.quote), n - j) else {
+                    guard j < n, let q = memchr(p + j, Int32(quote), n - j) else {
                         throw TopologyImportError(file: file, location: "line \(openLine), column \(openColumn)",
                                                   reason: "unterminated quoted field (no closing '\"' before the end of the file)")
                     }
                     let qi = UnsafePointer<UInt8>(q.assumingMemoryBound(to: UInt8.self)) - p
                     countLines(from: j, to: qi)
-                    if qi + 1 < n && p[qi + 1] == Self.quote { doubled = true; j = qi + 2 } else { close = qi }
+                    if qi + 1 < n && p[qi + 1] == quote { doubled = true; j = qi + 2 } else { close = qi }
                 }
                 fields.append(CSVField(start: i + 1, end: close, hasDoubledQuotes: doubled))
                 i = close + 1
                 if i >= n { offset = n; return true }
                 let c = p[i]
-                if c == Self.comma { i += 1; continue }
-                if c == Self.lf || c == Self.cr { endRecord(at: i); return true }
+                if c == comma { i += 1; continue }
+                if c == lf || c == cr { endRecord(at: i); return true }
                 throw TopologyImportError(file: file, location: "line \(line), column \(column(at: i))",
                                           reason: "unexpected character after a closing quote (expected ',' or the end of the line)")
             }
+            // Unquoted field: every byte above ',' (0x2C) is ordinary, so one compare settles
+            // most bytes (digits, letters, '.', '/', UTF-8); only the rest are looked at closely.
             var j = i
+            var c: UInt8 = 0
             while j < n {
-                let c = p[j]
-                if c == Self.comma || c == Self.lf || c == Self.cr { break }
-                j += 1
+                c = p[j]
+                if c > comma || (c != comma && c != lf && c != cr) { j += 1; continue }
+                break
             }
             fields.append(CSVField(start: i, end: j, hasDoubledQuotes: false))
             if j >= n { offset = n; return true }
-            if p[j] == Self.comma { i = j + 1; continue }
+            if c == comma { i = j + 1; continue }
             endRecord(at: j)
             return true
         }
@@ -117,7 +122,7 @@ struct CSVScanner {
     /// Consumes the line end at `i` (CRLF, LF or CR).
     private mutating func endRecord(at i: Int) {
         var k = i + 1
-        if base![i] == Self.cr && k < count && base![k] == Self.lf { k += 1 }
+        if base![i] == 0x0d && k < count && base![k] == 0x0a { k += 1 }
         offset = k; line += 1; lineStart = k
     }
 
@@ -127,7 +132,7 @@ struct CSVScanner {
         var k = a
         while k < b {
             let c = p[k]
-            if c == Self.lf || (c == Self.cr && !(k + 1 < b && p[k + 1] == Self.lf)) { line += 1; lineStart = k + 1 }
+            if c == 0x0a || (c == 0x0d && !(k + 1 < b && p[k + 1] == 0x0a)) { line += 1; lineStart = k + 1 }
             k += 1
         }
     }
@@ -150,7 +155,7 @@ struct CSVScanner {
         var k = 0
         while k < raw.count {
             out.append(raw[k])
-            k += raw[k] == Self.quote ? 2 : 1
+            k += raw[k] == 0x22 ? 2 : 1
         }
         return String(decoding: out, as: UTF8.self)
     }

@@ -1,11 +1,9 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 
 // GraphML reader (http://graphml.graphdrawing.org/specification.html, GraphML 1.0) tuned for
-// the Internet Topology Zoo (Knight et al., IEEE JSAC 29(9), 2011). A streaming XMLParser
-// delegate: `<key>` declarations (with `<default>`), `<node>`, `<edge>` and their `<data>`.
+// the Internet Topology Zoo (Knight et al., IEEE JSAC 29(9), 2011). A streaming SAX2 reader
+// (`GraphMLSAX`, libxml2's pull parser over the mapped file, any size): `<key>` declarations
+// (with `<default>`), `<node>`, `<edge>` and their `<data>`.
 // Semantics follow networkx `read_graphml(..., force_multigraph=True)`, the reader FACTS.tsv
 // was computed with: every `<edge>` is an edge (parallel edges and self-loops kept), the file's
 // `edgedefault` is ignored (the Zoo's graphs are undirected), an edge naming an undeclared
@@ -95,8 +93,15 @@ public enum GraphMLImporter {
         try parse(data, name: name, file: name, options: options)
     }
 
-    private static func parse(_ data: Data, name: String, file: String, options: Options) throws -> Topology {
+    private static func parse(_ input: Data, name: String, file: String, options: Options) throws -> Topology {
+        var data = input
         guard !data.isEmpty else { throw GraphMLError(file: file, line: 0, column: 0, reason: "empty document") }
+        // UTF-16 is transcoded to UTF-8 first, so the byte-level checks below see ASCII markup;
+        // NUL is refused before the declaration is even read (the fuzzed crash had both).
+        let family = detectEncoding(data)
+        if family == .asciiCompatible { try refuseNUL(data, file: file) }
+        data = try acceptedEncoding(data, file: file)
+        if family != .asciiCompatible { try refuseNUL(data, file: file) }
         // GraphML needs no DTD entities, and libxml2 under FoundationXML substituted an external
         // entity (`<!ENTITY x SYSTEM "file:///...">`) into node labels even with
         // shouldResolveExternalEntities false (hostile-input test: a local file was read into
@@ -108,45 +113,107 @@ public enum GraphMLImporter {
             throw GraphMLError(file: file, line: line, column: 0,
                                reason: "DTD entity declarations are not supported (GraphML needs none; refused so no external file or entity expansion is read)")
         }
-        // XML 1.0 (section 2.2) allows no NUL character; libxml2 under FoundationXML crashed
-        // (SIGSEGV in xmlSwitchToEncoding) on `<?xml version="1.0" encoding="utf7"` + NUL (fuzz).
-        if let nul = data.firstIndex(of: 0) {
-            let line = data[data.startIndex..<nul].reduce(1) { $1 == 0x0a ? $0 + 1 : $0 }
-            throw GraphMLError(file: file, line: line, column: 0,
-                               reason: "NUL byte at offset \(nul - data.startIndex) (not allowed in XML)")
-        }
-        // Only encodings libxml2 handles natively: the iconv path (UTF-7 and friends) is where the
-        // crash above happened, and Topology Zoo files are all UTF-8.
-        if let encoding = declaredEncoding(data),
-           !["utf-8", "utf8", "us-ascii", "ascii", "iso-8859-1", "latin1"].contains(encoding.lowercased()) {
-            throw GraphMLError(file: file, line: 1, column: 0,
-                               reason: "declared encoding '\(encoding)' is not supported (use UTF-8)")
-        }
         if let at = processingInstructionWithoutData(data) {
             let line = data[data.startIndex..<at].reduce(1) { $1 == 0x0a ? $0 + 1 : $0 }
             throw GraphMLError(file: file, line: line, column: 0,
                                reason: "processing instruction without data (<?name?>) is not supported")
         }
-        let parser = XMLParser(data: data)
         let reader = Reader(file: file, options: options)
-        parser.delegate = reader
-        parser.shouldProcessNamespaces = true   // element names without prefixes
-        let ok = parser.parse()
-        if let error = reader.error { throw error }
-        if !ok {
-            let reason = parser.parserError.map { "malformed XML: \($0.localizedDescription)" } ?? "malformed XML"
-            throw GraphMLError(file: file, line: parser.lineNumber, column: parser.columnNumber, reason: reason)
+        do {
+            try data.withUnsafeBytes { try GraphMLSAX.parse($0, events: reader) }
+        } catch let f as GraphMLSAX.Failure {
+            throw GraphMLError(file: file, line: f.line, column: f.column, reason: "malformed XML: \(f.message)")
         }
+        if let error = reader.error { throw error }
         guard reader.sawGraphML else {
-            throw GraphMLError(file: file, line: parser.lineNumber, column: parser.columnNumber,
-                               reason: "no <graphml> root element")
+            throw GraphMLError(file: file, line: reader.lastLine, column: 0, reason: "no <graphml> root element")
         }
         return try reader.finish(name: name)
     }
 
-    /// The `encoding` pseudo-attribute of the XML declaration (XML 1.0 section 4.3.3), if any.
+    /// XML 1.0 (section 2.2) allows no NUL character; libxml2 under FoundationXML crashed
+    /// (SIGSEGV in xmlSwitchToEncoding) on `<?xml version="1.0" encoding="utf7"` + NUL (fuzz).
+    static func refuseNUL(_ data: Data, file: String) throws {
+        if let nul = data.firstIndex(of: 0) {
+            let line = data[data.startIndex..<nul].reduce(1) { $1 == 0x0a ? $0 + 1 : $0 }
+            throw GraphMLError(file: file, line: line, column: 0,
+                               reason: "NUL byte at offset \(nul - data.startIndex) (not allowed in XML)")
+        }
+    }
+
+    /// The encoding families XML 1.0 Appendix F tells apart from the first four bytes.
+    enum DetectedEncoding: Equatable { case asciiCompatible, utf16BigEndian, utf16LittleEndian, ebcdic, ucs4 }
+
+    /// The family of `data` by its first bytes (XML 1.0 Appendix F): a byte order mark, or the
+    /// bytes of `<?` in UTF-16, UCS-4 or EBCDIC; anything else is ASCII-compatible (UTF-8,
+    /// US-ASCII or ISO-8859-1, told apart by the declaration).
+    static func detectEncoding(_ data: Data) -> DetectedEncoding {
+        let b = Array(data.prefix(4)) + [UInt8](repeating: 0xAA, count: max(0, 4 - data.count))
+        switch (b[0], b[1], b[2], b[3]) {
+        case (0x00, 0x00, 0x00, 0x3C), (0x3C, 0x00, 0x00, 0x00), (0x00, 0x00, 0x3C, 0x00), (0x00, 0x3C, 0x00, 0x00),
+             (0x00, 0x00, 0xFE, 0xFF), (0xFF, 0xFE, 0x00, 0x00), (0x00, 0x00, 0xFF, 0xFE), (0xFE, 0xFF, 0x00, 0x00):
+            return .ucs4
+        case (0xFE, 0xFF, _, _), (0x00, 0x3C, 0x00, 0x3F): return .utf16BigEndian
+        case (0xFF, 0xFE, _, _), (0x3C, 0x00, 0x3F, 0x00): return .utf16LittleEndian
+        case (0x4C, 0x6F, 0xA7, 0x94): return .ebcdic
+        default: return .asciiCompatible
+        }
+    }
+
+    static let asciiCompatibleEncodings: Set<String> = ["utf-8", "utf8", "us-ascii", "ascii", "iso-8859-1", "iso_8859-1", "latin1", "latin-1"]
+    static let utf16Encodings: Set<String> = ["utf-16", "utf16", "utf-16le", "utf-16be"]
+
+    /// `data` in an encoding libxml2 reads natively, checked by the declared *and* the detected
+    /// encoding: UTF-8, US-ASCII and ISO-8859-1 pass as they are; UTF-16 (either byte order,
+    /// with or without a byte order mark) is transcoded to UTF-8 and its declaration rewritten
+    /// to say so, keeping line numbers. EBCDIC, UCS-4, any other declared encoding, and a
+    /// declaration that contradicts the bytes (UTF-16 declared over ASCII bytes, UTF-8 declared
+    /// over UTF-16) are refused: the byte-level entity and NUL checks assume ASCII markup, and
+    /// other encodings go through iconv, where a fuzzed UTF-7 document crashed the parser.
+    /// - Throws: `GraphMLError` at line 1 naming the encoding found.
+    static func acceptedEncoding(_ data: Data, file: String) throws -> Data {
+        func refuse(_ why: String) -> GraphMLError {
+            GraphMLError(file: file, line: 1, column: 0, reason: "\(why) (GraphML is read as UTF-8, UTF-16, US-ASCII or ISO-8859-1)")
+        }
+        switch detectEncoding(data) {
+        case .ebcdic: throw refuse("the document is EBCDIC-encoded (its first bytes are '<?xm' in EBCDIC)")
+        case .ucs4: throw refuse("the document is UCS-4 (UTF-32) encoded")
+        case .asciiCompatible:
+            if let e = declaredEncoding(data), !asciiCompatibleEncodings.contains(e.lowercased()) {
+                throw refuse(utf16Encodings.contains(e.lowercased())
+                    ? "declared encoding '\(e)' does not match the bytes, which are not UTF-16"
+                    : "declared encoding '\(e)' is not supported")
+            }
+            return data
+        case let family:
+            let bytes = Array(data)
+            var start = 0
+            if bytes.count >= 2, (bytes[0] == 0xFE && bytes[1] == 0xFF) || (bytes[0] == 0xFF && bytes[1] == 0xFE) { start = 2 }
+            var units: [UInt16] = []
+            units.reserveCapacity((bytes.count - start) / 2)
+            var i = start
+            while i + 1 < bytes.count {
+                units.append(family == .utf16BigEndian ? UInt16(bytes[i]) << 8 | UInt16(bytes[i + 1]) : UInt16(bytes[i + 1]) << 8 | UInt16(bytes[i]))
+                i += 2
+            }
+            var text = String(decoding: units, as: UTF16.self)
+            var utf8 = Data(text.utf8)
+            if let e = declaredEncoding(utf8) {
+                guard utf16Encodings.contains(e.lowercased()) else {
+                    throw refuse("declared encoding '\(e)' does not match the bytes, which are UTF-16")
+                }
+                // Same declaration, now naming the bytes it stands before (no line moves).
+                if let r = text.range(of: e) { text.replaceSubrange(r, with: "UTF-8"); utf8 = Data(text.utf8) }
+            }
+            return utf8
+        }
+    }
+
+    /// The `encoding` pseudo-attribute of the XML declaration (XML 1.0 section 4.3.3), if any,
+    /// read from ASCII-compatible bytes (after a UTF-8 byte order mark, if any).
     static func declaredEncoding(_ data: Data) -> String? {
-        let head = Array(data.prefix(256))
+        var head = Array(data.prefix(256))
+        if head.starts(with: [0xEF, 0xBB, 0xBF]) { head.removeFirst(3) }
         guard head.starts(with: Array("<?xml".utf8)) else { return nil }
         let text = String(decoding: head, as: UTF8.self)
         let decl = text.range(of: "?>").map { String(text[..<$0.lowerBound]) } ?? text
@@ -317,9 +384,9 @@ public enum GraphMLImporter {
     }
 }
 
-// MARK: - The XMLParser delegate
+// MARK: - The SAX event receiver
 
-private final class Reader: NSObject, XMLParserDelegate {
+private final class Reader: GraphMLEvents {
     struct Key { var name: String; var domain: String; var defaultValue: String? }
     enum Owner { case none, graph, node(Int), edge(Int) }
 
@@ -336,7 +403,12 @@ private final class Reader: NSObject, XMLParserDelegate {
     var graphDepth = 0
     var owner: Owner = .none
     var dataKey: String?
-    var text = ""
+    /// Bytes of the current `<data>` or `<default>` text (decoded once, at its end tag).
+    var textBytes: [UInt8] = []
+    var text: String { String(decoding: textBytes, as: UTF8.self) }
+    /// Line of the last start tag (errors found at an end tag name it).
+    var lastLine = 0
+    var stop: Bool { error != nil }
 
     var nodeIDs: [String] = []
     var nodeIndex: [String: Int] = [:]
@@ -354,10 +426,9 @@ private final class Reader: NSObject, XMLParserDelegate {
 
     init(file: String, options: GraphMLImporter.Options) { self.file = file; self.options = options }
 
-    private func fail(_ parser: XMLParser, _ reason: String) {
+    private func fail(_ reason: String) {
         guard error == nil else { return }
-        error = GraphMLError(file: file, line: parser.lineNumber, column: parser.columnNumber, reason: reason)
-        parser.abortParsing()
+        error = GraphMLError(file: file, line: lastLine, column: 0, reason: reason)
     }
 
     private func node(named id: String) -> Int {
@@ -367,63 +438,59 @@ private final class Reader: NSObject, XMLParserDelegate {
         return i
     }
 
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?,
-                qualifiedName: String?, attributes a: [String: String] = [:]) {
+    func start(_ name: String, _ a: [String: String], line: Int) {
+        lastLine = line
         switch name {
         case "graphml":
             sawGraphML = true
         case "key":
-            guard let id = a["id"] else { return fail(parser, "<key> without id") }
+            guard let id = a["id"] else { return fail("<key> without id") }
             keys[id] = Key(name: a["attr.name"] ?? id, domain: a["for"] ?? "all", defaultValue: nil)
             keyOrder.append(id)
             currentKeyID = id
         case "default":
-            inDefault = currentKeyID != nil; text = ""
+            inDefault = currentKeyID != nil; textBytes.removeAll(keepingCapacity: true)
         case "graph":
             graphDepth += 1
-            if graphDepth > 1 { return fail(parser, "nested <graph> is not supported") }
+            if graphDepth > 1 { return fail("nested <graph> is not supported") }
             if a["edgedefault"] == "directed" { directed += 1 }
             owner = .graph
         case "node":
-            guard let id = a["id"] else { return fail(parser, "<node> without id") }
+            guard let id = a["id"] else { return fail("<node> without id") }
             // GraphML allows an edge before the <node> it names: that node was created
             // implicitly and is now declared; only a second declaration is worth a note.
             if declared.contains(id) { notes.append("node \(id) declared twice: attributes merged") }
             declared.insert(id)
             let n = node(named: id)
-            if nodeLines[n] == 0 { nodeLines[n] = parser.lineNumber }
+            if nodeLines[n] == 0 { nodeLines[n] = line }
             owner = .node(n)
         case "edge":
             guard let s = a["source"], let t = a["target"] else {
-                return fail(parser, "<edge> without source or target")
+                return fail("<edge> without source or target")
             }
             for id in [s, t] where nodeIndex[id] == nil { _ = node(named: id) }
             let e = edgeEnds.count
             edgeEnds.append((nodeIndex[s]!, nodeIndex[t]!))
             edgeData.append([:])
-            edgeLines.append(parser.lineNumber)
+            edgeLines.append(line)
             if let id = a["id"] { edgeData[e]["id"] = id }
             if a["directed"] == "true" { directed += 1 }
             owner = .edge(e)
         case "hyperedge":
             hyperedges += 1
         case "data":
-            guard let k = a["key"] else { return fail(parser, "<data> without key") }
-            dataKey = k; text = ""
+            guard let k = a["key"] else { return fail("<data> without key") }
+            dataKey = k; textBytes.removeAll(keepingCapacity: true)
         default:
             break
         }
     }
 
-    func parser(_ parser: XMLParser, foundCharacters string: String) {
-        if dataKey != nil || inDefault { text += string }
+    func text(_ bytes: UnsafeBufferPointer<UInt8>) {
+        if dataKey != nil || inDefault { textBytes.append(contentsOf: bytes) }
     }
 
-    func parser(_ parser: XMLParser, foundCDATA block: Data) {
-        if dataKey != nil || inDefault { text += String(decoding: block, as: UTF8.self) }
-    }
-
-    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+    func end(_ name: String) {
         switch name {
         case "key": currentKeyID = nil
         case "default":
@@ -443,10 +510,6 @@ private final class Reader: NSObject, XMLParserDelegate {
             }
         default: break
         }
-    }
-
-    func parser(_ parser: XMLParser, parseErrorOccurred parseError: Error) {
-        fail(parser, "malformed XML: \(parseError.localizedDescription)")
     }
 
     /// A number attribute that parses but breaks `rule` (`ImportValueRules`) is an error at `line`;

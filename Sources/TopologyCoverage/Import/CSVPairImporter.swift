@@ -65,7 +65,10 @@ public enum CSVPairImporter {
             }
             if a == b { selfLoops += 1 }
             linkTable.links[k].a = a; linkTable.links[k].b = b
-            if let label = linkTable.links[k].attributes["medium"] { unknownLabels[label, default: 0] += 1 }
+            // Most links carry no attributes; skip hashing the key into an empty dictionary.
+            if !linkTable.links[k].attributes.isEmpty, let label = linkTable.links[k].attributes["medium"] {
+                unknownLabels[label, default: 0] += 1
+            }
         }
         topo.links = linkTable.links
         topo.importNotes = nodeTable.notes + linkTable.notes

@@ -38,6 +38,37 @@ import TestSupport
         #expect(try lines(text) == [1, 2, 4])
     }
 
+    /// Random fields (commas, quotes, CR, LF, UTF-8) quoted as RFC 4180 says, joined with random
+    /// line ends, read back exactly; random bytes either read or throw, never crash.
+    @Test func randomRoundTripAndRandomBytes() throws {
+        var rng = SplitMix64(seed: 7)
+        let alphabet: [String] = ["a", "Z", "0", ",", "\"", "\r", "\n", " ", "é", "西", "\t", ";"]
+        for _ in 0..<300 {
+            var rows: [[String]] = []
+            var text = ""
+            for _ in 0..<(1 + Int(rng.next() % 5)) {
+                var row: [String] = []
+                for _ in 0..<(1 + Int(rng.next() % 4)) {
+                    row.append((0..<Int(rng.next() % 6)).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }.joined())
+                }
+                // A record of one empty field is a blank line, which holds no record.
+                if row == [""] { row = ["x"] }
+                rows.append(row)
+                text += row.map { f in
+                    // Scalars, not Characters: "\r\n" is one Character in Swift.
+                    f.unicodeScalars.contains(where: { ",\"\r\n".unicodeScalars.contains($0) }) || f.isEmpty && rng.next() % 2 == 0
+                        ? "\"" + f.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : f
+                }.joined(separator: ",")
+                text += ["\n", "\r\n", "\r"][Int(rng.next() % 3)]
+            }
+            #expect(try records(text) == rows, "\(text.debugDescription)")
+        }
+        for _ in 0..<2_000 {
+            let bytes = (0..<Int(rng.next() % 40)).map { _ in [0x22, 0x2c, 0x0a, 0x0d, 0x61, 0xff][Int(rng.next() % 6)] as UInt8 }
+            do { _ = try records(bytes) } catch is TopologyImportError {}
+        }
+    }
+
     @Test func lineEndsBlankLinesAndBOM() throws {
         #expect(try records("a,b\r\nc,d\re,f\ng,h") == [["a", "b"], ["c", "d"], ["e", "f"], ["g", "h"]])
         #expect(try lines("a\n\n\r\nb\n") == [1, 4])

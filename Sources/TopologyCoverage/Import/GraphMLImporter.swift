@@ -257,7 +257,7 @@ public enum GraphMLImporter {
     public static func capacityMbps(_ data: [String: String]) -> Double? {
         if let raw = number(data["LinkSpeedRaw"]), raw > 0 { return raw / 1e6 }
         if let speed = number(data["LinkSpeed"]), speed > 0,
-           let u = data["LinkSpeedUnits"]?.trimmingCharacters(in: .whitespacesAndNewlines).lowercased().first,
+           let u = data["LinkSpeedUnits"]?.trimmingSpaces.lowercased().first,
            let unit = unitMbps[u] {
             return speed * unit
         }
@@ -377,9 +377,11 @@ public enum GraphMLImporter {
         return Medium(label: t)
     }
 
-    /// A finite number from attribute text (surrounding whitespace ignored), else nil.
+    /// A finite number from attribute text (surrounding spaces, tabs, CR and LF ignored: the
+    /// Swift-native trim, Foundation's `trimmingCharacters` bridged through NSString and cost a
+    /// third of a 200,000-node import), else nil.
     static func number(_ text: String?) -> Double? {
-        guard let t = text?.trimmingCharacters(in: .whitespacesAndNewlines), let v = Double(t), v.isFinite else { return nil }
+        guard let t = text?.trimmingSpaces, let v = Double(t), v.isFinite else { return nil }
         return v
     }
 }
@@ -515,7 +517,7 @@ private final class Reader: GraphMLEvents {
     /// A number attribute that parses but breaks `rule` (`ImportValueRules`) is an error at `line`;
     /// text that is no number at all is left to the caller (kept as an attribute).
     private func check(_ text: String?, _ rule: (Double) -> String?, line: Int, what: String) throws {
-        guard let t = text?.trimmingCharacters(in: .whitespacesAndNewlines), let v = Double(t) else { return }
+        guard let t = text?.trimmingSpaces, let v = Double(t) else { return }
         if let reason = rule(v) { throw GraphMLError(file: file, line: line, column: 0, reason: "\(what): \(reason)") }
     }
 

@@ -37,6 +37,9 @@ import Glibc
             oneErrorLine(r)
             #expect(r.stderr.contains("not a regular file") && r.stderr.contains("FIFO"), "\(r.stderr)")
         }
+        // A device gets the same clear refusal, not a misleading "permission" error.
+        let dev = try TopologyCLI.run(["score", "/dev/null"])
+        #expect(dev.status == 66 && dev.stderr.contains("not a regular file: a character device"), "\(dev.stderr)")
     }
 
     /// Untrusted ids in import errors reach stderr escaped: no raw ESC, BEL or U+202E.

@@ -58,7 +58,12 @@ public struct GraphMLError: Error, CustomStringConvertible, Sendable, Equatable 
 /// - Graph-level `<data>` (Network, GeoLocation, ...) is recorded in `importNotes` as
 ///   `graph NAME=VALUE`.
 ///
-/// Throws ``GraphMLError`` on malformed XML, a `<node>` without `id`, an `<edge>` without
+/// Input: any size (mapped, parsed by libxml2's SAX2 pull parser, `GraphMLSAX`); UTF-8,
+/// US-ASCII, ISO-8859-1 or UTF-16 by declared and detected encoding (`acceptedEncoding`); no
+/// `<!ENTITY` declarations; FIFOs and devices refused (`InputFile`).
+///
+/// Throws ``GraphMLError`` on an unsupported encoding (line 1), malformed XML or a libxml2 limit
+/// (its message, which names the limit), a `<node>` without `id`, an `<edge>` without
 /// `source`/`target`, a nested `<graph>` (unsupported), or a number outside its range
 /// (Latitude/Longitude outside WGS84; LinkSpeed, LinkSpeedRaw, length_km negative; any of them
 /// NaN/inf: the line of the `<node>`/`<edge>` and its id are named). Hyperedges are skipped with a note.

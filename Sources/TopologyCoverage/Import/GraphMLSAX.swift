@@ -28,6 +28,10 @@ protocol GraphMLEvents: AnyObject {
 enum GraphMLSAX {
     struct Failure: Error { var line: Int; var column: Int; var message: String }
 
+    /// `xmlInitParser` once per process: libxml2 2.9 does not lock its own one-time setup, and
+    /// tests parse on several threads at once; a static let is initialised exactly once.
+    private static let libraryInitialized: Void = { xmlInitParser() }()
+
     /// Parses `bytes`, sending events to `events`.
     /// - Throws: `Failure` with libxml2's line, column and message when the document is not
     ///   well-formed or a parser limit is reached; not thrown when `events.stop` ended the parse.
@@ -35,7 +39,7 @@ enum GraphMLSAX {
         guard bytes.count <= Int(Int32.max) else {
             throw Failure(line: 0, column: 0, message: "document of \(bytes.count) bytes is beyond libxml2's memory-parser limit (2 GiB)")
         }
-        xmlInitParser()
+        _ = libraryInitialized
         guard let base = bytes.baseAddress?.assumingMemoryBound(to: CChar.self),
               let ctxt = xmlCreateMemoryParserCtxt(base, Int32(bytes.count)) else {
             throw Failure(line: 0, column: 0, message: "libxml2 could not create a parser (out of memory?)")

@@ -23,16 +23,17 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         // Heap (priority queue) for Dijkstra-style searches; only the HeapModule product is built.
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
-        // CSV reading and writing (RFC 4180) for topology CSV input and --csv output.
-        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
         // Mergeable latency histograms (handshake RTT, DNS response time) beyond the exact range:
         // HdrHistogram is the field's standard, kept, Codable and mergeable; no need to write one.
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
-        // C libraries from Debian: libpcap-dev (live capture, BPF) and zlib1g-dev (.gz captures).
+        // C libraries from Debian: libpcap-dev (live capture, BPF), zlib1g-dev (.gz captures),
+        // libxml2-dev (GraphML).
         .systemLibrary(name: "CPcap", path: "Sources/CPcap", providers: [.apt(["libpcap-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        // libxml2-dev: GraphML is parsed with libxml2's SAX2 pull parser (any file size; see GraphMLSAX).
+        .systemLibrary(name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
 
         // Capture pipeline, left to right: records -> decoded layers -> analyses.
         .target(name: "CaptureCore", swiftSettings: releaseSpeed),
@@ -54,12 +55,12 @@ let package = Package(
         .target(name: "NetworkGraph", dependencies: [.product(name: "HeapModule", package: "swift-collections")],
                 swiftSettings: releaseSpeed),
         .target(name: "TopologyCoverage", dependencies: [
-            "NetworkGraph", .product(name: "CSV", package: "CSV.swift"),
+            "NetworkGraph", "CLibXML2",
         ], resources: [.copy("Resources")], swiftSettings: releaseSpeed),
 
         // Rendering: the only layer that turns numbers into text; escapes untrusted strings in one place.
         .target(name: "Reporting", dependencies: [
-            "TrafficAnalysis", "TopologyCoverage", .product(name: "CSV", package: "CSV.swift"),
+            "TrafficAnalysis", "TopologyCoverage",
         ]),
 
         .executableTarget(name: "netcensus", dependencies: [

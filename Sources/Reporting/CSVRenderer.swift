@@ -1,6 +1,11 @@
 /// Renders rows of report objects as CSV (RFC 4180): one header line with the flattened figure
 /// names (`outermost_ipv4_packets`...), the union over rows in first-seen order, then one line
 /// per row. Arrays are left out (warnings go to stderr; link types have their own columns).
+///
+/// Cells: text goes through `Escaping.csv` (RFC 4180 quoting; a leading `=`, `+`, `-`, `@`, tab
+/// or CR is neutralised with `'`, OWASP "CSV Injection"); numbers, counts and booleans are
+/// written as such and never prefixed, so numeric columns stay numeric; a non-finite number
+/// is an empty cell.
 public enum CSVRenderer {
     /// - Returns: the CSV text, lines ended by "\n"; numbers as `JSONRenderer` formats them.
     public static func render(rows: [ReportValue]) -> String {

@@ -22,22 +22,39 @@ public enum Escaping {
     }
 
     /// A CSV field (RFC 4180 section 2): quoted when it holds a comma, quote, CR or LF, with inner
-    /// quotes doubled. Other control characters are made visible as in `terminal`, and a leading
-    /// `=`, `+`, `-` or `@` is prefixed with `'` so spreadsheets do not run it as a formula
-    /// (OWASP "CSV injection").
+    /// quotes doubled, after `csvCell`.
     public static func csv(_ s: String) -> String {
         let t = csvCell(s)
         guard t.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return t }
         return "\"" + t.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
-    /// The content of a CSV field before RFC 4180 quoting, for writers that quote themselves
-    /// (CSV.swift's `CSVWriter`): control characters made visible as in `terminal`, and a leading
-    /// `=`, `+`, `-` or `@` prefixed with `'` (formula injection).
+    /// The content of a text CSV field before RFC 4180 quoting: control characters made visible
+    /// as in `terminal` (CR and LF kept, quoting carries them), and a cell whose text starts with
+    /// `=`, `+`, `-`, `@`, tab or CR gets a leading `'`, so a spreadsheet shows it as text instead
+    /// of running it as a formula (OWASP "CSV Injection" lists exactly these six). A cell that is
+    /// a plain decimal number (`-5`, `+1.5e3`) is left alone: it cannot hold a formula.
+    /// Only text cells go through here; writers emit numeric columns as numbers.
     public static func csvCell(_ s: String) -> String {
         var t = terminal(s, keepNewlines: true)
-        if let f = t.first, "=+-@".contains(f), Double(t) == nil { t = "'" + t }
+        if let f = s.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(f), !isPlainDecimal(s) { t = "'" + t }
         return t
+    }
+
+    /// `[+-]?digits[.digits][(e|E)[+-]?digits]` (or `.digits`), nothing else.
+    static func isPlainDecimal(_ s: String) -> Bool {
+        var u = Array(s.utf8)[...]
+        if let f = u.first, f == UInt8(ascii: "+") || f == UInt8(ascii: "-") { u = u.dropFirst() }
+        func digits() -> Int { let n = u.prefix { $0 >= 48 && $0 <= 57 }.count; u = u.dropFirst(n); return n }
+        var n = digits()
+        if u.first == UInt8(ascii: ".") { u = u.dropFirst(); n += digits() }
+        guard n > 0 else { return false }
+        if let e = u.first, e == UInt8(ascii: "e") || e == UInt8(ascii: "E") {
+            u = u.dropFirst()
+            if let f = u.first, f == UInt8(ascii: "+") || f == UInt8(ascii: "-") { u = u.dropFirst() }
+            guard digits() > 0 else { return false }
+        }
+        return u.isEmpty
     }
 
     /// Text safe for a terminal: control characters (C0, DEL, C1, which could move the cursor or

@@ -1,9 +1,10 @@
 // TopologyCoverage: from a network's own topology to village coverage, target scores and plans.
 //
 //   Import/    one format per file — CSVPairImporter (nodes.csv + links.csv, the networkx
-//              reference's columns, via CSV.swift), SNDlibImporter (native format),
+//              reference's columns, CSVScanner over mapped bytes), SNDlibImporter (native format),
 //              GeoJSONImporter (Points/LineStrings; the watra-fiber folder layout),
-//              GraphMLImporter (Topology Zoo); TopologyLoader detects the format;
+//              GraphMLImporter (Topology Zoo, libxml2 SAX2 via GraphMLSAX); InputFile
+//              opens every file (regular files only); TopologyLoader detects the format;
 //              MediumInference holds every label → medium/tier/flag rule.
 //   Model/     Topology (the shared contract), Topology+Graph (to NetworkGraph's Multigraph).
 //   Coverage/  CoverageScorer → CoverageReport: per-node columns (hops, bottleneck capacity,

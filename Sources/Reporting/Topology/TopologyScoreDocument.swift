@@ -59,8 +59,16 @@ public struct TopologyScoreDocument: Codable, Sendable {
         timingsSeconds = tm
     }
 
-    /// Pretty JSON, keys sorted, snake_case; infinities never occur (rows write +inf as null).
-    public func jsonData() throws -> Data { try topologyJSONData(self) }
+    /// Pretty JSON, keys sorted, snake_case. A number that is not finite (arithmetic overflow:
+    /// a capacity near 1e308 times the contention ratio) is written as null, never as a
+    /// string, and `import_notes` gains a note saying how many (docs/topology-schema.md).
+    public func jsonData() throws -> Data {
+        let first = try topologyJSONData(self)
+        guard first.nonFinite > 0 else { return first.data }
+        var noted = self
+        noted.importNotes.append(nonFiniteNote(first.nonFinite))
+        return try topologyJSONData(noted).data
+    }
 }
 
 /// An `AccessSummary` as JSON: its counts plus the shares derived from them (0...1, null when
@@ -148,17 +156,41 @@ public struct FiberPlanDocument: Codable, Sendable {
         self.targetsBefore = targetsBefore; self.targetsAfter = targetsAfter
     }
 
-    /// Pretty JSON, keys sorted, snake_case (schema in docs/topology-schema.md).
-    public func jsonData() throws -> Data { try topologyJSONData(self) }
+    /// Pretty JSON, keys sorted, snake_case (schema in docs/topology-schema.md); a non-finite
+    /// number (overflow) is written as null.
+    public func jsonData() throws -> Data { try topologyJSONData(self).data }
 }
 
 /// The one JSON encoding of the topology score and plan documents: pretty, keys sorted,
-/// snake_case; non-finite numbers (never expected) as the strings "inf", "-inf", "nan".
+/// snake_case. RFC 8259 (section 6) has no infinity or NaN, and the schema says number, so a
+/// non-finite number is written as `null`; `nonFinite` counts them so the caller can add a note.
+/// (JSONEncoder can only write them as strings: each becomes a per-process random marker
+/// string, which no input can spell, and the quoted marker is then replaced by `null`.)
 /// Throws what `JSONEncoder.encode` throws.
-func topologyJSONData<T: Encodable>(_ value: T) throws -> Data {
+func topologyJSONData<T: Encodable>(_ value: T) throws -> (data: Data, nonFinite: Int) {
     let enc = JSONEncoder()
     enc.keyEncodingStrategy = .convertToSnakeCase
     enc.outputFormatting = [.prettyPrinted, .sortedKeys]
-    enc.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-    return try enc.encode(value)
+    enc.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: nonFiniteMarker,
+                                                              negativeInfinity: nonFiniteMarker, nan: nonFiniteMarker)
+    let data = try enc.encode(value)
+    let quoted = Data(("\"" + nonFiniteMarker + "\"").utf8)
+    guard data.range(of: quoted) != nil else { return (data, 0) }
+    var out = Data(), count = 0
+    out.reserveCapacity(data.count)
+    var rest = data[...]
+    while let r = rest.range(of: quoted) {
+        out += rest[rest.startIndex..<r.lowerBound]; out += Data("null".utf8); count += 1
+        rest = rest[r.upperBound...]
+    }
+    out += rest
+    return (out, count)
+}
+
+/// Stands for a non-finite number during encoding (see `topologyJSONData`); random per process.
+let nonFiniteMarker = "nonfinite-" + UUID().uuidString
+
+/// The note a document gains when `topologyJSONData` wrote `n` non-finite numbers as null.
+func nonFiniteNote(_ n: Int) -> String {
+    "\(n) figure(s) not finite after arithmetic (overflow, e.g. a capacity near 1e308 times the contention ratio): written as null"
 }

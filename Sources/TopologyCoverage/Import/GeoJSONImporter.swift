@@ -199,9 +199,8 @@ public enum GeoJSONImporter {
     }
 
     static func features(of file: String) throws -> [[String: Any]] {
-        guard let data = FileManager.default.contents(atPath: file) else {
-            throw TopologyImportError(file: file, location: "byte 0", reason: "cannot open file", kind: .cannotOpen)
-        }
+        // A FIFO or device is refused here (`InputFile`), never read until it blocks.
+        let data = try InputFile.data(file)
         let obj: Any
         do { obj = try JSONSerialization.jsonObject(with: data) } catch {
             throw TopologyImportError(file: file, location: "byte 0", reason: "not valid JSON: \(error.localizedDescription)")

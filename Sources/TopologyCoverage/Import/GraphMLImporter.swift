@@ -1,11 +1,9 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 
 // GraphML reader (http://graphml.graphdrawing.org/specification.html, GraphML 1.0) tuned for
-// the Internet Topology Zoo (Knight et al., IEEE JSAC 29(9), 2011). A streaming XMLParser
-// delegate: `<key>` declarations (with `<default>`), `<node>`, `<edge>` and their `<data>`.
+// the Internet Topology Zoo (Knight et al., IEEE JSAC 29(9), 2011). A streaming SAX2 reader
+// (`GraphMLSAX`, libxml2's pull parser over the mapped file, any size): `<key>` declarations
+// (with `<default>`), `<node>`, `<edge>` and their `<data>`.
 // Semantics follow networkx `read_graphml(..., force_multigraph=True)`, the reader FACTS.tsv
 // was computed with: every `<edge>` is an edge (parallel edges and self-loops kept), the file's
 // `edgedefault` is ignored (the Zoo's graphs are undirected), an edge naming an undeclared
@@ -36,7 +34,8 @@ public struct GraphMLError: Error, CustomStringConvertible, Sendable, Equatable 
 /// - Node `label` → `name` (else the GraphML node id). The node's GraphML id → `id`.
 /// - Node `Latitude` / `Longitude` (decimal degrees) → `latitude` / `longitude`, only when
 ///   both parse as numbers; text that is no number leaves both nil, the raw text is kept in
-///   `attributes` and a note is recorded. A number outside WGS84 (latitude -90...90, longitude
+///   `attributes` and a note is recorded. Nodes with neither or only one of the two are named
+///   in a note (the first 10 ids, then the count), since lengths to them cannot be derived. A number outside WGS84 (latitude -90...90, longitude
 ///   -180...180) or NaN/inf is an error (`GraphMLError` at the `<node>` line).
 /// - Node `Internal` (1 = the operator's own PoP, 0 = external/peer) and every other node
 ///   attribute (`Country`, `type`, `hyperedge`, `id`, ...) → `attributes`, text as written.
@@ -50,9 +49,8 @@ public struct GraphMLError: Error, CustomStringConvertible, Sendable, Equatable 
 ///   otherwise nil (unknown).
 /// - Edge medium (when `options.inferMedium`, the default): an edge attribute `medium` naming a
 ///   ``Medium`` wins; else keywords in `LinkType`, then in `LinkLabel` (see ``mediumHint(_:)``):
-///   "fiber/fibre/optical/DWDM/dark fib/lit fib/wavelength" → fiber, "microwave" → microwave,
-///   "wireless/radio" → wireless, "satellite/VSAT" → satellite, "DSL/copper" → copper;
-///   otherwise `.unknown`. With `inferMedium == false` only the `medium` attribute is used
+///   the words of `Medium.keywordTable`, the table every importer uses ("Fibre", "DWDM",
+///   "Dark Fibre" → fiber, "Microwave" → microwave, "ADSL" → copper, ...); otherwise `.unknown`. With `inferMedium == false` only the `medium` attribute is used
 ///   (the networkx reference scorer's behaviour).
 /// - Edge `lengthKm`: a `length_km` attribute when present (the Zoo has none); the great-circle
 ///   length is derived on demand by ``Topology/linkLengthsKm()``.
@@ -60,7 +58,12 @@ public struct GraphMLError: Error, CustomStringConvertible, Sendable, Equatable 
 /// - Graph-level `<data>` (Network, GeoLocation, ...) is recorded in `importNotes` as
 ///   `graph NAME=VALUE`.
 ///
-/// Throws ``GraphMLError`` on malformed XML, a `<node>` without `id`, an `<edge>` without
+/// Input: any size (mapped, parsed by libxml2's SAX2 pull parser, `GraphMLSAX`); UTF-8,
+/// US-ASCII, ISO-8859-1 or UTF-16 by declared and detected encoding (`acceptedEncoding`); no
+/// `<!ENTITY` declarations; FIFOs and devices refused (`InputFile`).
+///
+/// Throws ``GraphMLError`` on an unsupported encoding (line 1), malformed XML or a libxml2 limit
+/// (its message, which names the limit), a `<node>` without `id`, an `<edge>` without
 /// `source`/`target`, a nested `<graph>` (unsupported), or a number outside its range
 /// (Latitude/Longitude outside WGS84; LinkSpeed, LinkSpeedRaw, length_km negative; any of them
 /// NaN/inf: the line of the `<node>`/`<edge>` and its id are named). Hyperedges are skipped with a note.
@@ -76,11 +79,17 @@ public enum GraphMLImporter {
     /// - Throws: ``GraphMLError`` (unreadable file, malformed XML, structural error).
     public static func load(path: String, options: Options = Options()) throws -> Topology {
         let url = URL(fileURLWithPath: path)
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw GraphMLError(file: path, line: 0, column: 0, reason: "cannot read file: \(error.localizedDescription)", kind: .cannotOpen)
+        let file: InputFile
+        // `InputFile` refuses FIFOs and devices without blocking and maps the file (no copy).
+        do { file = try InputFile(path: path) } catch let e as TopologyImportError {
+            throw GraphMLError(file: path, line: 0, column: 0, reason: "cannot read file: \(e.reason)", kind: .cannotOpen)
         }
-        return try parse(data, name: url.deletingPathExtension().lastPathComponent, file: path, options: options)
+        let data = file.bytes.baseAddress.map {
+            Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: $0), count: file.bytes.count, deallocator: .none)
+        } ?? Data()
+        return try withExtendedLifetime(file) {
+            try parse(data, name: url.deletingPathExtension().lastPathComponent, file: path, options: options)
+        }
     }
 
     /// Parses GraphML bytes. `name` names the topology and appears in errors.
@@ -89,8 +98,15 @@ public enum GraphMLImporter {
         try parse(data, name: name, file: name, options: options)
     }
 
-    private static func parse(_ data: Data, name: String, file: String, options: Options) throws -> Topology {
+    private static func parse(_ input: Data, name: String, file: String, options: Options) throws -> Topology {
+        var data = input
         guard !data.isEmpty else { throw GraphMLError(file: file, line: 0, column: 0, reason: "empty document") }
+        // UTF-16 is transcoded to UTF-8 first, so the byte-level checks below see ASCII markup;
+        // NUL is refused before the declaration is even read (the fuzzed crash had both).
+        let family = detectEncoding(data)
+        if family == .asciiCompatible { try refuseNUL(data, file: file) }
+        data = try acceptedEncoding(data, file: file)
+        if family != .asciiCompatible { try refuseNUL(data, file: file) }
         // GraphML needs no DTD entities, and libxml2 under FoundationXML substituted an external
         // entity (`<!ENTITY x SYSTEM "file:///...">`) into node labels even with
         // shouldResolveExternalEntities false (hostile-input test: a local file was read into
@@ -102,45 +118,107 @@ public enum GraphMLImporter {
             throw GraphMLError(file: file, line: line, column: 0,
                                reason: "DTD entity declarations are not supported (GraphML needs none; refused so no external file or entity expansion is read)")
         }
-        // XML 1.0 (section 2.2) allows no NUL character; libxml2 under FoundationXML crashed
-        // (SIGSEGV in xmlSwitchToEncoding) on `<?xml version="1.0" encoding="utf7"` + NUL (fuzz).
-        if let nul = data.firstIndex(of: 0) {
-            let line = data[data.startIndex..<nul].reduce(1) { $1 == 0x0a ? $0 + 1 : $0 }
-            throw GraphMLError(file: file, line: line, column: 0,
-                               reason: "NUL byte at offset \(nul - data.startIndex) (not allowed in XML)")
-        }
-        // Only encodings libxml2 handles natively: the iconv path (UTF-7 and friends) is where the
-        // crash above happened, and Topology Zoo files are all UTF-8.
-        if let encoding = declaredEncoding(data),
-           !["utf-8", "utf8", "us-ascii", "ascii", "iso-8859-1", "latin1"].contains(encoding.lowercased()) {
-            throw GraphMLError(file: file, line: 1, column: 0,
-                               reason: "declared encoding '\(encoding)' is not supported (use UTF-8)")
-        }
         if let at = processingInstructionWithoutData(data) {
             let line = data[data.startIndex..<at].reduce(1) { $1 == 0x0a ? $0 + 1 : $0 }
             throw GraphMLError(file: file, line: line, column: 0,
                                reason: "processing instruction without data (<?name?>) is not supported")
         }
-        let parser = XMLParser(data: data)
         let reader = Reader(file: file, options: options)
-        parser.delegate = reader
-        parser.shouldProcessNamespaces = true   // element names without prefixes
-        let ok = parser.parse()
-        if let error = reader.error { throw error }
-        if !ok {
-            let reason = parser.parserError.map { "malformed XML: \($0.localizedDescription)" } ?? "malformed XML"
-            throw GraphMLError(file: file, line: parser.lineNumber, column: parser.columnNumber, reason: reason)
+        do {
+            try data.withUnsafeBytes { try GraphMLSAX.parse($0, events: reader) }
+        } catch let f as GraphMLSAX.Failure {
+            throw GraphMLError(file: file, line: f.line, column: f.column, reason: "malformed XML: \(f.message)")
         }
+        if let error = reader.error { throw error }
         guard reader.sawGraphML else {
-            throw GraphMLError(file: file, line: parser.lineNumber, column: parser.columnNumber,
-                               reason: "no <graphml> root element")
+            throw GraphMLError(file: file, line: reader.lastLine, column: 0, reason: "no <graphml> root element")
         }
         return try reader.finish(name: name)
     }
 
-    /// The `encoding` pseudo-attribute of the XML declaration (XML 1.0 section 4.3.3), if any.
+    /// XML 1.0 (section 2.2) allows no NUL character; libxml2 under FoundationXML crashed
+    /// (SIGSEGV in xmlSwitchToEncoding) on `<?xml version="1.0" encoding="utf7"` + NUL (fuzz).
+    static func refuseNUL(_ data: Data, file: String) throws {
+        if let nul = data.firstIndex(of: 0) {
+            let line = data[data.startIndex..<nul].reduce(1) { $1 == 0x0a ? $0 + 1 : $0 }
+            throw GraphMLError(file: file, line: line, column: 0,
+                               reason: "NUL byte at offset \(nul - data.startIndex) (not allowed in XML)")
+        }
+    }
+
+    /// The encoding families XML 1.0 Appendix F tells apart from the first four bytes.
+    enum DetectedEncoding: Equatable { case asciiCompatible, utf16BigEndian, utf16LittleEndian, ebcdic, ucs4 }
+
+    /// The family of `data` by its first bytes (XML 1.0 Appendix F): a byte order mark, or the
+    /// bytes of `<?` in UTF-16, UCS-4 or EBCDIC; anything else is ASCII-compatible (UTF-8,
+    /// US-ASCII or ISO-8859-1, told apart by the declaration).
+    static func detectEncoding(_ data: Data) -> DetectedEncoding {
+        let b = Array(data.prefix(4)) + [UInt8](repeating: 0xAA, count: max(0, 4 - data.count))
+        switch (b[0], b[1], b[2], b[3]) {
+        case (0x00, 0x00, 0x00, 0x3C), (0x3C, 0x00, 0x00, 0x00), (0x00, 0x00, 0x3C, 0x00), (0x00, 0x3C, 0x00, 0x00),
+             (0x00, 0x00, 0xFE, 0xFF), (0xFF, 0xFE, 0x00, 0x00), (0x00, 0x00, 0xFF, 0xFE), (0xFE, 0xFF, 0x00, 0x00):
+            return .ucs4
+        case (0xFE, 0xFF, _, _), (0x00, 0x3C, 0x00, 0x3F): return .utf16BigEndian
+        case (0xFF, 0xFE, _, _), (0x3C, 0x00, 0x3F, 0x00): return .utf16LittleEndian
+        case (0x4C, 0x6F, 0xA7, 0x94): return .ebcdic
+        default: return .asciiCompatible
+        }
+    }
+
+    static let asciiCompatibleEncodings: Set<String> = ["utf-8", "utf8", "us-ascii", "ascii", "iso-8859-1", "iso_8859-1", "latin1", "latin-1"]
+    static let utf16Encodings: Set<String> = ["utf-16", "utf16", "utf-16le", "utf-16be"]
+
+    /// `data` in an encoding libxml2 reads natively, checked by the declared *and* the detected
+    /// encoding: UTF-8, US-ASCII and ISO-8859-1 pass as they are; UTF-16 (either byte order,
+    /// with or without a byte order mark) is transcoded to UTF-8 and its declaration rewritten
+    /// to say so, keeping line numbers. EBCDIC, UCS-4, any other declared encoding, and a
+    /// declaration that contradicts the bytes (UTF-16 declared over ASCII bytes, UTF-8 declared
+    /// over UTF-16) are refused: the byte-level entity and NUL checks assume ASCII markup, and
+    /// other encodings go through iconv, where a fuzzed UTF-7 document crashed the parser.
+    /// - Throws: `GraphMLError` at line 1 naming the encoding found.
+    static func acceptedEncoding(_ data: Data, file: String) throws -> Data {
+        func refuse(_ why: String) -> GraphMLError {
+            GraphMLError(file: file, line: 1, column: 0, reason: "\(why) (GraphML is read as UTF-8, UTF-16, US-ASCII or ISO-8859-1)")
+        }
+        switch detectEncoding(data) {
+        case .ebcdic: throw refuse("the document is EBCDIC-encoded (its first bytes are '<?xm' in EBCDIC)")
+        case .ucs4: throw refuse("the document is UCS-4 (UTF-32) encoded")
+        case .asciiCompatible:
+            if let e = declaredEncoding(data), !asciiCompatibleEncodings.contains(e.lowercased()) {
+                throw refuse(utf16Encodings.contains(e.lowercased())
+                    ? "declared encoding '\(e)' does not match the bytes, which are not UTF-16"
+                    : "declared encoding '\(e)' is not supported")
+            }
+            return data
+        case let family:
+            let bytes = Array(data)
+            var start = 0
+            if bytes.count >= 2, (bytes[0] == 0xFE && bytes[1] == 0xFF) || (bytes[0] == 0xFF && bytes[1] == 0xFE) { start = 2 }
+            var units: [UInt16] = []
+            units.reserveCapacity((bytes.count - start) / 2)
+            var i = start
+            while i + 1 < bytes.count {
+                units.append(family == .utf16BigEndian ? UInt16(bytes[i]) << 8 | UInt16(bytes[i + 1]) : UInt16(bytes[i + 1]) << 8 | UInt16(bytes[i]))
+                i += 2
+            }
+            var text = String(decoding: units, as: UTF16.self)
+            var utf8 = Data(text.utf8)
+            if let e = declaredEncoding(utf8) {
+                guard utf16Encodings.contains(e.lowercased()) else {
+                    throw refuse("declared encoding '\(e)' does not match the bytes, which are UTF-16")
+                }
+                // Same declaration, now naming the bytes it stands before (no line moves).
+                if let r = text.range(of: e) { text.replaceSubrange(r, with: "UTF-8"); utf8 = Data(text.utf8) }
+            }
+            return utf8
+        }
+    }
+
+    /// The `encoding` pseudo-attribute of the XML declaration (XML 1.0 section 4.3.3), if any,
+    /// read from ASCII-compatible bytes (after a UTF-8 byte order mark, if any).
     static func declaredEncoding(_ data: Data) -> String? {
-        let head = Array(data.prefix(256))
+        var head = Array(data.prefix(256))
+        if head.starts(with: [0xEF, 0xBB, 0xBF]) { head.removeFirst(3) }
         guard head.starts(with: Array("<?xml".utf8)) else { return nil }
         let text = String(decoding: head, as: UTF8.self)
         let decl = text.range(of: "?>").map { String(text[..<$0.lowerBound]) } ?? text
@@ -172,6 +250,9 @@ public enum GraphMLImporter {
         return nil
     }
 
+    /// How many node ids a note names before it gives only the count.
+    static let namedInNotes = 10
+
     // MARK: - Link speed and medium inference
 
     private static let unitMbps: [Character: Double] = ["k": 1e-3, "m": 1, "g": 1e3, "t": 1e6]
@@ -181,7 +262,7 @@ public enum GraphMLImporter {
     public static func capacityMbps(_ data: [String: String]) -> Double? {
         if let raw = number(data["LinkSpeedRaw"]), raw > 0 { return raw / 1e6 }
         if let speed = number(data["LinkSpeed"]), speed > 0,
-           let u = data["LinkSpeedUnits"]?.trimmingCharacters(in: .whitespacesAndNewlines).lowercased().first,
+           let u = data["LinkSpeedUnits"]?.trimmingSpaces.lowercased().first,
            let unit = unitMbps[u] {
             return speed * unit
         }
@@ -294,31 +375,25 @@ public enum GraphMLImporter {
         return false
     }
 
-    /// The medium a free-text `LinkType` or `LinkLabel` names, or nil (keywords listed in the
-    /// type documentation; matched case-insensitively anywhere in the text).
+    /// The medium a free-text `LinkType` or `LinkLabel` names, or nil: `Medium(label:)`, the one
+    /// keyword table (`Medium.keywordTable`) every importer uses.
     public static func mediumHint(_ text: String?) -> Medium? {
-        guard let t = text?.lowercased(), !t.isEmpty else { return nil }
-        let rules: [([String], Medium)] = [
-            (["fiber", "fibre", "optical", "dwdm", "dark fib", "darkfib", "lit fib", "wavelength"], .fiber),
-            (["microwave"], .microwave),
-            (["wireless", "radio"], .wireless),
-            (["satellite", "vsat"], .satellite),
-            (["dsl", "copper"], .copper),
-        ]
-        for (words, medium) in rules where words.contains(where: { t.contains($0) }) { return medium }
-        return nil
+        guard let t = text, !t.isEmpty else { return nil }
+        return Medium(label: t)
     }
 
-    /// A finite number from attribute text (surrounding whitespace ignored), else nil.
+    /// A finite number from attribute text (surrounding spaces, tabs, CR and LF ignored: the
+    /// Swift-native trim, Foundation's `trimmingCharacters` bridged through NSString and cost a
+    /// third of a 200,000-node import), else nil.
     static func number(_ text: String?) -> Double? {
-        guard let t = text?.trimmingCharacters(in: .whitespacesAndNewlines), let v = Double(t), v.isFinite else { return nil }
+        guard let t = text?.trimmingSpaces, let v = Double(t), v.isFinite else { return nil }
         return v
     }
 }
 
-// MARK: - The XMLParser delegate
+// MARK: - The SAX event receiver
 
-private final class Reader: NSObject, XMLParserDelegate {
+private final class Reader: GraphMLEvents {
     struct Key { var name: String; var domain: String; var defaultValue: String? }
     enum Owner { case none, graph, node(Int), edge(Int) }
 
@@ -335,7 +410,12 @@ private final class Reader: NSObject, XMLParserDelegate {
     var graphDepth = 0
     var owner: Owner = .none
     var dataKey: String?
-    var text = ""
+    /// Bytes of the current `<data>` or `<default>` text (decoded once, at its end tag).
+    var textBytes: [UInt8] = []
+    var text: String { String(decoding: textBytes, as: UTF8.self) }
+    /// Line of the last start tag (errors found at an end tag name it).
+    var lastLine = 0
+    var stop: Bool { error != nil }
 
     var nodeIDs: [String] = []
     var nodeIndex: [String: Int] = [:]
@@ -353,10 +433,9 @@ private final class Reader: NSObject, XMLParserDelegate {
 
     init(file: String, options: GraphMLImporter.Options) { self.file = file; self.options = options }
 
-    private func fail(_ parser: XMLParser, _ reason: String) {
+    private func fail(_ reason: String) {
         guard error == nil else { return }
-        error = GraphMLError(file: file, line: parser.lineNumber, column: parser.columnNumber, reason: reason)
-        parser.abortParsing()
+        error = GraphMLError(file: file, line: lastLine, column: 0, reason: reason)
     }
 
     private func node(named id: String) -> Int {
@@ -366,63 +445,59 @@ private final class Reader: NSObject, XMLParserDelegate {
         return i
     }
 
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?,
-                qualifiedName: String?, attributes a: [String: String] = [:]) {
+    func start(_ name: String, _ a: [String: String], line: Int) {
+        lastLine = line
         switch name {
         case "graphml":
             sawGraphML = true
         case "key":
-            guard let id = a["id"] else { return fail(parser, "<key> without id") }
+            guard let id = a["id"] else { return fail("<key> without id") }
             keys[id] = Key(name: a["attr.name"] ?? id, domain: a["for"] ?? "all", defaultValue: nil)
             keyOrder.append(id)
             currentKeyID = id
         case "default":
-            inDefault = currentKeyID != nil; text = ""
+            inDefault = currentKeyID != nil; textBytes.removeAll(keepingCapacity: true)
         case "graph":
             graphDepth += 1
-            if graphDepth > 1 { return fail(parser, "nested <graph> is not supported") }
+            if graphDepth > 1 { return fail("nested <graph> is not supported") }
             if a["edgedefault"] == "directed" { directed += 1 }
             owner = .graph
         case "node":
-            guard let id = a["id"] else { return fail(parser, "<node> without id") }
+            guard let id = a["id"] else { return fail("<node> without id") }
             // GraphML allows an edge before the <node> it names: that node was created
             // implicitly and is now declared; only a second declaration is worth a note.
             if declared.contains(id) { notes.append("node \(id) declared twice: attributes merged") }
             declared.insert(id)
             let n = node(named: id)
-            if nodeLines[n] == 0 { nodeLines[n] = parser.lineNumber }
+            if nodeLines[n] == 0 { nodeLines[n] = line }
             owner = .node(n)
         case "edge":
             guard let s = a["source"], let t = a["target"] else {
-                return fail(parser, "<edge> without source or target")
+                return fail("<edge> without source or target")
             }
             for id in [s, t] where nodeIndex[id] == nil { _ = node(named: id) }
             let e = edgeEnds.count
             edgeEnds.append((nodeIndex[s]!, nodeIndex[t]!))
             edgeData.append([:])
-            edgeLines.append(parser.lineNumber)
+            edgeLines.append(line)
             if let id = a["id"] { edgeData[e]["id"] = id }
             if a["directed"] == "true" { directed += 1 }
             owner = .edge(e)
         case "hyperedge":
             hyperedges += 1
         case "data":
-            guard let k = a["key"] else { return fail(parser, "<data> without key") }
-            dataKey = k; text = ""
+            guard let k = a["key"] else { return fail("<data> without key") }
+            dataKey = k; textBytes.removeAll(keepingCapacity: true)
         default:
             break
         }
     }
 
-    func parser(_ parser: XMLParser, foundCharacters string: String) {
-        if dataKey != nil || inDefault { text += string }
+    func text(_ bytes: UnsafeBufferPointer<UInt8>) {
+        if dataKey != nil || inDefault { textBytes.append(contentsOf: bytes) }
     }
 
-    func parser(_ parser: XMLParser, foundCDATA block: Data) {
-        if dataKey != nil || inDefault { text += String(decoding: block, as: UTF8.self) }
-    }
-
-    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+    func end(_ name: String) {
         switch name {
         case "key": currentKeyID = nil
         case "default":
@@ -444,14 +519,10 @@ private final class Reader: NSObject, XMLParserDelegate {
         }
     }
 
-    func parser(_ parser: XMLParser, parseErrorOccurred parseError: Error) {
-        fail(parser, "malformed XML: \(parseError.localizedDescription)")
-    }
-
     /// A number attribute that parses but breaks `rule` (`ImportValueRules`) is an error at `line`;
     /// text that is no number at all is left to the caller (kept as an attribute).
     private func check(_ text: String?, _ rule: (Double) -> String?, line: Int, what: String) throws {
-        guard let t = text?.trimmingCharacters(in: .whitespacesAndNewlines), let v = Double(t) else { return }
+        guard let t = text?.trimmingSpaces, let v = Double(t) else { return }
         if let reason = rule(v) { throw GraphMLError(file: file, line: line, column: 0, reason: "\(what): \(reason)") }
     }
 
@@ -469,6 +540,8 @@ private final class Reader: NSObject, XMLParserDelegate {
         var nodes: [TopologyNode] = []
         nodes.reserveCapacity(nodeIDs.count)
         var badCoordinates = 0
+        var noCoordinates: [String] = [], oneCoordinate: [String] = []
+        var noCoordinatesCount = 0, oneCoordinateCount = 0
         for (i, id) in nodeIDs.enumerated() {
             var attrs = nodeDefaults.merging(nodeData[i]) { _, new in new }
             let label = attrs.removeValue(forKey: "label")
@@ -482,6 +555,12 @@ private final class Reader: NSObject, XMLParserDelegate {
                 } else {
                     badCoordinates += 1
                 }
+            } else if attrs["Latitude"] == nil && attrs["Longitude"] == nil {
+                noCoordinatesCount += 1
+                if noCoordinates.count < GraphMLImporter.namedInNotes { noCoordinates.append(id) }
+            } else {
+                oneCoordinateCount += 1
+                if oneCoordinate.count < GraphMLImporter.namedInNotes { oneCoordinate.append(id) }
             }
             nodes.append(TopologyNode(id: id, name: label ?? id, latitude: lat, longitude: lon, attributes: attrs))
         }
@@ -514,6 +593,15 @@ private final class Reader: NSObject, XMLParserDelegate {
         if directed > 0 { allNotes.append("directed graph/edges read as undirected (links carry traffic both ways)") }
         if hyperedges > 0 { allNotes.append("\(hyperedges) <hyperedge> element(s) skipped (unsupported)") }
         if badCoordinates > 0 { allNotes.append("\(badCoordinates) node(s) with unparsable Latitude/Longitude: coordinates left unset") }
+        func named(_ ids: [String], _ total: Int) -> String {
+            ids.map { "'\($0)'" }.joined(separator: ", ") + (total > ids.count ? " and \(total - ids.count) more" : "")
+        }
+        if noCoordinatesCount > 0 {
+            allNotes.append("\(noCoordinatesCount) node(s) without Latitude/Longitude (no coordinates; lengths of their links unknown unless given): \(named(noCoordinates, noCoordinatesCount))")
+        }
+        if oneCoordinateCount > 0 {
+            allNotes.append("\(oneCoordinateCount) node(s) with only one of Latitude/Longitude (coordinates left unset): \(named(oneCoordinate, oneCoordinateCount))")
+        }
         allNotes.append("capacity inferred for \(speeds) of \(links.count) link(s) from LinkSpeedRaw/LinkSpeed/LinkLabel")
         if options.inferMedium { allNotes.append("medium inferred from LinkType/LinkLabel keywords for \(media) link(s)") }
         return Topology(name: name, nodes: nodes, links: links, importNotes: allNotes)

@@ -1,32 +1,54 @@
 /// Medium and flag parsing shared by the importers, so every format infers media the same way.
 /// Every rule here is listed in `Topologies/README.md` ("Inferences").
 extension Medium {
-    /// Medium named or implied by a free-text label, or nil when nothing matches.
+    /// The one keyword table every importer infers media from (CSV `medium`, GeoJSON
+    /// `medium`/`technology`/`type`/`infrastructure_type`/`type_infr`, GraphML `LinkType` and
+    /// `LinkLabel`), checked in this order; a label matches a row when one of its words (runs of
+    /// letters and digits, lowercased) equals one of the row's keywords.
     ///
-    /// Matching is case-insensitive on words: fiber/fibre/optical/FTTx/PON/GPON/XGS → fiber;
-    /// copper/DSL/ADSL/VDSL/xDSL/twisted → copper; coax/HFC/DOCSIS/cable(-TV) → coax;
-    /// wireless/WiFi/FWA/radio/WiMAX → wireless; microwave/MW → microwave;
-    /// LTE/4G/5G/cellular/mobile/3G → cellular; satellite/VSAT/LEO/GEO → satellite.
     /// "cable" alone means coax (cable TV), not a fibre cable: the CSV/GeoJSON writers say "fiber".
+    /// Compounds seen in Topology Zoo labels ("darkfiber", "fiberoptic") are listed as words.
+    public static let keywordTable: [(medium: Medium, keywords: [String])] = [
+        (.fiber, ["fiber", "fibre", "optical", "optic", "fiberoptic", "fibreoptic", "darkfiber", "darkfibre",
+                  "fttx", "ftth", "fttb", "fttp", "pon", "gpon", "epon", "xgs", "xgpon", "dwdm", "cwdm",
+                  "wdm", "sdh", "otn", "wavelength", "wavelengths"]),
+        (.copper, ["copper", "dsl", "adsl", "adsl2", "vdsl", "vdsl2", "xdsl", "hdsl", "sdsl", "shdsl", "twisted", "gfast"]),
+        (.coax, ["coax", "coaxial", "hfc", "docsis", "cable", "catv"]),
+        (.microwave, ["microwave", "mw"]),
+        (.cellular, ["lte", "4g", "5g", "3g", "cellular", "mobile", "nr"]),
+        (.satellite, ["satellite", "vsat", "leo", "geo", "meo"]),
+        (.wireless, ["wireless", "wifi", "fwa", "radio", "wimax", "ptp", "ptmp"]),
+    ]
+
+    private static let keywordLookup: [Substring: Medium] = {
+        var m: [Substring: Medium] = [:]
+        for row in keywordTable { for k in row.keywords where m[Substring(k)] == nil { m[Substring(k)] = row.medium } }
+        return m
+    }()
+
+    private static let keywordRank: [Medium: Int] = Dictionary(
+        uniqueKeysWithValues: keywordTable.enumerated().map { ($0.element.medium, $0.offset) })
+
+    /// Medium named or implied by a free-text label, or nil when nothing matches: a `Medium`
+    /// name (any case), else the first row of ``keywordTable`` with a keyword among the label's
+    /// words (e.g. "Fibre ottica (Dark Fibre)" → fiber, "ADSL2+" → copper, "Microwave radio"
+    /// → microwave, "DS-3" → nil).
     public init?(label: String) {
         let lower = label.lowercased()
         if let exact = Medium(rawValue: lower.trimmingSpaces) { self = exact; return }
-        var words: [Substring] = []
+        var best: Medium?
         var start = lower.startIndex
+        func consider(_ w: Substring) {
+            guard let m = Medium.keywordLookup[w] else { return }
+            if best == nil || Medium.keywordRank[m]! < Medium.keywordRank[best!]! { best = m }
+        }
         for i in lower.indices where !(lower[i].isLetter || lower[i].isNumber) {
-            if start < i { words.append(lower[start..<i]) }
+            if start < i { consider(lower[start..<i]) }
             start = lower.index(after: i)
         }
-        if start < lower.endIndex { words.append(lower[start...]) }
-        func any(_ set: Set<Substring>) -> Bool { words.contains { set.contains($0) } }
-        if any(["fiber", "fibre", "optical", "optic", "fttx", "ftth", "fttb", "fttp", "pon", "gpon", "epon", "xgs", "xgpon", "dwdm", "sdh", "otn"]) { self = .fiber }
-        else if any(["copper", "dsl", "adsl", "adsl2", "vdsl", "vdsl2", "xdsl", "twisted", "gfast"]) { self = .copper }
-        else if any(["coax", "coaxial", "hfc", "docsis", "cable", "catv"]) { self = .coax }
-        else if any(["microwave", "mw"]) { self = .microwave }
-        else if any(["lte", "4g", "5g", "3g", "cellular", "mobile", "nr"]) { self = .cellular }
-        else if any(["satellite", "vsat", "leo", "geo", "meo"]) { self = .satellite }
-        else if any(["wireless", "wifi", "fwa", "radio", "wimax", "ptp", "ptmp"]) { self = .wireless }
-        else { return nil }
+        if start < lower.endIndex { consider(lower[start...]) }
+        guard let best else { return nil }
+        self = best
     }
 }
 

@@ -27,12 +27,10 @@ import Foundation
 /// or non-finite / absurd (beyond ±1e6) coordinates.
 public enum SNDlibImporter {
     /// Reads and parses the SNDlib native file at `path` (see `parse`).
-    /// - Throws: `TopologyImportError` with reason "cannot open file" (exit 66 in the CLI) when
-    ///   the file cannot be read, else what `parse` throws.
+    /// - Throws: `TopologyImportError` of kind `.cannotOpen` (exit 66 in the CLI) when the file
+    ///   cannot be read or is not a regular file (`InputFile`), else what `parse` throws.
     public static func load(path: String) throws -> Topology {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw TopologyImportError(file: path, location: "byte 0", reason: "cannot open file", kind: .cannotOpen)
-        }
+        let data = try InputFile.data(path)
         return try parse(String(decoding: data, as: UTF8.self), file: path)
     }
 

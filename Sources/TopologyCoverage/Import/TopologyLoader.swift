@@ -19,13 +19,15 @@ public enum TopologyFormat: String, Sendable, CaseIterable {
 public enum TopologyLoader {
     /// The format of `path` by the rules above, reading at most the start of a file.
     /// - Throws: `TopologyImportError` with location "path" (no such file or directory),
-    ///   "directory" (a folder of neither layout) or "byte 0" (cannot open file, format not
-    ///   recognised).
+    ///   "directory" (a folder of neither layout) or "byte 0" (cannot open file; not a regular
+    ///   file, e.g. a FIFO or device: kind `.cannotOpen`, exit 66; format not recognised).
     public static func detect(_ path: String) throws -> TopologyFormat {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
             throw TopologyImportError(file: path, location: "path", reason: "no such file or directory", kind: .cannotOpen)
         }
+        // A FIFO, device or socket is refused before anything opens it (opening a FIFO blocks).
+        try InputFile.requireRegularOrDirectory(path)
         let url = URL(fileURLWithPath: path)
         if isDir.boolValue {
             let fm = FileManager.default
@@ -41,11 +43,8 @@ public enum TopologyLoader {
         case "geojson": return .geojson
         default: break
         }
-        guard let fh = FileHandle(forReadingAtPath: path) else {
-            throw TopologyImportError(file: path, location: "byte 0", reason: "cannot open file", kind: .cannotOpen)
-        }
-        let head = String(decoding: fh.readData(ofLength: 4096), as: UTF8.self)
-        try? fh.close()
+        let file = try InputFile(path: path)
+        let head = String(decoding: UnsafeRawBufferPointer(rebasing: file.bytes.prefix(4096)), as: UTF8.self)
         let trimmed = head.drop { $0 == " " || $0 == "\n" || $0 == "\r" || $0 == "\t" || $0 == "\u{FEFF}" }
         if trimmed.hasPrefix("<") && (head.contains("<graphml") || head.contains("<?xml")) { return .graphml }
         if trimmed.hasPrefix("{") { return .geojson }

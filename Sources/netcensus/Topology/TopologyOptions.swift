@@ -29,8 +29,12 @@ struct TopologyInputOptions: ParsableArguments {
     var includePlanned = false
 
     func validate() throws {
-        guard contention > 0 else { throw ValidationError("--contention must be > 0") }
-        guard (unknownCapacity ?? 0) >= 0 else { throw ValidationError("--unknown-capacity must be >= 0") }
+        // ArgumentParser reads "inf" and "nan" as Doubles; neither is a ratio or a capacity, and
+        // either would reach the report as a non-number (exit 64 instead).
+        guard contention.isFinite && contention > 0 else { throw ValidationError("--contention must be a finite number > 0 (got \(contention))") }
+        if let u = unknownCapacity {
+            guard u.isFinite && u >= 0 else { throw ValidationError("--unknown-capacity must be a finite number >= 0 (got \(u))") }
+        }
         guard regionLevel >= 1 else { throw ValidationError("--region-level must be >= 1") }
     }
 

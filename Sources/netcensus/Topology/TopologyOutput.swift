@@ -1,4 +1,5 @@
 import Foundation
+import Reporting
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -13,7 +14,14 @@ import Darwin
 /// `netcensus: error: cannot write PATH: <strerror>` (a file), exit status 1.
 enum TopologyOutput {
     /// Writes one diagnostic line to stderr as `netcensus: error: <message>`.
-    static func error(_ message: String) { FileHandleStderr.write("netcensus: error: \(message)\n") }
+    ///
+    /// The one rule for untrusted text on stderr: messages carry node ids, labels and paths
+    /// read from input files (importer errors name them), so the whole message goes through
+    /// `Escaping.terminal` here, the single exit every topology diagnostic takes: control
+    /// characters (ESC sequences, BEL) and bidi/format characters (U+202E) are shown escaped.
+    static func error(_ message: String) {
+        FileHandleStderr.write("netcensus: error: \(Escaping.terminal(message))\n")
+    }
 
     /// `write(2)` all of `data` to `fd` (the shared `writeFully` loop); returns errno on failure, nil on success.
     static func writeAll(_ data: Data, fd: Int32) -> Int32? {

@@ -26,6 +26,10 @@ struct TopologyPlan: ParsableCommand {
     @Option(name: .shortAndLong, help: "Write the table/JSON here instead of stdout.") var output: String?
 
     func validate() throws {
+        // "inf"/"nan" parse as Doubles; refused like any other out-of-range value (exit 64).
+        for (name, v) in [("--cost-per-km", costPerKm), ("--route-factor", routeFactor), ("--fiber-mbps", fiberMbps)] where !v.isFinite {
+            throw ValidationError("\(name) must be a finite number (got \(v))")
+        }
         guard costPerKm >= 0 else { throw ValidationError("--cost-per-km must be >= 0") }
         guard nearest >= 1 else { throw ValidationError("--nearest must be >= 1") }
         guard routeFactor >= 1 else { throw ValidationError("--route-factor must be >= 1 (a route is never shorter than the great circle)") }

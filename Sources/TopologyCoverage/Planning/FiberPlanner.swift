@@ -207,7 +207,8 @@ public enum FiberPlanner {
             let w = r.bottleneckMbps[v]
             if kinds.contains(.villageFiberShare) && !r.fiberPath[v] { return true }
             if (kinds.contains(.villageBroadbandShare) || kinds.contains(.broadbandHouseholdShare)) && w <= 0 { return true }
-            if speed > 0 && r.households[v] > 0 && w * c < speed * Double(r.households[v]) { return true }
+            if speed > 0 && r.households[v] > 0
+                && !CoverageReport.meetsPerHousehold(bottleneckMbps: w, households: r.households[v], contention: c, thresholdMbps: speed) { return true }
             return false
         }
     }

@@ -7,7 +7,9 @@ import TestSupport
     @Test func bundledCatalogCopiesTheSourceRows() throws {
         let cat = try TargetCatalog.bundled()
         #expect(Set(cat.profiles.map(\.name)) == ["broadband-china-2015", "broadband-china-2020", "ipv6-plan",
-                                                  "eu-digital-decade-2030", "eu-gigabit-society-2025", "fcc-100-20", "itu-bbcom-2025"])
+                                                  "eu-digital-decade-2030", "eu-gigabit-society-2025", "fcc-100-20", "itu-bbcom-2025",
+                                                  "broadband-border-2025", "broadband-border-2027", "universal-service-pilot",
+                                                  "gigabit-plan", "ict-14th-fyp"])
         guard let path = SharedData.path("targets/broadband_targets.json") else {
             #expect(!SharedData.isCI, "shared data missing under CI"); return
         }
@@ -30,7 +32,9 @@ import TestSupport
             }
             for x in p.context { #expect(rows[x.id] != nil); #expect(!x.whyContext.isEmpty) }
         }
-        #expect(checked == 15)
+        // 15 rural/national checks, 4 urban speed checks (2015/2020 urban and developed-city access),
+        // urban gigabit coverage, Broadband Border 2025 (2) and 2027 (1), the USO pilot, ICT-14 5G.
+        #expect(checked == 25)
         #expect(cat.profile(named: "BBC2020")?.name == "broadband-china-2020")
     }
 

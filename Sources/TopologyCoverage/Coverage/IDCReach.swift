@@ -14,7 +14,7 @@ import NetworkGraph
 ///   least link capacity; parallel links not summed; unknown capacity under the scoring rule).
 /// Per group (villages, urban access nodes, each region of villages): households whose nearest
 /// IDC is within 10, 20 and 50 ms (`withinMs`), counted over nodes with households; nodes not
-/// connected to any IDC count as beyond every bound.
+/// connected to any IDC, and nodes whose latency is only a lower bound, count within no bound.
 ///
 /// Complexity: O(k (n + m) log n) for k IDCs (one Dijkstra, one BFS and one widest-path search
 /// per IDC, so ties resolve exactly by input order).
@@ -73,7 +73,8 @@ public struct IDCReach: Sendable {
             guard nearest[v] >= 0 else { continue }
             s.reached += 1
             lat.append(latencyMs[v])
-            if latencyLowerBound[v] { s.latencyLowerBounds += 1 }
+            // A lower bound says nothing about "within X ms": such nodes count within no bound.
+            if latencyLowerBound[v] { s.latencyLowerBounds += 1; continue }
             guard hh[v] > 0 else { continue }
             for (i, b) in Self.boundsMs.enumerated() where latencyMs[v] <= b { s.withinMs[i] += hh[v] }
         }

@@ -15,7 +15,8 @@ import NetworkGraph
 ///   distinct landing stations (unit max flow; a landing station that is a backbone node counts
 ///   as one path). 1 means a single domestic link failure can cut every landing station off;
 /// - `worstFailure`: the single link or node whose failure removes the most international
-///   capacity in service (the failed element's own international links included). Ties go to a
+///   capacity in service (the failed element's own international links included). Candidates are
+///   links and nodes of the national network (nodes reached over domestic links); ties go to a
 ///   link before a node, then to the lower index. nil when nothing is in service.
 ///
 /// Complexity: O(c (n + m)) for c candidate elements: the links and nodes on the BFS-tree paths
@@ -63,7 +64,9 @@ public struct InternationalEgress: Sendable {
         var candLink = Set<Int>(), candNode = Set<Int>()
         for j in live {
             candLink.insert(j)
-            for end in [t.links[j].a, t.links[j].b] {
+            // Only ends inside the national network (reached over domestic links) are candidates:
+            // the far end of a submarine cable is not the operator's to lose.
+            for end in [t.links[j].a, t.links[j].b] where reach.hops[end] >= 0 {
                 candNode.insert(end)
                 var x = end
                 while reach.hops[x] > 0 {

@@ -209,6 +209,10 @@ public struct FiberPlanDocument: Codable, Sendable {
     public var after: SummaryJSON
     public var targetsBefore: [TargetResult]
     public var targetsAfter: [TargetResult]
+    /// With `--budget`: the works chosen within the budget.
+    public var budgetPlan: BudgetPlanJSON?
+    /// With `--reach PROFILE`: the works kept and whether the profile is reached.
+    public var reach: ReachPlanJSON?
 
     /// One work in build order (`rank` from 1): km, cost in `options.currency`, households served
     /// and households per km, village ids, and its links.

@@ -220,9 +220,10 @@ public enum TopologyText {
     /// household; worst village 0.30 Mbps" for a `household_speed` result, else nil.
     public static func speedShareLine(_ x: TargetResult) -> String? {
         guard x.check.kind == .householdSpeed, let hh = x.householdsMeeting, let v = x.villagesMeeting, let nv = x.villagesWithHouseholds else { return nil }
+        let nodes = x.check.population == .urban ? ("urban access nodes", "worst node") : ("villages", "worst village")
         return "\(x.check.id): \(pct100(x.householdsMeetingPercent)) of households (\(hh) of \(x.population)) and "
-            + "\(pct100(x.villagesMeetingPercent)) of villages (\(v) of \(nv)) meet \(x.check.comparator) \(mbps(x.check.value)) Mbps per household; "
-            + "worst village \(num(x.worstVillageMbps, 2)) Mbps"
+            + "\(pct100(x.villagesMeetingPercent)) of \(nodes.0) (\(v) of \(nv)) meet \(x.check.comparator) \(mbps(x.check.value)) Mbps per household; "
+            + "\(nodes.1) \(num(x.worstVillageMbps, 2)) Mbps"
     }
 
     /// The `topology plan` text: the works in build order (at most `worksShown`) with km and cost

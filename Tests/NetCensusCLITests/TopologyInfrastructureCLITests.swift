@@ -49,3 +49,39 @@ import TestSupport
         #expect(r.stderr.contains("node 'V': role 'data-centre': not a role; roles are idc, ixp, landing, international_gateway"), "\(r.stderr)")
     }
 }
+
+/// `topology plan --budget / --reach / --costs` through the CLI on the shipped sample.
+@Suite struct TopologyFundablePlanCLITests {
+    /// The budget plan never spends more than its budget, and its households add up; reach on
+    /// broadband-china-2015 (fibre to > 80 % of villages by 2017, 4 Mbps) keeps fewer works than
+    /// the full plan and still meets every scorable check.
+    @Test func budgetAndReach() throws {
+        let r = try TopologyCLI.run(["plan", TopologyCLI.sample, "--targets", "broadband-china-2015", "--budget", "300000",
+                                     "--reach", "broadband-china-2015", "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try #require(r.json)
+        let budget = try #require(json["budget_plan"] as? [String: Any])
+        let spent = try #require(budget["spent"] as? Double)
+        #expect(spent <= 300_000 && spent > 0)
+        let works = try #require(budget["works"] as? [[String: Any]])
+        #expect(abs(works.compactMap { $0["cost"] as? Double }.reduce(0, +) - spent) < 1e-6)
+        #expect(works.compactMap { $0["households"] as? Int }.reduce(0, +) == budget["households"] as? Int)
+        let reach = try #require(json["reach"] as? [String: Any])
+        let planned = try #require(json["works"] as? [[String: Any]])
+        #expect(reach["reached"] as? Bool == true)
+        let kept = try #require(reach["works"] as? [Int])
+        #expect(kept.count < planned.count && (reach["dropped"] as? Int) == planned.count - kept.count)
+        let after = try #require(reach["results_after"] as? [[String: Any]])
+        #expect(after.allSatisfy { $0["met"] as? Bool != false })
+    }
+
+    @Test func badCostFileIsRefused() throws {
+        let dir = SharedData.temporaryDirectory("costs-cli")
+        let file = dir.appendingPathComponent("c.json")
+        try Data("{\"currency\": \"USD\"}".utf8).write(to: file)
+        let r = try TopologyCLI.run(["plan", TopologyCLI.sample, "--costs", file.path])
+        #expect(r.status == 65)
+        #expect(r.stderr.contains(file.path) && r.stderr.contains("missing key"), "\(r.stderr)")
+        #expect(try TopologyCLI.run(["plan", TopologyCLI.sample, "--costs", dir.appendingPathComponent("none.json").path]).status == 66)
+    }
+}

@@ -73,7 +73,7 @@ public enum TopologyText {
         o.append(table(["per household >=", "villages", "households", "villages+fiber"], mrows).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
         if v.nodes > 0 {
             let lower = r.selection.villages.filter { r.pathKmLowerBound[$0] }.count
-            if lower > 0 { o.append("  \(lower) village(s) reached over links of unknown length: their path km and latency are lower bounds (≥ in --csv/--json flags)") }
+            if lower > 0 { o.append("  \(lower) village(s) reached over links of unknown length: their path km and latency are lower bounds (path_km_lower_bound, latency_ms_lower_bound in --csv and --json)") }
         }
         o.append("")
         if let u = r.urban {

@@ -98,7 +98,7 @@ import Testing
         var t = topology()
         t.links.append(TopologyLink(a: 0, b: 2, medium: .cellular, capacityMbps: 300, lengthKm: 2, attributes: ["generation": "5G"]))
         func check(_ kind: TargetCheckKind, _ value: Double) -> TargetCheck {
-            TargetCheck(id: kind.rawValue, source: "S", metric: "m", value: value, unit: "percent", comparator: ">=", targetYear: 2025,
+            TargetCheck(id: kind.rawValue, source: "S", metric: "m", value: value, unit: "percent", comparator: .atLeast, targetYear: 2025,
                         scope: nil, confidence: "confirmed", valueTextOriginal: nil, note: nil, kind: kind, thresholdMbps: nil,
                         requiredPercent: nil, proxy: nil)
         }

@@ -35,7 +35,7 @@ import Testing
 
     func check(_ kind: TargetCheckKind, _ value: Double, population: CheckPopulation? = nil, threshold: Double? = nil,
                minHouseholds: Int? = nil) -> TargetCheck {
-        TargetCheck(id: kind.rawValue, source: "S", metric: "m", value: value, unit: "u", comparator: ">=", targetYear: 2020, scope: nil,
+        TargetCheck(id: kind.rawValue, source: "S", metric: "m", value: value, unit: "u", comparator: .atLeast, targetYear: 2020, scope: nil,
                     confidence: "confirmed", valueTextOriginal: nil, note: nil, kind: kind, thresholdMbps: threshold,
                     requiredPercent: kind == .householdSpeed ? 100 : nil, proxy: nil, population: population, minHouseholds: minHouseholds)
     }

@@ -30,6 +30,14 @@ public enum TargetCheckKind: String, Sendable, Codable {
     public var readsCapacity: Bool { self != .village5GShare }
 }
 
+/// How a scorable row compares: the source's comparator. `=` is used by the sources for "100 %
+/// by year Y" and is judged as `>=`. Context rows keep theirs as text (`qualitative`,
+/// `not_found` and the like are not comparators).
+public enum TargetComparator: String, Sendable, Codable, CustomStringConvertible {
+    case atLeast = ">=", greaterThan = ">", equal = "=", lessThan = "<", atMost = "<="
+    public var description: String { rawValue }
+}
+
 /// Which access nodes a check measures.
 public enum CheckPopulation: String, Sendable, Codable {
     /// Villages (`BackboneSelection.villages`): administrative villages, the default.
@@ -47,8 +55,8 @@ public struct TargetCheck: Sendable, Codable, Equatable {
     /// The figure to reach, in `unit` (for paired speeds, the download figure).
     public var value: Double
     public var unit: String?
-    /// `>=`, `>`, `=`, `<`, `<=` as in the source.
-    public var comparator: String
+    /// `>=`, `>`, `=`, `<`, `<=` as in the source (an enum checked when the catalog loads).
+    public var comparator: TargetComparator
     public var targetYear: Int?
     public var scope: String?
     /// confirmed / secondary / uncertain (source README).

@@ -145,15 +145,15 @@ public enum TargetScorer {
         let eps = 1e-9
         let met: Bool
         switch c.comparator {
-        case ">": met = x > c.value + eps
-        case "<": met = x < c.value - eps
-        case "<=": met = x <= c.value + eps
-        default: met = x >= c.value - eps        // ">=", and "=" for "100 % by year Y" targets
+        case .greaterThan: met = x > c.value + eps
+        case .lessThan: met = x < c.value - eps
+        case .atMost: met = x <= c.value + eps
+        case .atLeast, .equal: met = x >= c.value - eps   // "=" is how sources write "100 % by year Y"
         }
         let gap: Double
         switch c.comparator {
-        case "<", "<=": gap = met ? 0 : x - c.value
-        default: gap = met ? 0 : max(0, c.value - x)
+        case .lessThan, .atMost: gap = met ? 0 : x - c.value
+        case .atLeast, .equal, .greaterThan: gap = met ? 0 : max(0, c.value - x)
         }
         return (met, gap)
     }

@@ -66,6 +66,8 @@ func infrastructureTopology() -> Topology {
         let villages = try #require(idc.groups.first)
         #expect(villages.group == "villages" && villages.nodes == 3 && villages.reached == 3 && villages.households == 160)
         #expect(villages.withinMs == [100, 150, 150] && villages.latencyLowerBounds == 1)
+        // Hops V1 1, V2 3, V3 1 → mean 5/3, max 3; capacities 1000 each → median 1000.
+        #expect(abs(villages.hopsMean! - 5.0 / 3) < 1e-12 && villages.hopsMax == 3 && villages.bottleneckMedianMbps == 1000)
         #expect(abs(villages.withinShare(0)! - 100.0 / 160) < 1e-12)
         // Per region (P1: V1, V3; P2: V2).
         #expect(idc.groups.map(\.group) == ["villages", "P1", "P2"])

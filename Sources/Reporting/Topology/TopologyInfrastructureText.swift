@@ -24,9 +24,11 @@ extension TopologyText {
             let rows = groups.map { g -> [String] in
                 [clean(g.group, max: 32), String(g.nodes), String(g.reached), String(g.households)]
                     + g.boundsMs.indices.map { pct(g.withinShare($0)) }
-                    + [num(g.latencyMedianMs, 2), num(g.latencyMaxMs, 2), String(g.latencyLowerBounds)]
+                    + [num(g.latencyMedianMs, 2), num(g.latencyMaxMs, 2), String(g.latencyLowerBounds), num(g.hopsMean, 1),
+                       mbps(g.bottleneckMedianMbps)]
             }
-            o.append(table(["group", "nodes", "reached", "households"] + bounds.map { "hh \($0)" } + ["median ms", "max ms", "lower bounds"], rows)
+            o.append(table(["group", "nodes", "reached", "households"] + bounds.map { "hh \($0)" }
+                           + ["median ms", "max ms", "lower bounds", "mean hops", "median Mbps"], rows)
                 .split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
             if !regions.isEmpty && regions.count > regionsShown { o.append("  (\(regionsShown) of \(regions.count) regions shown: lowest share within 20 ms first)") }
             o.append("")

@@ -67,12 +67,14 @@ public struct IDCReach: Sendable {
     public func summarize(_ members: [Int], group: String, households hh: [Int]) -> IDCGroupSummary {
         var s = IDCGroupSummary(group: group, boundsMs: Self.boundsMs)
         s.withinMs = [Int](repeating: 0, count: Self.boundsMs.count)
-        var lat: [Double] = []
+        var lat: [Double] = [], cap: [Double] = []
+        var hopSum = 0
         for v in members {
             s.nodes += 1
             guard nearest[v] >= 0 else { continue }
             s.reached += 1
-            lat.append(latencyMs[v])
+            lat.append(latencyMs[v]); cap.append(bottleneckMbps[v])
+            hopSum += Int(hops[v]); s.hopsMax = max(s.hopsMax ?? 0, Int(hops[v]))
             // A lower bound says nothing about "within X ms": such nodes count within no bound.
             if latencyLowerBound[v] { s.latencyLowerBounds += 1; continue }
             guard hh[v] > 0 else { continue }
@@ -80,6 +82,10 @@ public struct IDCReach: Sendable {
         }
         for v in members where hh[v] > 0 { s.households += hh[v] }
         if !lat.isEmpty { lat.sort(); s.latencyMedianMs = lat[lat.count / 2]; s.latencyMaxMs = lat[lat.count - 1] }
+        if s.reached > 0 { s.hopsMean = Double(hopSum) / Double(s.reached) }
+        // Upper median; an IDC's own +infinity is left out (JSON cannot hold it).
+        cap = cap.filter(\.isFinite).sorted()
+        if !cap.isEmpty { s.bottleneckMedianMbps = cap[cap.count / 2] }
         return s
     }
 }
@@ -100,6 +106,12 @@ public struct IDCGroupSummary: Sendable, Codable, Equatable {
     public var latencyMaxMs: Double?
     /// Reached nodes whose latency is a lower bound (path over a link of unknown length).
     public var latencyLowerBounds = 0
+    /// Mean and maximum hops to the nearest IDC, over reached nodes.
+    public var hopsMean: Double?
+    public var hopsMax: Int?
+    /// Upper median widest-path capacity (Mbps) to the nearest IDC, over reached nodes (an IDC's
+    /// own unbounded capacity left out).
+    public var bottleneckMedianMbps: Double?
 
     public init(group: String, boundsMs: [Double]) { self.group = group; self.boundsMs = boundsMs }
 
@@ -113,5 +125,6 @@ public struct IDCGroupSummary: Sendable, Codable, Equatable {
         case latencyMedianMs = "latency_median_ms"
         case latencyMaxMs = "latency_max_ms"
         case latencyLowerBounds = "latency_lower_bounds"
+        case hopsMean = "hops_mean", hopsMax = "hops_max", bottleneckMedianMbps = "bottleneck_median_mbps"
     }
 }

@@ -7,7 +7,9 @@ import TestSupport
     @Test func bundledCatalogCopiesTheSourceRows() throws {
         let cat = try TargetCatalog.bundled()
         #expect(Set(cat.profiles.map(\.name)) == ["broadband-china-2015", "broadband-china-2020", "ipv6-plan",
-                                                  "eu-digital-decade-2030", "eu-gigabit-society-2025", "fcc-100-20", "itu-bbcom-2025"])
+                                                  "eu-digital-decade-2030", "eu-gigabit-society-2025", "fcc-100-20", "itu-bbcom-2025",
+                                                  "broadband-border-2025", "broadband-border-2027", "universal-service-pilot",
+                                                  "gigabit-plan", "ict-14th-fyp"])
         guard let path = SharedData.path("targets/broadband_targets.json") else {
             #expect(!SharedData.isCI, "shared data missing under CI"); return
         }
@@ -21,7 +23,7 @@ import TestSupport
                 let row = try #require(rows[c.id])
                 #expect(row["source"] as? String == c.source)
                 #expect(row["confidence"] as? String == c.confidence)
-                #expect(row["comparator"] as? String == c.comparator)
+                #expect(row["comparator"] as? String == c.comparator.rawValue)
                 if let v = row["value"] as? Double { #expect(v == c.value) }
                 else if let obj = row["value"] as? [String: Any] { #expect(obj["down"] as? Double == c.value) }
                 else { Issue.record("\(c.id): scorable row without a number") }
@@ -30,7 +32,9 @@ import TestSupport
             }
             for x in p.context { #expect(rows[x.id] != nil); #expect(!x.whyContext.isEmpty) }
         }
-        #expect(checked == 15)
+        // 15 rural/national checks, 4 urban speed checks (2015/2020 urban and developed-city access),
+        // urban gigabit coverage, Broadband Border 2025 (2) and 2027 (1), the USO pilot, ICT-14 5G.
+        #expect(checked == 25)
         #expect(cat.profile(named: "BBC2020")?.name == "broadband-china-2020")
     }
 
@@ -39,7 +43,7 @@ import TestSupport
     @Test func scoringGapsAndRegions() {
         let t = handBuiltTopology()
         let r = CoverageScorer.score(t)
-        func check(_ kind: TargetCheckKind, _ value: Double, _ cmp: String = ">=", threshold: Double? = nil, required: Double? = nil) -> TargetCheck {
+        func check(_ kind: TargetCheckKind, _ value: Double, _ cmp: TargetComparator = .atLeast, threshold: Double? = nil, required: Double? = nil) -> TargetCheck {
             TargetCheck(id: "x", source: "S", metric: "m", value: value, unit: "u", comparator: cmp, targetYear: 2020, scope: nil,
                         confidence: "confirmed", valueTextOriginal: nil, note: nil, kind: kind, thresholdMbps: threshold,
                         requiredPercent: required, proxy: nil)
@@ -48,8 +52,8 @@ import TestSupport
             check(.householdSpeed, 12, required: 100),   // worst household 0 Mbps → missed by 12
             check(.householdSpeed, 12, required: 80),    // 80% of 220 = 176 hh: 10+40+50+100 = 200 ≥ 176 at 40 Mbps → met
             check(.villageBroadbandShare, 95),           // 4/5 = 80% → 15 points short
-            check(.villageFiberShare, 40, ">"),          // 40% is not > 40
-            check(.householdSpeedShare, 100, "=", threshold: 100),  // (10+40)/220 = 22.7% vs 100%
+            check(.villageFiberShare, 40, .greaterThan),          // 40% is not > 40
+            check(.householdSpeedShare, 100, .equal, threshold: 100),  // (10+40)/220 = 22.7% vs 100%
         ], context: [])
         let res = TargetScorer.score(profile, report: r, topology: t)
         #expect(res[0].measured == 0 && res[0].met == false && res[0].gap == 12 && res[0].gapUnit == "Mbps")
@@ -71,5 +75,19 @@ import TestSupport
         let (p, _) = try TargetCatalog.resolve(file.path)
         #expect(p.name == "fcc-100-20" && p.checks.count == 2)
         #expect(throws: TopologyImportError.self) { try TargetCatalog.resolve("no-such-profile") }
+    }
+
+    /// A comparator outside >=, >, =, <, <= is refused when the catalog loads, with the file and
+    /// the place of the row (DESIGN practice 16).
+    @Test func badComparatorIsRefusedAtLoad() throws {
+        let cat = try TargetCatalog.bundled()
+        let enc = JSONEncoder(); enc.keyEncodingStrategy = .convertToSnakeCase
+        let one = TargetCatalog(derivedFrom: nil, sources: [:], profiles: [cat.profile(named: "uso")!])
+        let text = String(decoding: try enc.encode(one), as: UTF8.self).replacingOccurrences(of: "\">=\"", with: "\"about\"")
+        let file = SharedData.temporaryDirectory().appendingPathComponent("bad.json")
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        do { _ = try TargetCatalog.load(path: file.path); Issue.record("loaded a bad comparator") } catch let e as TopologyImportError {
+            #expect(e.file == file.path && e.location.contains("checks") && e.location.hasSuffix("comparator"), "\(e)")
+        }
     }
 }

@@ -26,7 +26,10 @@ import Reporting
         let v3 = try #require(rows.first { $0["id"] as? String == "V3" })
         #expect(v3["bottleneck_mbps"] as? Double == 200 && v3["first_non_fiber_segment"] as? [String: String] == ["from": "V2", "to": "V3", "medium": "wireless"])
         let targets = (o["targets"] as! [String: Any])["results"] as! [[String: Any]]
-        #expect(targets.count == 2 && targets.allSatisfy { $0["met"] as? Bool == false })
+        // broadband-china-2020: 2 village checks, both missed; 2 urban checks n/a (no urban nodes).
+        let village = targets.filter { ($0["check"] as? [String: Any])?["population"] == nil }
+        #expect(targets.count == 4 && village.count == 2 && village.allSatisfy { $0["met"] as? Bool == false })
+        #expect(targets.filter { $0["not_applicable"] as? String == "no urban access nodes (tier building or urban_access) in the topology" }.count == 2)
     }
 
     @Test func csv() throws {

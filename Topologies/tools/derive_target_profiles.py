@@ -23,6 +23,12 @@ rows = {t["id"]: t for t in d["targets"]}
 #   household_speed_share    % of village households with per-household capacity >= threshold_mbps
 #   ipv6_household_share     % of broadband households whose path is IPv6 end to end (proxy)
 #   broadband_household_share % of village households with broadband (proxy for user penetration)
+#   settlement_broadband_share % of villages with >= min_households households that have broadband
+#   village_5g_share         % of villages reached by a cellular link marked generation=5g
+#   gigabit_fibre_household_share % of households on a fibre path of >= threshold_mbps (homes passed)
+# "population": "urban" scores urban access nodes (tier building / urban_access) instead of
+# villages; on a topology without them the check is n/a.
+BORDER_PROXY = "the topology does not mark border areas: every village of the topology is taken as a border-area administrative village"
 SCORING = {
     "cn-bbc-admin-villages-broadband-2015": {"kind": "village_broadband_share"},
     "cn-bbc-admin-villages-broadband-2020": {"kind": "village_broadband_share"},
@@ -47,6 +53,28 @@ SCORING = {
         "proxy": "population using broadband approximated by households of villages with broadband (an upper bound)"},
     "bbcom-2025-t3-users-ldc": {"kind": "broadband_household_share",
         "proxy": "population using broadband approximated by households of villages with broadband (an upper bound)"},
+    # Urban access (scored over tier building / urban_access nodes).
+    "cn-bbc-urban-access-capability-2015": {"kind": "household_speed", "required_percent": 100, "population": "urban"},
+    "cn-bbc-urban-access-capability-2020": {"kind": "household_speed", "required_percent": 100, "population": "urban"},
+    "cn-bbc-developed-city-access-2015": {"kind": "household_speed", "required_percent": 100, "population": "urban",
+        "proxy": "every urban access node of the topology is taken as being in a developed city"},
+    "cn-bbc-developed-city-access-2020": {"kind": "household_speed", "required_percent": 100, "population": "urban",
+        "proxy": "every urban access node of the topology is taken as being in a developed city"},
+    "cn-dualgig-urban-household-gigabit-fibre-coverage-2023": {"kind": "gigabit_fibre_household_share", "threshold_mbps": 1000,
+        "population": "urban",
+        "proxy": "'gigabit fibre coverage' read as: the household's urban access node is fibre all the way with a widest-path capacity >= 1000 Mbps (homes passed by a gigabit-capable path, not capacity per household)"},
+    # Broadband Border (2024): border areas are not marked in topologies.
+    "cn-border-admin-villages-broadband-2025": {"kind": "village_broadband_share", "proxy": BORDER_PROXY},
+    "cn-border-settlements-20hh-broadband-2025": {"kind": "settlement_broadband_share", "min_households": 20,
+        "proxy": BORDER_PROXY + "; each village node is one settlement, counted when it has >= 20 households"},
+    "cn-border-admin-villages-5g-2027": {"kind": "village_5g_share",
+        "proxy": BORDER_PROXY + "; border posts are not modelled; 5G reach = a cellular link marked generation=5g ends at the village"},
+    # Universal-service pilots: a standing specification.
+    "cn-uso-pilot-access-capability": {"kind": "household_speed", "required_percent": 100,
+        "proxy": "every village is taken as a pilot village; coverage of the village committee, school and clinic is not modelled"},
+    # 14th Five-Year ICT plan.
+    "cn-ict14-admin-village-5g-2025": {"kind": "village_5g_share",
+        "proxy": "5G reach = a cellular link marked generation=5g ends at the village and the village is connected to the backbone"},
 }
 
 PROFILES = [
@@ -65,9 +93,21 @@ PROFILES = [
      lambda t: t["source"] in ("US-FCC-706-2024", "US-BEAD-NOFO-2022", "US-BEAD-ALT-TECH-2025")),
     ("itu-bbcom-2025", "ITU/UNESCO Broadband Commission 2025 targets (for comparison)",
      ["ITU-BBCOM-2025"], lambda t: t["source"] == "ITU-BBCOM-2025"),
+    ("broadband-border-2025", "Broadband Border (2024): broadband to administrative villages and settlements of >= 20 households in border areas by 2025",
+     ["CN-BORDER-2024"], lambda t: t["source"] == "CN-BORDER-2024" and t["target_year"] == 2025),
+    ("broadband-border-2027", "Broadband Border (2024): 5G to administrative villages and border posts in border areas by 2027",
+     ["CN-BORDER-2024"], lambda t: t["source"] == "CN-BORDER-2024" and t["target_year"] == 2027),
+    ("universal-service-pilot", "Telecommunications universal-service pilot specification (>= 12 Mbps access)",
+     ["CN-USO-PILOT"], lambda t: t["source"] == "CN-USO-PILOT"),
+    ("gigabit-plan", "Dual-gigabit network coordinated development action plan (2021-2023)",
+     ["CN-GIGABIT-2021"], lambda t: t["source"] == "CN-GIGABIT-2021"),
+    ("ict-14th-fyp", "14th Five-Year plan for information and communication industry development (2021), 2025 objectives",
+     ["CN-ICT-14FYP"], lambda t: t["source"] == "CN-ICT-14FYP"),
 ]
 ALIASES = {"broadband-china-2015": ["bbc2015", "cn2015"], "broadband-china-2020": ["bbc2020", "cn2020", "broadband-china"],
-           "ipv6-plan": ["cn-ipv6", "ipv6"], "eu-digital-decade-2030": ["eu2030", "digital-decade"],
+           "ipv6-plan": ["cn-ipv6", "ipv6"], "broadband-border-2025": ["border2025", "border"],
+           "broadband-border-2027": ["border2027"], "universal-service-pilot": ["uso", "uso-pilot"],
+           "gigabit-plan": ["dual-gigabit", "gigabit"], "ict-14th-fyp": ["ict14", "14th-fyp"], "eu-digital-decade-2030": ["eu2030", "digital-decade"],
            "eu-gigabit-society-2025": ["eu2025"], "fcc-100-20": ["fcc", "us"], "itu-bbcom-2025": ["itu", "broadband-commission"]}
 
 

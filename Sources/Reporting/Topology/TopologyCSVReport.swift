@@ -6,7 +6,8 @@ import TopologyCoverage
 /// Columns: id,name,tier,region,households,connected,broadband,hops,path_km,latency_ms,
 /// bottleneck_mbps,per_household_mbps,fiber_all_the_way,first_non_fiber_from,
 /// first_non_fiber_to,first_non_fiber_medium,edge_connectivity,behind_bridge,incident_bridges,ipv6_end_to_end
-/// (`edge_connectivity` 2 means "2 or more"; an empty cell is unknown/not applicable).
+/// (`edge_connectivity` 2 means "2 or more"; an empty cell is unknown/not applicable),
+/// then the columns of `appendedHeader` (TopologyCSVColumns.swift).
 ///
 /// Text cells (ids, names, tier, region, segment ends: untrusted text from the input) go
 /// through `Escaping.csv`, which quotes them and neutralises a leading `=`, `+`, `-`, `@`, tab
@@ -17,6 +18,7 @@ public enum TopologyCSV {
     public static let header = ["id", "name", "tier", "region", "households", "connected", "broadband", "hops", "path_km",
                                 "latency_ms", "bottleneck_mbps", "per_household_mbps", "fiber_all_the_way",
                                 "first_non_fiber_from", "first_non_fiber_to", "first_non_fiber_medium", "edge_connectivity", "behind_bridge", "incident_bridges", "ipv6_end_to_end"]
+        + appendedHeader
 
     /// The CSV text: `header`, then one row per access node of `r` (villages and townships).
     public static func accessNodesText(topology t: Topology, report r: CoverageReport) -> String {
@@ -37,6 +39,7 @@ public enum TopologyCSV {
                          cell(x.firstNonFiberSegment?.from ?? ""), cell(x.firstNonFiberSegment?.to ?? ""),
                          cell(x.firstNonFiberSegment?.medium ?? ""),
                          String(x.edgeConnectivity), b(x.behindBridge), String(x.incidentBridges), b(x.ipv6EndToEnd)]
+                + appendedCells(x, cell: cell)
             out += cells.joined(separator: ",")
             out += "\n"
         }

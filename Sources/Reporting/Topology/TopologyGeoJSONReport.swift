@@ -34,6 +34,8 @@ public enum TopologyGeoJSON {
                 let x = r.row(v, in: t)
                 props.merge([
                     "broadband": x.broadband, "hops": x.hops as Any? ?? NSNull(), "path_km": clean(x.pathKm), "latency_ms": clean(x.latencyMs),
+                    "path_km_lower_bound": x.pathKm == nil ? NSNull() : x.pathKmLowerBound as Any,
+                    "latency_ms_lower_bound": x.latencyMs == nil ? NSNull() : x.latencyMsLowerBound as Any,
                     "bottleneck_mbps": clean(x.bottleneckMbps), "per_household_mbps": clean(x.perHouseholdMbps),
                     "fiber_all_the_way": x.fiberAllTheWay, "first_non_fiber_from": x.firstNonFiberSegment?.from ?? NSNull(), "first_non_fiber_to": x.firstNonFiberSegment?.to ?? NSNull(),
                     "first_non_fiber_medium": x.firstNonFiberSegment?.medium ?? NSNull(),

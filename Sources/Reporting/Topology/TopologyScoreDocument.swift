@@ -2,8 +2,10 @@ import Foundation
 import TopologyCoverage
 
 /// Version of the topology JSON documents (`schema_version`); raise it when a key changes
-/// meaning or disappears (docs/topology-schema.md).
-public let topologySchemaVersion = 1
+/// meaning or disappears (docs/topology-schema.md). 2: `links_by_medium` counts every link
+/// (1 counted only links with a length); timing stages `bridges`, `articulation_points`,
+/// `behind_bridge` became one `cut_structure`; the unknown-capacity rule is per check.
+public let topologySchemaVersion = 2
 
 /// The JSON shape of `netcensus topology score --json` (stable keys, snake_case; every key is
 /// documented in docs/topology-schema.md).
@@ -17,6 +19,11 @@ public struct TopologyScoreDocument: Codable, Sendable {
     public var options: CoverageOptions
     public var network: NetworkSummary
     public var villages: SummaryJSON
+    /// Urban access nodes (tier building / urban_access); absent when there are none.
+    public var urban: SummaryJSON?
+    /// IDC reach, international egress, backbone capacity between regions; sections absent when
+    /// the topology lacks what they need.
+    public var infrastructure: InfrastructureJSON
     public var byTier: [SummaryJSON]
     public var byRegion: [SummaryJSON]
     public var worstVillages: [AccessNodeRow]
@@ -46,6 +53,8 @@ public struct TopologyScoreDocument: Codable, Sendable {
         options = r.options
         network = r.network
         villages = SummaryJSON(r.villages)
+        urban = r.urban.map(SummaryJSON.init)
+        infrastructure = InfrastructureJSON(r.infrastructure, topology: t)
         byTier = r.byTier.map(SummaryJSON.init)
         byRegion = r.byRegion.map(SummaryJSON.init)
         worstVillages = r.worstVillages.map { r.row($0, in: t) }
@@ -68,6 +77,97 @@ public struct TopologyScoreDocument: Codable, Sendable {
         var noted = self
         noted.importNotes.append(nonFiniteNote(first.nonFinite))
         return try topologyJSONData(noted).data
+    }
+}
+
+/// The `infrastructure` block: node and link references by id (`LinkRef`), capacities in Mbps,
+/// latencies in ms. Keys explicit (docs/topology-schema.md).
+public struct InfrastructureJSON: Codable, Sendable {
+    public var idc: IDC?
+    public var international: International?
+    public var backboneCapacity: Backbone?
+
+    /// A link by index (1-based, input order) and its end ids, medium and capacity (null = unknown).
+    public struct LinkRef: Codable, Sendable, Equatable {
+        public var link: Int
+        public var a: String
+        public var b: String
+        public var medium: String
+        public var capacityMbps: Double?
+        enum CodingKeys: String, CodingKey { case link, a, b, medium, capacityMbps = "capacity_mbps" }
+        init(_ j: Int, _ t: Topology) {
+            let l = t.links[j]
+            link = j + 1; a = t.nodes[l.a].id; b = t.nodes[l.b].id; medium = l.medium.rawValue; capacityMbps = l.capacityMbps
+        }
+    }
+    public struct IDC: Codable, Sendable {
+        public var idcs: [String]
+        public var groups: [IDCGroupSummary]
+        enum CodingKeys: String, CodingKey { case idcs, groups }
+    }
+    public struct International: Codable, Sendable {
+        public var landingStations: [String]
+        public var internationalLinks: [LinkRef]
+        public var linksInService: Int
+        public var capacityMbps: Double
+        public var linksUnknownCapacity: Int
+        public var diversity: Int
+        public var worstFailure: Failure?
+        enum CodingKeys: String, CodingKey {
+            case landingStations = "landing_stations", internationalLinks = "international_links"
+            case linksInService = "links_in_service", capacityMbps = "capacity_mbps"
+            case linksUnknownCapacity = "links_unknown_capacity", diversity, worstFailure = "worst_failure"
+        }
+    }
+    /// The failed element: `kind` "link" (with `link`) or "node" (with `node`, an id).
+    public struct Failure: Codable, Sendable {
+        public var kind: String
+        public var link: LinkRef?
+        public var node: String?
+        public var lostMbps: Double
+        public var remainingMbps: Double
+        public var linksLost: [LinkRef]
+        enum CodingKeys: String, CodingKey {
+            case kind, link, node, lostMbps = "lost_mbps", remainingMbps = "remaining_mbps", linksLost = "links_lost"
+        }
+    }
+    public struct Backbone: Codable, Sendable {
+        public var regions: [String]
+        public var backboneLinks: Int
+        public var linksUnknownCapacity: Int
+        public var pairs: [Pair]
+        enum CodingKeys: String, CodingKey {
+            case regions, backboneLinks = "backbone_links", linksUnknownCapacity = "links_unknown_capacity", pairs
+        }
+    }
+    public struct Pair: Codable, Sendable {
+        public var regionA: String
+        public var regionB: String
+        public var minCutMbps: Double
+        public var bottleneckLinks: [LinkRef]
+        enum CodingKeys: String, CodingKey {
+            case regionA = "first_region", regionB = "second_region", minCutMbps = "min_cut_mbps", bottleneckLinks = "bottleneck_links"
+        }
+    }
+    enum CodingKeys: String, CodingKey { case idc, international, backboneCapacity = "backbone_capacity" }
+
+    public init(_ r: InfrastructureReport, topology t: Topology) {
+        if let x = r.idcReach { idc = IDC(idcs: x.idcs.map { t.nodes[$0].id }, groups: x.groups) }
+        if let x = r.international {
+            international = International(
+                landingStations: x.landingStations.map { t.nodes[$0].id }, internationalLinks: x.internationalLinks.map { LinkRef($0, t) },
+                linksInService: x.linksInService.count, capacityMbps: x.capacityMbps, linksUnknownCapacity: x.linksUnknownCapacity,
+                diversity: x.diversity,
+                worstFailure: x.worstFailure.map { f in
+                    Failure(kind: f.link != nil ? "link" : "node", link: f.link.map { LinkRef($0, t) }, node: f.node.map { t.nodes[$0].id },
+                            lostMbps: f.lostMbps, remainingMbps: x.capacityMbps - f.lostMbps, linksLost: f.linksLost.map { LinkRef($0, t) })
+                })
+        }
+        if let b = r.backboneCuts {
+            backboneCapacity = Backbone(regions: b.regions, backboneLinks: b.backboneLinks.count, linksUnknownCapacity: b.linksUnknownCapacity,
+                                        pairs: b.pairs.map { Pair(regionA: $0.regionA, regionB: $0.regionB, minCutMbps: $0.minCutMbps,
+                                                                  bottleneckLinks: $0.bottleneckLinks.map { LinkRef($0, t) }) })
+        }
     }
 }
 
@@ -117,6 +217,10 @@ public struct FiberPlanDocument: Codable, Sendable {
     public var after: SummaryJSON
     public var targetsBefore: [TargetResult]
     public var targetsAfter: [TargetResult]
+    /// With `--budget`: the works chosen within the budget.
+    public var budgetPlan: BudgetPlanJSON?
+    /// With `--reach PROFILE`: the works kept and whether the profile is reached.
+    public var reach: ReachPlanJSON?
 
     /// One work in build order (`rank` from 1): km, cost in `options.currency`, households served
     /// and households per km, village ids, and its links.

@@ -55,8 +55,9 @@ public enum TopologyText {
         o.append("")
         o.append("Network")
         o.append("  components \(n.components) (largest \(n.largestComponentNodes) nodes), bridges \(n.bridges), articulation points \(n.articulationPoints), diameter of the largest component \(n.diameterHops.map(String.init) ?? "-") hops")
-        let media = n.kmByMedium.keys.sorted().map { "\($0) \(num(n.kmByMedium[$0], 1)) km (\(n.linksByMedium[$0] ?? 0))" }
-        o.append("  length by medium: \(media.isEmpty ? "-" : media.joined(separator: ", "))")
+        // Every medium with links; km only where lengths are known.
+        let media = n.linksByMedium.keys.sorted().map { "\($0) \(n.kmByMedium[$0].map { num($0, 1) + " km" } ?? "- km") (\(n.linksByMedium[$0]!) links)" }
+        o.append("  links by medium: \(media.isEmpty ? "-" : media.joined(separator: ", "))")
         if n.linksWithoutLength > 0 { o.append("  \(n.linksWithoutLength) link(s) without length or coordinates (left out of km; count 0 km in path length)") }
         if n.linksWithoutCapacity > 0 { o.append("  \(n.linksWithoutCapacity) link(s) of unknown capacity, counted as \(mbps(r.options.unknownCapacityMbps)) Mbps (\(r.options.unknownCapacityMbps > 0 ? "--unknown-capacity" : "unusable for bottleneck capacity"))") }
         o.append("")
@@ -70,7 +71,20 @@ public enum TopologyText {
             mrows.append(["\(mbps(t)) Mbps", pct(v.meetsShare(i)), pct(v.meetsHouseholdsShare(i)), pct(v.meetsAndFiberShare(i))])
         }
         o.append(table(["per household >=", "villages", "households", "villages+fiber"], mrows).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+        if v.nodes > 0 {
+            let lower = r.selection.villages.filter { r.pathKmLowerBound[$0] }.count
+            if lower > 0 { o.append("  \(lower) village(s) reached over links of unknown length: their path km and latency are lower bounds (path_km_lower_bound, latency_ms_lower_bound in --csv and --json)") }
+        }
         o.append("")
+        if let u = r.urban {
+            o.append("Urban access nodes (tier building / urban_access)")
+            o.append("  \(u.nodes) nodes, \(u.households) households; broadband \(pct(u.broadbandShare)), fiber all the way \(pct(u.fiberShare)) (households \(pct(u.fiberHouseholdsShare))), median per household \(num(u.perHouseholdMedianMbps, 2)) Mbps")
+            var urows: [[String]] = []
+            for (i, t) in u.thresholdsMbps.enumerated() { urows.append(["\(mbps(t)) Mbps", pct(u.meetsShare(i)), pct(u.meetsHouseholdsShare(i))]) }
+            o.append(table(["per household >=", "nodes", "households"], urows).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+            o.append("")
+        }
+        o.append(contentsOf: infrastructureLines(r, topology: t))
         // The group tables show the share meeting the profile's (first) speed, else 12 Mbps.
         let speed = profile?.speedsMbps.first ?? 12
         func groupRows(_ gs: [AccessSummary]) -> [[String]] {
@@ -165,9 +179,8 @@ public enum TopologyText {
         // Household-speed targets: the pass/fail figure is a quantile (100% = the worst
         // household); the shares say how far from it the bulk of households is.
         for x in results { if let line = speedShareLine(x) { o.append("  " + line) } }
-        if let reason = results.first(where: { $0.notMeasurable != nil })?.notMeasurable {
-            o.append("  not measurable: \(reason) (unknown capacity is not counted as 0 Mbps for targets)")
-        }
+        for x in results { if let reason = x.notMeasurable { o.append("  not measurable \(x.check.id): \(reason) (unknown capacity is not counted as 0 Mbps for targets)") } }
+        for x in results { if let reason = x.notApplicable { o.append("  n/a \(x.check.id): \(reason)") } }
         for x in results { if let note = x.check.proxy { o.append("  note \(x.check.id): \(note)") } }
         if !p.context.isEmpty {
             o.append("  Context (not scorable from a topology): \(p.context.count) row(s)")
@@ -207,9 +220,10 @@ public enum TopologyText {
     /// household; worst village 0.30 Mbps" for a `household_speed` result, else nil.
     public static func speedShareLine(_ x: TargetResult) -> String? {
         guard x.check.kind == .householdSpeed, let hh = x.householdsMeeting, let v = x.villagesMeeting, let nv = x.villagesWithHouseholds else { return nil }
+        let nodes = x.check.population == .urban ? ("urban access nodes", "worst node") : ("villages", "worst village")
         return "\(x.check.id): \(pct100(x.householdsMeetingPercent)) of households (\(hh) of \(x.population)) and "
-            + "\(pct100(x.villagesMeetingPercent)) of villages (\(v) of \(nv)) meet \(x.check.comparator) \(mbps(x.check.value)) Mbps per household; "
-            + "worst village \(num(x.worstVillageMbps, 2)) Mbps"
+            + "\(pct100(x.villagesMeetingPercent)) of \(nodes.0) (\(v) of \(nv)) meet \(x.check.comparator) \(mbps(x.check.value)) Mbps per household; "
+            + "\(nodes.1) \(num(x.worstVillageMbps, 2)) Mbps"
     }
 
     /// The `topology plan` text: the works in build order (at most `worksShown`) with km and cost

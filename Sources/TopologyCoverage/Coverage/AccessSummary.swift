@@ -102,8 +102,8 @@ extension CoverageReport {
             if w > 0 { s.householdsBroadband += hh }
             if fib { s.householdsFiber += hh }
             if ipv6EndToEnd[v] && w > 0 { s.householdsIPv6 += hh }
-            pv.append(w * c / Double(hh))
-            for (i, t) in th.enumerated() where w * c >= t * Double(hh) {
+            pv.append(CoverageReport.perHouseholdMbps(bottleneckMbps: w, households: hh, contention: c))
+            for (i, t) in th.enumerated() where CoverageReport.meetsPerHousehold(bottleneckMbps: w, households: hh, contention: c, thresholdMbps: t) {
                 s.meets[i] += 1; s.meetsHouseholds[i] += hh
                 if fib { s.meetsAndFiber[i] += 1; s.meetsAndFiberHouseholds[i] += hh }
             }

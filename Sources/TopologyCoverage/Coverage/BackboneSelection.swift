@@ -7,14 +7,19 @@ import NetworkGraph
 ///   backbone; else the single node of highest degree (ties: smallest id compared as a string),
 ///   or with `perComponent` the highest-degree node of every component of 2+ nodes (not in the
 ///   reference script: for datasets holding several separate national networks).
-/// - Villages: tier village; else (no node has tier village) every node not in B.
-/// - Access nodes reported per node: villages and townships.
+/// - Villages: tier village; else (no node has tier village) every node not in B and not an
+///   urban access node.
+/// - Urban access nodes: tier building or urban_access (`Tier.isUrbanAccess`), scored with the
+///   same widest-path figures as villages but summarised apart (`CoverageReport.urban`).
+/// - Access nodes reported per node: villages, townships, then urban access nodes.
 public struct BackboneSelection: Sendable {
     public var backbone: [Int]
     public var backboneRule: String
     public var villages: [Int]
     public var villageRule: String
-    /// Villages then townships (tier order), each ascending.
+    /// Urban access nodes (tier building or urban_access), ascending.
+    public var urbanAccess: [Int]
+    /// Villages, townships, then urban access nodes, each ascending.
     public var accessNodes: [Int]
     /// User-given ids that matched no node.
     public var unmatchedIds: [String]
@@ -66,8 +71,9 @@ public struct BackboneSelection: Sendable {
         } else {
             var isB = [Bool](repeating: false, count: t.nodes.count)
             for b in backbone { isB[b] = true }
-            villages = t.nodes.indices.filter { !isB[$0] }; villageRule = "all non-backbone nodes"
+            villages = t.nodes.indices.filter { !isB[$0] && !t.nodes[$0].tier.isUrbanAccess }; villageRule = "all non-backbone nodes"
         }
-        accessNodes = villages + t.nodes.indices.filter { t.nodes[$0].tier == .township }
+        urbanAccess = t.nodes.indices.filter { t.nodes[$0].tier.isUrbanAccess }
+        accessNodes = villages + t.nodes.indices.filter { t.nodes[$0].tier == .township } + urbanAccess
     }
 }

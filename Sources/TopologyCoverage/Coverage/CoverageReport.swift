@@ -12,9 +12,12 @@ import NetworkGraph
 /// - `firstNonFiberLink`: on the recorded widest path, the first link (from the backbone) that is
 ///   not fiber; -1 when fiber all the way or unreached;
 /// - per-household Mbps = W × contention / households;
-/// - `pathKm`: shortest path length in km (Dijkstra on link km; unknown lengths count 0, so a
-///   lower bound where lengths are missing); `latencyMs`: lowest one-way propagation latency
-///   under `LatencyModel` (its own Dijkstra);
+/// - `pathKm`: shortest path length in km (Dijkstra on link km; unknown lengths count 0);
+///   `latencyMs`: lowest one-way propagation latency under `LatencyModel` (its own Dijkstra).
+///   `pathKmLowerBound` / `latencyMsLowerBound`: the recorded path holds a link of unknown
+///   length (no given length, no coordinates at both ends), so the figure is only a lower bound.
+///   When the recorded path has no such link the figure is exact: every other path is at least
+///   as long even with its unknown links counted 0;
 /// - `edgeConnectivity`: 0 not connected, 1 behind a bridge (a single link failure cuts the node
 ///   off from every backbone node), 2 meaning "2 or more" (exact higher values are not computed);
 /// - `ipv6EndToEnd`: a path from a backbone node exists on which every node and link has
@@ -33,23 +36,39 @@ public struct CoverageReport: Sendable {
     public let firstNonFiberFrom: [Int32]
     public let pathKm: [Double]
     public let latencyMs: [Double]
+    /// Per node: `pathKm` is a lower bound (its path uses a link of unknown length).
+    public let pathKmLowerBound: [Bool]
+    /// Per node: `latencyMs` is a lower bound (its path uses a link of unknown length).
+    public let latencyMsLowerBound: [Bool]
+    /// Per node: the figures that read capacity (bottleneck, fiber all the way) would change if
+    /// links of unknown capacity had any capacity — W or W_fiber differs between unknown = 0 and
+    /// unknown = +infinity. All false when every capacity is known or `--unknown-capacity` is
+    /// given. Target checks over such nodes are "not measurable" (`TargetScorer`).
+    public let dependsOnUnknownCapacity: [Bool]
     public let behindBridge: [Bool]
     public let incidentBridges: [Int32]
     public let ipv6EndToEnd: [Bool]
+    /// Per node: connected to the backbone and an end of a `cellular` link marked `generation`
+    /// `5g` (`TopologyLink.is5GCellular`).
+    public let reached5G: [Bool]
     public let households: [Int]
 
     /// Aggregates over all villages (the reference script's `villages` block).
-    public let villages: AccessSummary
+    public internal(set) var villages: AccessSummary
+    /// Aggregates over urban access nodes (tier building / urban_access); nil when there are none.
+    public internal(set) var urban: AccessSummary?
     /// Per region (path prefix of depth `regionLevel`, joined by "/"), villages only, by name.
-    public let byRegion: [AccessSummary]
+    public internal(set) var byRegion: [AccessSummary]
     /// Villages grouped by region key (see `regionKey`), groups sorted by name.
-    public let regionVillages: [(region: String, villages: [Int])]
-    /// Per access tier (village, township).
-    public let byTier: [AccessSummary]
+    public internal(set) var regionVillages: [(region: String, villages: [Int])]
+    /// Per access tier (township, village, building, urban_access; those present).
+    public internal(set) var byTier: [AccessSummary]
     /// Villages with households, lowest per-household capacity first (unreached first), at most `worstCount`.
-    public let worstVillages: [Int]
+    public internal(set) var worstVillages: [Int]
+    /// Data centre reach, international egress and backbone capacity between regions.
+    public internal(set) var infrastructure: InfrastructureReport
     /// Wall time of each stage in seconds, in order.
-    public let timings: [(stage: String, seconds: Double)]
+    public internal(set) var timings: [(stage: String, seconds: Double)]
 
     /// Edge connectivity of node `v` to the backbone, capped at 2: 0 unreached, 1 behind a bridge
     /// (a single point of failure; a pair joined by parallel links is not a bridge), 2 for two or
@@ -58,7 +77,23 @@ public struct CoverageReport: Sendable {
     /// Capacity per household of node `v` in Mbps under the contention ratio N (N:1) of
     /// `options`: bottleneck capacity × N / households. nil when `v` has no households.
     public func perHouseholdMbps(_ v: Int) -> Double? {
-        households[v] > 0 ? bottleneckMbps[v] * options.contentionRatio / Double(households[v]) : nil
+        households[v] > 0 ? Self.perHouseholdMbps(bottleneckMbps: bottleneckMbps[v], households: households[v],
+                                                  contention: options.contentionRatio) : nil
+    }
+
+    /// The one per-household formula: bottleneck Mbps × contention ratio N / households.
+    /// `households` must be > 0.
+    @inline(__always)
+    public static func perHouseholdMbps(bottleneckMbps w: Double, households: Int, contention: Double) -> Double {
+        w * contention / Double(households)
+    }
+
+    /// Whether a node meets `thresholdMbps` per household: W × N >= t × households, compared in
+    /// that multiplied form as `topology_networkx.py` does (no division, so no rounding at the
+    /// boundary). Same figure as `perHouseholdMbps(...) >= thresholdMbps` up to rounding.
+    @inline(__always)
+    public static func meetsPerHousehold(bottleneckMbps w: Double, households: Int, contention: Double, thresholdMbps t: Double) -> Bool {
+        w * contention >= t * Double(households)
     }
     /// Region key of node `v` at `regionLevel`.
     public func regionKey(_ v: Int, in t: Topology) -> String {

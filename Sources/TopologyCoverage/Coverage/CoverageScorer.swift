@@ -3,8 +3,10 @@ import NetworkGraph
 /// Scores a topology: builds the multigraph once and runs every metric of `CoverageReport`.
 ///
 /// Complexity: O((n + m) log n) — four label-setting searches (widest, widest over fiber,
-/// shortest km, lowest latency), two BFS (hops, IPv6), one DFS (bridges / articulation points),
-/// the bridge tree, and a diameter search on the largest component.
+/// shortest km, lowest latency; two more widest searches when capacities are unknown and no
+/// `--unknown-capacity` is given), two BFS (hops, IPv6), one DFS for bridges, articulation
+/// points and behind-a-bridge together (`cutStructure`), a diameter search on the largest
+/// component, plus `InfrastructureAnalysis` (IDC reach, international egress, backbone cuts).
 public enum CoverageScorer {
     /// Scores `t` under `options` (contention ratio, unknown-capacity rule, backbone choice,
     /// latency model, region level).
@@ -27,10 +29,9 @@ public enum CoverageScorer {
         let sel = BackboneSelection(topology: t, graph: g, backboneIds: options.backboneIds, perComponent: options.backbonePerComponent)
         let comps = g.connectedComponents()
         lap("components")
-        let bridgeIds = g.bridges()
-        lap("bridges")
-        let arts = g.articulationPoints()
-        lap("articulation_points")
+        // One low-link pass gives bridges, articulation points and behind-a-bridge flags.
+        let cuts = g.cutStructure(backbone: sel.backbone)
+        lap("cut_structure")
         let hops = g.hopDistances(from: sel.backbone)
         lap("bfs_hops")
         let cap = t.linkCapacitiesMbps(unknown: options.unknownCapacityMbps)
@@ -40,25 +41,41 @@ public enum CoverageScorer {
         for j in 0..<m where t.links[j].medium != .fiber { capFiber[j] = 0 }
         let wideFiber = g.widestPaths(from: sel.backbone, capacity: capFiber)
         lap("widest_path_fiber")
-        let behind = g.behindBridge(backbone: sel.backbone)
-        lap("behind_bridge")
+        var noCapacity = 0
+        for l in t.links where l.capacityMbps == nil { noCapacity += 1 }
+        var dependsOnUnknown = [Bool](repeating: false, count: n)
+        if noCapacity > 0 && !options.unknownCapacityGiven {
+            // Bounds: the same searches with every unknown link at +infinity. A node whose W or
+            // W_fiber moves between the bounds depends on a capacity the data lack.
+            let capHigh = t.linkCapacitiesMbps(unknown: .infinity)
+            var capFiberHigh = capHigh
+            for j in 0..<m where t.links[j].medium != .fiber { capFiberHigh[j] = 0 }
+            let wHigh = g.widestPaths(from: sel.backbone, capacity: capHigh).bottleneckMbps
+            let wfHigh = g.widestPaths(from: sel.backbone, capacity: capFiberHigh).bottleneckMbps
+            for v in 0..<n where wHigh[v] != wide.bottleneckMbps[v] || wfHigh[v] != wideFiber.bottleneckMbps[v] {
+                dependsOnUnknown[v] = true
+            }
+            lap("unknown_capacity_bounds")
+        }
         var incident = [Int32](repeating: 0, count: n)
-        for e in bridgeIds { let (a, b) = g.endpoints(of: e); incident[a] += 1; incident[b] += 1 }
+        for e in cuts.bridges { let (a, b) = g.endpoints(of: e); incident[a] += 1; incident[b] += 1 }
         lap("incident_bridges")
 
-        // km by medium, and the per-link km / latency weights for the two Dijkstras.
+        // km by medium (links with a length), links by medium (every link), and the per-link
+        // km / latency weights for the two Dijkstras (unknown length = 0 km, flagged below).
         let lengths = t.linkLengthsKm()
         var kmByMedium: [String: Double] = [:], linksByMedium: [String: Int] = [:]
-        var noLength = 0, noCapacity = 0
+        var noLength = 0
         var km = [Double](repeating: 0, count: m), lat = [Double](repeating: 0, count: m)
+        var unknownLength = [Bool](repeating: false, count: m)
         for j in 0..<m {
             let l = t.links[j]
-            if l.capacityMbps == nil { noCapacity += 1 }
-            if l.a == l.b { continue }
             let name = l.medium.rawValue
+            linksByMedium[name, default: 0] += 1
+            if l.a == l.b { continue }
             if let L = lengths[j] {
-                kmByMedium[name, default: 0] += L; linksByMedium[name, default: 0] += 1; km[j] = L
-            } else { noLength += 1 }
+                kmByMedium[name, default: 0] += L; km[j] = L
+            } else { noLength += 1; unknownLength[j] = true }
             lat[j] = options.latency.milliseconds(medium: l.medium, km: km[j])
         }
         lap("km_by_medium")
@@ -66,6 +83,9 @@ public enum CoverageScorer {
         lap("path_km")
         let fastest = g.shortestPaths(from: sel.backbone, length: lat)
         lap("latency")
+        let kmLowerBound = noLength > 0 ? pathHoldsFlaggedEdge(g, parentEdge: shortest.parentEdge, flagged: unknownLength) : [Bool](repeating: false, count: n)
+        let latLowerBound = noLength > 0 ? pathHoldsFlaggedEdge(g, parentEdge: fastest.parentEdge, flagged: unknownLength) : [Bool](repeating: false, count: n)
+        lap("lower_bound_flags")
 
         // IPv6 end to end: BFS from IPv6 backbone nodes over IPv6 links into IPv6 nodes.
         var v6 = [Bool](repeating: false, count: n)
@@ -101,6 +121,11 @@ public enum CoverageScorer {
             firstNonFiber[v] = first; firstNonFiberFrom[v] = from
         }
         let hh = t.nodes.map { $0.households }
+        var reached5G = [Bool](repeating: false, count: n)
+        for l in t.links where l.is5GCellular {
+            if hops[l.a] >= 0 { reached5G[l.a] = true }
+            if hops[l.b] >= 0 { reached5G[l.b] = true }
+        }
         lap("per_village_rows")
 
         var tiers: [String: Int] = [:]
@@ -114,51 +139,75 @@ public enum CoverageScorer {
         let network = NetworkSummary(
             name: t.name, nodes: n, links: m, selfLoops: g.selfLoopCount, tiers: tiers,
             components: comps.count, largestComponentNodes: comps.largest.map { comps.size[$0] } ?? 0,
-            bridges: bridgeIds.count, articulationPoints: arts.count, diameterHops: diameter,
+            bridges: cuts.bridges.count, articulationPoints: cuts.articulationPoints.count, diameterHops: diameter,
             kmByMedium: kmByMedium, linksByMedium: linksByMedium, linksWithoutLength: noLength,
             linksWithoutCapacity: noCapacity, backbone: sel.backbone.map { t.nodes[$0].id },
             backboneRule: sel.backboneRule, villageRule: sel.villageRule)
 
-        var partial = CoverageReport(
+        // The report is built once; the aggregates below read its per-node columns.
+        var report = CoverageReport(
             options: options, network: network, selection: sel, hops: hops, bottleneckMbps: W,
             fiberBottleneckMbps: WF, fiberPath: fiberPath, firstNonFiberLink: firstNonFiber, firstNonFiberFrom: firstNonFiberFrom,
-            pathKm: shortest.distanceKm, latencyMs: fastest.distanceKm, behindBridge: behind,
-            incidentBridges: incident, ipv6EndToEnd: v6, households: hh,
-            villages: AccessSummary(group: "villages"), byRegion: [], regionVillages: [], byTier: [], worstVillages: [], timings: [])
-        let villages = partial.summarize(sel.villages, group: "villages")
+            pathKm: shortest.distanceKm, latencyMs: fastest.distanceKm, pathKmLowerBound: kmLowerBound,
+            latencyMsLowerBound: latLowerBound, dependsOnUnknownCapacity: dependsOnUnknown, behindBridge: cuts.behindBridge,
+            incidentBridges: incident, ipv6EndToEnd: v6, reached5G: reached5G, households: hh,
+            villages: AccessSummary(group: "villages"), urban: nil, byRegion: [], regionVillages: [], byTier: [], worstVillages: [],
+            infrastructure: InfrastructureReport(), timings: [])
+        report.villages = report.summarize(sel.villages, group: "villages")
+        if !sel.urbanAccess.isEmpty { report.urban = report.summarize(sel.urbanAccess, group: "urban") }
         // Group villages by region key; consecutive villages usually share a region, so the key
         // string is rebuilt only when the region path changes.
         var regionMembers: [String: [Int]] = [:]
         var lastPath: [String]? = nil, lastKey = ""
         for v in sel.villages {
             let path = t.nodes[v].region
-            if path != lastPath { lastPath = path; lastKey = partial.regionKey(v, in: t) }
+            if path != lastPath { lastPath = path; lastKey = report.regionKey(v, in: t) }
             regionMembers[lastKey, default: []].append(v)
         }
-        let regionVillages = regionMembers.keys.sorted().map { (region: $0, villages: regionMembers[$0]!) }
+        report.regionVillages = regionMembers.keys.sorted().map { (region: $0, villages: regionMembers[$0]!) }
         func withWorst(_ g: AccessSummary, _ members: [Int]) -> AccessSummary {
             var g = g
-            for v in worstNodes(members, report: partial, topology: t, count: 3) {
+            for v in worstNodes(members, report: report, topology: t, count: 3) {
                 g.worstVillageIds.append(t.nodes[v].id)
-                g.worstVillageMbps.append(partial.bottleneckMbps[v] * options.contentionRatio / Double(hh[v]))
+                g.worstVillageMbps.append(report.perHouseholdMbps(v) ?? 0)
             }
             return g
         }
-        let byRegion = regionVillages.map { withWorst(partial.summarize($0.villages, group: $0.region), $0.villages) }
+        report.byRegion = report.regionVillages.map { withWorst(report.summarize($0.villages, group: $0.region), $0.villages) }
         var byTier: [AccessSummary] = []
-        for tier in [Tier.township, .village] {
+        for tier in [Tier.township, .village, .building, .urbanAccess] {
             let members = sel.accessNodes.filter { t.nodes[$0].tier == tier }
-            if !members.isEmpty { byTier.append(withWorst(partial.summarize(members, group: tier.rawValue), members)) }
+            if !members.isEmpty { byTier.append(withWorst(report.summarize(members, group: tier.rawValue), members)) }
         }
-        let worst = worstNodes(sel.villages, report: partial, topology: t, count: options.worstCount)
+        report.byTier = byTier
+        report.worstVillages = worstNodes(sel.villages, report: report, topology: t, count: options.worstCount)
         lap("shares")
-        partial = CoverageReport(
-            options: options, network: network, selection: sel, hops: hops, bottleneckMbps: W,
-            fiberBottleneckMbps: WF, fiberPath: fiberPath, firstNonFiberLink: firstNonFiber, firstNonFiberFrom: firstNonFiberFrom,
-            pathKm: shortest.distanceKm, latencyMs: fastest.distanceKm, behindBridge: behind,
-            incidentBridges: incident, ipv6EndToEnd: v6, households: hh,
-            villages: villages, byRegion: byRegion, regionVillages: regionVillages, byTier: byTier, worstVillages: worst, timings: timings)
-        return partial
+        report.infrastructure = InfrastructureAnalysis.analyze(t, graph: g, report: report, linkKm: km, linkLatencyMs: lat,
+                                                               capacityMbps: cap, lap: lap)
+        report.timings = timings
+        return report
+    }
+
+    /// Per node: the recorded path (its parent-edge chain) holds an edge with `flagged[e]`.
+    /// Memoised walk up the chains, O(n) overall.
+    static func pathHoldsFlaggedEdge(_ g: Multigraph, parentEdge: [Int32], flagged: [Bool]) -> [Bool] {
+        let n = parentEdge.count
+        var state = [Int8](repeating: -1, count: n)   // -1 unknown, 0 no, 1 yes
+        var chain: [Int] = []
+        for v in 0..<n where state[v] < 0 {
+            var x = v
+            while state[x] < 0 && parentEdge[x] >= 0 {
+                chain.append(x)
+                x = g.opposite(of: x, along: Int(parentEdge[x]))
+            }
+            var flag: Int8 = state[x] == 1 ? 1 : 0
+            if state[x] < 0 { state[x] = 0 }   // a source or an unreached node
+            while let y = chain.popLast() {
+                if flagged[Int(parentEdge[y])] { flag = 1 }
+                state[y] = flag
+            }
+        }
+        return state.map { $0 == 1 }
     }
 
     /// The `count` members with households and the lowest per-household capacity, unreached
@@ -166,9 +215,8 @@ public enum CoverageScorer {
     static func worstNodes(_ members: [Int], report r: CoverageReport, topology t: Topology, count: Int) -> [Int] {
         guard count > 0 else { return [] }
         var best: [(Double, Int)] = []
-        let c = r.options.contentionRatio
         for v in members where r.households[v] > 0 {
-            let p = r.bottleneckMbps[v] * c / Double(r.households[v])
+            let p = r.perHouseholdMbps(v)!
             if best.count < count || p < best[best.count - 1].0 {
                 var i = best.count
                 best.append((p, v))

@@ -9,8 +9,19 @@ import Darwin
 // `NetworkGraph` from it. Fields may be added; existing ones keep their meaning.
 
 /// Place of a node in the access hierarchy, backbone first.
+///
+/// Rural access ends at `village` (administrative village). Urban access ends at `building`
+/// (fibre to the building: an optical network unit or building distribution point) or
+/// `urban_access` (an urban access node serving households, e.g. a residential compound's
+/// OLT/ONU site); both are "urban access nodes" (``isUrbanAccess``), scored like villages but
+/// reported apart.
 public enum Tier: String, Sendable, Codable, CaseIterable, Comparable {
-    case backbone, metro, county, township, village, unknown
+    case backbone, metro, county, township, village, building
+    case urbanAccess = "urban_access"
+    case unknown
+
+    /// Tier `building` or `urban_access`.
+    public var isUrbanAccess: Bool { self == .building || self == .urbanAccess }
 
     private var rank: Int { Tier.allCases.firstIndex(of: self)! }
     public static func < (a: Tier, b: Tier) -> Bool { a.rank < b.rank }

@@ -11,9 +11,13 @@ public struct FiberPlanOptions: Sendable, Codable, Equatable {
     public var routeFactor: Double
     /// Capacity in Mbps given to new and upgraded fiber links.
     public var newFiberMbps: Double
-    public init(costPerKm: Double = 20_000, currency: String = "USD", nearestFiber: Int = 3, routeFactor: Double = 1.0, newFiberMbps: Double = 10_000) {
+    /// Build costs by method and terrain (`--costs`, `--budget`, `--reach`); nil = the flat
+    /// `costPerKm` on every km (the plan before cost files, kept byte for byte).
+    public var costs: PlanCosts?
+    public init(costPerKm: Double = 20_000, currency: String = "USD", nearestFiber: Int = 3, routeFactor: Double = 1.0, newFiberMbps: Double = 10_000,
+                costs: PlanCosts? = nil) {
         self.costPerKm = costPerKm; self.currency = currency; self.nearestFiber = nearestFiber
-        self.routeFactor = routeFactor; self.newFiberMbps = newFiberMbps
+        self.routeFactor = routeFactor; self.newFiberMbps = newFiberMbps; self.costs = costs
     }
 }
 
@@ -25,6 +29,8 @@ public struct PlannedLink: Sendable, Codable, Equatable {
     public var a: Int
     public var b: Int
     public var km: Double
+    /// Build cost in the plan's currency (km × the rate of the link's terrain and method).
+    public var cost: Double = 0
     /// For upgrades: the link index in the topology and its current medium.
     public var existingLink: Int?
     public var existingMedium: Medium?
@@ -39,6 +45,7 @@ public struct PlannedWork: Sendable, Codable, Equatable {
     public var km: Double
     public var cost: Double
     public var householdsPerKm: Double { km > 0 ? Double(households) / km : .infinity }
+    public var householdsPerCost: Double { cost > 0 ? Double(households) / cost : .infinity }
 }
 
 /// The outcome of `FiberPlanner.plan`; node indices into the planned topology, km, and cost in
@@ -55,7 +62,7 @@ public struct FiberPlan: Sendable {
     public var works: [PlannedWork]
     /// Sum of the works' km (every planned link, new and upgraded).
     public var totalKm: Double
-    /// `totalKm` × `options.costPerKm`.
+    /// Sum of the works' costs (`totalKm` × `options.costPerKm` without a cost file).
     public var totalCost: Double
     /// The topology with the plan applied, and its score.
     public var after: Topology
@@ -103,6 +110,14 @@ public enum FiberPlanner {
         var origin: [Int] = []          // >= 0 existing link, -1 root edge, -2 new candidate
         ends.reserveCapacity(2 * (m + n)); length.reserveCapacity(m + n)
         let lens = t.linkLengthsKm()
+        // With a cost file the tree minimises cost: km × the rate of the link's harder terrain.
+        let terrain = o.costs.map { c in (try? t.terrainClasses(default: c.defaultTerrain)) ?? Array(repeating: c.defaultTerrain, count: n) }
+        func rate(_ a: Int, _ b: Int) -> Double {
+            guard let c = o.costs, let tr = terrain else { return o.costPerKm }
+            return c.fiberPerKm(max(tr[a], tr[b]))
+        }
+        func weight(_ km: Double, _ a: Int, _ b: Int) -> Double { o.costs == nil ? km : km * rate(a, b) }
+        var kmOf: [Double] = []        // per candidate edge, its km (the weight may be a cost)
         for j in 0..<m {
             let l = t.links[j]
             if l.a == l.b { continue }
@@ -110,10 +125,10 @@ public enum FiberPlanner {
             if l.medium == .fiber { len = 0 }
             else if l.medium == .satellite { continue }   // no ground route to lay fiber along
             else if let k = lens[j] { len = k } else { continue }
-            ends.append(Int32(l.a)); ends.append(Int32(l.b)); length.append(len); origin.append(j)
+            ends.append(Int32(l.a)); ends.append(Int32(l.b)); length.append(weight(len, l.a, l.b)); origin.append(j); kmOf.append(len)
         }
         for v in 0..<n where inF[v] {
-            ends.append(Int32(root)); ends.append(Int32(v)); length.append(0); origin.append(-1)
+            ends.append(Int32(root)); ends.append(Int32(v)); length.append(0); origin.append(-1); kmOf.append(0)
         }
         // Candidate new links by great circle.
         var fiberGrid = GeoGrid(cellDegrees: 0.1), termGrid = GeoGrid(cellDegrees: 0.1)
@@ -132,7 +147,8 @@ public enum FiberPlanner {
             for (w, km) in near {
                 let key = Int64(min(v, w)) << 32 | Int64(max(v, w))
                 if !seenPair.insert(key).inserted { continue }
-                ends.append(Int32(v)); ends.append(Int32(w)); length.append(km * o.routeFactor); origin.append(-2)
+                ends.append(Int32(v)); ends.append(Int32(w)); length.append(weight(km * o.routeFactor, v, w)); origin.append(-2)
+                kmOf.append(km * o.routeFactor)
             }
         }
         let g = Multigraph(nodeCount: n + 1, flatEndpoints: ends)
@@ -151,14 +167,15 @@ public enum FiberPlanner {
             if !inF[b] { union(n + 1 + e, b) }
         }
         var byPiece: [Int: PlannedWork] = [:]
-        for e in chosen where length[e] > 0 {
+        for e in chosen where kmOf[e] > 0 {
             let (a, b) = g.endpoints(of: e)
             let piece = find(n + 1 + e)
             let j = origin[e]
-            let link = PlannedLink(kind: j >= 0 ? .upgrade : .newFiber, a: a, b: b, km: length[e],
+            let link = PlannedLink(kind: j >= 0 ? .upgrade : .newFiber, a: a, b: b, km: kmOf[e], cost: kmOf[e] * rate(a, b),
                                    existingLink: j >= 0 ? j : nil, existingMedium: j >= 0 ? t.links[j].medium : nil)
             byPiece[piece, default: PlannedWork(links: [], villages: [], households: 0, km: 0, cost: 0)].links.append(link)
-            byPiece[piece]!.km += length[e]
+            byPiece[piece]!.km += kmOf[e]
+            byPiece[piece]!.cost += link.cost
         }
         var connectedTerms = Set<Int>()
         var reachable = [Bool](repeating: false, count: n + 1)
@@ -168,37 +185,52 @@ public enum FiberPlanner {
             if byPiece[find(v)] != nil { byPiece[find(v)]!.villages.append(v); byPiece[find(v)]!.households += t.nodes[v].households }
         }
         var works = Array(byPiece.values)
-        for i in works.indices { works[i].cost = works[i].km * o.costPerKm; works[i].villages.sort() }
+        for i in works.indices {
+            if o.costs == nil { works[i].cost = works[i].km * o.costPerKm }   // as before cost files, to the last bit
+            works[i].villages.sort()
+        }
         works.sort { ($0.householdsPerKm, -$0.km, $0.villages.first ?? 0) > ($1.householdsPerKm, -$1.km, $1.villages.first ?? 0) }
         let unplannable = terms.filter { !connectedTerms.contains($0) }
 
         // Apply and rescore.
+        let after = apply(works, to: t, newFiberMbps: o.newFiberMbps)
+        let afterReport = CoverageScorer.score(after, options: r.options)
+        let km = works.reduce(0) { $0 + $1.km }
+        let cost = o.costs == nil ? km * o.costPerKm : works.reduce(0) { $0 + $1.cost }
+        return FiberPlan(options: o, missing: missing, missingOnFiber: missingOnFiber, unplannable: unplannable,
+                         works: works, totalKm: km, totalCost: cost, after: after, afterReport: afterReport)
+    }
+
+    /// `t` with `works` built: upgraded links turned to fiber (capacity raised to at least
+    /// `newFiberMbps`, attribute `planned` = `upgrade`), new links appended as fiber of
+    /// `newFiberMbps` (`planned` = `new`).
+    public static func apply(_ works: [PlannedWork], to t: Topology, newFiberMbps: Double) -> Topology {
         var after = t
         for w in works {
             for l in w.links {
                 if let j = l.existingLink {
                     after.links[j].medium = .fiber
-                    after.links[j].capacityMbps = max(after.links[j].capacityMbps ?? 0, o.newFiberMbps)
+                    after.links[j].capacityMbps = max(after.links[j].capacityMbps ?? 0, newFiberMbps)
                     after.links[j].attributes["planned"] = "upgrade"
                 } else {
-                    after.links.append(TopologyLink(a: l.a, b: l.b, medium: .fiber, capacityMbps: o.newFiberMbps,
+                    after.links.append(TopologyLink(a: l.a, b: l.b, medium: .fiber, capacityMbps: newFiberMbps,
                                                     lengthKm: l.km, ipv6: true, attributes: ["planned": "new"]))
                 }
             }
         }
-        let afterReport = CoverageScorer.score(after, options: r.options)
-        let km = works.reduce(0) { $0 + $1.km }
-        return FiberPlan(options: o, missing: missing, missingOnFiber: missingOnFiber, unplannable: unplannable,
-                         works: works, totalKm: km, totalCost: km * o.costPerKm, after: after, afterReport: afterReport)
+        return after
     }
 
-    /// Villages that miss a profile: not fiber all the way when the profile has a fiber check,
+    /// Villages that miss a profile's village checks (urban checks are left out): not fiber all
+    /// the way when the profile has a fiber check,
     /// no broadband for broadband checks, and per-household capacity below every speed check's
     /// threshold (`household_speed` value, `household_speed_share` threshold).
     public static func missingVillages(_ r: CoverageReport, profile: TargetProfile) -> [Int] {
-        let kinds = Set(profile.checks.map(\.kind))
+        // Village checks only: urban checks measure urban access nodes, which this plan does not reach.
+        let villageChecks = profile.checks.filter { $0.population != .urban }
+        let kinds = Set(villageChecks.map(\.kind))
         var speed = 0.0
-        for c in profile.checks {
+        for c in villageChecks {
             if c.kind == .householdSpeed { speed = max(speed, c.value) }
             if c.kind == .householdSpeedShare { speed = max(speed, c.thresholdMbps ?? 0) }
         }
@@ -207,7 +239,8 @@ public enum FiberPlanner {
             let w = r.bottleneckMbps[v]
             if kinds.contains(.villageFiberShare) && !r.fiberPath[v] { return true }
             if (kinds.contains(.villageBroadbandShare) || kinds.contains(.broadbandHouseholdShare)) && w <= 0 { return true }
-            if speed > 0 && r.households[v] > 0 && w * c < speed * Double(r.households[v]) { return true }
+            if speed > 0 && r.households[v] > 0
+                && !CoverageReport.meetsPerHousehold(bottleneckMbps: w, households: r.households[v], contention: c, thresholdMbps: speed) { return true }
             return false
         }
     }

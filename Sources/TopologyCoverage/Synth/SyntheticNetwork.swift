@@ -17,6 +17,15 @@ import Foundation
 ///   township, 3 % with a doubled link; IPv6 on 85 % of fiber villages and 40 % of others.
 /// Lengths are great-circle × a route factor (1.2–1.5 for cable, 1.0 for radio; satellite 0).
 /// The same `villages` and `seed` always give the same network (SplitMix64 generator).
+///
+/// With `cityBuildings` > 0 a city layer is added after everything above (its own generator,
+/// so the rest of the network is unchanged): per province a city aggregation node (tier metro,
+/// region [province, "CITY"], 100 Gbps fiber to the province's backbone node) with
+/// `cityBuildings` buildings (tier building, 50–400 households; FTTB fiber 85 % at 1/2.5/10 Gbps,
+/// copper LAN 15 % at 100/200/1000 Mbps); role `idc` on the city node of every third province
+/// (P01, P04, ...); three cable landing stations (role `landing`) homed on P01, P11 and P21 by
+/// 100 Gbps fiber, each with an international link (attribute `international` = 1; 100, 200,
+/// 400 Gbps) to one node abroad (`INTL`, no region).
 public enum SyntheticNetwork {
     /// SplitMix64 (Steele, Lea, Flood 2014): tiny, fast, and stable across platforms.
     struct RNG {
@@ -46,8 +55,8 @@ public enum SyntheticNetwork {
         .satellite: [(10, 0.30), (20, 0.30), (50, 0.25), (100, 0.15)],
     ]
 
-    /// Generates the network. `villages` must be ≥ 1.
-    public static func generate(villages nVillages: Int, seed: UInt64) -> Topology {
+    /// Generates the network. `villages` must be ≥ 1; `cityBuildings` ≥ 0 (0 = no city layer).
+    public static func generate(villages nVillages: Int, seed: UInt64, cityBuildings: Int = 0) -> Topology {
         var rng = RNG(state: seed &* 0x2545_F491_4F6C_DD1D &+ 1)
         var topo = Topology(name: "synth-\(nVillages)-seed\(seed)")
         topo.nodes.reserveCapacity(nVillages + nVillages / 10 + 100)
@@ -164,6 +173,35 @@ public enum SyntheticNetwork {
             let cs = countiesOf[p]
             if cs.count > 1 { for j in 0..<(cs.count - 1) where rng.unit() < 0.5 { addLink(cs[j], cs[j + 1], .fiber, 10_000, true) } }
         }
+        if cityBuildings > 0 {
+            // Its own generator: the network above is the same with or without the city layer.
+            rng = RNG(state: seed &* 0x2545_F491_4F6C_DD1D &+ 0xC17)
+            for (k, b) in bb.enumerated() {
+                let p = topo.nodes[b]
+                let region = [p.name, "CITY"]
+                let city = addNode(p.name + "-CITY", .metro, region, p.latitude! + rng.uniform(-0.3, 0.3), p.longitude! + rng.uniform(-0.3, 0.3), v6: true)
+                if k % 3 == 0 { topo.nodes[city].attributes["role"] = "idc" }
+                addLink(city, b, .fiber, 100_000, true)
+                let c = topo.nodes[city]
+                for i in 0..<cityBuildings {
+                    let med = rng.pick([(Medium.fiber, 0.85), (.copper, 0.15)])
+                    let cap = med == .fiber ? rng.pick([(1000.0, 0.4), (2500, 0.4), (10_000, 0.2)]) : rng.pick([(100.0, 0.3), (200, 0.4), (1000, 0.3)])
+                    let v6 = rng.unit() < 0.9
+                    let u = addNode(p.name + String(format: "-B%05d", i + 1), .building, region,
+                                    c.latitude! + rng.uniform(-0.05, 0.05), c.longitude! + rng.uniform(-0.05, 0.05), hh: rng.int(50, 400), v6: v6)
+                    addLink(u, city, med, cap, v6)
+                }
+            }
+            let abroad = addNode("INTL", .unknown, [], 30, 135, v6: true)
+            for (i, k) in [0, 10, 20].enumerated() where k < bb.count {
+                let p = topo.nodes[bb[k]]
+                let ls = addNode(String(format: "LS%d", i + 1), .metro, [p.name], p.latitude! + 0.2, p.longitude! + 0.2, v6: true)
+                topo.nodes[ls].attributes["role"] = "landing"
+                addLink(ls, bb[k], .fiber, 100_000, true)
+                addLink(ls, abroad, .fiber, [100_000.0, 200_000, 400_000][i], true)
+                topo.links[topo.links.count - 1].attributes["international"] = "1"
+            }
+        }
         return topo
     }
 
@@ -175,21 +213,27 @@ public enum SyntheticNetwork {
             s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
         }
         func num(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x) }
-        var out = "id,name,tier,region,lat,lon,households,ipv6\n"
+        // `role` and `international` columns only when some node or link has one, so files
+        // without them are byte-identical to the earlier writer.
+        let roles = t.nodes.contains { $0.attributes["role"] != nil }
+        let intl = t.links.contains { $0.attributes["international"] != nil }
+        var out = "id,name,tier,region,lat,lon,households,ipv6" + (roles ? ",role" : "") + "\n"
         out.reserveCapacity(t.nodes.count * 64)
         for n in t.nodes {
             let lat = n.latitude.map { String(format: "%.6f", $0) } ?? "", lon = n.longitude.map { String(format: "%.6f", $0) } ?? ""
             let hh = n.tier == .village || n.households > 0 ? String(n.households) : ""
             let v6 = n.ipv6.map { $0 ? "1" : "0" } ?? ""
-            out += "\(q(n.id)),\(q(n.name)),\(n.tier.rawValue),\(q(n.region.joined(separator: "/"))),\(lat),\(lon),\(hh),\(v6)\n"
+            out += "\(q(n.id)),\(q(n.name)),\(n.tier.rawValue),\(q(n.region.joined(separator: "/"))),\(lat),\(lon),\(hh),\(v6)"
+                + (roles ? "," + q(n.attributes["role"] ?? "") : "") + "\n"
         }
         try out.write(toFile: (dir as NSString).appendingPathComponent("nodes.csv"), atomically: true, encoding: .utf8)
-        var lk = "a,b,medium,capacity_mbps,length_km,ipv6\n"
+        var lk = "a,b,medium,capacity_mbps,length_km,ipv6" + (intl ? ",international" : "") + "\n"
         lk.reserveCapacity(t.links.count * 40)
         for l in t.links {
             let cap = l.capacityMbps.map(num) ?? "", km = l.lengthKm.map { String(format: "%.3f", $0) } ?? ""
             let v6 = l.ipv6.map { $0 ? "1" : "0" } ?? ""
-            lk += "\(q(t.nodes[l.a].id)),\(q(t.nodes[l.b].id)),\(l.medium.rawValue),\(cap),\(km),\(v6)\n"
+            lk += "\(q(t.nodes[l.a].id)),\(q(t.nodes[l.b].id)),\(l.medium.rawValue),\(cap),\(km),\(v6)"
+                + (intl ? "," + (l.attributes["international"] ?? "") : "") + "\n"
         }
         try lk.write(toFile: (dir as NSString).appendingPathComponent("links.csv"), atomically: true, encoding: .utf8)
     }

@@ -15,6 +15,35 @@ public enum TargetCheckKind: String, Sendable, Codable {
     case ipv6HouseholdShare = "ipv6_household_share"
     /// % of village households with broadband (a proxy for broadband user penetration).
     case broadbandHouseholdShare = "broadband_household_share"
+    /// % of villages with at least `minHouseholds` households (default 20) that have broadband
+    /// (Broadband Border: settlements of >= 20 households; each village node is one settlement).
+    case settlementBroadbandShare = "settlement_broadband_share"
+    /// % of villages reached by 5G: connected to the backbone, with a `cellular` link marked
+    /// `generation` = `5g` ending at the village (行政村5G通达率). Reads no capacity.
+    case village5GShare = "village_5g_share"
+    /// % of households whose access node is fibre all the way with a widest-path capacity of at
+    /// least `thresholdMbps` (default 1000) — "within reach of gigabit fibre" read as homes
+    /// passed by a gigabit-capable fibre path, not capacity per household (a proxy).
+    case gigabitFibreHouseholdShare = "gigabit_fibre_household_share"
+
+    /// The check reads bottleneck capacities (and so depends on links of unknown capacity).
+    public var readsCapacity: Bool { self != .village5GShare }
+}
+
+/// How a scorable row compares: the source's comparator. `=` is used by the sources for "100 %
+/// by year Y" and is judged as `>=`. Context rows keep theirs as text (`qualitative`,
+/// `not_found` and the like are not comparators).
+public enum TargetComparator: String, Sendable, Codable, CustomStringConvertible {
+    case atLeast = ">=", greaterThan = ">", equal = "=", lessThan = "<", atMost = "<="
+    public var description: String { rawValue }
+}
+
+/// Which access nodes a check measures.
+public enum CheckPopulation: String, Sendable, Codable {
+    /// Villages (`BackboneSelection.villages`): administrative villages, the default.
+    case villages
+    /// Urban access nodes (tier building / urban_access, `BackboneSelection.urbanAccess`).
+    case urban
 }
 
 /// One scorable target row, copied from `shared/targets/broadband_targets.json` with its source
@@ -26,8 +55,8 @@ public struct TargetCheck: Sendable, Codable, Equatable {
     /// The figure to reach, in `unit` (for paired speeds, the download figure).
     public var value: Double
     public var unit: String?
-    /// `>=`, `>`, `=`, `<`, `<=` as in the source.
-    public var comparator: String
+    /// `>=`, `>`, `=`, `<`, `<=` as in the source (an enum checked when the catalog loads).
+    public var comparator: TargetComparator
     public var targetYear: Int?
     public var scope: String?
     /// confirmed / secondary / uncertain (source README).
@@ -39,6 +68,10 @@ public struct TargetCheck: Sendable, Codable, Equatable {
     public var requiredPercent: Double?
     /// How far the topology figure is from the source's metric (nil = same metric).
     public var proxy: String?
+    /// Who is measured; nil = villages.
+    public var population: CheckPopulation? = nil
+    /// `settlement_broadband_share`: the least households of a settlement (nil = 20).
+    public var minHouseholds: Int? = nil
 }
 
 /// A target row that a topology cannot score, kept so reports can show it as context.

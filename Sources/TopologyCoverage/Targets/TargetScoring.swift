@@ -29,8 +29,12 @@ public struct TargetResult: Sendable, Codable, Equatable {
     /// Lowest capacity per household (Mbps) of any village with households: the worst village.
     public var worstVillageMbps: Double? = nil
     /// Set when the check cannot be judged from the data (then `measured`, `met` and `gap` are
-    /// nil), e.g. "66 links of unknown capacity; pass --unknown-capacity MBPS".
+    /// nil), e.g. "12 of 40 villages depend on links of unknown capacity (66 such links); pass
+    /// --unknown-capacity MBPS".
     public var notMeasurable: String? = nil
+    /// Set when there is nothing to measure, e.g. "no urban access nodes (tier building or
+    /// urban_access)"; `status` is then "n/a".
+    public var notApplicable: String? = nil
 
     /// "met", "missed", "not measurable" (see `notMeasurable`) or "n/a" (nothing to measure:
     /// no villages, or no households for household checks).
@@ -61,39 +65,54 @@ public struct RegionGap: Sendable, Codable, Equatable {
 
 /// Scores a `TargetProfile` against a `CoverageReport`.
 public enum TargetScorer {
-    /// Rule for missing capacity data: when the topology has links of unknown capacity and the
-    /// user gave no `--unknown-capacity`, every check is "not measurable". Every check kind reads
-    /// the bottleneck capacity (broadband = W > 0; fiber = W_fiber == W > 0; speeds from W; the
-    /// IPv6 proxy over households with broadband), and an unknown link scored as 0 Mbps would
-    /// turn missing data into a confirmed miss (Chinanet: 66 such links, broadband 0 %).
+    /// Rule for missing capacity data, per check: when the topology has links of unknown
+    /// capacity and the user gave no `--unknown-capacity`, a check that reads capacity
+    /// (`TargetCheckKind.readsCapacity`) is "not measurable" when at least one node it measures
+    /// depends on such a link (`CoverageReport.dependsOnUnknownCapacity`: its bottleneck or
+    /// fibre figure would change if the unknown links had any capacity). Checks whose nodes do
+    /// not depend on them, and checks that read no capacity (5G reach), are scored. An unknown
+    /// link scored as 0 Mbps must not turn missing data into a confirmed miss (Chinanet: 66 such
+    /// links, broadband 0 %).
+    /// - Returns: the topology-wide reason ("N links of unknown capacity") when the rule can
+    ///   apply at all, else nil.
     public static func unknownCapacityReason(_ report: CoverageReport) -> String? {
         let n = report.network.linksWithoutCapacity
         guard n > 0, !report.options.unknownCapacityGiven else { return nil }
-        return "\(n) link\(n == 1 ? "" : "s") of unknown capacity; pass --unknown-capacity MBPS"
+        return "\(n) link\(n == 1 ? "" : "s") of unknown capacity"
+    }
+
+    /// The nodes a check measures: villages, or urban access nodes.
+    public static func measuredNodes(_ c: TargetCheck, report r: CoverageReport) -> [Int] {
+        c.population == .urban ? r.selection.urbanAccess : r.selection.villages
     }
 
     /// Scores every check of `profile` against `report` (scored from `topology`).
     /// - Returns: one `TargetResult` per check, in the profile's order: measured value and gap in
     ///   the check's own unit (percent / percentage points, or Mbps), met or missed, and the
-    ///   regions furthest behind; every check "not measurable" (`met` nil) when
-    ///   `unknownCapacityReason` applies. Never throws.
+    ///   regions furthest behind (village checks); "not measurable" (`met` nil) for checks under
+    ///   the unknown-capacity rule (see `unknownCapacityReason`); "n/a" with `notApplicable` for
+    ///   urban checks on a topology without urban access nodes. Never throws.
     public static func score(_ profile: TargetProfile, report: CoverageReport, topology: Topology) -> [TargetResult] {
         let regionMembers = report.regionVillages
-        if let reason = unknownCapacityReason(report) {
-            return profile.checks.map { check in
-                let (_, pop, popUnit) = measure(check, members: report.selection.villages, report: report)
-                var r = TargetResult(check: check, measured: nil, met: nil, gap: nil,
-                                     gapUnit: check.kind == .householdSpeed ? "Mbps" : "percentage points",
-                                     population: pop, populationUnit: popUnit, regionsBehind: [])
-                r.notMeasurable = reason
-                return r
-            }
-        }
+        let unknownReason = unknownCapacityReason(report)
         return profile.checks.map { check in
-            let (measured, pop, popUnit) = measure(check, members: report.selection.villages, report: report)
+            let members = measuredNodes(check, report: report)
+            let unit = check.population == .urban ? "urban access nodes" : "villages"
+            let gapUnit = check.kind == .householdSpeed ? "Mbps" : "percentage points"
+            if let reason = unknownReason, check.kind.readsCapacity {
+                let deps = members.filter { report.dependsOnUnknownCapacity[$0] }.count
+                if deps > 0 {
+                    let (_, pop, popUnit) = measure(check, members: members, report: report)
+                    var r = TargetResult(check: check, measured: nil, met: nil, gap: nil, gapUnit: gapUnit,
+                                         population: pop, populationUnit: popUnit, regionsBehind: [])
+                    r.notMeasurable = "\(deps) of \(members.count) \(unit) depend on links of unknown capacity (\(reason)); pass --unknown-capacity MBPS"
+                    return r
+                }
+            }
+            let (measured, pop, popUnit) = measure(check, members: members, report: report)
             let (met, gap) = judge(check, measured)
             var behind: [RegionGap] = []
-            if regionMembers.count > 1 {
+            if regionMembers.count > 1 && check.population != .urban {
                 for (r, members) in regionMembers {
                     let (mr, _, _) = measure(check, members: members, report: report)
                     let (okr, g) = judge(check, mr)
@@ -102,11 +121,13 @@ public enum TargetScorer {
                 behind.sort { $0.gap > $1.gap || ($0.gap == $1.gap && $0.region < $1.region) }
                 if behind.count > 5 { behind.removeLast(behind.count - 5) }
             }
-            let unit = [.householdSpeed].contains(check.kind) ? "Mbps" : "percentage points"
-            var result = TargetResult(check: check, measured: measured, met: met, gap: gap, gapUnit: unit,
+            var result = TargetResult(check: check, measured: measured, met: met, gap: gap, gapUnit: gapUnit,
                                       population: pop, populationUnit: popUnit, regionsBehind: behind)
+            if members.isEmpty && check.population == .urban {
+                result.notApplicable = "no urban access nodes (tier building or urban_access) in the topology"
+            }
             if check.kind == .householdSpeed {
-                let share = speedShare(check, members: report.selection.villages, report: report)
+                let share = speedShare(check, members: members, report: report)
                 result.householdsMeetingPercent = share.householdsPercent
                 result.villagesMeetingPercent = share.villagesPercent
                 result.householdsMeeting = share.householdsMeeting
@@ -124,15 +145,15 @@ public enum TargetScorer {
         let eps = 1e-9
         let met: Bool
         switch c.comparator {
-        case ">": met = x > c.value + eps
-        case "<": met = x < c.value - eps
-        case "<=": met = x <= c.value + eps
-        default: met = x >= c.value - eps        // ">=", and "=" for "100 % by year Y" targets
+        case .greaterThan: met = x > c.value + eps
+        case .lessThan: met = x < c.value - eps
+        case .atMost: met = x <= c.value + eps
+        case .atLeast, .equal: met = x >= c.value - eps   // "=" is how sources write "100 % by year Y"
         }
         let gap: Double
         switch c.comparator {
-        case "<", "<=": gap = met ? 0 : x - c.value
-        default: gap = met ? 0 : max(0, c.value - x)
+        case .lessThan, .atMost: gap = met ? 0 : x - c.value
+        case .atLeast, .equal, .greaterThan: gap = met ? 0 : max(0, c.value - x)
         }
         return (met, gap)
     }
@@ -145,7 +166,7 @@ public enum TargetScorer {
         var out = SpeedShare(households: 0, householdsMeeting: 0, villages: 0, villagesMeeting: 0, worstMbps: nil)
         for v in members where r.households[v] > 0 {
             let hh = r.households[v]
-            let perHousehold = r.bottleneckMbps[v] * contention / Double(hh)
+            let perHousehold = CoverageReport.perHouseholdMbps(bottleneckMbps: r.bottleneckMbps[v], households: hh, contention: contention)
             out.households += hh; out.villages += 1
             out.worstMbps = Swift.min(out.worstMbps ?? perHousehold, perHousehold)
             if judge(c, perHousehold).0 == true { out.householdsMeeting += hh; out.villagesMeeting += 1 }
@@ -168,13 +189,31 @@ public enum TargetScorer {
             for v in members where r.households[v] > 0 {
                 let hh = r.households[v]
                 tot += hh
-                if r.bottleneckMbps[v] * contention >= t * Double(hh) { ok += hh }
+                if CoverageReport.meetsPerHousehold(bottleneckMbps: r.bottleneckMbps[v], households: hh, contention: contention, thresholdMbps: t) { ok += hh }
             }
             return (tot > 0 ? 100 * Double(ok) / Double(tot) : nil, tot, "households")
         case .broadbandHouseholdShare:
             var tot = 0, ok = 0
             for v in members where r.households[v] > 0 {
                 tot += r.households[v]; if r.bottleneckMbps[v] > 0 { ok += r.households[v] }
+            }
+            return (tot > 0 ? 100 * Double(ok) / Double(tot) : nil, tot, "households")
+        case .settlementBroadbandShare:
+            let least = c.minHouseholds ?? 20
+            let settlements = members.filter { r.households[$0] >= least }
+            guard !settlements.isEmpty else { return (nil, 0, "settlements of \(least)+ households") }
+            let k = settlements.filter { r.bottleneckMbps[$0] > 0 }.count
+            return (100 * Double(k) / Double(settlements.count), settlements.count, "settlements of \(least)+ households")
+        case .village5GShare:
+            guard !members.isEmpty else { return (nil, 0, "villages") }
+            let k = members.filter { r.reached5G[$0] }.count
+            return (100 * Double(k) / Double(members.count), members.count, "villages")
+        case .gigabitFibreHouseholdShare:
+            let t = c.thresholdMbps ?? 1000
+            var tot = 0, ok = 0
+            for v in members where r.households[v] > 0 {
+                tot += r.households[v]
+                if r.fiberPath[v] && r.bottleneckMbps[v] >= t { ok += r.households[v] }
             }
             return (tot > 0 ? 100 * Double(ok) / Double(tot) : nil, tot, "households")
         case .ipv6HouseholdShare:
@@ -189,7 +228,7 @@ public enum TargetScorer {
             var pairs: [(Double, Int)] = []
             var tot = 0
             for v in members where r.households[v] > 0 {
-                pairs.append((r.bottleneckMbps[v] * contention / Double(r.households[v]), r.households[v]))
+                pairs.append((CoverageReport.perHouseholdMbps(bottleneckMbps: r.bottleneckMbps[v], households: r.households[v], contention: contention), r.households[v]))
                 tot += r.households[v]
             }
             guard tot > 0 else { return (nil, 0, "households") }

@@ -80,6 +80,11 @@ struct TopologyInputOptions: ParsableArguments {
         guard !topo.nodes.isEmpty else {
             TopologyOutput.error("\(file): no nodes could be read"); throw NetCensusExit.noData
         }
+        // Roles (idc, ixp, landing, international_gateway) and link marks (international,
+        // generation) become enums here: a misspelt role is bad data, not a missing data centre.
+        do { try topo.validateInfrastructureAttributes() } catch {
+            TopologyOutput.error("\(file): \(error)"); throw NetCensusExit.noData
+        }
         // A mistyped backbone id would score from fewer (or no) backbone nodes and report
         // every village unreached: a usage error, not a warning.
         if let ids = coverageOptions.backboneIds {

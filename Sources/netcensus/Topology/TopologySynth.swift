@@ -11,14 +11,17 @@ struct TopologySynth: ParsableCommand {
     @Option(name: .long, help: "Number of villages.") var villages: Int
     @Option(name: .long, help: "Random seed (same N and seed give the same files).") var seed: UInt64 = 1
     @Option(name: .shortAndLong, help: "Output directory (default synth-N-seedS).") var output: String?
+    @Option(name: .long, help: ArgumentHelp("Add a city layer: per province a city node with N buildings (tier building), IDCs (role idc) in every third city, and three landing stations with international links. 0 = none (the files are then the same as without the option).", valueName: "N"))
+    var cityBuildings: Int = 0
 
     func validate() throws {
         guard villages >= 1 && villages <= 50_000_000 else { throw ValidationError("--villages must be in 1...50000000") }
+        guard cityBuildings >= 0 && cityBuildings <= 1_000_000 else { throw ValidationError("--city-buildings must be in 0...1000000") }
     }
 
     func run() throws {
         let dir = output ?? "synth-\(villages)-seed\(seed)"
-        let t = SyntheticNetwork.generate(villages: villages, seed: seed)
+        let t = SyntheticNetwork.generate(villages: villages, seed: seed, cityBuildings: cityBuildings)
         do { try SyntheticNetwork.writeCSV(t, to: dir) } catch {
             TopologyOutput.error("cannot write \(dir): \(Self.reason(error))"); throw NetCensusExit.failure
         }

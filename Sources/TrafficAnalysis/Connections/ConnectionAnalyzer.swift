@@ -23,7 +23,7 @@ import PacketDecoding
 ///   their datagram's first fragment).
 public struct ConnectionAnalyzer: PacketAnalyzer {
     /// Bytes per table slot (key + hash + state), for sizing the cap.
-    public static var slotStride: Int { MemoryLayout<OpenTable<FlowKey, LiveConnection>.Slot?>.stride }
+    public static var slotStride: Int { OpenTable<FlowKey, LiveConnection>.slotStride }
 
     @usableFromInline var table: OpenTable<FlowKey, LiveConnection>
     @usableFromInline let options: AnalysisOptions
@@ -93,34 +93,38 @@ public struct ConnectionAnalyzer: PacketAnalyzer {
         if time > now { now = time }
         sweep(slots: 2)
         if table.count >= options.maxConnections, table.index(of: key) == nil { evictOne() }
-        let (i, inserted) = table.findOrInsert(key) { LiveConnection(id: 0, time: time, originatorIsA: true, outerFamily: outerFamily,
-                                                                      tunnelStack: tunnelStack, startedBeforeCapture: false, flipped: false) }
+        let id = nextID
+        let (i, inserted) = table.findOrInsert(key) {
+            Self.opening(key: key, fromA: fromA, time: time, tcp: tcp, sourcePort: sourcePort, destinationPort: destinationPort,
+                         outerFamily: outerFamily, tunnelStack: tunnelStack, id: id)
+        }
         if inserted {
-            table[index: i] = opening(key: key, fromA: fromA, time: time, tcp: tcp, sourcePort: sourcePort,
-                                      destinationPort: destinationPort, outerFamily: outerFamily, tunnelStack: tunnelStack)
             nextID &+= 1
             flows.insert(key)
         } else {
-            let c = table[index: i]
+            // Fields are read in place: copying the ~200-byte value out cost more than the update.
             let idle = key.transportProtocol == 6 ? options.tcpIdleTimeout : options.otherIdleTimeout
             var restart: ConnectionEnd? = nil
-            if elapsed(c.last, time) > idle { restart = .idleTimeout }
-            else if let a = options.activeTimeout, elapsed(c.first, time) > a { restart = .activeTimeout }
-            else if let t = tcp, t.isSYN, fromA == c.originatorIsA, c.isClosed { restart = .reused }
+            if elapsed(table[index: i].last, time) > idle { restart = .idleTimeout }
+            else if let a = options.activeTimeout, elapsed(table[index: i].first, time) > a { restart = .activeTimeout }
+            else if let t = tcp, t.isSYN, fromA == table[index: i].originatorIsA, table[index: i].isClosed { restart = .reused }
             if let why = restart {
+                let c = table[index: i]
                 finish(key: key, c, why)
-                table[index: i] = opening(key: key, fromA: fromA, time: time, tcp: tcp, sourcePort: sourcePort,
-                                          destinationPort: destinationPort, outerFamily: outerFamily, tunnelStack: tunnelStack)
+                table[index: i] = Self.opening(key: key, fromA: fromA, time: time, tcp: tcp, sourcePort: sourcePort,
+                                               destinationPort: destinationPort, outerFamily: outerFamily, tunnelStack: tunnelStack,
+                                               id: nextID)
                 nextID &+= 1
             }
         }
-        let isOriginator = fromA == table[index: i].originatorIsA
-        table[index: i].update(time: time, isOriginator: isOriginator, wire: wire, payload: payload, tcp: tcp)
+        table.withValue(at: i) { c in
+            c.update(time: time, isOriginator: fromA == c.originatorIsA, wire: wire, payload: payload, tcp: tcp)
+        }
     }
 
     @inlinable
-    func opening(key: FlowKey, fromA: Bool, time: Int64, tcp: TransportLayer?, sourcePort: UInt16, destinationPort: UInt16,
-                 outerFamily: IPFamily, tunnelStack: UInt32) -> LiveConnection {
+    static func opening(key: FlowKey, fromA: Bool, time: Int64, tcp: TransportLayer?, sourcePort: UInt16, destinationPort: UInt16,
+                        outerFamily: IPFamily, tunnelStack: UInt32, id: UInt64) -> LiveConnection {
         var senderIsOriginator = true
         var startedBefore = false
         if let t = tcp {
@@ -135,7 +139,7 @@ public struct ConnectionAnalyzer: PacketAnalyzer {
         }
         return LiveConnection(id: 0, time: time, originatorIsA: senderIsOriginator ? fromA : !fromA, outerFamily: outerFamily,
                               tunnelStack: tunnelStack, startedBeforeCapture: startedBefore, flipped: !senderIsOriginator)
-            .numbered(nextID)
+            .numbered(id)
     }
 
     /// Checks `slots` table slots at the sweep cursor for idle connections.
@@ -144,14 +148,12 @@ public struct ConnectionAnalyzer: PacketAnalyzer {
         let cap = table.capacity
         for _ in 0..<k {
             let i = sweepCursor & (cap - 1)
-            if table.isOccupied(i) {
-                let c = table[index: i]
-                let idle = table.key(at: i).transportProtocol == 6 ? options.tcpIdleTimeout : options.otherIdleTimeout
-                if elapsed(c.last, now) > idle {
-                    let (key, value) = table.remove(at: i)
-                    finish(key: key, value, .idleTimeout)
-                    continue    // the backward shift may have moved another entry into slot i
-                }
+            let tcpIdle = options.tcpIdleTimeout, otherIdle = options.otherIdleTimeout, now = self.now
+            let idle = table.withEntry(at: i) { k, c in elapsed(c.last, now) > (k.transportProtocol == 6 ? tcpIdle : otherIdle) }
+            if idle == true {
+                let (key, value) = table.remove(at: i)
+                finish(key: key, value, .idleTimeout)
+                continue    // the backward shift may have moved another entry into slot i
             }
             sweepCursor = (sweepCursor + 1) & (cap - 1)
         }
@@ -191,13 +193,7 @@ public struct ConnectionAnalyzer: PacketAnalyzer {
     }
 
     public mutating func finish(into s: inout AdoptionSummary) {
-        var remaining: [(FlowKey, LiveConnection)] = []
-        remaining.reserveCapacity(table.count)
-        table.forEach { remaining.append(($0, $1)) }
-        // Emit in start order so a log of a whole file is deterministic.
-        remaining.sort { $0.1.id < $1.1.id }
-        for (k, c) in remaining { finish(key: k, c, .endOfCapture) }
-        table.removeAll()
+        finishAll()
         s.connections.merge(summary)
         s.flows.merge(flows)
         summary = ConnectionSummary()
@@ -205,11 +201,19 @@ public struct ConnectionAnalyzer: PacketAnalyzer {
 
     /// Finishes every live connection (end of capture) without writing a summary: for a log
     /// consumer that wants the last records.
-    public mutating func flush() {
-        var remaining: [(FlowKey, LiveConnection)] = []
-        table.forEach { remaining.append(($0, $1)) }
-        remaining.sort { $0.1.id < $1.1.id }
-        for (k, c) in remaining { finish(key: k, c, .endOfCapture) }
+    public mutating func flush() { finishAll() }
+
+    /// Finishes every live connection in start order (so a log of a whole file is
+    /// deterministic); sorts (id, slot) pairs rather than whole connections.
+    @usableFromInline mutating func finishAll() {
+        var order: [(id: UInt64, slot: Int)] = []
+        order.reserveCapacity(table.count)
+        for i in 0..<table.capacity where table.isOccupied(i) { order.append((table[index: i].id, i)) }
+        order.sort { $0.id < $1.id }
+        for (_, i) in order {
+            let c = table[index: i]
+            finish(key: table.key(at: i), c, .endOfCapture)
+        }
         table.removeAll()
     }
 }

@@ -61,7 +61,8 @@ public struct DistinctSet<Key: DistinctKey>: Sendable, Equatable {
     public mutating func merge(_ other: DistinctSet) {
         exactLimit = max(exactLimit, other.exactLimit)
         if sketches == nil && other.sketches == nil {
-            members.formUnion(other.members)
+            // Into an empty set (an analyzer's figures into a fresh summary): share, don't rehash.
+            if members.isEmpty { members = other.members } else { members.formUnion(other.members) }
             if members.count > exactLimit { convertToSketches() }
             return
         }

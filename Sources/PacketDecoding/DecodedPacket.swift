@@ -271,7 +271,9 @@ public struct DecodedPacket: Sendable {
     /// Clears every field, keeping array capacity (no allocation in steady state).
     @inlinable public mutating func reset() {
         linkDecoded = false; etherType = 0; vlanTags = 0; mplsLabels = 0; pppoe = false
-        ipLayers.removeAll(keepingCapacity: true)
+        // removeLast per layer: removeAll(keepingCapacity:) goes through the generic
+        // replaceSubrange, which cost more per packet than decoding an IPv4 header.
+        while !ipLayers.isEmpty { ipLayers.removeLast() }
         transport = nil; outerTransport = nil; dns = nil; icmpType = nil; icmpCode = nil; icmpFamily = nil
         pref64Prefix = nil; pref64LifetimeSeconds = nil; packetTooBigMTU = nil; truncated = false; anomalies = 0
         teredoOnPort3544 = false

@@ -56,20 +56,23 @@ public struct HostAnalyzer: PacketAnalyzer {
     @inlinable @inline(__always)
     mutating func touch(_ a: IPAddress, inner: Bool, wire: UInt64, time: Int64) {
         if table.count >= maxEntries, table.index(of: a) == nil { evictOne() }
-        let (i, inserted) = table.findOrInsert(a) { Entry(roles: 0, traffic: TrafficCounters(), lastSeen: time) }
         let want: UInt8 = inner ? 3 : 1
-        if inserted || table[index: i].roles & want != want { learn(a, index: i, roles: want) }
-        if inner {
-            table[index: i].traffic.packets &+= 1
-            table[index: i].traffic.bytes &+= wire
+        // One lookup and one in-place update per address.
+        let fresh = table.upsert(a, { Entry(roles: 0, traffic: TrafficCounters(), lastSeen: time) }) { e, _ in
+            let fresh = want & ~e.roles
+            e.roles |= want
+            if inner {
+                e.traffic.packets &+= 1
+                e.traffic.bytes &+= wire
+            }
+            e.lastSeen = time
+            return fresh
         }
-        table[index: i].lastSeen = time
+        if fresh != 0 { learn(a, fresh: fresh) }
     }
 
     /// Cold path: an address seen for the first time (in this role).
-    @usableFromInline mutating func learn(_ a: IPAddress, index i: Int, roles: UInt8) {
-        let fresh = roles & ~table[index: i].roles
-        table[index: i].roles |= roles
+    @usableFromInline mutating func learn(_ a: IPAddress, fresh: UInt8) {
         if fresh & 1 != 0 { addresses.insert(a) }
         if fresh & 2 != 0 {
             innermost.insert(a)
@@ -83,7 +86,8 @@ public struct HostAnalyzer: PacketAnalyzer {
         while seen < 8 && scanned < cap {
             let s = i & (cap - 1)
             if table.isOccupied(s) {
-                if table[index: s].lastSeen < bestSeen { bestSeen = table[index: s].lastSeen; best = s }
+                let l = table[index: s].lastSeen
+                if l < bestSeen { bestSeen = l; best = s }
                 seen += 1
             }
             i += 1; scanned += 1

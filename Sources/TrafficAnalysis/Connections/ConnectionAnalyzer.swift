@@ -23,7 +23,7 @@ import PacketDecoding
 ///   their datagram's first fragment).
 public struct ConnectionAnalyzer: PacketAnalyzer {
     /// Bytes per table slot (key + hash + state), for sizing the cap.
-    public static var slotStride: Int { MemoryLayout<OpenTable<FlowKey, LiveConnection>.Slot?>.stride }
+    public static var slotStride: Int { OpenTable<FlowKey, LiveConnection>.slotStride }
 
     @usableFromInline var table: OpenTable<FlowKey, LiveConnection>
     @usableFromInline let options: AnalysisOptions
@@ -91,36 +91,40 @@ public struct ConnectionAnalyzer: PacketAnalyzer {
     mutating func observe(key: FlowKey, fromA: Bool, time: Int64, wire: UInt64, payload: UInt64, tcp: TransportLayer?,
                           sourcePort: UInt16, destinationPort: UInt16, outerFamily: IPFamily, tunnelStack: UInt32) {
         if time > now { now = time }
-        sweep(slots: 2)
+        sweep(slots: 2, at: time)
         if table.count >= options.maxConnections, table.index(of: key) == nil { evictOne() }
-        let (i, inserted) = table.findOrInsert(key) { LiveConnection(id: 0, time: time, originatorIsA: true, outerFamily: outerFamily,
-                                                                      tunnelStack: tunnelStack, startedBeforeCapture: false, flipped: false) }
+        let id = nextID
+        let (i, inserted) = table.findOrInsert(key) {
+            Self.opening(key: key, fromA: fromA, time: time, tcp: tcp, sourcePort: sourcePort, destinationPort: destinationPort,
+                         outerFamily: outerFamily, tunnelStack: tunnelStack, id: id)
+        }
         if inserted {
-            table[index: i] = opening(key: key, fromA: fromA, time: time, tcp: tcp, sourcePort: sourcePort,
-                                      destinationPort: destinationPort, outerFamily: outerFamily, tunnelStack: tunnelStack)
             nextID &+= 1
             flows.insert(key)
         } else {
-            let c = table[index: i]
+            // Fields are read in place: copying the ~200-byte value out cost more than the update.
             let idle = key.transportProtocol == 6 ? options.tcpIdleTimeout : options.otherIdleTimeout
             var restart: ConnectionEnd? = nil
-            if elapsed(c.last, time) > idle { restart = .idleTimeout }
-            else if let a = options.activeTimeout, elapsed(c.first, time) > a { restart = .activeTimeout }
-            else if let t = tcp, t.isSYN, fromA == c.originatorIsA, c.isClosed { restart = .reused }
+            if elapsed(table[index: i].last, time) > idle { restart = .idleTimeout }
+            else if let a = options.activeTimeout, elapsed(table[index: i].first, time) > a { restart = .activeTimeout }
+            else if let t = tcp, t.isSYN, fromA == table[index: i].originatorIsA, table[index: i].isClosed { restart = .reused }
             if let why = restart {
+                let c = table[index: i]
                 finish(key: key, c, why)
-                table[index: i] = opening(key: key, fromA: fromA, time: time, tcp: tcp, sourcePort: sourcePort,
-                                          destinationPort: destinationPort, outerFamily: outerFamily, tunnelStack: tunnelStack)
+                table[index: i] = Self.opening(key: key, fromA: fromA, time: time, tcp: tcp, sourcePort: sourcePort,
+                                               destinationPort: destinationPort, outerFamily: outerFamily, tunnelStack: tunnelStack,
+                                               id: nextID)
                 nextID &+= 1
             }
         }
-        let isOriginator = fromA == table[index: i].originatorIsA
-        table[index: i].update(time: time, isOriginator: isOriginator, wire: wire, payload: payload, tcp: tcp)
+        table.withValue(at: i) { c in
+            c.update(time: time, isOriginator: fromA == c.originatorIsA, wire: wire, payload: payload, tcp: tcp)
+        }
     }
 
     @inlinable
-    func opening(key: FlowKey, fromA: Bool, time: Int64, tcp: TransportLayer?, sourcePort: UInt16, destinationPort: UInt16,
-                 outerFamily: IPFamily, tunnelStack: UInt32) -> LiveConnection {
+    static func opening(key: FlowKey, fromA: Bool, time: Int64, tcp: TransportLayer?, sourcePort: UInt16, destinationPort: UInt16,
+                        outerFamily: IPFamily, tunnelStack: UInt32, id: UInt64) -> LiveConnection {
         var senderIsOriginator = true
         var startedBefore = false
         if let t = tcp {
@@ -135,23 +139,30 @@ public struct ConnectionAnalyzer: PacketAnalyzer {
         }
         return LiveConnection(id: 0, time: time, originatorIsA: senderIsOriginator ? fromA : !fromA, outerFamily: outerFamily,
                               tunnelStack: tunnelStack, startedBeforeCapture: startedBefore, flipped: !senderIsOriginator)
-            .numbered(nextID)
+            .numbered(id)
     }
 
     /// Checks `slots` table slots at the sweep cursor for idle connections.
     @inlinable
-    mutating func sweep(slots k: Int) {
+    /// Checks `k` slots at the cursor for connections idle at `time`, the current packet's time.
+    ///
+    /// Why the packet's time and not the latest time seen: when timestamps go backwards (files
+    /// mixing clocks), a connection swept at a later-stamped packet could be continued by an
+    /// earlier-stamped one, and whether the sweep reached it first would depend on its slot, i.e.
+    /// on the table's random seed. With the packet's time, a swept connection is one whose next
+    /// packet, arriving at or after this one in time, would have restarted it anyway (the end of
+    /// capture classifies the rest against the latest time, see `finishAll`), so records do not
+    /// depend on the seed when time moves forward.
+    mutating func sweep(slots k: Int, at time: Int64) {
         let cap = table.capacity
         for _ in 0..<k {
             let i = sweepCursor & (cap - 1)
-            if table.isOccupied(i) {
-                let c = table[index: i]
-                let idle = table.key(at: i).transportProtocol == 6 ? options.tcpIdleTimeout : options.otherIdleTimeout
-                if elapsed(c.last, now) > idle {
-                    let (key, value) = table.remove(at: i)
-                    finish(key: key, value, .idleTimeout)
-                    continue    // the backward shift may have moved another entry into slot i
-                }
+            let tcpIdle = options.tcpIdleTimeout, otherIdle = options.otherIdleTimeout, now = time
+            let idle = table.withEntry(at: i) { k, c in elapsed(c.last, now) > (k.transportProtocol == 6 ? tcpIdle : otherIdle) }
+            if idle == true {
+                let (key, value) = table.remove(at: i)
+                finish(key: key, value, .idleTimeout)
+                continue    // the backward shift may have moved another entry into slot i
             }
             sweepCursor = (sweepCursor + 1) & (cap - 1)
         }
@@ -191,22 +202,31 @@ public struct ConnectionAnalyzer: PacketAnalyzer {
     }
 
     public mutating func finish(into s: inout AdoptionSummary) {
-        flush()
+        finishAll()
         s.connections.merge(summary)
         s.flows.merge(flows)
         summary = ConnectionSummary()
     }
 
-    /// Finishes every live connection (`end_of_capture`), in start order so a log of a whole
-    /// file is deterministic. Sorts (id, slot) pairs, not the connections themselves: at the cap
-    /// the table holds millions of ~200-byte entries, and copying them to sort would double the
-    /// peak memory.
-    public mutating func flush() {
+    /// Finishes every live connection (end of capture) without writing a summary: for a log
+    /// consumer that wants the last records.
+    public mutating func flush() { finishAll() }
+
+    /// Finishes every live connection in start order (so a log of a whole file is
+    /// deterministic); sorts (id, slot) pairs rather than whole connections.
+    @usableFromInline mutating func finishAll() {
         var order: [(id: UInt64, slot: Int)] = []
         order.reserveCapacity(table.count)
         for i in 0..<table.capacity where table.isOccupied(i) { order.append((table[index: i].id, i)) }
         order.sort { $0.id < $1.id }
-        for (_, i) in order { finish(key: table.key(at: i), table[index: i], .endOfCapture) }
+        for (_, i) in order {
+            let c = table[index: i]
+            let key = table.key(at: i)
+            // Idle at the latest time seen: the same cause the sweep would have given it, so
+            // `ended_by` does not depend on how far the sweep got.
+            let idle = key.transportProtocol == 6 ? options.tcpIdleTimeout : options.otherIdleTimeout
+            finish(key: key, c, elapsed(c.last, now) > idle ? .idleTimeout : .endOfCapture)
+        }
         table.removeAll()
     }
 }

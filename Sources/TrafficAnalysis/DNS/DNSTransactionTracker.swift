@@ -75,6 +75,15 @@ public struct DNSTransactionTracker: Sendable {
         var id: UInt16
         var qname: String
         var qtype: UInt16, qclass: UInt16
+
+        /// Fixed-size fields packed into six words (the synthesized hash fed eleven), then the name.
+        func hash(into h: inout Hasher) {
+            h.combine(client.high); h.combine(client.low); h.combine(server.high); h.combine(server.low)
+            h.combine(UInt64(clientPort) << 48 | UInt64(serverPort) << 32 | UInt64(id) << 16 | UInt64(qtype))
+            h.combine(UInt64(qclass) << 24 | UInt64(client.family.rawValue) << 16 | UInt64(server.family.rawValue) << 8
+                      | UInt64(transport.rawValue))
+            h.combine(qname)
+        }
     }
     struct Entry {
         /// The pending transaction; nil once answered (the key is then remembered only to count
@@ -94,7 +103,10 @@ public struct DNSTransactionTracker: Sendable {
     private var table: [Key: Entry] = [:]
     /// Keys in the order their entries were created; stale ones (generation changed or
     /// removed) are skipped. Deadlines along it are non-decreasing for time-ordered input.
-    private var order: [(key: Key, generation: UInt64)] = []
+    private var order: [(key: Key, generation: UInt64, deadline: Int64)] = []
+    /// Deadlines along `order` are non-decreasing (time-ordered input): `expire` can then stop
+    /// at the head's deadline without looking the key up.
+    private var orderSorted = true
     private var orderHead = 0
     private var generation: UInt64 = 0
     private var scratchArena: [UInt8] = []
@@ -175,7 +187,9 @@ public struct DNSTransactionTracker: Sendable {
         generation &+= 1
         table[key] = Entry(transaction: t, firstQuery: context.timestamp,
                            deadline: context.timestamp &+ options.responseTimeoutNanoseconds, generation: generation)
-        order.append((key, generation))
+        let deadline = context.timestamp &+ options.responseTimeoutNanoseconds
+        if let last = order.last, deadline < last.deadline { orderSorted = false }
+        order.append((key, generation, deadline))
     }
 
     /// Emits every query whose timeout passed at `now` (ns) as `unanswered`, and forgets
@@ -183,7 +197,9 @@ public struct DNSTransactionTracker: Sendable {
     /// tracking what those still held.
     public mutating func expire(now: Int64, emit: (DNSTransaction) -> Void) {
         while orderHead < order.count {
-            let (key, gen) = order[orderHead]
+            // Every later entry is due no sooner, so nothing is due (stale heads are skipped later).
+            if orderSorted && order[orderHead].deadline > now { break }
+            let (key, gen, _) = order[orderHead]
             if let entry = table[key], entry.generation == gen {
                 guard entry.deadline <= now else { break }
                 table[key] = nil
@@ -207,7 +223,7 @@ public struct DNSTransactionTracker: Sendable {
         extractor.finish()
         drainExtractor(emit)
         while orderHead < order.count {
-            let (key, gen) = order[orderHead]
+            let (key, gen, _) = order[orderHead]
             orderHead += 1
             guard let entry = table[key], entry.generation == gen else { continue }
             table[key] = nil
@@ -216,6 +232,7 @@ public struct DNSTransactionTracker: Sendable {
         table.removeAll()
         order.removeAll(keepingCapacity: true)
         orderHead = 0
+        orderSorted = true
     }
 
     // MARK: internals
@@ -259,7 +276,7 @@ public struct DNSTransactionTracker: Sendable {
     /// answered key is just forgotten. False when nothing is left to evict.
     private mutating func evictOldest(_ emit: (DNSTransaction) -> Void) -> Bool {
         while orderHead < order.count {
-            let (key, gen) = order[orderHead]
+            let (key, gen, _) = order[orderHead]
             orderHead += 1
             guard let entry = table[key], entry.generation == gen else { continue }
             table[key] = nil
@@ -281,6 +298,7 @@ public struct DNSTransactionTracker: Sendable {
         } else if orderHead == order.count && orderHead > 0 {
             order.removeAll(keepingCapacity: true)
             orderHead = 0
+            orderSorted = true
         }
     }
 }

@@ -54,7 +54,7 @@ enum CaptureBench {
         let summary = pass.summary()
         // Heap while the tables are still alive (they only grow, so this is the peak).
         withExtendedLifetime(pass) { heapAtEnd = status("RssAnon") }
-        return (summary, reader.file.bytes.count)
+        return (summary, reader.file.fileSize)
     }
 
     /// Compares every ground-truth counter the summary has; prints each mismatch.

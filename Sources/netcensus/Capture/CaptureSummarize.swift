@@ -39,20 +39,13 @@ struct CaptureSummarize: ParsableCommand {
     }
 
     func run() throws {
-        // One input per argument (a directory gives its capture files): a missing path is a
-        // warning for that input only, so the readable ones are still summarized.
-        var inputs: [(path: String, openError: String?)] = []
-        var seen = Set<String>()
-        var emptyDirectories: [String] = []
-        for path in paths {
-            do {
-                let found = try CaptureInputs.expand([path])
-                if found.isEmpty { emptyDirectories.append(path) }
-                for f in found where seen.insert(f).inserted { inputs.append((f, nil)) }
-            } catch {
-                if seen.insert(path).inserted { inputs.append((path, "no such file or directory")) }
-            }
-        }
+        // One input per argument (a directory gives its capture files): a missing path, an
+        // unreadable subdirectory, a dangling symlink or a duplicate is an input with a problem,
+        // reported as not read (stderr and the per-file list), so the readable ones are still
+        // summarized and a total never undercounts silently.
+        let expansion = CaptureInputs.scan(paths)
+        let inputs: [(path: String, openError: String?)] = expansion.inputs.map { ($0.path, $0.problem) }
+        let emptyDirectories = expansion.emptyDirectories
         if inputs.isEmpty {
             StandardError.line("netcensus: error: no capture files (.pcap, .pcapng, .cap, .gz) under \(Escaping.terminal(paths.joined(separator: " ")))")
             throw NetCensusExit.cannotOpen

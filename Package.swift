@@ -12,7 +12,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "NetCensusKit", targets: [
-            "CaptureCore", "CaptureFiles", "LiveCapture", "PacketDecoding", "TrafficAnalysis",
+            "CaptureCore", "CaptureFiles", "LiveCapture", "PacketDecoding", "TrafficAnalysis", "CaptureJobs",
             "NetworkGraph", "TopologyCoverage", "Reporting",
         ]),
         .executable(name: "netcensus", targets: ["netcensus"]),
@@ -25,6 +25,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         // CSV reading and writing (RFC 4180) for topology CSV input and --csv output.
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+        // Mergeable latency histograms (handshake RTT, DNS response time) beyond the exact range:
+        // HdrHistogram is the field's standard, kept, Codable and mergeable; no need to write one.
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         // C libraries from Debian: libpcap-dev (live capture, BPF) and zlib1g-dev (.gz captures).
@@ -36,7 +39,16 @@ let package = Package(
         .target(name: "CaptureFiles", dependencies: ["CaptureCore", "CZlib"], swiftSettings: releaseSpeed),
         .target(name: "LiveCapture", dependencies: ["CaptureCore", "CPcap"]),
         .target(name: "PacketDecoding", dependencies: ["CaptureCore"], swiftSettings: releaseSpeed),
-        .target(name: "TrafficAnalysis", dependencies: ["CaptureCore", "CaptureFiles", "PacketDecoding"], swiftSettings: releaseSpeed),
+        // Analyses depend on decoded packets only; a source is anything conforming to PacketSource.
+        .target(name: "TrafficAnalysis", dependencies: [
+            "CaptureCore", "PacketDecoding", .product(name: "Histogram", package: "hdrhistogram-swift"),
+        ], swiftSettings: releaseSpeed),
+        // Jobs: a capture file through the analysis pipeline (what the command, tests and bench run).
+        .target(name: "CaptureJobs", dependencies: ["CaptureCore", "CaptureFiles", "PacketDecoding", "TrafficAnalysis"],
+                swiftSettings: releaseSpeed),
+        // Sample-capture scenarios and the packet builder behind Captures/: used by the command
+        // (`capture synth`) and the tests, not part of the library product.
+        .target(name: "CaptureSamples", dependencies: ["CaptureCore", "CaptureFiles"]),
 
         // Topology pipeline: graph algorithms (core) -> coverage model, import, scoring, planning.
         .target(name: "NetworkGraph", dependencies: [.product(name: "HeapModule", package: "swift-collections")],
@@ -51,22 +63,22 @@ let package = Package(
         ]),
 
         .executableTarget(name: "netcensus", dependencies: [
-            "CaptureCore", "CaptureFiles", "LiveCapture", "PacketDecoding", "TrafficAnalysis",
+            "CaptureCore", "CaptureFiles", "LiveCapture", "PacketDecoding", "TrafficAnalysis", "CaptureJobs", "CaptureSamples",
             "NetworkGraph", "TopologyCoverage", "Reporting",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "NetCensusBench", dependencies: [
-            "CaptureCore", "CaptureFiles", "PacketDecoding", "TrafficAnalysis", "NetworkGraph", "TopologyCoverage",
+            "CaptureCore", "CaptureFiles", "PacketDecoding", "TrafficAnalysis", "CaptureJobs", "NetworkGraph", "TopologyCoverage",
         ], path: "Benchmarks/NetCensusBench", swiftSettings: releaseSpeed),
 
         // Tests: one target per source target, plus corpus and CLI tests.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "CaptureFilesTests", dependencies: ["CaptureFiles", "TestSupport"]),
+        .testTarget(name: "CaptureFilesTests", dependencies: ["CaptureFiles", "CaptureSamples", "TestSupport"]),
         .testTarget(name: "PacketDecodingTests", dependencies: ["PacketDecoding", "TestSupport"]),
-        .testTarget(name: "TrafficAnalysisTests", dependencies: ["TrafficAnalysis", "CaptureFiles", "TestSupport"]),
+        .testTarget(name: "TrafficAnalysisTests", dependencies: ["TrafficAnalysis", "CaptureFiles", "CaptureJobs", "CaptureSamples", "TestSupport"]),
         .testTarget(name: "LiveCaptureTests", dependencies: ["LiveCapture", "CaptureFiles", "TestSupport"]),
         .testTarget(name: "CaptureCorpusTests", dependencies: [
-            "CaptureFiles", "PacketDecoding", "TrafficAnalysis", "LiveCapture", "TestSupport",
+            "CaptureFiles", "PacketDecoding", "TrafficAnalysis", "CaptureJobs", "LiveCapture", "TestSupport",
         ]),
         .testTarget(name: "NetworkGraphTests", dependencies: ["NetworkGraph", "TestSupport"]),
         .testTarget(name: "TopologyCoverageTests", dependencies: ["TopologyCoverage", "Reporting", "TestSupport"]),

@@ -15,6 +15,8 @@ import Glibc
 enum CaptureBench {
     /// Anonymous RSS (kB) measured at the end of the last pass, before its tables are freed.
     nonisolated(unsafe) static var heapAtEnd = "?"
+    /// Analysis bounds for the run (`--max-connections N` sets the cap).
+    nonisolated(unsafe) static var benchOptions = AnalysisOptions()
     static func main(_ args: [String]) -> Int32 {
         guard let path = args.first else { print("capture: give a capture file"); return 64 }
         var truthPath: String? = nil, repeats = 1
@@ -47,13 +49,12 @@ enum CaptureBench {
 
     /// The summarize job on one file: returns the summary and the file size.
     static func summarize(_ path: String) -> (AdoptionSummary, Int)? {
-        guard let reader = try? CaptureFileReader(path: path) else { print("cannot open \(path)"); return nil }
-        var pass = CapturePass(source: path)     // as the CLI: tables start small and grow with flows
-        let report = reader.forEachPacket { pass.process($0) }
-        for w in report.warnings { pass.add(warning: w) }
-        let summary = pass.summary()
-        // Heap while the tables are still alive (they only grow, so this is the peak).
-        withExtendedLifetime(pass) { heapAtEnd = status("RssAnon") }
+        guard var reader = try? CaptureFileReader(path: path) else { print("cannot open \(path)"); return nil }
+        var pipeline = AnalysisPipeline(source: path, options: benchOptions)   // as the CLI: tables start small
+        _ = pipeline.run(&reader)
+        // Heap while the tables are still alive (before finish empties them).
+        heapAtEnd = status("RssAnon")
+        let summary = pipeline.finish()
         return (summary, reader.file.fileSize)
     }
 

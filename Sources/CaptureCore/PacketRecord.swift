@@ -20,6 +20,9 @@ public struct PacketRecord {
     public var fileOffset: Int
     /// The captured bytes.
     public var bytes: UnsafeRawBufferPointer
+    /// False when the record carries no time (a pcapng Simple Packet Block, section 4.4):
+    /// `timestamp` is then 0 and must not be used.
+    public var hasTimestamp: Bool = true
 
     @inlinable
     public init(timestamp: Int64, capturedLength: Int, originalLength: Int, linkType: LinkType,

@@ -73,6 +73,23 @@ public struct IPLayer: Sendable, Equatable {
     public var isICMPQuote: Bool
     /// How this layer was reached; nil for the outermost network layer.
     public var tunnel: TunnelMechanism?
+    /// Byte offset of this IP header from the start of the captured packet bytes.
+    public var headerOffset: Int = 0
+    /// Fragment identification (IPv4 16-bit Identification, RFC 791; IPv6 32-bit fragment
+    /// header Identification, RFC 8200 section 4.5); 0 when `isFragment` is false.
+    public var fragmentIdentification: UInt32 = 0
+    /// Fragment offset in bytes (the header's 8-octet units times 8).
+    public var fragmentOffset: Int = 0
+    /// More Fragments flag (M / MF).
+    public var moreFragments: Bool = false
+    /// For a fragment: offset (from the start of the captured packet) of the fragment's data,
+    /// i.e. just after the IPv4 header or after the IPv6 fragment header, and the protocol of the
+    /// reassembled payload (IPv4 protocol field; IPv6 fragment header's next header). Only the
+    /// bytes after `fragmentDataOffset` up to `datagramLength - (fragmentDataOffset - headerOffset)`
+    /// belong to the fragmentable part; for IPv6 the bytes between `headerOffset + 40` and the
+    /// fragment header are the unfragmentable part (RFC 8200 section 4.5).
+    public var fragmentDataOffset: Int = 0
+    public var fragmentNextHeader: UInt8 = 0
 
     public init(family: IPFamily, source: IPAddress?, destination: IPAddress?, upperProtocol: UInt8,
                 datagramLength: Int, isFragment: Bool = false, isFirstFragment: Bool = true,
@@ -95,10 +112,26 @@ public struct TransportLayer: Sendable, Equatable {
     /// Index into `DecodedPacket.ipLayers` of the IP header directly carrying this header.
     public var ipLayerIndex: Int
 
+    /// TCP sequence and acknowledgment numbers and receive window (RFC 9293 section 3.1); 0 for UDP.
+    public var sequenceNumber: UInt32 = 0
+    public var acknowledgmentNumber: UInt32 = 0
+    public var window: UInt16 = 0
+    /// Offset of the transport payload from the start of the captured packet bytes, the payload
+    /// bytes captured in this packet (never past the IP datagram's end) and the payload length the
+    /// headers announce (TCP: IP datagram length minus headers; UDP: UDP length - 8). Captured can
+    /// be less than announced (snaplen, first fragment). -1 / 0 when the header was cut.
+    public var payloadOffset: Int = -1
+    public var payloadCapturedLength: Int = 0
+    public var payloadLength: Int = 0
+
     public init(protocolNumber: UInt8, sourcePort: UInt16, destinationPort: UInt16, tcpFlags: UInt8, ipLayerIndex: Int) {
         self.protocolNumber = protocolNumber; self.sourcePort = sourcePort
         self.destinationPort = destinationPort; self.tcpFlags = tcpFlags; self.ipLayerIndex = ipLayerIndex
     }
+
+    @inlinable public var isRST: Bool { protocolNumber == 6 && tcpFlags & 0x04 != 0 }
+    @inlinable public var isFIN: Bool { protocolNumber == 6 && tcpFlags & 0x01 != 0 }
+    @inlinable public var isACK: Bool { protocolNumber == 6 && tcpFlags & 0x10 != 0 }
 
     @inlinable public var isSYN: Bool { protocolNumber == 6 && tcpFlags & 0x12 == 0x02 }
     @inlinable public var isSYNACK: Bool { protocolNumber == 6 && tcpFlags & 0x12 == 0x12 }
@@ -222,10 +255,16 @@ public struct DecodedPacket: Sendable {
     public var pref64LifetimeSeconds: Int? = nil
     /// Packet Too Big MTU (ICMPv6 type 2, RFC 8201), if present.
     public var packetTooBigMTU: UInt32? = nil
+    /// The UDP header that carried a Teredo layer used port 3544 (RFC 4380 section 5.2.1) on
+    /// either side — the port-only figure peer tools count, whatever UDP tunnel carried it.
+    public var teredoOnPort3544: Bool = false
     /// Decoding stopped because the captured bytes ended (snaplen or a cut record).
     public var truncated: Bool = false
     /// Anomalies found in this packet (bit set, indexed by `Anomaly.rawValue`).
     public var anomalies: UInt64 = 0
+    /// Address of the first captured byte, as an integer, so layer offsets can be computed from
+    /// the slices the decoder walks (set by `PacketDecoder.decode`; never dereferenced).
+    @usableFromInline var baseAddress: Int = 0
 
     public init() { ipLayers.reserveCapacity(8) }
 
@@ -235,6 +274,13 @@ public struct DecodedPacket: Sendable {
         ipLayers.removeAll(keepingCapacity: true)
         transport = nil; outerTransport = nil; dns = nil; icmpType = nil; icmpCode = nil; icmpFamily = nil
         pref64Prefix = nil; pref64LifetimeSeconds = nil; packetTooBigMTU = nil; truncated = false; anomalies = 0
+        teredoOnPort3544 = false
+    }
+
+    /// Offset of `slice` from the start of the packet being decoded (0 for an empty slice).
+    @inlinable func offset(of slice: UnsafeRawBufferPointer) -> Int {
+        guard let b = slice.baseAddress else { return 0 }
+        return Int(bitPattern: b) &- baseAddress
     }
 
     @inlinable public mutating func note(_ anomaly: Anomaly) { anomalies |= 1 << UInt64(anomaly.rawValue) }

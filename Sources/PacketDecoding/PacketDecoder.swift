@@ -25,6 +25,7 @@ public struct PacketDecoder: Sendable {
     public mutating func decode(_ bytes: UnsafeRawBufferPointer, linkType: LinkType, originalLength: Int,
                                 into packet: inout DecodedPacket) {
         packet.reset()
+        packet.baseAddress = bytes.baseAddress.map { Int(bitPattern: $0) } ?? 0
         let context = DecodeContext(snapCut: originalLength > bytes.count)
         decodeLink(bytes, linkType: linkType, context, &packet)
     }

@@ -3,19 +3,20 @@ import CaptureCore
 import CaptureFiles
 import PacketDecoding
 import TrafficAnalysis
+import CaptureJobs
 import LiveCapture
 import TestSupport
 
-/// The capture pipeline as the CLI runs it (reader -> optional BPF -> `CapturePass`), kept here
+/// The capture pipeline as the CLI runs it (reader -> optional BPF -> `AnalysisPipeline`), kept here
 /// so the corpus tests do not depend on the executable.
 enum Corpus {
     static let directory = "captures/public"
 
-    /// Summary of one capture through `CaptureFileSummarizer`, the same per-file step the CLI
+    /// Summary of one capture through `CaptureFileJob`, the same per-file step the CLI
     /// runs; a file that cannot be opened gives an empty summary whose only warning says why.
     static func summarize(_ path: String, filter: BPFFilter? = nil, options: DecoderOptions = DecoderOptions())
         -> (summary: AdoptionSummary, recordsRead: Int, opened: Bool) {
-        let r = CaptureFileSummarizer.summarize(path: path, options: options, filter: filter.map { f in { f.matches($0) } })
+        let r = CaptureFileJob.run(path: path, decoderOptions: options, filter: filter.map { f in { f.matches($0) } })
         return (r.summary, r.recordsRead, r.opened)
     }
 

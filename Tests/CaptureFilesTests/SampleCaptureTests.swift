@@ -1,5 +1,6 @@
 import CaptureCore
 @testable import CaptureFiles
+@testable import CaptureSamples
 import Foundation
 import Testing
 import TestSupport

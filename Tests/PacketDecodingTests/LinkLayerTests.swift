@@ -22,9 +22,10 @@ import Testing
         #expect(p.linkDecoded && p.etherType == 0x0800 && !p.truncated && p.anomalies == 0)
         #expect(p.ipLayers.count == 1)
         #expect(p.ipLayers[0] == IPLayer(family: .v4, source: addr("192.168.1.10"), destination: addr("93.184.216.34"),
-                                         upperProtocol: 6, datagramLength: 40))
+                                         upperProtocol: 6, datagramLength: 40).at(offset: 14))
+        // Ethernet 14 + IPv4 20 + TCP 20: the (empty) payload starts at 54; seq 1, window 65535.
         #expect(p.transport == TransportLayer(protocolNumber: 6, sourcePort: 50000, destinationPort: 80,
-                                              tcpFlags: 0x02, ipLayerIndex: 0))
+                                              tcpFlags: 0x02, ipLayerIndex: 0).with(seq: 1, window: 65535, payloadAt: 54, captured: 0, length: 0))
         #expect(p.transport?.isSYN == true && p.transport?.isSYNACK == false)
     }
 

@@ -119,3 +119,18 @@ func decode(_ bytes: [UInt8], _ link: LinkType = .ethernet, originalLength: Int?
     return packet
 }
 
+
+extension IPLayer {
+    /// The same layer with its header at `offset` bytes into the frame.
+    func at(offset: Int) -> IPLayer { var l = self; l.headerOffset = offset; return l }
+}
+
+extension TransportLayer {
+    /// The same header with sequence/window and payload range set (hand-counted in each test).
+    func with(seq: UInt32 = 0, ack: UInt32 = 0, window: UInt16 = 0, payloadAt: Int, captured: Int, length: Int) -> TransportLayer {
+        var t = self
+        t.sequenceNumber = seq; t.acknowledgmentNumber = ack; t.window = window
+        t.payloadOffset = payloadAt; t.payloadCapturedLength = captured; t.payloadLength = length
+        return t
+    }
+}

@@ -37,7 +37,9 @@ import Testing
         #expect(p.linkDecoded && p.etherType == 0x86DD && p.anomalies == 0 && !p.truncated)
         #expect(p.ipLayers == [IPLayer(family: .v6, source: addr("2001:db8::1"), destination: addr("2001:4860:4860::8888"),
                                        upperProtocol: 17, datagramLength: 70)])
-        #expect(p.transport == TransportLayer(protocolNumber: 17, sourcePort: 54321, destinationPort: 53, tcpFlags: 0, ipLayerIndex: 0))
+        // RAW: IPv6 40 + UDP 8 -> DNS payload at 48, 70 - 48 = 22 bytes.
+        #expect(p.transport == TransportLayer(protocolNumber: 17, sourcePort: 54321, destinationPort: 53, tcpFlags: 0, ipLayerIndex: 0)
+            .with(payloadAt: 48, captured: 22, length: 22))
         #expect(p.dns == DNSMessageInfo(isResponse: false, asksA: false, asksAAAA: true, transactionID: 0xabcd))
     }
 

@@ -61,12 +61,14 @@ import Testing
         let p = decode(Self.teredoOriginBubble)
         #expect(p.ipLayers.count == 2 && !p.truncated && p.anomalies == 0)
         #expect(p.ipLayers[0] == IPLayer(family: .v4, source: addr("65.55.227.120"), destination: addr("192.0.2.10"),
-                                         upperProtocol: 17, datagramLength: 76))
+                                         upperProtocol: 17, datagramLength: 76).at(offset: 14))
+        // Ethernet 14 + IPv4 20 + UDP 8 + origin indication 8: the IPv6 header starts at 50.
         #expect(p.ipLayers[1] == IPLayer(family: .v6, source: addr("2001:0:4137:e378:8000:3caf:3fff:fdf5"),
                                          destination: addr("fe80::1"), upperProtocol: 59, datagramLength: 40,
-                                         tunnel: .teredo))
+                                         tunnel: .teredo).at(offset: 50))
+        // UDP payload (the Teredo packet) at 14 + 20 + 8 = 42, 76 - 28 = 48 bytes.
         #expect(p.transport == TransportLayer(protocolNumber: 17, sourcePort: 3544, destinationPort: 50000,
-                                              tcpFlags: 0, ipLayerIndex: 0))
+                                              tcpFlags: 0, ipLayerIndex: 0).with(payloadAt: 42, captured: 48, length: 48))
     }
 
     @Test func teredoPlainBubble() {

@@ -212,11 +212,13 @@ public struct PcapngReader {
                     var caplen = min(origlen, blockBody.count - SimplePacketBlock.Field.data)
                     if interface.snaplen > 0 { caplen = min(caplen, interface.snaplen) }
                     let dataStart = SimplePacketBlock.Field.data
-                    // No timestamp in an SPB (section 4.4): reported as 0.
-                    let record = PacketRecord(
+                    // No timestamp in an SPB (section 4.4): `hasTimestamp` false, so analyses leave
+                    // first/last timestamps alone (the 0 is no time).
+                    var record = PacketRecord(
                         timestamp: 0, capturedLength: caplen, originalLength: origlen,
                         linkType: interface.linkType, interfaceIndex: interface.globalIndex, fileOffset: blockOffset,
                         bytes: UnsafeRawBufferPointer(rebasing: blockBody[dataStart..<(dataStart + caplen)]))
+                    record.hasTimestamp = false
                     totals.count(capturedLength: caplen, originalLength: origlen)
                     try body(record)
 

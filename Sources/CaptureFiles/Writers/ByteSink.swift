@@ -26,7 +26,7 @@ public struct CaptureWriteError: Error, CustomStringConvertible {
 
 /// Writes `bytes` to `path` (created or truncated, mode 0644).
 /// - Throws: `CaptureWriteError` with the errno text.
-func writeFile(_ bytes: [UInt8], to path: String) throws {
+public func writeFile(_ bytes: [UInt8], to path: String) throws {
     let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
     guard fd >= 0 else { throw CaptureWriteError(path: path, reason: String(cString: strerror(errno))) }
     defer { close(fd) }

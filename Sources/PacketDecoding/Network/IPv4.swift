@@ -65,6 +65,7 @@ extension PacketDecoder {
                             upperProtocol: bytes.readBigEndian(at: IPv4Header.Field.protocolNumber) ?? 0,
                             datagramLength: Int(bytes.readBigEndian(UInt16.self, at: IPv4Header.Field.totalLength) ?? 0),
                             isICMPQuote: context.quote, tunnel: context.tunnel)
+        layer.headerOffset = packet.offset(of: bytes)
         guard let header = IPv4Header(bytes) else {
             packet.ipLayers.append(layer)
             ranOut(context, &packet)
@@ -97,6 +98,13 @@ extension PacketDecoder {
         let fragmentOffset = header.fragmentOffset
         layer.isFragment = header.moreFragments || fragmentOffset != 0
         layer.isFirstFragment = fragmentOffset == 0
+        if layer.isFragment {
+            layer.fragmentIdentification = UInt32(bytes.uncheckedBigEndian(UInt16.self, at: IPv4Header.Field.identification))
+            layer.fragmentOffset = fragmentOffset
+            layer.moreFragments = header.moreFragments
+            layer.fragmentDataOffset = layer.headerOffset + headerLength
+            layer.fragmentNextHeader = header.protocolNumber
+        }
         packet.ipLayers.append(layer)
         let index = packet.ipLayers.count - 1
 

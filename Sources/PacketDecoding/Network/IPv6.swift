@@ -55,6 +55,7 @@ extension PacketDecoder {
                             datagramLength: IPv6Header.length + payloadLengthField,
                             isICMPQuote: context.quote, tunnel: context.tunnel)
         if context.tunnel == .sixInFour { layer.tunnel = Self.classifyProtocol41(layer) }
+        layer.headerOffset = packet.offset(of: bytes)
         packet.ipLayers.append(layer)
         let index = packet.ipLayers.count - 1
         guard let header = IPv6Header(bytes) else { ranOut(context, &packet); return }
@@ -84,6 +85,13 @@ extension PacketDecoder {
         packet.ipLayers[index].extensionHeaderCount = chain.count
         packet.ipLayers[index].isFragment = chain.isFragment
         packet.ipLayers[index].isFirstFragment = chain.isFirstFragment
+        if chain.isFragment {
+            packet.ipLayers[index].fragmentIdentification = chain.fragmentIdentification
+            packet.ipLayers[index].fragmentOffset = chain.fragmentOffset
+            packet.ipLayers[index].moreFragments = chain.moreFragments
+            packet.ipLayers[index].fragmentDataOffset = packet.offset(of: payload) + chain.fragmentDataOffset
+            packet.ipLayers[index].fragmentNextHeader = chain.fragmentNextHeader
+        }
         if chain.stopped { return }
         chain.upperOffset = min(chain.upperOffset, payload.count)
         let complete = !chain.isFragment && IPv6Header.length + payload.count >= packet.ipLayers[index].datagramLength

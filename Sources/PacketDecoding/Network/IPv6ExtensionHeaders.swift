@@ -51,6 +51,12 @@ struct IPv6ExtensionChain {
     var count: Int = 0
     var isFragment = false
     var isFirstFragment = true
+    /// Fields of the (first) fragment header, and the offset in the walked payload just past it.
+    var fragmentIdentification: UInt32 = 0
+    var fragmentOffset = 0
+    var moreFragments = false
+    var fragmentDataOffset = 0
+    var fragmentNextHeader: UInt8 = 0
     /// Jumbo Payload option value (RFC 2675), if the hop-by-hop header carried one.
     var jumboPayloadLength: Int? = nil
     /// True when there is no upper-layer header to decode (ESP, 59, a later fragment, a cut
@@ -89,6 +95,13 @@ extension PacketDecoder {
                 length = IPv6ExtensionHeader.fragmentHeaderLength
                 let word: UInt16 = bytes.uncheckedBigEndian(at: offset + IPv6ExtensionHeader.Field.fragmentOffsetFlags)
                 let fragmentOffset = Int(word & IPv6ExtensionHeader.fragmentOffsetMask)
+                if !chain.isFragment {
+                    chain.fragmentIdentification = bytes.uncheckedBigEndian(at: offset + 4)
+                    chain.fragmentOffset = fragmentOffset
+                    chain.moreFragments = word & IPv6ExtensionHeader.moreFragmentsFlag != 0
+                    chain.fragmentDataOffset = offset + IPv6ExtensionHeader.fragmentHeaderLength
+                    chain.fragmentNextHeader = bytes[offset]
+                }
                 chain.isFragment = true
                 // An atomic fragment (offset 0, M 0, RFC 6946) is first and only.
                 chain.isFirstFragment = chain.isFirstFragment && fragmentOffset == 0

@@ -49,6 +49,9 @@ struct TCPHeader {
     var destinationPort: UInt16 { bytes.uncheckedBigEndian(at: Field.destinationPort) }
     var headerLength: Int { Int(bytes[Field.dataOffset] >> 4) * 4 }
     var flags: UInt8 { bytes[Field.flags] }
+    var sequenceNumber: UInt32 { bytes.uncheckedBigEndian(at: Field.sequenceNumber) }
+    var acknowledgmentNumber: UInt32 { bytes.uncheckedBigEndian(at: Field.acknowledgmentNumber) }
+    var window: UInt16 { bytes.uncheckedBigEndian(at: Field.window) }
 }
 
 extension PacketDecoder {
@@ -56,10 +59,24 @@ extension PacketDecoder {
         guard let header = TCPHeader(bytes) else { ranOut(context, &packet); return }
         // Quoted TCP headers (ICMP errors) are history: counted neither as SYNs nor flows.
         guard !context.quote else { return }
-        recordTransport(TransportLayer(protocolNumber: IPProtocol.tcp.rawValue, sourcePort: header.sourcePort,
-                                       destinationPort: header.destinationPort, tcpFlags: header.flags,
-                                       ipLayerIndex: ipIndex), &packet)
+        var layer = TransportLayer(protocolNumber: IPProtocol.tcp.rawValue, sourcePort: header.sourcePort,
+                                   destinationPort: header.destinationPort, tcpFlags: header.flags,
+                                   ipLayerIndex: ipIndex)
         let headerLength = header.headerLength
+        if bytes.count >= TCPHeader.Field.checksum {
+            layer.sequenceNumber = header.sequenceNumber
+            layer.acknowledgmentNumber = header.acknowledgmentNumber
+            layer.window = header.window
+        }
+        if headerLength >= TCPHeader.minimumLength && headerLength <= bytes.count {
+            // Payload as the IP header announces it (bytes is already cut to the datagram).
+            let ip = packet.ipLayers[ipIndex]
+            let announcedSegment = ip.datagramLength - (packet.offset(of: bytes) - ip.headerOffset)
+            layer.payloadOffset = packet.offset(of: bytes) + headerLength
+            layer.payloadCapturedLength = bytes.count - headerLength
+            layer.payloadLength = ip.isFragment ? layer.payloadCapturedLength : max(announcedSegment - headerLength, layer.payloadCapturedLength)
+        }
+        recordTransport(layer, &packet)
         guard headerLength >= TCPHeader.minimumLength else { packet.note(.tcpBadDataOffset); return }
         guard headerLength <= bytes.count else { ranOut(context, &packet); return }
         let dnsPort = options.dnsPort

@@ -62,18 +62,30 @@ extension PacketDecoder {
         }
         let payload = bytes.clampedSlice(from: UDPHeader.Field.payload, length: datagramLength - UDPHeader.length)
         let payloadLength = datagramLength - UDPHeader.length
+        if !context.quote, packet.transport?.ipLayerIndex == ipIndex, packet.transport?.protocolNumber == 17 {
+            packet.transport!.payloadOffset = packet.offset(of: bytes) + UDPHeader.Field.payload
+            packet.transport!.payloadCapturedLength = payload.count
+            packet.transport!.payloadLength = payloadLength
+            if packet.outerTransport?.ipLayerIndex == ipIndex { packet.outerTransport = packet.transport }
+        }
         let payloadComplete = complete && payload.count == payloadLength
 
         // Tunnels first: each on its registered port only (DecoderOptions).
         if header.uses(options.teredoPort),
-           decodeTeredo(payload, datagramPayloadLength: payloadLength, context, &packet) { return }
+           decodeTeredo(payload, datagramPayloadLength: payloadLength, context, &packet) {
+            if header.uses(Teredo.serverPort) && !context.quote { packet.teredoOnPort3544 = true }
+            return
+        }
         if header.uses(options.ayiyaPort), decodeAYIYA(payload, context, &packet) { return }
         if header.uses(options.gtpUPort), decodeGTPU(payload, context, &packet) { return }
         if header.uses(options.vxlanPort), decodeVXLAN(payload, context, &packet) { return }
         if header.uses(options.genevePort), decodeGeneve(payload, context, &packet) { return }
         if options.teredoByContent, !header.uses(options.dnsPort),
            Teredo.contentMatches(payload, datagramPayloadLength: payloadLength),
-           decodeTeredo(payload, datagramPayloadLength: payloadLength, context, &packet) { return }
+           decodeTeredo(payload, datagramPayloadLength: payloadLength, context, &packet) {
+            if header.uses(Teredo.serverPort) && !context.quote { packet.teredoOnPort3544 = true }
+            return
+        }
         if header.uses(options.dnsPort), !context.quote {
             decodeDNSMessage(payload, complete: payloadComplete, context, &packet)
         }

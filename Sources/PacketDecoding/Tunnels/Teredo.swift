@@ -26,6 +26,8 @@ import CaptureCore
 /// Only a payload that then holds an IPv6 header (version 6) whose 40 + payload length fits the
 /// datagram counts as Teredo; anything else on port 3544 stays plain UDP.
 enum Teredo {
+    /// The Teredo server port (RFC 4380 section 5.2.1), the port peer tools recognise by default.
+    static let serverPort: UInt16 = 3544
     enum Field {
         static let indicator = 0
         static let authIDLength = 2

@@ -63,7 +63,7 @@ struct CaptureLive: ParsableCommand {
             if case .invalidFilter = e { throw NetCensusExit.usage }
             throw NetCensusExit.cannotOpen
         }
-        var pass = CapturePass(source: name, options: decoding.decoderOptions)
+        var pass = AnalysisPipeline(source: name, decoderOptions: decoding.decoderOptions)
         let stats: LiveCaptureStatistics
         do {
             stats = try source.capture(duration: duration, maxPackets: count ?? .max) { pass.process($0) }
@@ -74,7 +74,7 @@ struct CaptureLive: ParsableCommand {
         if stats.dropped > 0 && !output.quiet {
             StandardError.line("netcensus: warning: \(Escaping.terminal(name)): the kernel dropped \(stats.dropped) packets")
         }
-        let summary = pass.summary()
+        let summary = pass.finish()
         if summary.packets == 0 {
             StandardError.line("netcensus: error: no packets captured on \(Escaping.terminal(name)) in \(duration) s")
             throw NetCensusExit.noData

@@ -4,11 +4,12 @@ import LiveCapture
 import PacketDecoding
 import Reporting
 import TrafficAnalysis
+import CaptureJobs
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Reads one capture file through the pipeline (`CaptureFileSummarizer`: records -> optional
+/// Reads one capture file through the pipeline (`CaptureFileJob`: records -> optional
 /// BPF filter -> decoder -> analyzer), with the command's progress line and BPF warnings.
 struct CapturePipeline {
     typealias FileResult = CaptureFileResult
@@ -24,7 +25,7 @@ struct CapturePipeline {
     }
 
     static func unopened(path: String, reason: String) -> FileResult {
-        CaptureFileSummarizer.unopened(path: path, reason: reason)
+        CaptureFileJob.unopened(path: path, reason: reason)
     }
 
     func summarize(path: String) -> FileResult {
@@ -32,13 +33,17 @@ struct CapturePipeline {
         let progress = self.progress
         progress?.start(file: path)
         defer { progress?.finish() }
-        return CaptureFileSummarizer.summarize(
-            path: path, options: decoderOptions,
+        return CaptureFileJob.run(
+            path: path, decoderOptions: decoderOptions,
             filter: filter.map { f in { f.matches($0) } },
             progress: progress.map { p in { p.update(packets: $0) } },
             extraWarnings: { linkTypes in
                 guard let f = filter else { return [] }
+                // One warning per distinct link type (the source lists one per interface, and a
+                // pcapng may have 65,536 of them): a set, not a scan of what was seen.
+                var seen = Set<LinkType>()
                 return linkTypes.compactMap { lt in
+                    guard seen.insert(lt).inserted else { return nil }
                     guard case .invalidFilter(_, _, let message)? = f.error(for: lt) else { return nil }
                     return CaptureWarning(file: path, byteOffset: 0, code: "filter_not_applicable",
                                           reason: "filter '\(f.expression)' cannot apply to \(lt) (\(message)); its packets were skipped")

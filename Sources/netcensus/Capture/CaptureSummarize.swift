@@ -4,6 +4,7 @@ import CaptureFiles
 import LiveCapture
 import Reporting
 import TrafficAnalysis
+import CaptureJobs
 
 /// `netcensus capture summarize PATH... [--filter EXPR] [--json|--csv] [--per-file] [--quiet]`
 ///

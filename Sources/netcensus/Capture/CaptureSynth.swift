@@ -1,5 +1,6 @@
 import ArgumentParser
 import CaptureFiles
+import CaptureSamples
 import Reporting
 
 /// `netcensus capture synth [--output DIR]`: writes the deterministic sample captures

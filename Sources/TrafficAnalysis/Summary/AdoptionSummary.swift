@@ -104,73 +104,6 @@ public struct LayerCounters: Hashable, Sendable, Codable {
     }
 }
 
-/// A set of addresses whose Codable form is compact and exact: hex strings of 8 (IPv4) or 32
-/// (IPv6) digits, sorted so encoding is deterministic.
-public struct AddressSet: Hashable, Sendable, Codable {
-    public var members: Set<IPAddress>
-    public init(_ members: Set<IPAddress> = []) { self.members = members }
-
-    public init(from decoder: any Decoder) throws {
-        let strings = try decoder.singleValueContainer().decode([String].self)
-        var set = Set<IPAddress>()
-        for s in strings {
-            guard let a = AddressSet.parseHex(s) else {
-                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad address hex \(s)"))
-            }
-            set.insert(a)
-        }
-        members = set
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(members.sorted().map(AddressSet.hex))
-    }
-
-    static func hex(_ a: IPAddress) -> String {
-        func pad(_ v: UInt64, _ n: Int) -> String { let s = String(v, radix: 16); return String(repeating: "0", count: n - s.count) + s }
-        return a.family == .v4 ? pad(a.low, 8) : pad(a.high, 16) + pad(a.low, 16)
-    }
-
-    static func parseHex(_ s: String) -> IPAddress? {
-        if s.count == 8, let v = UInt32(s, radix: 16) { return IPAddress(v4: v) }
-        if s.count == 32, let h = UInt64(s.prefix(16), radix: 16), let l = UInt64(s.suffix(16), radix: 16) {
-            return IPAddress(v6High: h, low: l)
-        }
-        return nil
-    }
-}
-
-/// A set of flow keys, Codable as compact strings `family/proto/addrA/portA/addrB/portB` (hex
-/// addresses as in `AddressSet`), sorted.
-public struct FlowSet: Hashable, Sendable, Codable {
-    public var members: Set<FlowKey>
-    public init(_ members: Set<FlowKey> = []) { self.members = members }
-
-    public init(from decoder: any Decoder) throws {
-        let strings = try decoder.singleValueContainer().decode([String].self)
-        var set = Set<FlowKey>()
-        set.reserveCapacity(strings.count)
-        for s in strings {
-            let p = s.split(separator: "/")
-            guard p.count == 6, let proto = UInt8(p[1]), let a = AddressSet.parseHex(String(p[2])),
-                  let ap = UInt16(p[3]), let b = AddressSet.parseHex(String(p[4])), let bp = UInt16(p[5]),
-                  a.family == b.family else {
-                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad flow \(s)"))
-            }
-            set.insert(FlowKey(source: a, sourcePort: ap, destination: b, destinationPort: bp, transportProtocol: proto))
-        }
-        members = set
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(members.sorted().map {
-            "\($0.family.rawValue)/\($0.transportProtocol)/\(AddressSet.hex($0.addressA))/\($0.aPort)/\(AddressSet.hex($0.addressB))/\($0.bPort)"
-        })
-    }
-}
-
 /// The IPv6 adoption summary of one capture or of many merged: a value that is Codable and
 /// mergeable (counters add, sets union, first/last timestamps take min/max, warnings are kept in
 /// a canonical order), so `merge` is associative and commutative.
@@ -218,25 +151,35 @@ public struct AdoptionSummary: Sendable, Codable, Equatable {
     public var addresses = AddressSet()
     /// Addresses seen as source or destination of a packet's innermost IP header.
     public var innermostAddresses = AddressSet()
+    /// Unicast addresses (`AddressClass.isHost`) of innermost headers: the hosts.
+    public var hostAddresses = AddressSet()
     /// Bidirectional 5-tuples of innermost IP headers (ports 0 for protocols without ports;
     /// non-first fragments add none).
     public var flows = FlowSet()
+    /// Connections (records finished by the connection analyzer), per family.
+    public var connections = ConnectionSummary()
+    /// Entries dropped from the bounded per-address table (their addresses stay counted).
+    public var hostTableEvictions: UInt64 = 0
 
     public init() {}
 
     // MARK: derived figures
 
     /// Distinct addresses of `family` in any header (`distinct_ipv4` / `distinct_ipv6`).
-    public func distinctAddresses(_ family: IPFamily) -> Int { addresses.members.reduce(0) { $0 + ($1.family == family ? 1 : 0) } }
+    public func distinctAddresses(_ family: IPFamily) -> Int { addresses.count(family) }
     /// Distinct addresses of `family` in innermost headers, multicast included (the bench
     /// generator's `inner.*.hosts`).
-    public func innermostAddressCount(_ family: IPFamily) -> Int { innermostAddresses.members.reduce(0) { $0 + ($1.family == family ? 1 : 0) } }
+    public func innermostAddressCount(_ family: IPFamily) -> Int { innermostAddresses.count(family) }
     /// Hosts: distinct unicast addresses (`AddressClass.isHost`) of innermost headers.
-    public func hosts(_ family: IPFamily) -> Int {
-        innermostAddresses.members.reduce(0) { $0 + ($1.family == family && AddressClass($1).isHost ? 1 : 0) }
-    }
+    public func hosts(_ family: IPFamily) -> Int { hostAddresses.count(family) }
     /// Distinct bidirectional 5-tuple flows whose innermost header is `family`.
-    public func flowCount(_ family: IPFamily) -> Int { flows.members.reduce(0) { $0 + ($1.family == family ? 1 : 0) } }
+    public func flowCount(_ family: IPFamily) -> Int { flows.count(family) }
+
+    /// True while every distinct count is exact (no set went past its bound into a sketch).
+    public var distinctCountsExact: Bool { addresses.isExact && innermostAddresses.isExact && hostAddresses.isExact && flows.isExact }
+    /// The per-class and transition-form breakdowns below are derived from the address members,
+    /// so they exist only while `addresses` is exact (they are empty otherwise).
+    public var addressBreakdownsAvailable: Bool { addresses.isExact }
 
     /// Distinct addresses (any header) per primary class, every class present (0 when none).
     public var addressesByClass: [AddressClass: Int] {
@@ -303,9 +246,12 @@ public struct AdoptionSummary: Sendable, Codable, Equatable {
         truncatedPackets += o.truncatedPackets; undecodablePackets += o.undecodablePackets
         anomalies.merge(o.anomalies, uniquingKeysWith: +)
         warnings = AdoptionSummary.canonicalOrder(warnings + o.warnings)
-        addresses.members.formUnion(o.addresses.members)
-        innermostAddresses.members.formUnion(o.innermostAddresses.members)
-        flows.members.formUnion(o.flows.members)
+        addresses.merge(o.addresses)
+        innermostAddresses.merge(o.innermostAddresses)
+        hostAddresses.merge(o.hostAddresses)
+        flows.merge(o.flows)
+        connections.merge(o.connections)
+        hostTableEvictions += o.hostTableEvictions
     }
 
     /// `a` merged with `b`, leaving both unchanged.

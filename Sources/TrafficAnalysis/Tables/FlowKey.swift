@@ -38,22 +38,16 @@ public struct FlowKey: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// The higher endpoint's address.
     public var addressB: IPAddress { family == .v4 ? IPAddress(v4: UInt32(truncatingIfNeeded: bLow)) : IPAddress(v6High: bHigh, low: bLow) }
 
-    /// A 64-bit hash for open addressing, never 0 so 0 can mark an empty slot: each word times
-    /// its own odd constant (independent multiplies, so they overlap in the pipeline), folded by
-    /// xor, then one splitmix64 finaliser so the low bits used for the slot index depend on every
-    /// input bit. Symmetric by construction because the key is canonical.
-    @inlinable public var tableHash: UInt64 {
+    /// Keyed hash for `OpenTable` (see `TableHash`): every word folded into a seeded state.
+    /// Symmetric by construction because the key is canonical.
+    @inlinable public func tableHash(seed: UInt64) -> UInt64 {
         let ports = UInt64(aPort) << 32 | UInt64(bPort) << 16 | UInt64(transportProtocol) << 8 | UInt64(family.rawValue)
-        let h = (aHigh &* 0x9e37_79b9_7f4a_7c15) ^ (aLow &* 0xc2b2_ae3d_27d4_eb4f) ^ (bHigh &* 0x1656_67b1_9e37_79f9)
-            ^ (bLow &* 0x27d4_eb2f_1656_67c5) ^ (ports &* 0xff51_afd7_ed55_8ccd)
-        return FlowKey.mix(h) | 1
-    }
-
-    @inlinable @inline(__always) static func mix(_ x: UInt64) -> UInt64 {
-        var z = x
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
+        var h = TableHash.fold(seed, ports)
+        h = TableHash.fold(h, aHigh)
+        h = TableHash.fold(h, aLow)
+        h = TableHash.fold(h, bHigh)
+        h = TableHash.fold(h, bLow)
+        return TableHash.finish(h)
     }
 
     public static func < (x: FlowKey, y: FlowKey) -> Bool {
@@ -64,11 +58,4 @@ public struct FlowKey: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     /// `proto addrA port addrB port`, e.g. `6 192.0.2.1 443 198.51.100.7 51000`.
     public var description: String { "\(transportProtocol) \(addressA) \(aPort) \(addressB) \(bPort)" }
-}
-
-extension IPAddress {
-    /// A 64-bit open-addressing hash (never 0), no allocation.
-    @inlinable public var tableHash: UInt64 {
-        FlowKey.mix((high &* 0x9e37_79b9_7f4a_7c15) ^ (low &* 0xc2b2_ae3d_27d4_eb4f) ^ UInt64(family.rawValue)) | 1
-    }
 }

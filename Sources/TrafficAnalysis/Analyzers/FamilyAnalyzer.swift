@@ -1,21 +1,24 @@
 import CaptureCore
 import PacketDecoding
 
-/// Accumulates an `AdoptionSummary` from decoded packets, one analyzer per capture file (or per
-/// worker). The per-packet path does no allocation once its tables have grown to the capture's
-/// number of flows and addresses: counters are stored fields and fixed arrays, and flows and
-/// addresses go into open-addressing tables (`FlowTable`, `HostTable`).
-public struct AdoptionAnalyzer: Sendable {
+/// Packets and bytes by outermost and innermost family, layer facts (tunnels, 6in4, VLAN,
+/// extension headers, L4 protocols), link types, truncation and decoder anomalies, first/last
+/// timestamps, and the warnings that go with them. The per-frame definitions are those of the
+/// corpus's HOW_EXPECTED_WAS_MADE.md (see `LayerCounters`), so they compare with peer tools.
+public struct FamilyAnalyzer: PacketAnalyzer {
     public let source: String
     @usableFromInline var s = AdoptionSummary()
-    @usableFromInline var flowTable: FlowTable
-    @usableFromInline var hostTable: HostTable
     /// Packets per `TunnelMechanism.rawValue`.
     @usableFromInline var tunnelCounts = [UInt64](repeating: 0, count: TunnelMechanism.allCases.count)
     /// Packets per `Anomaly.rawValue`.
     @usableFromInline var anomalyCounts = [UInt64](repeating: 0, count: 64)
-    /// (link type, decoded, undecoded); captures have one or a few link types, so a linear scan wins.
+    /// Decoded / undecoded packets per link type, indexed by a dictionary from the LINKTYPE
+    /// value; the last link type is cached, so the per-packet cost is one compare however many
+    /// interfaces a file declares (a pcapng may hold 65,536 of distinct types).
+    @usableFromInline var linkIndex: [UInt16: Int] = [:]
     @usableFromInline var linkCounts: [LinkTypeCounts] = []
+    @usableFromInline var lastLinkType: UInt16 = 0
+    @usableFromInline var lastLinkSlot = -1
     /// Warnings beyond this many per source are counted, not kept.
     public var warningLimit = 1000
     @usableFromInline var droppedWarnings = 0
@@ -23,33 +26,27 @@ public struct AdoptionAnalyzer: Sendable {
     @usableFromInline var warnedAnomalies: UInt64 = 0
     @usableFromInline var warnedTruncation = false
 
-    /// - Parameters:
-    ///   - source: file path or interface name, recorded in `AdoptionSummary.sources`.
-    ///   - expectedFlows: initial flow-table size hint (it grows as needed).
-    public init(source: String, expectedFlows: Int = 1 << 12) {
-        self.source = source
-        flowTable = FlowTable(capacity: expectedFlows * 2)
-        hostTable = HostTable(capacity: 1 << 12)
-        linkCounts.reserveCapacity(4)
-    }
+    public init(source: String) { self.source = source }
 
     /// Records a reader warning (kept up to `warningLimit`).
     public mutating func add(warning: CaptureWarning) {
         if s.warnings.count < warningLimit { s.warnings.append(warning) } else { droppedWarnings += 1 }
     }
 
-    /// Counts one packet: its record (lengths, time, link type) and what the decoder found.
-    /// Always inlined into the per-packet loop: as a call it made Swift copy the 184-byte
-    /// `DecodedPacket` to the stack for every packet.
+    /// Packets so far.
+    @inlinable public var packetCount: UInt64 { s.packets }
+
     @inlinable @inline(__always)
     public mutating func add(_ record: PacketRecord, _ packet: DecodedPacket) {
         let wire = record.originalLength
         s.packets &+= 1
         s.bytes &+= UInt64(wire)
         s.capturedBytes &+= UInt64(record.capturedLength)
-        let ts = record.timestamp
-        if let f = s.firstTimestamp { if ts < f { s.firstTimestamp = ts } } else { s.firstTimestamp = ts }
-        if let l = s.lastTimestamp { if ts > l { s.lastTimestamp = ts } } else { s.lastTimestamp = ts }
+        if record.hasTimestamp {
+            let ts = record.timestamp
+            if let f = s.firstTimestamp { if ts < f { s.firstTimestamp = ts } } else { s.firstTimestamp = ts }
+            if let l = s.lastTimestamp { if ts > l { s.lastTimestamp = ts } } else { s.lastTimestamp = ts }
+        }
         if record.isTruncated || packet.truncated {
             s.truncatedPackets &+= 1
             // A packet captured whole that ends inside a header is malformed; when the decoder
@@ -60,15 +57,14 @@ public struct AdoptionAnalyzer: Sendable {
             if packet.anomalies & ~warnedAnomalies != 0 { warnAnomalies(packet.anomalies & ~warnedAnomalies, record) }
             var bits = packet.anomalies
             while bits != 0 {
-                let i = bits.trailingZeroBitCount
-                anomalyCounts[i] &+= 1
+                anomalyCounts[bits.trailingZeroBitCount] &+= 1
                 bits &= bits &- 1
             }
         }
 
         let layers = packet.ipLayers
         // Undecodable: the link layer was not understood, or it announced IP and no IP header
-        // could be read (AUDIT.md point 2: a version nibble neither 4 nor 6 means no IP).
+        // could be read (a version nibble neither 4 nor 6 means no IP).
         let undecodable = !packet.linkDecoded || (layers.isEmpty && packet.has(.ipBadVersion))
         if undecodable { s.undecodablePackets &+= 1 }
         countLinkType(record.linkType.rawValue, decoded: !undecodable)
@@ -87,8 +83,6 @@ public struct AdoptionAnalyzer: Sendable {
         var any4 = false, any6 = false, seen4 = false, seen6 = false
         var v6in4 = false, v4in6 = false, p41 = false
         var tunnelBits: UInt32 = 0
-        // The innermost non-quoted layer is found first so its addresses go into the host table
-        // once, with both roles (one probe per address instead of two).
         var innerIndex = layers.count - 1
         while innerIndex > 0 && layers[innerIndex].isICMPQuote { innerIndex -= 1 }
         for i in 0..<layers.count {
@@ -98,15 +92,6 @@ public struct AdoptionAnalyzer: Sendable {
                 if layer.upperProtocol == 41 { p41 = true }
             } else {
                 any6 = true
-            }
-            // Innermost addresses also get the packet's wire bytes (per-host traffic, as the C
-            // baseline's host table keeps it).
-            if i == innerIndex {
-                if let a = layer.source { hostTable.add(a, role: [.anyLayer, .innermost], bytes: wire) }
-                if let a = layer.destination { hostTable.add(a, role: [.anyLayer, .innermost], bytes: wire) }
-            } else {
-                if let a = layer.source { hostTable.add(a, role: .anyLayer) }
-                if let a = layer.destination { hostTable.add(a, role: .anyLayer) }
             }
             if !layer.isICMPQuote {
                 if layer.family == .v4 { if seen6 { v4in6 = true }; seen4 = true }
@@ -123,9 +108,9 @@ public struct AdoptionAnalyzer: Sendable {
             s.tunnelledPacketsTotal &+= 1
             if tunnelBits & (1 << UInt32(TunnelMechanism.teredo.rawValue)) != 0 {
                 s.layers.teredo &+= 1
-                if let u = packet.outerTransport, u.protocolNumber == 17, u.sourcePort == 3544 || u.destinationPort == 3544 {
-                    s.layers.teredoUDP3544 &+= 1
-                }
+                // The UDP header that carried Teredo, not the outermost one (Teredo inside
+                // GTP-U or VXLAN still counts when its own UDP header uses 3544).
+                if packet.teredoOnPort3544 { s.layers.teredoUDP3544 &+= 1 }
             }
             var bits = tunnelBits
             while bits != 0 {
@@ -143,39 +128,6 @@ public struct AdoptionAnalyzer: Sendable {
         case 17: s.layers.l4UDP &+= 1
         case 58: s.layers.l4ICMPv6 &+= 1
         default: s.layers.l4Other &+= 1
-        }
-
-        // Transport of the innermost header, if the decoder found it there.
-        var sourcePort: UInt16 = 0, destinationPort: UInt16 = 0
-        if let t = packet.transport {
-            if t.ipLayerIndex == innerIndex { sourcePort = t.sourcePort; destinationPort = t.destinationPort }
-            if t.protocolNumber == 6, t.ipLayerIndex < layers.count {
-                let v6 = layers[t.ipLayerIndex].family == .v6
-                if t.isSYN { if v6 { s.tcp.synV6 &+= 1 } else { s.tcp.synV4 &+= 1 } }
-                else if t.isSYNACK { if v6 { s.tcp.synAckV6 &+= 1 } else { s.tcp.synAckV4 &+= 1 } }
-            }
-        }
-        // A non-first fragment has no transport header, so its 5-tuple is unknown without
-        // reassembly; it counts for its family and hosts but does not create a flow.
-        if let src = inner.source, let dst = inner.destination, src.family == dst.family,
-           !inner.isFragment || inner.isFirstFragment {
-            flowTable.add(FlowKey(source: src, sourcePort: sourcePort, destination: dst,
-                                  destinationPort: destinationPort, transportProtocol: inner.upperProtocol),
-                          bytes: wire)
-        }
-
-        if let d = packet.dns {
-            if d.isResponse {
-                if d.asksA { s.dns.responsesA &+= 1 }
-                if d.asksAAAA { s.dns.responsesAAAA &+= 1 }
-                if !d.asksA && !d.asksAAAA { s.dns.responsesOther &+= 1 }
-                s.dns.answersA &+= UInt64(d.answersA)
-                s.dns.answersAAAA &+= UInt64(d.answersAAAA)
-            } else {
-                if d.asksA { s.dns.queriesA &+= 1 }
-                if d.asksAAAA { s.dns.queriesAAAA &+= 1 }
-                if !d.asksA && !d.asksAAAA { s.dns.queriesOther &+= 1 }
-            }
         }
     }
 
@@ -201,17 +153,26 @@ public struct AdoptionAnalyzer: Sendable {
         }
     }
 
-    @inlinable mutating func countLinkType(_ raw: UInt16, decoded: Bool) {
-        for i in 0..<linkCounts.count where linkCounts[i].linkType == raw {
-            if decoded { linkCounts[i].decoded &+= 1 } else { linkCounts[i].undecoded &+= 1 }
-            return
-        }
-        linkCounts.append(LinkTypeCounts(linkType: raw, decoded: decoded ? 1 : 0, undecoded: decoded ? 0 : 1))
+    @inlinable @inline(__always) mutating func countLinkType(_ raw: UInt16, decoded: Bool) {
+        if lastLinkSlot < 0 || raw != lastLinkType { selectLinkType(raw) }
+        if decoded { linkCounts[lastLinkSlot].decoded &+= 1 } else { linkCounts[lastLinkSlot].undecoded &+= 1 }
     }
 
-    /// The summary so far (tables are copied into sets; call once at the end of a capture).
-    public func summary() -> AdoptionSummary {
-        var r = s
+    @usableFromInline mutating func selectLinkType(_ raw: UInt16) {
+        if let i = linkIndex[raw] { lastLinkSlot = i } else {
+            linkCounts.append(LinkTypeCounts(linkType: raw))
+            lastLinkSlot = linkCounts.count - 1
+            linkIndex[raw] = lastLinkSlot
+        }
+        lastLinkType = raw
+    }
+
+    public mutating func finish(into r: inout AdoptionSummary) {
+        let addresses = r.addresses, inner = r.innermostAddresses, hosts = r.hostAddresses, flows = r.flows, conns = r.connections
+        let dns = r.dns, tcp = r.tcp
+        r = s
+        r.addresses = addresses; r.innermostAddresses = inner; r.hostAddresses = hosts; r.flows = flows; r.connections = conns
+        r.dns = dns; r.tcp = tcp
         r.sources = [source]
         for m in TunnelMechanism.allCases where tunnelCounts[Int(m.rawValue)] != 0 {
             r.tunnelledPackets[m.name] = tunnelCounts[Int(m.rawValue)]
@@ -225,33 +186,5 @@ public struct AdoptionAnalyzer: Sendable {
                                              reason: "\(droppedWarnings) more warnings not shown"))
         }
         r.warnings = AdoptionSummary.canonicalOrder(r.warnings)
-        var all = Set<IPAddress>(), inner = Set<IPAddress>()
-        all.reserveCapacity(hostTable.count)
-        hostTable.forEach { a, roles, _ in
-            all.insert(a)
-            if roles.contains(.innermost) { inner.insert(a) }
-        }
-        r.addresses = AddressSet(all)
-        r.innermostAddresses = AddressSet(inner)
-        var flows = Set<FlowKey>()
-        flows.reserveCapacity(flowTable.count)
-        flowTable.forEach { k, _ in flows.insert(k) }
-        r.flows = FlowSet(flows)
-        return r
     }
-
-    /// Packets and wire bytes per innermost address so far (both directions), for top-talker
-    /// style analyses; nil for an address never seen in an innermost header.
-    public func traffic(of address: IPAddress) -> TrafficCounters? {
-        guard let e = hostTable.entry(for: address), e.roles.contains(.innermost) else { return nil }
-        return e.counters
-    }
-
-    /// Packets and wire bytes of one flow so far, either direction.
-    public func traffic(of flow: FlowKey) -> TrafficCounters? { flowTable.counters(for: flow) }
-
-    /// Number of flows so far (cheap; for progress output).
-    public var flowCount: Int { flowTable.count }
-    /// Packets so far.
-    public var packetCount: UInt64 { s.packets }
 }

@@ -1,8 +1,9 @@
 import CaptureCore
 import CaptureFiles
 import PacketDecoding
+import TrafficAnalysis
 
-/// What summarizing one capture file gave: its summary (empty when it could not be read), its
+/// What analysing one capture file gave: its summary (empty when it could not be read), its
 /// format, the records read before any filter, and why it yielded nothing at all.
 public struct CaptureFileResult: Sendable {
     public var path: String
@@ -20,59 +21,59 @@ public struct CaptureFileResult: Sendable {
     public var opened: Bool { openError == nil }
 }
 
-/// The per-file step of `netcensus capture summarize`, as a library call so tools and tests run
-/// exactly what the command runs: reader -> optional record filter -> `CapturePass` -> summary.
-public enum CaptureFileSummarizer {
+/// The per-file step of the `capture` commands, as a library call so tools and tests run
+/// exactly what the command runs: open the file -> `AnalysisPipeline` (optional record filter,
+/// decoder, analyzers) -> summary, with records streamed to a consumer when asked.
+public enum CaptureFileJob {
     /// The result for an input that could not be opened at all: no figures, one `cannot_open`
     /// warning at offset 0 whose reason does not repeat the path.
     public static func unopened(path: String, reason: String) -> CaptureFileResult {
-        var a = AdoptionAnalyzer(source: path, expectedFlows: 16)
-        a.add(warning: CaptureWarning(file: path, byteOffset: 0, code: "cannot_open", reason: reason))
-        return CaptureFileResult(path: path, format: nil, recordsRead: 0, summary: a.summary(), openError: reason, formatError: nil)
+        var p = AnalysisPipeline(source: path)
+        p.add(warning: CaptureWarning(file: path, byteOffset: 0, code: "cannot_open", reason: reason))
+        return CaptureFileResult(path: path, format: nil, recordsRead: 0, summary: p.finish(), openError: reason, formatError: nil)
     }
 
-    /// Reads and summarizes one capture file. Never throws: faults become warnings.
+    /// Reads and analyses one capture file. Never throws: faults become warnings.
     ///
     /// - Parameters:
     ///   - path: the capture file (pcap, pcapng, or their gzip forms).
-    ///   - options: decoder ports and limits.
+    ///   - options: analyzer bounds and timeouts.
+    ///   - decoderOptions: decoder ports and limits.
     ///   - filter: keeps a record when it returns true (e.g. a libpcap BPF program); nil keeps all.
     ///   - progress: called with the packets processed so far, every 65,536 packets.
+    ///   - connections: receives connection records as they finish (set
+    ///     `options.emitConnectionRecords`).
     ///   - extraWarnings: warnings to add once the file has been read, given its link types
     ///     (the command uses it to say a BPF filter could not apply to a link type).
     /// - Returns: the summary; in a `.gz` input every warning except the gzip layer's own says
     ///   "(decompressed offset)", because reader and decoder offsets are positions in the
     ///   inflated stream while gzip warnings give positions in the file on disk.
-    public static func summarize(path: String, options: DecoderOptions = DecoderOptions(),
-                                 filter: ((PacketRecord) -> Bool)? = nil,
-                                 progress: ((UInt64) -> Void)? = nil,
-                                 extraWarnings: ([LinkType]) -> [CaptureWarning] = { _ in [] }) -> CaptureFileResult {
-        let reader: CaptureFileReader
+    public static func run(path: String, options: AnalysisOptions = AnalysisOptions(),
+                           decoderOptions: DecoderOptions = DecoderOptions(),
+                           filter: ((PacketRecord) -> Bool)? = nil,
+                           progress: ((UInt64) -> Void)? = nil,
+                           connections: (([ConnectionRecord]) -> Void)? = nil,
+                           extraWarnings: ([LinkType]) -> [CaptureWarning] = { _ in [] }) -> CaptureFileResult {
+        var reader: CaptureFileReader
         do { reader = try CaptureFileReader(path: path) } catch let e as CaptureFileError {
             if case .cannotOpen = e { return unopened(path: path, reason: e.reason) }
-            var a = AdoptionAnalyzer(source: path, expectedFlows: 16)
-            a.add(warning: CaptureWarning(file: path, byteOffset: 0, code: "not_a_capture", reason: e.reason))
-            return CaptureFileResult(path: path, format: nil, recordsRead: 0, summary: a.summary(), openError: nil, formatError: e.reason)
+            var p = AnalysisPipeline(source: path)
+            p.add(warning: CaptureWarning(file: path, byteOffset: 0, code: "not_a_capture", reason: e.reason))
+            return CaptureFileResult(path: path, format: nil, recordsRead: 0, summary: p.finish(), openError: nil, formatError: e.reason)
         } catch {
             return unopened(path: path, reason: "\(error)")
         }
-        // The flow table starts small and doubles as flows appear: heap follows the number of
-        // flows and addresses, never the file size.
-        var pass = CapturePass(source: path, options: options)
-        let report = reader.forEachPacket { record in
-            if let f = filter, !f(record) { return }
-            pass.process(record)
-            if let p = progress, pass.packetCount & 0xffff == 0 { p(pass.packetCount) }
-        }
-        for w in report.warnings { pass.add(warning: w) }
-        for w in extraWarnings(report.linkTypes) { pass.add(warning: w) }
-        var summary = pass.summary()
+        // Tables start small and double as flows appear: heap follows live state, never file size.
+        var pipeline = AnalysisPipeline(source: path, options: options, decoderOptions: decoderOptions)
+        let report = pipeline.run(&reader, filter: filter, progress: progress, connections: connections)
+        for w in extraWarnings(report.linkTypes) { pipeline.add(warning: w) }
+        var summary = pipeline.finish(connections: connections)
         if reader.file.wasCompressed {
             for i in summary.warnings.indices where !summary.warnings[i].code.hasPrefix("gzip_") {
                 summary.warnings[i].reason += " (decompressed offset)"
             }
         }
-        return CaptureFileResult(path: path, format: reader.format, recordsRead: report.packetsRead, summary: summary,
+        return CaptureFileResult(path: path, format: reader.format, recordsRead: report.recordsDelivered, summary: summary,
                                  openError: nil, formatError: nil)
     }
 }

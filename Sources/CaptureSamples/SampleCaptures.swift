@@ -1,3 +1,4 @@
+import CaptureFiles
 import CaptureCore
 
 /// One packet of a sample scenario: when, on which interface, and the link-layer frame.

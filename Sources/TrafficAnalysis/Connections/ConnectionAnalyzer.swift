@@ -1,0 +1,281 @@
+import CaptureCore
+import PacketDecoding
+
+/// Connections on the innermost 5-tuple, with Zeek `conn.log` semantics: originator, per-side
+/// packets and bytes, `conn_state`, history, handshake timing. Also feeds the distinct 5-tuple
+/// counts (`AdoptionSummary.flows`).
+///
+/// - Originator: the sender of the first SYN (without ACK). When the first packet is a SYN-ACK
+///   its receiver is the originator; when it is any other packet and exactly one port is below
+///   1024, the low-port side is taken as the responder (the server); otherwise the first
+///   sender. Records that did not start with the SYN are flagged `startedBeforeCapture`, and
+///   history starts with `^` when the direction was flipped (as Zeek marks it).
+/// - Handshake timing (RFC 9293 section 3.5): `synToSynAck` is the first SYN to the first
+///   SYN-ACK from the responder; `synAckToAck` the SYN-ACK to the first ACK from the
+///   originator acknowledging it (ack = SYN-ACK sequence + 1); their sum is the initial RTT as
+///   tshark's `tcp.analysis.initial_rtt` reports it.
+/// - State is bounded: idle timeouts (`AnalysisOptions`), an optional active timeout, and a cap
+///   on live connections (least recently seen of 8 sampled slots is evicted). Every connection
+///   that leaves the table is finished (counted by cause and, when records are wanted, emitted).
+///   Idle entries are also swept incrementally (two slots per packet), so memory follows live
+///   connections even when no packet ever returns for them.
+/// - Non-first IP fragments have no ports and are not connections (reassembly feeds them in
+///   their datagram's first fragment).
+public struct ConnectionAnalyzer: PacketAnalyzer {
+    /// Bytes per table slot (key + hash + state), for sizing the cap.
+    public static var slotStride: Int { MemoryLayout<OpenTable<FlowKey, LiveConnection>.Slot?>.stride }
+
+    @usableFromInline var table: OpenTable<FlowKey, LiveConnection>
+    @usableFromInline let options: AnalysisOptions
+    @usableFromInline var nextID: UInt64 = 1
+    @usableFromInline var sweepCursor = 0
+    @usableFromInline var now: Int64 = 0
+    /// Figures so far.
+    @usableFromInline var summary = ConnectionSummary()
+    @usableFromInline var flows: FlowSet
+    /// Finished records waiting for the consumer (only when `options.emitConnectionRecords`).
+    public var finished: [ConnectionRecord] = []
+
+    public init(options: AnalysisOptions = AnalysisOptions()) {
+        self.options = options
+        table = OpenTable(capacity: 1 << 12, maxEntries: options.maxConnections)
+        flows = FlowSet(exactLimit: options.distinctExactLimit)
+    }
+
+    /// Live connections right now.
+    public var liveCount: Int { table.count }
+
+    /// Packets and wire bytes of a live connection, both directions; nil when not live.
+    public func traffic(of key: FlowKey) -> TrafficCounters? {
+        guard let i = table.index(of: key) else { return nil }
+        let c = table[index: i]
+        return TrafficCounters(packets: c.originator.packets + c.responder.packets, bytes: c.originator.bytes + c.responder.bytes)
+    }
+
+    @inlinable
+    public mutating func add(_ record: PacketRecord, _ packet: DecodedPacket) {
+        let layers = packet.ipLayers
+        guard !layers.isEmpty else { return }
+        var innerIndex = layers.count - 1
+        while innerIndex > 0 && layers[innerIndex].isICMPQuote { innerIndex -= 1 }
+        let inner = layers[innerIndex]
+        guard let src = inner.source, let dst = inner.destination, src.family == dst.family,
+              !inner.isFragment || inner.isFirstFragment else { return }
+        var sport: UInt16 = 0, dport: UInt16 = 0
+        var tcp: TransportLayer? = nil
+        var payload = 0
+        if let t = packet.transport, t.ipLayerIndex == innerIndex {
+            sport = t.sourcePort; dport = t.destinationPort
+            payload = max(0, t.payloadLength)
+            if t.protocolNumber == 6 { tcp = t }
+        }
+        var tunnelStack: UInt32 = 0
+        if innerIndex >= 1 {
+            var n: UInt32 = 0
+            for i in 1...innerIndex {
+                if let m = layers[i].tunnel, !layers[i].isICMPQuote, n < 8 {
+                    tunnelStack |= UInt32(m.rawValue + 1) << (4 * n); n += 1
+                }
+            }
+        }
+        let key = FlowKey(source: src, sourcePort: sport, destination: dst, destinationPort: dport,
+                          transportProtocol: inner.upperProtocol)
+        // FlowKey puts the smaller (address, port) first: the sender is endpoint A exactly then.
+        let fromA = (src.high, src.low, sport) <= (dst.high, dst.low, dport)
+        observe(key: key, fromA: fromA, time: record.timestamp, wire: UInt64(record.originalLength), payload: UInt64(payload),
+                tcp: tcp, sourcePort: sport, destinationPort: dport, outerFamily: layers[0].family, tunnelStack: tunnelStack)
+    }
+
+    /// The per-packet step once the key is known (also the entry point for reassembled datagrams).
+    @inlinable
+    mutating func observe(key: FlowKey, fromA: Bool, time: Int64, wire: UInt64, payload: UInt64, tcp: TransportLayer?,
+                          sourcePort: UInt16, destinationPort: UInt16, outerFamily: IPFamily, tunnelStack: UInt32) {
+        if time > now { now = time }
+        sweep(slots: 2)
+        if table.count >= options.maxConnections, table.index(of: key) == nil { evictOne() }
+        let (i, inserted) = table.findOrInsert(key) { LiveConnection(id: 0, time: time, originatorIsA: true, outerFamily: outerFamily,
+                                                                      tunnelStack: tunnelStack, startedBeforeCapture: false, flipped: false) }
+        if inserted {
+            table[index: i] = opening(key: key, fromA: fromA, time: time, tcp: tcp, sourcePort: sourcePort,
+                                      destinationPort: destinationPort, outerFamily: outerFamily, tunnelStack: tunnelStack)
+            nextID &+= 1
+            flows.insert(key)
+        } else {
+            let c = table[index: i]
+            let idle = key.transportProtocol == 6 ? options.tcpIdleTimeout : options.otherIdleTimeout
+            var restart: ConnectionEnd? = nil
+            if elapsed(c.last, time) > idle { restart = .idleTimeout }
+            else if let a = options.activeTimeout, elapsed(c.first, time) > a { restart = .activeTimeout }
+            else if let t = tcp, t.isSYN, fromA == c.originatorIsA, c.isClosed { restart = .reused }
+            if let why = restart {
+                finish(key: key, c, why)
+                table[index: i] = opening(key: key, fromA: fromA, time: time, tcp: tcp, sourcePort: sourcePort,
+                                          destinationPort: destinationPort, outerFamily: outerFamily, tunnelStack: tunnelStack)
+                nextID &+= 1
+            }
+        }
+        let isOriginator = fromA == table[index: i].originatorIsA
+        table[index: i].update(time: time, isOriginator: isOriginator, wire: wire, payload: payload, tcp: tcp)
+    }
+
+    @inlinable
+    func opening(key: FlowKey, fromA: Bool, time: Int64, tcp: TransportLayer?, sourcePort: UInt16, destinationPort: UInt16,
+                 outerFamily: IPFamily, tunnelStack: UInt32) -> LiveConnection {
+        var senderIsOriginator = true
+        var startedBefore = false
+        if let t = tcp {
+            if t.isSYN { senderIsOriginator = true }
+            else {
+                startedBefore = true
+                if t.isSYNACK { senderIsOriginator = false }
+                else if sourcePort < 1024 && destinationPort >= 1024 { senderIsOriginator = false }
+            }
+        } else if sourcePort < 1024 && destinationPort >= 1024 && key.transportProtocol == 17 {
+            senderIsOriginator = false
+        }
+        return LiveConnection(id: 0, time: time, originatorIsA: senderIsOriginator ? fromA : !fromA, outerFamily: outerFamily,
+                              tunnelStack: tunnelStack, startedBeforeCapture: startedBefore, flipped: !senderIsOriginator)
+            .numbered(nextID)
+    }
+
+    /// Checks `slots` table slots at the sweep cursor for idle connections.
+    @inlinable
+    mutating func sweep(slots k: Int) {
+        let cap = table.capacity
+        for _ in 0..<k {
+            let i = sweepCursor & (cap - 1)
+            if table.isOccupied(i) {
+                let c = table[index: i]
+                let idle = table.key(at: i).transportProtocol == 6 ? options.tcpIdleTimeout : options.otherIdleTimeout
+                if elapsed(c.last, now) > idle {
+                    let (key, value) = table.remove(at: i)
+                    finish(key: key, value, .idleTimeout)
+                    continue    // the backward shift may have moved another entry into slot i
+                }
+            }
+            sweepCursor = (sweepCursor + 1) & (cap - 1)
+        }
+    }
+
+    /// Evicts the least recently seen of up to 8 entries after the sweep cursor.
+    @usableFromInline
+    mutating func evictOne() {
+        let cap = table.capacity
+        var best = -1
+        var bestLast = Int64.max
+        var seen = 0
+        var i = sweepCursor
+        var scanned = 0
+        while seen < 8 && scanned < cap {
+            let s = i & (cap - 1)
+            if table.isOccupied(s) {
+                let l = table[index: s].last
+                if l < bestLast { bestLast = l; best = s }
+                seen += 1
+            }
+            i += 1; scanned += 1
+        }
+        sweepCursor = i & (cap - 1)
+        guard best >= 0 else { return }
+        let (key, value) = table.remove(at: best)
+        finish(key: key, value, .evicted)
+    }
+
+    /// Counts a connection leaving the table and, if wanted, emits its record.
+    @usableFromInline
+    mutating func finish(key: FlowKey, _ c: LiveConnection, _ end: ConnectionEnd) {
+        let state = c.state(transportProtocol: key.transportProtocol)
+        summary.count(c, key: key, state: state, end: end)
+        guard options.emitConnectionRecords else { return }
+        finished.append(c.record(key: key, state: state, end: end))
+    }
+
+    public mutating func finish(into s: inout AdoptionSummary) {
+        var remaining: [(FlowKey, LiveConnection)] = []
+        remaining.reserveCapacity(table.count)
+        table.forEach { remaining.append(($0, $1)) }
+        // Emit in start order so a log of a whole file is deterministic.
+        remaining.sort { $0.1.id < $1.1.id }
+        for (k, c) in remaining { finish(key: k, c, .endOfCapture) }
+        table.removeAll()
+        s.connections.merge(summary)
+        s.flows.merge(flows)
+        summary = ConnectionSummary()
+    }
+
+    /// Finishes every live connection (end of capture) without writing a summary: for a log
+    /// consumer that wants the last records.
+    public mutating func flush() {
+        var remaining: [(FlowKey, LiveConnection)] = []
+        table.forEach { remaining.append(($0, $1)) }
+        remaining.sort { $0.1.id < $1.1.id }
+        for (k, c) in remaining { finish(key: k, c, .endOfCapture) }
+        table.removeAll()
+    }
+}
+
+/// `to - from` in nanoseconds, saturating instead of trapping (hostile files hold timestamps
+/// near Int64's limits).
+@inlinable @inline(__always)
+func elapsed(_ from: Int64, _ to: Int64) -> Int64 {
+    let (d, overflow) = to.subtractingReportingOverflow(from)
+    return overflow ? (to > from ? Int64.max : Int64.min) : d
+}
+
+extension LiveConnection {
+    @inlinable func numbered(_ id: UInt64) -> LiveConnection { var c = self; c.id = id; return c }
+
+    /// The connection was closed: FIN from both sides, or a RST from either.
+    @inlinable var isClosed: Bool {
+        (saw(.fin, originator: true) && saw(.fin, originator: false)) || saw(.rst, originator: true) || saw(.rst, originator: false)
+    }
+
+    /// Counts one packet and its TCP events.
+    @inlinable @inline(__always)
+    mutating func update(time: Int64, isOriginator: Bool, wire: UInt64, payload: UInt64, tcp: TransportLayer?) {
+        if time > last { last = time }
+        if time < first { first = time }
+        if isOriginator {
+            originator.packets &+= 1; originator.bytes &+= wire; originatorPayload &+= payload
+        } else {
+            responder.packets &+= 1; responder.bytes &+= wire; responderPayload &+= payload
+        }
+        guard let t = tcp else { return }
+        let flags = t.tcpFlags
+        if flags & 0x02 != 0 {
+            if flags & 0x10 == 0 {
+                if isOriginator {
+                    if synTime == LiveConnection.unseen { synTime = time } else { synRetransmissions &+= 1 }
+                }
+                note(.syn, originator: isOriginator)
+            } else {
+                if !isOriginator && synAckTime == LiveConnection.unseen && synTime != LiveConnection.unseen { synAckTime = time; synAckSequence = t.sequenceNumber }
+                note(.synAck, originator: isOriginator)
+            }
+        } else if flags & 0x10 != 0 && flags & 0x04 == 0 {
+            if isOriginator && ackTime == LiveConnection.unseen && synAckTime != LiveConnection.unseen && t.acknowledgmentNumber == synAckSequence &+ 1 { ackTime = time }
+            if payload == 0 && flags & 0x01 == 0 { note(.ack, originator: isOriginator) }
+        }
+        if payload > 0 { note(.data, originator: isOriginator) }
+        if flags & 0x01 != 0 { note(.fin, originator: isOriginator) }
+        if flags & 0x04 != 0 {
+            if !saw(.rst, originator: true) && !saw(.rst, originator: false) { originatorResetFirst = isOriginator }
+            note(.rst, originator: isOriginator)
+        }
+    }
+
+    func record(key: FlowKey, state: ConnState, end: ConnectionEnd) -> ConnectionRecord {
+        let a = key.addressA, b = key.addressB
+        return ConnectionRecord(
+            id: id, firstTimestamp: first, lastTimestamp: last,
+            originator: originatorIsA ? a : b, originatorPort: originatorIsA ? key.aPort : key.bPort,
+            responder: originatorIsA ? b : a, responderPort: originatorIsA ? key.bPort : key.aPort,
+            transportProtocol: key.transportProtocol, family: key.family, outerFamily: outerFamily, tunnels: tunnels,
+            originatorTraffic: originator, responderTraffic: responder,
+            originatorPayloadBytes: originatorPayload, responderPayloadBytes: responderPayload,
+            state: state, history: historyText, synRetransmissions: Int(synRetransmissions),
+            synToSynAck: synTime != LiveConnection.unseen && synAckTime != LiveConnection.unseen ? elapsed(synTime, synAckTime) : nil,
+            synAckToAck: synAckTime != LiveConnection.unseen && ackTime != LiveConnection.unseen ? elapsed(synAckTime, ackTime) : nil,
+            startedBeforeCapture: startedBeforeCapture, end: end)
+    }
+}

@@ -1,0 +1,86 @@
+import PacketDecoding
+
+/// Connection figures of a capture, per family of the innermost header. Mergeable: counters
+/// add, distributions merge.
+public struct ConnectionSummary: Sendable, Equatable, Codable {
+    public struct PerFamily: Sendable, Equatable, Codable {
+        /// Connections finished, all protocols.
+        public var connections: UInt64 = 0
+        /// TCP connections by outcome (`ConnState.outcome`), keyed by outcome name.
+        public var tcpByOutcome: [String: UInt64] = [:]
+        /// TCP connections by Zeek `conn_state`, keyed by state name.
+        public var tcpByState: [String: UInt64] = [:]
+        /// UDP connections, and those where the responder sent something back.
+        public var udp: UInt64 = 0
+        public var udpAnswered: UInt64 = 0
+        /// Connections of other protocols (ICMP, ICMPv6, ESP, GRE...).
+        public var other: UInt64 = 0
+        /// SYN retransmissions over all TCP connections.
+        public var synRetransmissions: UInt64 = 0
+        /// Initial RTT (first SYN -> SYN-ACK -> ACK) of each TCP connection whose handshake was seen whole.
+        public var handshakeRTT = DurationDistribution()
+        /// SYN -> SYN-ACK of each TCP connection where both were seen.
+        public var synToSynAck = DurationDistribution()
+
+        public init() {}
+
+        public mutating func merge(_ o: PerFamily) {
+            connections += o.connections
+            tcpByOutcome.merge(o.tcpByOutcome, uniquingKeysWith: +)
+            tcpByState.merge(o.tcpByState, uniquingKeysWith: +)
+            udp += o.udp; udpAnswered += o.udpAnswered; other += o.other
+            synRetransmissions += o.synRetransmissions
+            handshakeRTT.merge(o.handshakeRTT)
+            synToSynAck.merge(o.synToSynAck)
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case connections, tcpByOutcome = "tcp_by_outcome", tcpByState = "tcp_by_state", udp, udpAnswered = "udp_answered"
+            case other, synRetransmissions = "syn_retransmissions", handshakeRTT = "handshake_rtt", synToSynAck = "syn_to_syn_ack"
+        }
+    }
+
+    public var ipv4 = PerFamily()
+    public var ipv6 = PerFamily()
+    /// Connections that left the table, by cause (`ConnectionEnd` raw values).
+    public var endedBy: [String: UInt64] = [:]
+
+    public init() {}
+
+    public subscript(family: IPFamily) -> PerFamily {
+        get { family == .v4 ? ipv4 : ipv6 }
+        set { if family == .v4 { ipv4 = newValue } else { ipv6 = newValue } }
+    }
+
+    /// Connections removed to stay under the cap (never silent: the figure is in every output).
+    public var evictions: UInt64 { endedBy[ConnectionEnd.evicted.rawValue] ?? 0 }
+
+    mutating func count(_ c: LiveConnection, key: FlowKey, state: ConnState, end: ConnectionEnd) {
+        endedBy[end.rawValue, default: 0] += 1
+        var f = self[key.family]
+        f.connections += 1
+        switch key.transportProtocol {
+        case 6:
+            f.tcpByOutcome[state.outcome.rawValue, default: 0] += 1
+            f.tcpByState[state.rawValue, default: 0] += 1
+            f.synRetransmissions += UInt64(c.synRetransmissions)
+            if c.synTime != LiveConnection.unseen && c.synAckTime != LiveConnection.unseen {
+                f.synToSynAck.record(nanoseconds: elapsed(c.synTime, c.synAckTime))
+                if c.ackTime != LiveConnection.unseen { f.handshakeRTT.record(nanoseconds: elapsed(c.synTime, c.ackTime)) }
+            }
+        case 17:
+            f.udp += 1
+            if c.responder.packets > 0 { f.udpAnswered += 1 }
+        default:
+            f.other += 1
+        }
+        self[key.family] = f
+    }
+
+    public mutating func merge(_ o: ConnectionSummary) {
+        ipv4.merge(o.ipv4); ipv6.merge(o.ipv6)
+        endedBy.merge(o.endedBy, uniquingKeysWith: +)
+    }
+
+    enum CodingKeys: String, CodingKey { case ipv4, ipv6, endedBy = "ended_by" }
+}

@@ -1,0 +1,115 @@
+import PacketDecoding
+
+/// What the connection table keeps per live connection (the value of `OpenTable<FlowKey, _>`).
+/// Fixed-size fields only, so updating a connection allocates nothing.
+public struct LiveConnection: Sendable {
+    /// TCP flag events each side can show once in the history (Zeek letters S H A D F R).
+    @usableFromInline enum Event: UInt8 {
+        case syn = 0, synAck, ack, data, fin, rst
+        @usableFromInline static let letters: [Character] = ["S", "H", "A", "D", "F", "R"]
+    }
+
+    @usableFromInline var id: UInt64
+    @usableFromInline var first: Int64
+    @usableFromInline var last: Int64
+    /// The originator is the canonical key's A endpoint.
+    @usableFromInline var originatorIsA: Bool
+    @usableFromInline var outerFamily: IPFamily
+    /// Tunnel mechanisms, outermost first, as raw value + 1 in 4-bit nibbles (up to 8).
+    @usableFromInline var tunnelStack: UInt32
+    @usableFromInline var originator = TrafficCounters()
+    @usableFromInline var responder = TrafficCounters()
+    @usableFromInline var originatorPayload: UInt64 = 0
+    @usableFromInline var responderPayload: UInt64 = 0
+    /// Events seen, bit `event` for the originator and bit `8 + event` for the responder.
+    @usableFromInline var events: UInt16 = 0
+    /// History codes (event + 1, +8 for the responder) in order of first appearance, 4 bits each.
+    @usableFromInline var history: UInt64 = 0
+    @usableFromInline var historyLength: UInt8 = 0
+    @usableFromInline var synRetransmissions: UInt16 = 0
+    /// `LiveConnection.unseen` = not seen.
+    @usableFromInline var synTime: Int64 = LiveConnection.unseen
+    @usableFromInline var synAckTime: Int64 = LiveConnection.unseen
+    @usableFromInline var ackTime: Int64 = LiveConnection.unseen
+    @usableFromInline var synAckSequence: UInt32 = 0
+    /// First reset came from the originator (meaningful when a side sent RST).
+    @usableFromInline var originatorResetFirst = false
+    @usableFromInline var startedBeforeCapture: Bool
+    @usableFromInline var flipped: Bool
+
+    /// Marks a handshake time not seen (timestamps can be 0 or negative in hostile files).
+    @usableFromInline static let unseen = Int64.min
+
+    @usableFromInline init(id: UInt64, time: Int64, originatorIsA: Bool, outerFamily: IPFamily, tunnelStack: UInt32,
+                           startedBeforeCapture: Bool, flipped: Bool) {
+        self.id = id; first = time; last = time; self.originatorIsA = originatorIsA
+        self.outerFamily = outerFamily; self.tunnelStack = tunnelStack
+        self.startedBeforeCapture = startedBeforeCapture; self.flipped = flipped
+    }
+
+    @inlinable @inline(__always)
+    func saw(_ e: Event, originator: Bool) -> Bool { events & (1 << UInt16(e.rawValue + (originator ? 0 : 8))) != 0 }
+
+    /// Records an event; the first time per side it is appended to the history.
+    @inlinable @inline(__always)
+    mutating func note(_ e: Event, originator: Bool) {
+        let bit = UInt16(1) << UInt16(e.rawValue + (originator ? 0 : 8))
+        guard events & bit == 0 else { return }
+        events |= bit
+        if historyLength < 16 {
+            history |= UInt64(e.rawValue + 1 + (originator ? 0 : 8)) << (4 * UInt64(historyLength))
+            historyLength += 1
+        }
+    }
+
+    var historyText: String {
+        var s = flipped ? "^" : ""
+        for i in 0..<Int(historyLength) {
+            let code = Int(history >> (4 * UInt64(i)) & 0xf)
+            let responder = code > 8
+            let letter = Event.letters[(responder ? code - 8 : code) - 1]
+            s.append(responder ? Character(letter.lowercased()) : letter)
+        }
+        return s
+    }
+
+    /// Zeek's conn_state from the events seen (table in `ConnState`).
+    func state(transportProtocol: UInt8) -> ConnState {
+        let respondedAtAll = responder.packets > 0
+        guard transportProtocol == 6 else { return respondedAtAll ? .sf : .s0 }
+        let oSyn = saw(.syn, originator: true), rSynAck = saw(.synAck, originator: false)
+        let oFin = saw(.fin, originator: true), rFin = saw(.fin, originator: false)
+        let oRst = saw(.rst, originator: true), rRst = saw(.rst, originator: false)
+        if oRst || rRst {
+            let byOriginator = oRst && (!rRst || originatorResetFirst)
+            if byOriginator {
+                if oSyn && rSynAck { return .rsto }
+                if oSyn { return .rstos0 }
+                return .oth
+            }
+            if oSyn && !rSynAck { return .rej }
+            if rSynAck && !oSyn { return .rstrh }
+            if oSyn && rSynAck { return .rstr }
+            return .oth
+        }
+        if oSyn && rSynAck {
+            if oFin && rFin { return .sf }
+            if oFin { return .s2 }
+            if rFin { return .s3 }
+            return .s1
+        }
+        if oSyn { return oFin ? .sh : .s0 }
+        if rSynAck { return rFin ? .shr : .oth }
+        return .oth
+    }
+
+    var tunnels: [TunnelMechanism] {
+        var r: [TunnelMechanism] = []
+        var s = tunnelStack
+        while s != 0 {
+            if let m = TunnelMechanism(rawValue: UInt8(s & 0xf) - 1) { r.append(m) }
+            s >>= 4
+        }
+        return r
+    }
+}

@@ -1,0 +1,31 @@
+/// Bounds and timeouts of the analyzers' state (DESIGN practice 14: memory follows live
+/// connections, not the file).
+///
+/// Timeouts follow Zeek's defaults (`tcp_inactivity_timeout` 5 min, `udp_inactivity_timeout`
+/// and `icmp_inactivity_timeout` 1 min) and are measured in capture time (packet timestamps),
+/// so a file gives the same records however fast it is read.
+public struct AnalysisOptions: Sendable, Equatable {
+    /// A TCP connection with no packet for this long is finished (ns).
+    public var tcpIdleTimeout: Int64 = 300_000_000_000
+    /// A UDP, ICMP or other connection with no packet for this long is finished (ns).
+    public var otherIdleTimeout: Int64 = 60_000_000_000
+    /// A connection older than this is finished and a new record started (ns); nil = never,
+    /// as in Zeek (NetFlow exporters use 30 min).
+    public var activeTimeout: Int64? = nil
+    /// Live connections kept at once; beyond, the least recently seen of a sample of 8 is
+    /// finished (`evicted`). The default keeps the connection table near 1 GiB.
+    public var maxConnections: Int = AnalysisOptions.defaultMaxConnections
+    /// Live host entries kept at once (per-address counters); beyond, the least recently seen
+    /// of a sample is dropped from the table (its address stays counted in the distinct sets).
+    public var maxHosts: Int = 1 << 21
+    /// Distinct addresses and 5-tuples kept exactly before switching to HyperLogLog sketches.
+    public var distinctExactLimit: Int = 1 << 20
+    /// Keep finished connection records for a consumer (`capture conns`); off for summaries.
+    public var emitConnectionRecords = false
+
+    /// About 1 GiB of connection-table slots (the table keeps at most twice as many slots as
+    /// live entries, and an entry is key + state).
+    public static var defaultMaxConnections: Int { (1 << 30) / (2 * ConnectionAnalyzer.slotStride) }
+
+    public init() {}
+}

@@ -1,0 +1,39 @@
+import CaptureCore
+import PacketDecoding
+
+/// The fixed composition of analyzers the pipeline runs, called in order with static dispatch
+/// (no existentials in the per-packet loop). Each analyzer lives in its own file; adding one is
+/// a stored property here plus a line in `add` and `finish`.
+public struct AnalyzerSet: Sendable {
+    public var family: FamilyAnalyzer
+    public var hosts: HostAnalyzer
+    public var connections: ConnectionAnalyzer
+    public var handshakes = TCPHandshakeAnalyzer()
+    public var dnsMessages = DNSMessageCounter()
+
+    public init(source: String, options: AnalysisOptions) {
+        family = FamilyAnalyzer(source: source)
+        hosts = HostAnalyzer(options: options)
+        connections = ConnectionAnalyzer(options: options)
+    }
+
+    @inlinable @inline(__always)
+    public mutating func add(_ record: PacketRecord, _ packet: DecodedPacket) {
+        family.add(record, packet)
+        hosts.add(record, packet)
+        connections.add(record, packet)
+        handshakes.add(record, packet)
+        dnsMessages.add(record, packet)
+    }
+
+    /// Finishes every analyzer (live state emitted) into one summary.
+    public mutating func finish() -> AdoptionSummary {
+        var s = AdoptionSummary()
+        family.finish(into: &s)
+        hosts.finish(into: &s)
+        connections.finish(into: &s)
+        handshakes.finish(into: &s)
+        dnsMessages.finish(into: &s)
+        return s
+    }
+}

@@ -9,7 +9,7 @@ import TestSupport
 struct GzipStreamTests {
     /// 60,000 records of 1,000 zero bytes (24 + 60,000 * 1,016 = 60,960,024 bytes inflated) compress about 300:1.
     /// Read through the window, every record arrives and the buffer never grows past its first
-    /// 1 MiB chunk: memory follows the record size, not the inflated size (the old reader
+    /// 256 KiB chunk: memory follows the record size, not the inflated size (the old reader
     /// allocated the whole 61 MB).
     @Test func memoryIsBoundedByTheWindow() throws {
         var w = PcapWriter(linkType: .raw)

@@ -12,7 +12,7 @@ import Glibc
 @Suite("capture readers: a file that shrinks while read")
 struct ShrinkingFileTests {
     /// 4,000 records of 1,000 bytes (each 1,016 with its header; 4,064,024 bytes in all), so the
-    /// reader's 1 MiB window cannot hold the file. After the first record the callback truncates
+    /// reader's 256 KiB window cannot hold the file. After the first record the callback truncates
     /// the file to 2,000,000 bytes. Records wholly inside it: 24 + n * 1,016 <= 2,000,000, so
     /// n = floor(1,999,976 / 1,016) = 1,968, the last ending at 24 + 1,968 * 1,016 = 1,999,512.
     /// Expected: those 1,968 records, byte for byte; `file_shrank` at 2,000,000 (where the data

@@ -14,7 +14,7 @@ import CaptureCore
 ///   still being written is read as it was, and a file that shrinks ends early with a
 ///   `file_shrank` warning instead of a SIGBUS.
 /// * gzip input is detected by its magic `1f 8b` (RFC 1952 section 2.3.1), not by its name, and
-///   inflated as it is read with memory bounded by a window (about 1.3 MiB plus the largest
+///   inflated as it is read with memory bounded by a window (about 0.5 MiB plus the largest
 ///   record). Offsets in records and warnings are then offsets in the decompressed stream (what
 ///   `zcat FILE | xxd` shows), except those of the gzip layer's own warnings (`gzip_*`), which
 ///   are in the compressed file and say "(compressed offset)".

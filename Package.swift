@@ -82,7 +82,7 @@ let package = Package(
         ]),
         .testTarget(name: "NetworkGraphTests", dependencies: ["NetworkGraph", "TestSupport"]),
         .testTarget(name: "TopologyCoverageTests", dependencies: ["TopologyCoverage", "Reporting", "TestSupport"]),
-        .testTarget(name: "NetCensusCLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "NetCensusCLITests", dependencies: ["TestSupport", "CaptureCore", "CaptureFiles", "CaptureSamples"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "TrafficAnalysis", "TestSupport"]),
     ]
 )

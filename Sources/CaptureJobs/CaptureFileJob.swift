@@ -53,6 +53,7 @@ public enum CaptureFileJob {
                            filter: ((PacketRecord) -> Bool)? = nil,
                            progress: ((UInt64) -> Void)? = nil,
                            connections: (([ConnectionRecord]) -> Void)? = nil,
+                           dns: (([DNSTransaction]) -> Void)? = nil,
                            extraWarnings: ([LinkType]) -> [CaptureWarning] = { _ in [] }) -> CaptureFileResult {
         var reader: CaptureFileReader
         do { reader = try CaptureFileReader(path: path) } catch let e as CaptureFileError {
@@ -65,9 +66,9 @@ public enum CaptureFileJob {
         }
         // Tables start small and double as flows appear: heap follows live state, never file size.
         var pipeline = AnalysisPipeline(source: path, options: options, decoderOptions: decoderOptions)
-        let report = pipeline.run(&reader, filter: filter, progress: progress, connections: connections)
+        let report = pipeline.run(&reader, filter: filter, progress: progress, connections: connections, dns: dns)
         for w in extraWarnings(report.linkTypes) { pipeline.add(warning: w) }
-        var summary = pipeline.finish(connections: connections)
+        var summary = pipeline.finish(connections: connections, dns: dns)
         if reader.file.wasCompressed {
             for i in summary.warnings.indices where !summary.warnings[i].code.hasPrefix("gzip_") {
                 summary.warnings[i].reason += " (decompressed offset)"

@@ -81,6 +81,12 @@ public final class LiveCaptureSource {
     /// - Throws: `PcapError.readFailed` if libpcap reports an error.
     @discardableResult
     public func capture(duration: Double, maxPackets: Int = .max, _ body: (PacketRecord) -> Void) throws -> LiveCaptureStatistics {
+        try run(duration: duration, maxPackets: maxPackets) { body($0); return true }
+    }
+
+    /// As `capture(duration:maxPackets:_:)`, stopping early when `body` returns false.
+    @discardableResult
+    public func run(duration: Double, maxPackets: Int = .max, _ body: (PacketRecord) -> Bool) throws -> LiveCaptureStatistics {
         var stats = LiveCaptureStatistics()
         let fd = pcap_get_selectable_fd(handle)
         let deadline = LiveCaptureSource.monotonicNanoseconds() + Int64(duration * 1e9)
@@ -103,7 +109,7 @@ public final class LiveCaptureSource {
                                               linkType: linkType, interfaceIndex: 0, fileOffset: 0,
                                               bytes: UnsafeRawBufferPointer(start: d, count: Int(h.pointee.caplen)))
                     stats.packets += 1
-                    body(record)
+                    if !body(record) { break loop }
                 } else if rc == 0 {
                     break
                 } else if rc == PCAP_ERROR_BREAK {

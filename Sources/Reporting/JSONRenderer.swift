@@ -55,3 +55,34 @@ public enum JSONRenderer {
         return negative && magnitude != 0 ? "-" + s : s
     }
 }
+
+extension JSONRenderer {
+    /// One-line JSON (no indentation, no newline inside): one object per line for NDJSON logs.
+    public static func renderCompact(_ value: ReportValue) -> String {
+        var out = ""
+        writeCompact(value, into: &out)
+        return out
+    }
+
+    static func writeCompact(_ v: ReportValue, into out: inout String) {
+        switch v {
+        case .object(let members):
+            out += "{"
+            for (i, (k, m)) in members.enumerated() {
+                if i > 0 { out += "," }
+                out += Escaping.json(k) + ":"
+                writeCompact(m, into: &out)
+            }
+            out += "}"
+        case .array(let items):
+            out += "["
+            for (i, m) in items.enumerated() {
+                if i > 0 { out += "," }
+                writeCompact(m, into: &out)
+            }
+            out += "]"
+        default:
+            write(v, indent: 0, into: &out)
+        }
+    }
+}

@@ -103,6 +103,14 @@ public enum CaptureSummaryReport {
                                            ("6to4", i(e.sixToFour)), ("nat64", i(e.nat64)), ("isatap", i(e.isatap))])),
                 ("by_class", .object(AddressClass.allCases.map { ($0.rawValue, i(classes[$0] ?? 0)) })),
             ])))
+        m.append(("connections", connections(s.connections)))
+        m.append(("dns_transactions", dnsTransactions(s.dnsTransactions)))
+        m.append(("distinct_counts", .object([
+                ("exact", .bool(s.distinctCountsExact)),
+                // Relative standard error of sketched counts (HyperLogLog, 2^14 registers).
+                ("relative_standard_error", s.distinctCountsExact ? .number(0) : .number(HyperLogLog.relativeStandardError)),
+                ("host_table_evictions", u(s.hostTableEvictions)),
+            ])))
         m.append(("link_types", .array(s.linkTypes.map {
                 .object([("link_type", .integer(Int64($0.linkType))), ("name", .string($0.name)),
                          ("decoded", u($0.decoded)), ("undecoded", u($0.undecoded))])
@@ -115,6 +123,56 @@ public enum CaptureSummaryReport {
                          ("code", .string($0.code)), ("reason", .string($0.reason))])
             })))
         return .object(m)
+    }
+
+    /// Nearest-rank percentiles of a distribution in ms (null when empty) and whether exact.
+    static func distribution(_ d: DurationDistribution) -> ReportValue {
+        func p(_ q: Double) -> ReportValue { d.percentileMilliseconds(q).map(ReportValue.number) ?? .null }
+        return .object([("count", .integer(Int64(d.count))), ("median_ms", p(50)), ("p90_ms", p(90)), ("p99_ms", p(99)),
+                        ("exact", .bool(d.isExact))])
+    }
+
+    /// `connections`: per family, TCP connections by outcome and conn_state, UDP and other
+    /// connections, SYN retransmissions, handshake RTT; connections finished by cause.
+    static func connections(_ c: ConnectionSummary) -> ReportValue {
+        func fam(_ f: ConnectionSummary.PerFamily) -> ReportValue {
+            .object([
+                ("connections", .unsigned(f.connections)),
+                ("tcp", .object(ConnectionOutcome.allCases.map { ($0.rawValue, .unsigned(f.tcpByOutcome[$0.rawValue] ?? 0)) })),
+                ("tcp_conn_state", .object(ConnState.allCases.map { ($0.rawValue.lowercased(), .unsigned(f.tcpByState[$0.rawValue] ?? 0)) })),
+                ("udp", .unsigned(f.udp)), ("udp_answered", .unsigned(f.udpAnswered)), ("other", .unsigned(f.other)),
+                ("syn_retransmissions", .unsigned(f.synRetransmissions)),
+                ("handshake_rtt", distribution(f.handshakeRTT)),
+                ("syn_to_syn_ack", distribution(f.synToSynAck)),
+            ])
+        }
+        return .object([
+            ("ipv4", fam(c.ipv4)), ("ipv6", fam(c.ipv6)),
+            ("ended_by", .object(ConnectionEnd.allCases.map { ($0.rawValue, .unsigned(c.endedBy[$0.rawValue] ?? 0)) })),
+            ("evictions", .unsigned(c.evictions)),
+        ])
+    }
+
+    /// `dns_transactions`: per family of the DNS transport, transactions by status and transport,
+    /// response time; names asked A only / AAAA, with AAAA answers, AAAA answered empty.
+    static func dnsTransactions(_ d: DNSSummary) -> ReportValue {
+        func fam(_ f: DNSSummary.PerFamily) -> ReportValue {
+            .object([("transactions", .unsigned(f.udp + f.tcp)), ("udp", .unsigned(f.udp)), ("tcp", .unsigned(f.tcp))]
+                    + DNSTransactionStatus.allCases.map { ($0.rawValue, .unsigned(f.byStatus[$0.rawValue] ?? 0)) }
+                    + [("response_time", distribution(f.responseTime))])
+        }
+        return .object([
+            ("ipv4", fam(d.ipv4)), ("ipv6", fam(d.ipv6)),
+            ("names", .object([
+                ("looked_up", .integer(Int64(d.names.count))),
+                ("asked_a_only", .integer(Int64(d.namesAskedAOnly))),
+                ("asked_aaaa", .integer(Int64(d.namesAskedAAAA))),
+                ("with_aaaa_answer", .integer(Int64(d.namesWithAAAA))),
+                ("aaaa_answered_empty", .integer(Int64(d.namesAAAAEmpty))),
+                ("not_kept", .unsigned(d.namesOverflow)),
+            ])),
+            ("mdns_packets", .unsigned(d.mdnsPackets)), ("llmnr_packets", .unsigned(d.llmnrPackets)),
+        ])
     }
 
     /// Rows for `--csv`: each file, then the total; link types become `link_type_NAME_decoded` /

@@ -42,7 +42,31 @@ public enum CaptureTableRenderer {
         row("TCP SYN", [num(s["tcp"]?["syn_ipv4"]), num(s["tcp"]?["syn_ipv6"])])
         row("TCP SYN-ACK", [num(s["tcp"]?["syn_ack_ipv4"]), num(s["tcp"]?["syn_ack_ipv6"])])
         row("addresses, any header", [num(s["addresses"]?["distinct_ipv4"]), num(s["addresses"]?["distinct_ipv6"])])
+        let c4 = s["connections"]?["ipv4"], c6 = s["connections"]?["ipv6"]
+        row("connections", [num(c4?["connections"]), num(c6?["connections"])])
+        row("  TCP established", [num(c4?["tcp"]?["established"]), num(c6?["tcp"]?["established"])])
+        row("  TCP reset", [num(c4?["tcp"]?["reset"]), num(c6?["tcp"]?["reset"])])
+        row("  TCP SYN unanswered", [num(c4?["tcp"]?["unanswered"]), num(c6?["tcp"]?["unanswered"])])
+        row("  TCP rejected", [num(c4?["tcp"]?["rejected"]), num(c6?["tcp"]?["rejected"])])
+        row("  TCP partial", [num(c4?["tcp"]?["partial"]), num(c6?["tcp"]?["partial"])])
+        row("  UDP (answered)", [num(c4?["udp"]) + " (" + num(c4?["udp_answered"]) + ")", num(c6?["udp"]) + " (" + num(c6?["udp_answered"]) + ")"])
+        row("handshake RTT ms, median", [ms(c4?["handshake_rtt"]?["median_ms"]), ms(c6?["handshake_rtt"]?["median_ms"])])
+        row("handshake RTT ms, p90", [ms(c4?["handshake_rtt"]?["p90_ms"]), ms(c6?["handshake_rtt"]?["p90_ms"])])
+        row("handshake RTT ms, p99", [ms(c4?["handshake_rtt"]?["p99_ms"]), ms(c6?["handshake_rtt"]?["p99_ms"])])
+        let d4 = s["dns_transactions"]?["ipv4"], d6 = s["dns_transactions"]?["ipv6"]
+        row("DNS transactions", [num(d4?["transactions"]), num(d6?["transactions"])])
+        row("  unanswered", [num(d4?["unanswered"]), num(d6?["unanswered"])])
+        row("DNS response ms, median", [ms(d4?["response_time"]?["median_ms"]), ms(d6?["response_time"]?["median_ms"])])
+        row("DNS response ms, p90", [ms(d4?["response_time"]?["p90_ms"]), ms(d6?["response_time"]?["p90_ms"])])
         lines.append("")
+        let n = s["dns_transactions"]?["names"]
+        lines.append("Names looked up \(num(n?["looked_up"])): asked A only \(num(n?["asked_a_only"])), asked AAAA \(num(n?["asked_aaaa"])), "
+                     + "with AAAA answer \(num(n?["with_aaaa_answer"])), AAAA answered empty \(num(n?["aaaa_answered_empty"]))")
+        let ev = num(s["connections"]?["evictions"])
+        if ev != "0" { lines.append("Connections evicted to stay under --max-connections: \(ev)") }
+        if s["distinct_counts"]?["exact"] == .bool(false) {
+            lines.append("Distinct counts (flows, hosts, addresses) are HyperLogLog estimates, relative standard error \(percent(s["distinct_counts"]?["relative_standard_error"]))")
+        }
         lines.append("DNS queries: A \(num(s["dns"]?["queries_a"])), AAAA \(num(s["dns"]?["queries_aaaa"])), other \(num(s["dns"]?["queries_other"]))")
         lines.append("Tunnelled packets: " + nonZero(s["tunnels"], skip: ["packets"], total: s["tunnels"]?["packets"]))
         lines.append("Transition addresses: " + nonZero(s["addresses"]?["transition"], skip: [], total: nil))
@@ -57,6 +81,13 @@ public enum CaptureTableRenderer {
         if anomalies != "none" { lines.append("Anomalies: " + anomalies) }
         if case .array(let ws)? = s["warnings"], !ws.isEmpty { lines.append("Warnings: \(ws.count) (see stderr)") }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Milliseconds with 3 decimals, "-" when absent.
+    static func ms(_ v: ReportValue?) -> String {
+        guard case .number(let d)? = v else { return "-" }
+        let r = (d * 1000).rounded() / 1000
+        return JSONRenderer.formatNumber(r)
     }
 
     static func nonZero(_ v: ReportValue?, skip: Set<String>, total: ReportValue?) -> String {

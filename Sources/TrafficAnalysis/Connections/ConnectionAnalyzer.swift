@@ -242,26 +242,45 @@ extension LiveConnection {
         }
         guard let t = tcp else { return }
         let flags = t.tcpFlags
-        if flags & 0x02 != 0 {
-            if flags & 0x10 == 0 {
-                if isOriginator {
-                    if synTime == LiveConnection.unseen { synTime = time } else { synRetransmissions &+= 1 }
-                }
-                note(.syn, originator: isOriginator)
-            } else {
-                if !isOriginator && synAckTime == LiveConnection.unseen && synTime != LiveConnection.unseen { synAckTime = time; synAckSequence = t.sequenceNumber }
-                note(.synAck, originator: isOriginator)
+        let syn = flags & 0x02 != 0, ackFlag = flags & 0x10 != 0, rst = flags & 0x04 != 0, fin = flags & 0x01 != 0
+        if syn && !ackFlag {
+            if isOriginator {
+                if synTime == LiveConnection.unseen { synTime = time } else { synRetransmissions &+= 1 }
             }
-        } else if flags & 0x10 != 0 && flags & 0x04 == 0 {
-            if isOriginator && ackTime == LiveConnection.unseen && synAckTime != LiveConnection.unseen && t.acknowledgmentNumber == synAckSequence &+ 1 { ackTime = time }
-            if payload == 0 && flags & 0x01 == 0 { note(.ack, originator: isOriginator) }
+            lastSynTime = time
+            note(.syn, originator: isOriginator)
+        } else if syn {
+            if !isOriginator && synAckTime == LiveConnection.unseen && synTime != LiveConnection.unseen {
+                synAckTime = time; synAckSequence = t.sequenceNumber
+                answeredSynTime = lastSynTime
+            }
+            note(.synAck, originator: isOriginator)
+        } else if ackFlag {
+            // tshark's initial RTT: the first ACK-bearing, non-SYN segment after a SYN, whoever
+            // sent it (a RST-ACK rejecting the SYN included), minus the most recent SYN.
+            if tsharkInitialRTT == LiveConnection.unseen && lastSynTime != LiveConnection.unseen {
+                tsharkInitialRTT = elapsed(lastSynTime, time)
+            }
+            if !rst && isOriginator && ackTime == LiveConnection.unseen && synAckTime != LiveConnection.unseen
+                && t.acknowledgmentNumber == synAckSequence &+ 1 { ackTime = time }
+            if payload == 0 && !fin && !rst { note(.ack, originator: isOriginator) }
         }
         if payload > 0 { note(.data, originator: isOriginator) }
-        if flags & 0x01 != 0 { note(.fin, originator: isOriginator) }
-        if flags & 0x04 != 0 {
+        if fin { note(.fin, originator: isOriginator) }
+        if rst {
             if !saw(.rst, originator: true) && !saw(.rst, originator: false) { originatorResetFirst = isOriginator }
             note(.rst, originator: isOriginator)
         }
+    }
+
+    /// The handshake's SYN -> SYN-ACK time: from the most recent SYN before the SYN-ACK (the
+    /// one it most likely answers when the SYN was retransmitted), nanoseconds.
+    @inlinable var synToSynAck: Int64? {
+        answeredSynTime != LiveConnection.unseen && synAckTime != LiveConnection.unseen ? elapsed(answeredSynTime, synAckTime) : nil
+    }
+    /// SYN-ACK -> the originator's ACK of it (ack = SYN-ACK sequence + 1), nanoseconds.
+    @inlinable var synAckToAck: Int64? {
+        synAckTime != LiveConnection.unseen && ackTime != LiveConnection.unseen ? elapsed(synAckTime, ackTime) : nil
     }
 
     func record(key: FlowKey, state: ConnState, end: ConnectionEnd) -> ConnectionRecord {
@@ -274,8 +293,8 @@ extension LiveConnection {
             originatorTraffic: originator, responderTraffic: responder,
             originatorPayloadBytes: originatorPayload, responderPayloadBytes: responderPayload,
             state: state, history: historyText, synRetransmissions: Int(synRetransmissions),
-            synToSynAck: synTime != LiveConnection.unseen && synAckTime != LiveConnection.unseen ? elapsed(synTime, synAckTime) : nil,
-            synAckToAck: synAckTime != LiveConnection.unseen && ackTime != LiveConnection.unseen ? elapsed(synAckTime, ackTime) : nil,
+            synToSynAck: synToSynAck, synAckToAck: synAckToAck,
+            initialRTT: tsharkInitialRTT == LiveConnection.unseen ? nil : tsharkInitialRTT,
             startedBeforeCapture: startedBeforeCapture, end: end)
     }
 }

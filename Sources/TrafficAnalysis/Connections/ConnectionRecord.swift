@@ -98,15 +98,16 @@ public struct ConnectionRecord: Sendable, Equatable {
     public var history: String
     /// SYNs from the originator after the first (retransmissions).
     public var synRetransmissions: Int
-    /// First SYN -> first SYN-ACK, SYN-ACK -> the originator's ACK of it, and their sum
-    /// (tshark's `tcp.analysis.initial_rtt`), nanoseconds; nil when not seen.
+    /// The most recent SYN before the SYN-ACK -> the first SYN-ACK from the responder, and the
+    /// SYN-ACK -> the originator's ACK of it (ack = SYN-ACK sequence + 1), nanoseconds; nil when
+    /// not seen.
     public var synToSynAck: Int64?
     public var synAckToAck: Int64?
-    public var initialRTT: Int64? {
-        guard let a = synToSynAck, let b = synAckToAck else { return nil }
-        let (sum, overflow) = a.addingReportingOverflow(b)
-        return overflow ? Int64.max : sum
-    }
+    /// tshark's `tcp.analysis.initial_rtt`, nanoseconds: the first segment with ACK set and SYN
+    /// clear after a SYN (whoever sent it) minus the most recent SYN (SYN set, ACK clear). For a
+    /// complete handshake it is `synToSynAck + synAckToAck`; for a SYN rejected with RST-ACK it
+    /// is SYN -> RST, as tshark reports it. nil when no such pair was seen.
+    public var initialRTT: Int64?
     /// The first packet seen was not the opening SYN (TCP) — the connection began before the capture.
     public var startedBeforeCapture: Bool
     public var end: ConnectionEnd

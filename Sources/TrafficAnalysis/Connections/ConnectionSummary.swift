@@ -17,12 +17,33 @@ public struct ConnectionSummary: Sendable, Equatable, Codable {
         public var other: UInt64 = 0
         /// SYN retransmissions over all TCP connections.
         public var synRetransmissions: UInt64 = 0
-        /// Initial RTT (first SYN -> SYN-ACK -> ACK) of each TCP connection whose handshake was seen whole.
+        /// Initial RTT (`ConnectionRecord.initialRTT`, tshark's rule) of each TCP connection whose
+        /// handshake (SYN, SYN-ACK, the ACK of it) was seen whole.
         public var handshakeRTT = DurationDistribution()
-        /// SYN -> SYN-ACK of each TCP connection where both were seen.
+        /// SYN -> SYN-ACK (`ConnectionRecord.synToSynAck`) of each TCP connection where both were seen.
         public var synToSynAck = DurationDistribution()
 
         public init() {}
+
+        mutating func count(_ c: LiveConnection, transportProtocol: UInt8, state: ConnState) {
+            connections += 1
+            switch transportProtocol {
+            case 6:
+                tcpByOutcome[state.outcome.rawValue, default: 0] += 1
+                tcpByState[state.rawValue, default: 0] += 1
+                synRetransmissions += UInt64(c.synRetransmissions)
+                if let a = c.synToSynAck {
+                    synToSynAck.record(nanoseconds: a)
+                    // A complete handshake (SYN, SYN-ACK, the ACK of it): its initial RTT.
+                    if c.synAckToAck != nil, c.tsharkInitialRTT != LiveConnection.unseen { handshakeRTT.record(nanoseconds: c.tsharkInitialRTT) }
+                }
+            case 17:
+                udp += 1
+                if c.responder.packets > 0 { udpAnswered += 1 }
+            default:
+                other += 1
+            }
+        }
 
         public mutating func merge(_ o: PerFamily) {
             connections += o.connections
@@ -57,24 +78,10 @@ public struct ConnectionSummary: Sendable, Equatable, Codable {
 
     mutating func count(_ c: LiveConnection, key: FlowKey, state: ConnState, end: ConnectionEnd) {
         endedBy[end.rawValue, default: 0] += 1
-        var f = self[key.family]
-        f.connections += 1
-        switch key.transportProtocol {
-        case 6:
-            f.tcpByOutcome[state.outcome.rawValue, default: 0] += 1
-            f.tcpByState[state.rawValue, default: 0] += 1
-            f.synRetransmissions += UInt64(c.synRetransmissions)
-            if c.synTime != LiveConnection.unseen && c.synAckTime != LiveConnection.unseen {
-                f.synToSynAck.record(nanoseconds: elapsed(c.synTime, c.synAckTime))
-                if c.ackTime != LiveConnection.unseen { f.handshakeRTT.record(nanoseconds: elapsed(c.synTime, c.ackTime)) }
-            }
-        case 17:
-            f.udp += 1
-            if c.responder.packets > 0 { f.udpAnswered += 1 }
-        default:
-            f.other += 1
-        }
-        self[key.family] = f
+        // In place: copying a PerFamily out and back would copy its distributions' arrays on
+        // every connection (copy-on-write with two owners).
+        if key.family == .v4 { ipv4.count(c, transportProtocol: key.transportProtocol, state: state) }
+        else { ipv6.count(c, transportProtocol: key.transportProtocol, state: state) }
     }
 
     public mutating func merge(_ o: ConnectionSummary) {

@@ -32,6 +32,13 @@ public struct LiveConnection: Sendable {
     @usableFromInline var synAckTime: Int64 = LiveConnection.unseen
     @usableFromInline var ackTime: Int64 = LiveConnection.unseen
     @usableFromInline var synAckSequence: UInt32 = 0
+    /// Most recent segment with SYN set and ACK clear, either side (Wireshark's `ts_mru_syn`).
+    @usableFromInline var lastSynTime: Int64 = LiveConnection.unseen
+    /// First segment with ACK set and SYN clear after a SYN, either side, minus `lastSynTime`
+    /// then: tshark's `tcp.analysis.initial_rtt`.
+    @usableFromInline var tsharkInitialRTT: Int64 = LiveConnection.unseen
+    /// `lastSynTime` when the SYN-ACK arrived (the SYN it answers).
+    @usableFromInline var answeredSynTime: Int64 = LiveConnection.unseen
     /// First reset came from the originator (meaningful when a side sent RST).
     @usableFromInline var originatorResetFirst = false
     @usableFromInline var startedBeforeCapture: Bool

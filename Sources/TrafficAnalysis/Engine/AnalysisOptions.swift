@@ -22,6 +22,8 @@ public struct AnalysisOptions: Sendable, Equatable {
     public var distinctExactLimit: Int = 1 << 20
     /// Keep finished connection records for a consumer (`capture conns`); off for summaries.
     public var emitConnectionRecords = false
+    /// Keep finished DNS transactions for a consumer (`capture dns`); off for summaries.
+    public var emitDNSRecords = false
 
     /// About 1 GiB of connection-table slots (the table keeps at most twice as many slots as
     /// live entries, and an entry is key + state).

@@ -50,6 +50,7 @@ public struct AnalysisPipeline: Sendable {
     public mutating func run<Source: PacketSource>(_ source: inout Source, filter: ((PacketRecord) -> Bool)? = nil,
                                                    progress: ((UInt64) -> Void)? = nil,
                                                    connections: (([ConnectionRecord]) -> Void)? = nil,
+                                                   dns: (([DNSTransaction]) -> Void)? = nil,
                                                    shouldStop: (() -> Bool)? = nil) -> PacketSourceReport {
         let report = source.deliver { record in
             if let f = filter, !f(record) { return true }
@@ -57,6 +58,10 @@ public struct AnalysisPipeline: Sendable {
             if let sink = connections, !analyzers.connections.finished.isEmpty {
                 sink(analyzers.connections.finished)
                 analyzers.connections.finished.removeAll(keepingCapacity: true)
+            }
+            if let sink = dns, !analyzers.dnsTransactions.finished.isEmpty {
+                sink(analyzers.dnsTransactions.finished)
+                analyzers.dnsTransactions.finished.removeAll(keepingCapacity: true)
             }
             if analyzers.family.packetCount & 0xffff == 0 {
                 progress?(analyzers.family.packetCount)
@@ -76,11 +81,17 @@ public struct AnalysisPipeline: Sendable {
 
     /// Finishes every analyzer and returns the summary. Connection records still open are
     /// finished (`end_of_capture`) and handed to `connections` first.
-    public mutating func finish(connections: (([ConnectionRecord]) -> Void)? = nil) -> AdoptionSummary {
+    public mutating func finish(connections: (([ConnectionRecord]) -> Void)? = nil,
+                                dns: (([DNSTransaction]) -> Void)? = nil) -> AdoptionSummary {
         if let sink = connections {
             analyzers.connections.flush()
             if !analyzers.connections.finished.isEmpty { sink(analyzers.connections.finished) }
             analyzers.connections.finished.removeAll()
+        }
+        if let sink = dns {
+            analyzers.dnsTransactions.flush()
+            if !analyzers.dnsTransactions.finished.isEmpty { sink(analyzers.dnsTransactions.finished) }
+            analyzers.dnsTransactions.finished.removeAll()
         }
         return analyzers.finish()
     }

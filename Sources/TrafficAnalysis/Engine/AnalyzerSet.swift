@@ -10,11 +10,13 @@ public struct AnalyzerSet: Sendable {
     public var connections: ConnectionAnalyzer
     public var handshakes = TCPHandshakeAnalyzer()
     public var dnsMessages = DNSMessageCounter()
+    public var dnsTransactions: DNSTransactionAnalyzer
 
     public init(source: String, options: AnalysisOptions) {
         family = FamilyAnalyzer(source: source)
         hosts = HostAnalyzer(options: options)
         connections = ConnectionAnalyzer(options: options)
+        dnsTransactions = DNSTransactionAnalyzer(options: options)
     }
 
     @inlinable @inline(__always)
@@ -24,6 +26,7 @@ public struct AnalyzerSet: Sendable {
         connections.add(record, packet)
         handshakes.add(record, packet)
         dnsMessages.add(record, packet)
+        dnsTransactions.add(record, packet)
     }
 
     /// Finishes every analyzer (live state emitted) into one summary.
@@ -34,6 +37,7 @@ public struct AnalyzerSet: Sendable {
         connections.finish(into: &s)
         handshakes.finish(into: &s)
         dnsMessages.finish(into: &s)
+        dnsTransactions.finish(into: &s)
         return s
     }
 }

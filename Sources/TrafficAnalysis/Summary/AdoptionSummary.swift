@@ -160,6 +160,8 @@ public struct AdoptionSummary: Sendable, Codable, Equatable {
     public var connections = ConnectionSummary()
     /// Entries dropped from the bounded per-address table (their addresses stay counted).
     public var hostTableEvictions: UInt64 = 0
+    /// DNS transactions (queries paired with responses), per family, and looked-up names.
+    public var dnsTransactions = DNSSummary()
 
     public init() {}
 
@@ -252,6 +254,7 @@ public struct AdoptionSummary: Sendable, Codable, Equatable {
         flows.merge(o.flows)
         connections.merge(o.connections)
         hostTableEvictions += o.hostTableEvictions
+        dnsTransactions.merge(o.dnsTransactions)
     }
 
     /// `a` merged with `b`, leaving both unchanged.

@@ -35,6 +35,7 @@ struct CaptureLive: ParsableCommand {
 
     @OptionGroup var output: CaptureLiveOutputOptions
     @OptionGroup var decoding: CaptureDecodingOptions
+    @OptionGroup(title: "Connection state") var state: AnalysisStateOptions
 
     func validate() throws {
         if list { return }
@@ -63,14 +64,15 @@ struct CaptureLive: ParsableCommand {
             if case .invalidFilter = e { throw NetCensusExit.usage }
             throw NetCensusExit.cannotOpen
         }
-        var pass = AnalysisPipeline(source: name, decoderOptions: decoding.decoderOptions)
-        let stats: LiveCaptureStatistics
-        do {
-            stats = try source.capture(duration: duration, maxPackets: count ?? .max) { pass.process($0) }
-        } catch {
-            StandardError.line("netcensus: error: \(Escaping.terminal("\(error)"))")
+        // The same pipeline as files: the interface is a PacketSource.
+        var pass = AnalysisPipeline(source: name, options: state.analysisOptions, decoderOptions: decoding.decoderOptions)
+        var run = LiveCaptureRun(source: source, duration: duration, maxPackets: count ?? .max)
+        let report = pass.run(&run)
+        if let failure = report.warnings.first(where: { $0.code == "read_failed" }) {
+            StandardError.line("netcensus: error: \(Escaping.terminal(failure.reason))")
             throw NetCensusExit.failure
         }
+        let stats = run.statistics
         if stats.dropped > 0 && !output.quiet {
             StandardError.line("netcensus: warning: \(Escaping.terminal(name)): the kernel dropped \(stats.dropped) packets")
         }

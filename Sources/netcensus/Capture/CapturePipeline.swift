@@ -17,26 +17,33 @@ struct CapturePipeline {
     var filter: BPFFilter?
     var progress: ProgressLine?
     var decoderOptions: DecoderOptions
+    var analysisOptions: AnalysisOptions
 
-    init(filter: BPFFilter?, progress: ProgressLine?, decoderOptions: DecoderOptions = DecoderOptions()) {
+    init(filter: BPFFilter?, progress: ProgressLine?, decoderOptions: DecoderOptions = DecoderOptions(),
+         analysisOptions: AnalysisOptions = AnalysisOptions()) {
         self.filter = filter
         self.progress = progress
         self.decoderOptions = decoderOptions
+        self.analysisOptions = analysisOptions
     }
 
     static func unopened(path: String, reason: String) -> FileResult {
         CaptureFileJob.unopened(path: path, reason: reason)
     }
 
-    func summarize(path: String) -> FileResult {
+    /// - Parameter connections: receives connection records as they finish (turns on
+    ///   `emitConnectionRecords`).
+    func summarize(path: String, connections: (([ConnectionRecord]) -> Void)? = nil,
+                   dns: (([DNSTransaction]) -> Void)? = nil) -> FileResult {
         let filter = self.filter
         let progress = self.progress
         progress?.start(file: path)
         defer { progress?.finish() }
         return CaptureFileJob.run(
-            path: path, decoderOptions: decoderOptions,
+            path: path, options: optionsForRun(records: connections != nil), decoderOptions: decoderOptions,
             filter: filter.map { f in { f.matches($0) } },
             progress: progress.map { p in { p.update(packets: $0) } },
+            connections: connections, dns: dns,
             extraWarnings: { linkTypes in
                 guard let f = filter else { return [] }
                 // One warning per distinct link type (the source lists one per interface, and a
@@ -49,6 +56,14 @@ struct CapturePipeline {
                                           reason: "filter '\(f.expression)' cannot apply to \(lt) (\(message)); its packets were skipped")
                 }
             })
+    }
+}
+
+extension CapturePipeline {
+    func optionsForRun(records: Bool) -> AnalysisOptions {
+        var o = analysisOptions
+        o.emitConnectionRecords = records
+        return o
     }
 }
 

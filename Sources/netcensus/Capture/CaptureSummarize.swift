@@ -34,28 +34,14 @@ struct CaptureSummarize: ParsableCommand {
 
     @OptionGroup var output: CaptureOutputOptions
     @OptionGroup var decoding: CaptureDecodingOptions
+    @OptionGroup(title: "Connection state") var state: AnalysisStateOptions
 
     func validate() throws {
         if paths.isEmpty { throw ValidationError("Give at least one capture file or directory.") }
     }
 
     func run() throws {
-        // One input per argument (a directory gives its capture files): a missing path, an
-        // unreadable subdirectory, a dangling symlink or a duplicate is an input with a problem,
-        // reported as not read (stderr and the per-file list), so the readable ones are still
-        // summarized and a total never undercounts silently.
-        let expansion = CaptureInputs.scan(paths)
-        let inputs: [(path: String, openError: String?)] = expansion.inputs.map { ($0.path, $0.problem) }
-        let emptyDirectories = expansion.emptyDirectories
-        if inputs.isEmpty {
-            StandardError.line("netcensus: error: no capture files (.pcap, .pcapng, .cap, .gz) under \(Escaping.terminal(paths.joined(separator: " ")))")
-            throw NetCensusExit.cannotOpen
-        }
-        if !output.quiet {
-            for d in emptyDirectories {
-                StandardError.line("netcensus: warning: \(Escaping.terminal(d)): no capture files (.pcap, .pcapng, .cap, .gz) in this directory")
-            }
-        }
+        let inputs = try CaptureInputList.resolve(paths, quiet: output.quiet)
         var bpf: BPFFilter? = nil
         if let f = filter {
             do { bpf = try BPFFilter(f) } catch {
@@ -65,7 +51,7 @@ struct CaptureSummarize: ParsableCommand {
         }
 
         let pipeline = CapturePipeline(filter: bpf, progress: ProgressLine.make(quiet: output.quiet, files: inputs.count),
-                                       decoderOptions: decoding.decoderOptions)
+                                       decoderOptions: decoding.decoderOptions, analysisOptions: state.analysisOptions)
         var results: [CapturePipeline.FileResult] = []
         var total = AdoptionSummary()
         for input in inputs {

@@ -33,6 +33,30 @@ struct RegressionTests {
         #expect(throws: CaptureFileError.self) { _ = try CaptureFileReader(path: path) }
     }
 
+    /// FuzzResync, crash-315b5405: the harness compared warnings with their file names (the
+    /// memory read says the path it was given, the file read the temporary path), a harness
+    /// fault, fixed there. The input itself (after its 8-byte damage spec): an SHB of length 28
+    /// whose damaged trailing length reads 190,736,321, then an IDB of 20 bytes at 28 ending the
+    /// file. Kept as the cross-check the target makes: memory, file (pread window) and gzip
+    /// (streamed) reads give the same warnings with the same reasons: `block_length_mismatch` at
+    /// 0, then `resynchronized` at 28 (the IDB is a valid block ending exactly at the end).
+    @Test func memoryFileAndGzipReadsAgreeOnADamagedSectionHeader() throws {
+        let bytes = hex("0a0d0d0a 1c000000 4d3c2b1a 01000000 ffffffff ffffffff 1c000000 01000000 14000000 01000000 00000400 14000000")
+        var damaged = bytes
+        damaged[24..<28] = [0xc1, 0x67, 0x5e, 0x0b]   // 0x0b5e67c1 = 190,736,321
+        let (memory, memoryReport) = readBytes(damaged, path: "mem")
+        let plain = try CaptureFileReader(path: try temporaryFile(damaged, name: "shb.pcapng")).scan()
+        let gz = try CaptureFileReader(path: try temporaryFile(try #require(Gzip.compress(damaged)), name: "shb.pcapng.gz")).scan()
+        #expect(memory.isEmpty && plain.packetsRead == 0 && gz.packetsRead == 0)
+        #expect(memoryReport.warnings.map(\.code) == ["block_length_mismatch", "resynchronized"])
+        #expect(memoryReport.warnings.first?.reason == "block total length 28 and trailing length 190736321 differ")
+        for r in [plain, gz] {
+            #expect(r.warnings.map(\.code) == memoryReport.warnings.map(\.code))
+            #expect(r.warnings.map(\.byteOffset) == [0, 28])
+            #expect(r.warnings.map(\.reason) == memoryReport.warnings.map(\.reason))
+        }
+    }
+
     // MARK: - gzip bomb
 
     /// 2,000 Ethernet-sized records of zeros (76 bytes each: 16-byte header + 60 bytes) after the
@@ -72,9 +96,11 @@ struct RegressionTests {
         return (bytes, at)
     }
 
-    /// 0xFFFFFFFF is not a multiple of 4; 0xFFFFFFFC is, but runs 4 GiB past a file of a few
-    /// dozen bytes. Neither may be added to the offset (overflow, or a skip past the end).
-    @Test(arguments: [(UInt32(0), "bad_block_length"), (0xFFFF_FFFF, "bad_block_length"), (0xFFFF_FFFC, "truncated_block")])
+    /// 0xFFFFFFFF is not a multiple of 4; 0xFFFFFFFC is, but claims 4 GiB: above the reader's
+    /// 64 MiB block limit, refused before anything is read (`block_too_large`; it said
+    /// `truncated_block` when the whole file was mapped, but a streamed gzip source cannot know
+    /// its end without inflating up to the claimed length). Neither may be added to the offset.
+    @Test(arguments: [(UInt32(0), "bad_block_length"), (0xFFFF_FFFF, "bad_block_length"), (0xFFFF_FFFC, "block_too_large")])
     func pcapngBlockLengthExtremes(length: UInt32, code: String) {
         let (bytes, at) = Self.pcapngWithBadLengthAfterOnePacket(length)
         let (got, report) = readBytes(bytes, path: "len.pcapng")

@@ -101,16 +101,6 @@ struct CaptureByteWindow {
     /// Bytes the buffer can hold now (tests check that it stays bounded).
     var bufferCapacity: Int { capacity }
 
-    /// The input's total size when it is known before reading (memory and plain files; nil for
-    /// gzip). A file that shrinks later ends earlier, with `sourceWarning` set.
-    var knownSize: Int? {
-        switch source {
-        case .memory: return end
-        case .file(_, let size): return size
-        case .gzip: return nil
-        }
-    }
-
     /// `count` bytes at absolute `offset`, or nil when the input ends first (or `count` exceeds
     /// `maximumRequestBytes`). Bytes before `keeping` may be dropped to make room; bytes from
     /// `keeping` on that were returned before stay valid only if this call returns them too.

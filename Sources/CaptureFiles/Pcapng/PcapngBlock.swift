@@ -34,15 +34,6 @@ public enum PcapngBlockType {
     /// systemd Journal Export Block (section 4.8 of the draft's registry, type 9).
     public static let systemdJournalExport: UInt32 = 0x0000_0009
 
-    /// Blocks the reader must hold whole: they define sections and interfaces or carry packets.
-    /// Every other block is skipped by its length.
-    static func carriesState(_ type: UInt32) -> Bool {
-        switch type {
-        case sectionHeader, interfaceDescription, packet, simplePacket, enhancedPacket: return true
-        default: return false
-        }
-    }
-
     /// Block types registered in draft-ietf-opsawg-pcapng section 11.1 that real files carry;
     /// a resynchronisation point must start with one of them.
     static func isKnown(_ type: UInt32) -> Bool {

@@ -21,9 +21,13 @@ let package = Package(
     targets: [
         // Shared helpers: link-type selector, temp files, invariant checks.
         .target(name: "FuzzSupport", dependencies: [kit], path: "Sources/FuzzSupport"),
-        // bytes -> pcap / pcapng reader (and gzip via MappedFile when the input starts 1f 8b).
+        // bytes -> pcap / pcapng reader (and streamed gzip via CaptureFileReader when the input starts 1f 8b).
         .executableTarget(name: "FuzzCaptureFiles", dependencies: [kit, "FuzzSupport"],
                           path: "Sources/FuzzCaptureFiles", swiftSettings: fuzzSettings),
+        // 8-byte damage spec + capture -> clean and damaged reads (resynchronisation), and the
+        // damaged bytes through the file (pread) and gzip (streamed) windows vs memory.
+        .executableTarget(name: "FuzzResync", dependencies: [kit, "FuzzSupport"],
+                          path: "Sources/FuzzResync", swiftSettings: fuzzSettings),
         // first byte -> link type, rest -> PacketDecoder.decode.
         .executableTarget(name: "FuzzPacketDecoder", dependencies: [kit, "FuzzSupport"],
                           path: "Sources/FuzzPacketDecoder", swiftSettings: fuzzSettings),

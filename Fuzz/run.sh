@@ -15,7 +15,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 shared="${NETCENSUS_SHARED:-$root/../shared}"
 scratch="$here/.build-fuzz"
-targets=(FuzzCaptureFiles FuzzPacketDecoder FuzzSummarize FuzzGraphML FuzzSNDlib FuzzGeoJSON FuzzCSVPair)
+targets=(FuzzCaptureFiles FuzzResync FuzzPacketDecoder FuzzSummarize FuzzGraphML FuzzSNDlib FuzzGeoJSON FuzzCSVPair)
 
 target="${1:-FuzzCaptureFiles}"
 if [[ "$target" == list ]]; then printf '%s\n' "${targets[@]}"; exit 0; fi
@@ -63,6 +63,11 @@ maxlen=65536
 case "$target" in
     FuzzCaptureFiles|FuzzSummarize)
         add "$shared/captures/public" "$root/Captures"; maxlen=65536 ;;
+    FuzzResync)
+        # Seeds: the captures framed with an 8-byte damage spec by FuzzSeeds.
+        build FuzzSeeds
+        "$scratch/debug/FuzzSeeds" resync "$here/corpus/seeds-resync" "$shared/captures/public" "$root/Captures" >&2 || true
+        add "$here/corpus/seeds-resync"; maxlen=65544 ;;
     FuzzPacketDecoder)
         # Packets framed as [link-type selector, snaplen flag, bytes...] are derived from the
         # captures by the FuzzSeeds tool (same sanitized build, its own @main).

@@ -55,7 +55,7 @@ enum CaptureBench {
         // Heap while the tables are still alive (before finish empties them).
         heapAtEnd = status("RssAnon")
         let summary = pipeline.finish()
-        return (summary, reader.file.bytes.count)
+        return (summary, reader.file.fileSize)
     }
 
     /// Compares every ground-truth counter the summary has; prints each mismatch.

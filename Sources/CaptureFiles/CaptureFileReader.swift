@@ -4,7 +4,7 @@ import CaptureCore
 ///
 /// The format is detected from the first four bytes, never from the extension: a pcap magic
 /// (`a1b2c3d4`, `a1b23c4d` in either byte order) or a pcapng section header block
-/// (`0a0d0d0a`). gzip input (`1f 8b`) is inflated first (see `MappedFile`).
+/// (`0a0d0d0a`). gzip input (`1f 8b`) is inflated as it is read (see `CaptureInputFile`).
 ///
 /// ```swift
 /// let reader = try CaptureFileReader(path: "Captures/dualstack_browsing.pcap")
@@ -16,16 +16,18 @@ import CaptureCore
 public struct CaptureFileReader {
     public let path: String
     public let format: CaptureFileFormat
-    /// The mapped (or inflated) file; kept alive as long as the reader.
-    public let file: MappedFile
+    /// The open file; kept open as long as the reader.
+    public let file: CaptureInputFile
 
-    /// Opens and maps `path` and identifies its format.
+    /// Opens `path` and identifies its format.
+    /// - Parameter maximumInflatedBytes: cap on the inflated bytes of gzip input (bytes).
     /// - Throws: `CaptureFileError.cannotOpen` (I/O) or `.unrecognizedFormat` (neither pcap nor pcapng).
-    public init(path: String) throws {
+    public init(path: String, maximumInflatedBytes: Int = CaptureInputFile.defaultMaximumInflatedBytes) throws {
         self.path = path
-        file = try MappedFile(path: path)
-        guard let f = CaptureFileReader.detectFormat(file.bytes) else {
-            throw CaptureFileError.unrecognizedFormat(path: path, magic: file.bytes.readBigEndian(UInt32.self, at: 0))
+        file = try CaptureInputFile(path: path, maximumInflatedBytes: maximumInflatedBytes)
+        let head = file.prefix(4)
+        guard let f = head.withUnsafeBytes({ CaptureFileReader.detectFormat($0) }) else {
+            throw CaptureFileError.unrecognizedFormat(path: path, magic: head.withUnsafeBytes { $0.readBigEndian(UInt32.self, at: 0) })
         }
         format = f
     }
@@ -38,18 +40,23 @@ public struct CaptureFileReader {
     }
 
     /// Calls `body` for every packet record in file order (the record's bytes are borrowed from
-    /// the mapping and valid only during the call), then returns what was found.
+    /// the reader's buffer and valid only during the call), then returns what was found.
     ///
-    /// Faults never throw: they become warnings in the report, and every packet before the
-    /// fault has been delivered. Only an error thrown by `body` is rethrown (and stops reading).
+    /// Faults never throw: they become warnings in the report. After damage in the middle of the
+    /// file the reader resynchronises on the next chain of valid records (warning
+    /// `resynchronized` with both offsets), so only the damaged bytes are lost. A fault of the
+    /// file itself (it shrank while read, a gzip error or the gzip size cap) comes first in the
+    /// warnings. Only an error thrown by `body` is rethrown (and stops reading).
     public func forEachPacket(_ body: (PacketRecord) throws -> Void) rethrows -> CaptureFileReport {
+        var window = file.makeWindow()
+        defer { window.release() }
         var report: CaptureFileReport
         switch format {
-        case .pcap: report = try PcapReader(path: path, bytes: file.bytes).read(body)
-        case .pcapng: report = try PcapngReader(path: path, bytes: file.bytes).read(body)
+        case .pcap: report = try PcapReader.read(path: path, window: &window, body)
+        case .pcapng: report = try PcapngReader.read(path: path, window: &window, body)
         }
         report.compressed = file.wasCompressed
-        if let w = file.decompressionWarning { report.warnings.insert(w, at: 0) }
+        if let w = window.sourceWarning { report.warnings.insert(w, at: 0) }
         return report
     }
 

@@ -128,7 +128,10 @@ public struct CaptureFileReport: Sendable, Codable, Hashable {
     public var truncatedPackets: Int
     /// True when the input was gzip-compressed.
     public var compressed: Bool
-    /// Problems found; reading stopped at the first fault of the framing (what came before is kept).
+    /// Problems found, in file order (a fault of the file itself, such as `file_shrank` or a
+    /// `gzip_*` warning, comes first). After a framing fault the reader resynchronises on the
+    /// next chain of valid records (`resynchronized`), or stops when there is none; every packet
+    /// before a fault is kept.
     public var warnings: [CaptureWarning]
 
     public init(path: String, format: CaptureFileFormat) {
@@ -155,11 +158,14 @@ public struct CaptureFileReport: Sendable, Codable, Hashable {
         Array(Set(interfaces.map(\.timestampResolution))).sorted { $0.description < $1.description }
     }
 
-    /// Distinct link types in interface order.
+    /// Distinct link types in interface order. Linear in the interfaces (a set of seen link
+    /// types, not a scan of the list per interface: 65,536 interfaces of distinct link types
+    /// cost 65,536 steps, not 2 billion).
     public var linkTypes: [LinkType] {
-        var seen: [LinkType] = []
-        for i in interfaces where !seen.contains(i.linkType) { seen.append(i.linkType) }
-        return seen
+        var seen = Set<LinkType>(minimumCapacity: min(interfaces.count, 1 << 16))
+        var ordered: [LinkType] = []
+        for i in interfaces where seen.insert(i.linkType).inserted { ordered.append(i.linkType) }
+        return ordered
     }
 }
 

@@ -37,6 +37,10 @@ func dataLinkType(_ linkType: LinkType) -> Int32 {
 /// (`pcap_open_dead` + `pcap_compile` + `pcap_offline_filter`), so `--filter` means exactly what
 /// it means to tcpdump. BPF programs depend on the link type (and, for a few primitives, the
 /// snaplen), so one program is compiled per (link type, snaplen) on first use and cached.
+/// Finding the program for a packet is O(1) whatever the number of link types in play: the last
+/// program used is checked first (consecutive packets nearly always share a link type), then a
+/// dictionary from (link type, snaplen) to the program's slot. A linear scan made a pcapng with
+/// 65,536 interfaces of distinct link types quadratic (issue 7, defect 3).
 ///
 /// Not thread-safe: use one filter per worker.
 public final class BPFFilter {
@@ -49,6 +53,11 @@ public final class BPFFilter {
         var error: PcapError?
     }
     private var programs: [Program] = []
+    /// (link type, snaplen) -> index in `programs`.
+    private var programIndex: [UInt64: Int] = [:]
+    /// Key and index of the program used last (the per-packet fast path).
+    private var lastKey: UInt64 = .max
+    private var lastIndex = -1
     /// Scratch copy for LINKTYPE_NULL packets whose AF_ value is rewritten (see `matches`).
     private var scratch: [UInt8] = []
 
@@ -66,9 +75,25 @@ public final class BPFFilter {
         for i in programs.indices where programs[i].error == nil { pcap_freecode(&programs[i].program) }
     }
 
+    @inline(__always)
+    private static func key(_ linkType: UInt16, _ snaplen: Int32) -> UInt64 {
+        UInt64(linkType) << 32 | UInt64(UInt32(bitPattern: snaplen))
+    }
+
+    /// The index in `programs` of the program for (link type, snaplen), compiled on first use.
+    @inline(__always)
+    private func programSlot(linkType: LinkType, snaplen: Int32) -> Int {
+        let k = BPFFilter.key(linkType.rawValue, snaplen)
+        if k == lastKey { return lastIndex }
+        let index = programIndex[k] ?? { compile(linkType: linkType, snaplen: snaplen); return programs.count - 1 }()
+        lastKey = k
+        lastIndex = index
+        return index
+    }
+
     @discardableResult
     private func compile(linkType: LinkType, snaplen: Int32) -> Program {
-        for p in programs where p.linkType == linkType.rawValue && p.snaplen == snaplen { return p }
+        if let i = programIndex[BPFFilter.key(linkType.rawValue, snaplen)] { return programs[i] }
         var entry = Program(linkType: linkType.rawValue, snaplen: snaplen, program: bpf_program(), error: nil)
         if let dead = pcap_open_dead(dataLinkType(linkType), snaplen) {
             if pcap_compile(dead, &entry.program, expression, 1, PCAP_NETMASK_UNKNOWN) != 0 {
@@ -79,6 +104,7 @@ public final class BPFFilter {
         } else {
             entry.error = .invalidFilter(expression: expression, linkType: linkType.description, message: "pcap_open_dead failed")
         }
+        programIndex[BPFFilter.key(linkType.rawValue, snaplen)] = programs.count
         programs.append(entry)
         return entry
     }
@@ -93,10 +119,7 @@ public final class BPFFilter {
     /// (link type, snaplen) is compiled.
     /// - Parameter snaplen: the capture's snapshot length in bytes (default 262144, tcpdump's).
     public func matches(_ record: PacketRecord, snaplen: Int = 262_144) -> Bool {
-        let lt = record.linkType.rawValue, sl = Int32(clamping: snaplen)
-        var index = -1
-        for i in programs.indices where programs[i].linkType == lt && programs[i].snaplen == sl { index = i; break }
-        if index < 0 { compile(linkType: record.linkType, snaplen: sl); index = programs.count - 1 }
+        let index = programSlot(linkType: record.linkType, snaplen: Int32(clamping: snaplen))
         if programs[index].error != nil { return false }
         if record.linkType == .null, record.bytes.count >= 4 { return matchNull(index, record) }
         guard let base = record.bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else {

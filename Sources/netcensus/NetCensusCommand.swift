@@ -19,8 +19,11 @@ struct NetCensusCommand: ParsableCommand {
 
 extension NetCensusCommand {
     /// argument-parser's `main`, except that its error line starts `netcensus: error: ` like
-    /// every other error of the tool (README "Exit codes"); the usage lines after it, the exit
-    /// status (64 for usage) and help/version output are argument-parser's own.
+    /// every other error of the tool (README "Exit codes"), and that help and version text are
+    /// written with a checked write: argument-parser `print`s them and ignores a failed write,
+    /// so `netcensus --help > /dev/full` exited 0 with nothing written. Now a failed write
+    /// prints one `netcensus: error: cannot write output: ...` line and exits 1. The usage lines
+    /// after an error and the exit status (64 for usage) are argument-parser's own.
     static func main() {
         do {
             var command = try parseAsRoot()
@@ -28,7 +31,16 @@ extension NetCensusCommand {
         } catch {
             let code = exitCode(for: error)
             let message = fullMessage(for: error)
-            if code != .success, message.hasPrefix("Error: ") {
+            if code == .success {
+                // --help, help SUBCOMMAND, --version: the text goes to stdout, checked.
+                do {
+                    if !message.isEmpty { try StandardOutput.line(message) }
+                } catch {
+                    Self.exit(withError: error)
+                }
+                Self.exit(withError: nil)
+            }
+            if message.hasPrefix("Error: ") {
                 var text = "netcensus: error: " + message.dropFirst("Error: ".count)
                 while text.hasSuffix("\n") { text.removeLast() }
                 StandardError.line(text)

@@ -16,20 +16,45 @@ struct RegressionTests {
 
     /// FuzzCaptureFiles, oom-acce88d5: six bytes `1f 8b fc 1f 8b fc`. The gzip trailer's ISIZE
     /// (last four bytes, little-endian 0xfc8b1ffc = 4,236,976,124) was trusted as the inflated
-    /// size, so a 6-byte file made MappedFile malloc 4 GiB. Now ISIZE is believed only up to
-    /// deflate's best ratio (1032:1 -> at most 6,192 bytes here) and the first buffer is 64 KiB.
-    /// The stream itself is corrupt (method byte 0xfc is not deflate), so nothing is inflated and
-    /// the warning is a gzip error at compressed offset 0..6.
+    /// size, so a 6-byte file made the old whole-file inflater malloc 4 GiB. Inflation now
+    /// streams through a fixed window and never reads ISIZE at all. The stream itself is corrupt
+    /// (method byte 0xfc is not deflate), so nothing is inflated and the warning is a gzip error
+    /// at compressed offset 0..6.
     @Test func gzipTrailerClaimingFourGigabytesIsNotBelieved() throws {
         let path = try temporaryFile([0x1f, 0x8b, 0xfc, 0x1f, 0x8b, 0xfc], name: "isize-lie.pcap.gz")
-        // A cap far below 4 GiB: before the fix the ISIZE guess ignored any cap.
-        let file = try MappedFile(path: path, maximumInflatedBytes: 1 << 20)
+        let file = try CaptureInputFile(path: path, maximumInflatedBytes: 1 << 20)
         #expect(file.wasCompressed)
-        #expect(file.bytes.count == 0)
-        let w = try #require(file.decompressionWarning)
+        var window = file.makeWindow()
+        defer { window.release() }
+        #expect(window.bytesUpTo(at: 0, count: 16, keeping: 0).isEmpty)
+        let w = try #require(window.sourceWarning)
         #expect(w.file == path && w.code.hasPrefix("gzip_") && (0...6).contains(w.byteOffset))
         // Through the façade: nothing inflated means no magic, a clear error naming the file.
         #expect(throws: CaptureFileError.self) { _ = try CaptureFileReader(path: path) }
+    }
+
+    /// FuzzResync, crash-315b5405: the harness compared warnings with their file names (the
+    /// memory read says the path it was given, the file read the temporary path), a harness
+    /// fault, fixed there. The input itself (after its 8-byte damage spec): an SHB of length 28
+    /// whose damaged trailing length reads 190,736,321, then an IDB of 20 bytes at 28 ending the
+    /// file. Kept as the cross-check the target makes: memory, file (pread window) and gzip
+    /// (streamed) reads give the same warnings with the same reasons: `block_length_mismatch` at
+    /// 0, then `resynchronized` at 28 (the IDB is a valid block ending exactly at the end).
+    @Test func memoryFileAndGzipReadsAgreeOnADamagedSectionHeader() throws {
+        let bytes = hex("0a0d0d0a 1c000000 4d3c2b1a 01000000 ffffffff ffffffff 1c000000 01000000 14000000 01000000 00000400 14000000")
+        var damaged = bytes
+        damaged[24..<28] = [0xc1, 0x67, 0x5e, 0x0b]   // 0x0b5e67c1 = 190,736,321
+        let (memory, memoryReport) = readBytes(damaged, path: "mem")
+        let plain = try CaptureFileReader(path: try temporaryFile(damaged, name: "shb.pcapng")).scan()
+        let gz = try CaptureFileReader(path: try temporaryFile(try #require(Gzip.compress(damaged)), name: "shb.pcapng.gz")).scan()
+        #expect(memory.isEmpty && plain.packetsRead == 0 && gz.packetsRead == 0)
+        #expect(memoryReport.warnings.map(\.code) == ["block_length_mismatch", "resynchronized"])
+        #expect(memoryReport.warnings.first?.reason == "block total length 28 and trailing length 190736321 differ")
+        for r in [plain, gz] {
+            #expect(r.warnings.map(\.code) == memoryReport.warnings.map(\.code))
+            #expect(r.warnings.map(\.byteOffset) == [0, 28])
+            #expect(r.warnings.map(\.reason) == memoryReport.warnings.map(\.reason))
+        }
     }
 
     // MARK: - gzip bomb
@@ -46,14 +71,11 @@ struct RegressionTests {
         let gz = try #require(Gzip.compress(w.bytes, level: 9))
         #expect(gz.count < w.bytes.count / 10)   // a bomb in miniature (about 30:1: timestamps differ)
         let path = try temporaryFile(gz, name: "bomb.pcap.gz")
-        let file = try MappedFile(path: path, maximumInflatedBytes: 20_000)
-        #expect(file.bytes.count == 20_000)
-        #expect(file.decompressionWarning?.code == "gzip_too_large")
-        #expect(file.decompressionWarning?.file == path)
-        let report = PcapReader(path: path, bytes: file.bytes).read { _ in }
+        let report = try CaptureFileReader(path: path, maximumInflatedBytes: 20_000).scan()
         #expect(report.packetsRead == 262)
-        #expect(report.warnings.map(\.code) == ["truncated_record"])
-        #expect(report.warnings.first?.byteOffset == 19_936)
+        #expect(report.warnings.map(\.code) == ["gzip_too_large", "truncated_record"])
+        #expect(report.warnings.map(\.file) == [path, path])
+        #expect(report.warnings.last?.byteOffset == 19_936)
         // The default cap (4 GiB) reads the whole small bomb.
         let whole = try CaptureFileReader(path: path).scan()
         #expect(whole.packetsRead == 2_000 && whole.warnings.isEmpty)
@@ -74,9 +96,11 @@ struct RegressionTests {
         return (bytes, at)
     }
 
-    /// 0xFFFFFFFF is not a multiple of 4; 0xFFFFFFFC is, but runs 4 GiB past a file of a few
-    /// dozen bytes. Neither may be added to the offset (overflow, or a skip past the end).
-    @Test(arguments: [(UInt32(0), "bad_block_length"), (0xFFFF_FFFF, "bad_block_length"), (0xFFFF_FFFC, "truncated_block")])
+    /// 0xFFFFFFFF is not a multiple of 4; 0xFFFFFFFC is, but claims 4 GiB: above the reader's
+    /// 64 MiB block limit, refused before anything is read (`block_too_large`; it said
+    /// `truncated_block` when the whole file was mapped, but a streamed gzip source cannot know
+    /// its end without inflating up to the claimed length). Neither may be added to the offset.
+    @Test(arguments: [(UInt32(0), "bad_block_length"), (0xFFFF_FFFF, "bad_block_length"), (0xFFFF_FFFC, "block_too_large")])
     func pcapngBlockLengthExtremes(length: UInt32, code: String) {
         let (bytes, at) = Self.pcapngWithBadLengthAfterOnePacket(length)
         let (got, report) = readBytes(bytes, path: "len.pcapng")

@@ -6,6 +6,7 @@ import CaptureFiles
 ///
 ///     FuzzSeeds decoder OUTDIR CAPTURE_PATH...   # packets of real captures, framed for FuzzPacketDecoder
 ///     FuzzSeeds csvpair OUTDIR DIR...            # nodes.csv NUL links.csv from folders holding both
+///     FuzzSeeds resync OUTDIR CAPTURE_PATH...    # captures up to 64 KiB behind an 8-byte damage spec
 ///
 /// Seeds are named by an FNV-1a hash of their bytes, so rerunning adds nothing twice. OUTDIR is the
 /// fuzzer's git-ignored working corpus; shared data is read in place and never copied into the repo.
@@ -20,7 +21,7 @@ enum FuzzSeeds {
 
     static func run(_ args: [String]) throws {
         guard args.count >= 4 else {
-            print("usage: FuzzSeeds decoder|csvpair OUTDIR PATH...")
+            print("usage: FuzzSeeds decoder|csvpair|resync OUTDIR PATH...")
             exit(64)
         }
         let out = args[2]
@@ -46,6 +47,13 @@ enum FuzzSeeds {
                     n += 1
                     emit([UInt8(sel), r.isTruncated ? 1 : 0] + Array(r.bytes.prefix(4096)))
                 }
+            }
+        case "resync":
+            // Damage in the middle of each capture: start at half the size, 1 + 63 bytes, seed 1.
+            for path in try CaptureInputs.expand(Array(args[3...])) {
+                guard let data = FileManager.default.contents(atPath: path), data.count <= 65_536, data.count > 0 else { continue }
+                let start = UInt32(data.count / 2)
+                emit([UInt8(start & 0xff), UInt8(start >> 8 & 0xff), UInt8(start >> 16 & 0xff), 0, 63, 0, 1, 0] + Array(data))
             }
         case "csvpair":
             for dir in args[3...] {

@@ -5,27 +5,41 @@ import TrafficAnalysis
 import Reporting
 import FuzzSupport
 
-nonisolated(unsafe) var decoder = PacketDecoder()
-nonisolated(unsafe) var packet = DecodedPacket()
+/// An in-memory capture as a `PacketSource` (the pipeline reads sources; files need a path).
+struct MemoryCapture: PacketSource {
+    let bytes: UnsafeRawBufferPointer
+    let format: CaptureFileFormat
+    var report = CaptureFileReport(path: "fuzz", format: .pcap)
+    var sourceName: String { "fuzz" }
+
+    mutating func deliver(_ body: (PacketRecord) -> Bool) -> PacketSourceReport {
+        struct Stop: Error {}
+        let visit = { (r: PacketRecord) throws in if !body(r) { throw Stop() } }
+        do {
+            report = format == .pcap
+                ? try PcapReader(path: "fuzz", bytes: bytes).read(visit)
+                : try PcapngReader(path: "fuzz", bytes: bytes).read(visit)
+        } catch {
+            return PacketSourceReport()
+        }
+        return PacketSourceReport(recordsDelivered: report.packetsRead, linkTypes: report.linkTypes, warnings: report.warnings)
+    }
+}
 
 /// The whole per-file path of `netcensus capture summarize` over an in-memory capture:
-/// reader (pcap or pcapng by magic) -> decoder -> AdoptionAnalyzer -> summary -> JSON, CSV and
-/// table renderers. Hostile timestamps, lengths and warning texts must all render.
+/// reader (pcap or pcapng by magic) -> `AnalysisPipeline` (decoder, every analyzer) -> summary
+/// -> JSON, CSV and table renderers. Hostile timestamps, lengths and warning texts must all render.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzSummarize(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = UnsafeRawBufferPointer(start: data, count: size)
     guard let format = CaptureFileReader.detectFormat(bytes) else { return 0 }
-    var analyzer = AdoptionAnalyzer(source: "fuzz", expectedFlows: 16)
-    let visit = { (r: PacketRecord) in
-        decoder.decode(r.bytes, linkType: r.linkType, originalLength: r.originalLength, into: &packet)
-        analyzer.add(r, packet)
-    }
-    let report = format == .pcap
-        ? PcapReader(path: "fuzz", bytes: bytes).read(visit)
-        : PcapngReader(path: "fuzz", bytes: bytes).read(visit)
-    for w in report.warnings { analyzer.add(warning: w) }
-    let summary = analyzer.summary()
-    FuzzSupport.check(summary.packets == UInt64(report.packetsRead), "analyzer packets != records read")
+    var source = MemoryCapture(bytes: bytes, format: format)
+    var pipeline = AnalysisPipeline(source: "fuzz")
+    let delivered = pipeline.run(&source)
+    let summary = pipeline.finish()
+    let report = source.report
+    FuzzSupport.check(summary.packets == UInt64(report.packetsRead) && delivered.recordsDelivered == report.packetsRead,
+                      "analyzer packets != records read")
     var total = AdoptionSummary()
     total.merge(summary)
     let doc = CaptureSummaryReport.document(

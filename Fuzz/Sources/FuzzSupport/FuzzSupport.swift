@@ -39,7 +39,7 @@ public enum FuzzSupport {
     }
 
     /// Writes `bytes` to a per-process file under /dev/shm (or /tmp) named `name` and returns its
-    /// path: the GeoJSON/CSV importers and the gzip path of `MappedFile` only take paths.
+    /// path: the GeoJSON/CSV importers and the file and gzip paths of `CaptureFileReader` only take paths.
     public static func writeTemporary(_ bytes: UnsafeRawBufferPointer, name: String) -> String {
         let dir = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp"
         let path = "\(dir)/netcensus-fuzz-\(getpid())-\(name)"

@@ -31,6 +31,18 @@ public enum PcapngBlockType {
     public static let byteOrderMagic: UInt32 = 0x1a2b_3c4d
     /// Smallest legal block: type, two lengths.
     public static let minimumLength = 12
+    /// systemd Journal Export Block (section 4.8 of the draft's registry, type 9).
+    public static let systemdJournalExport: UInt32 = 0x0000_0009
+
+    /// Block types registered in draft-ietf-opsawg-pcapng section 11.1 that real files carry;
+    /// a resynchronisation point must start with one of them.
+    static func isKnown(_ type: UInt32) -> Bool {
+        switch type {
+        case sectionHeader, interfaceDescription, packet, simplePacket, nameResolution, interfaceStatistics,
+             enhancedPacket, systemdJournalExport, decryptionSecrets, customCopiable, customNonCopiable: return true
+        default: return false
+        }
+    }
 }
 
 /// Walks a pcapng option list (section 3.5): `code (2) | length (2) | value, padded to 4`,

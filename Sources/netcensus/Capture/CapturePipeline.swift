@@ -46,7 +46,11 @@ struct CapturePipeline {
             connections: connections, dns: dns,
             extraWarnings: { linkTypes in
                 guard let f = filter else { return [] }
+                // One warning per distinct link type (the source lists one per interface, and a
+                // pcapng may have 65,536 of them): a set, not a scan of what was seen.
+                var seen = Set<LinkType>()
                 return linkTypes.compactMap { lt in
+                    guard seen.insert(lt).inserted else { return nil }
                     guard case .invalidFilter(_, _, let message)? = f.error(for: lt) else { return nil }
                     return CaptureWarning(file: path, byteOffset: 0, code: "filter_not_applicable",
                                           reason: "filter '\(f.expression)' cannot apply to \(lt) (\(message)); its packets were skipped")

@@ -13,7 +13,7 @@ let package = Package(
     products: [
         .library(name: "NetCensusKit", targets: [
             "CaptureCore", "CaptureFiles", "LiveCapture", "PacketDecoding", "TrafficAnalysis",
-            "NetworkGraph", "TopologyCoverage", "Reporting",
+            "NetworkGraph", "TopologyCoverage", "Reporting", "QUICInitial", "CDNAttribution",
         ]),
         .executable(name: "netcensus", targets: ["netcensus"]),
         .executable(name: "netcensus-bench", targets: ["NetCensusBench"]),
@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         // CSV reading and writing (RFC 4180) for topology CSV input and --csv output.
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+        // QUIC Initial decryption (HKDF-SHA256, AES-128-GCM, AES block for header protection): no hand-written cryptography.
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // C libraries from Debian: libpcap-dev (live capture, BPF) and zlib1g-dev (.gz captures).
@@ -37,6 +39,14 @@ let package = Package(
         .target(name: "LiveCapture", dependencies: ["CaptureCore", "CPcap"]),
         .target(name: "PacketDecoding", dependencies: ["CaptureCore"], swiftSettings: releaseSpeed),
         .target(name: "TrafficAnalysis", dependencies: ["CaptureCore", "CaptureFiles", "PacketDecoding"], swiftSettings: releaseSpeed),
+        // QUIC v1/v2 Initial packets -> ClientHello (RFC 9001, RFC 9369); swift-crypto: no hand-written cryptography.
+        .target(name: "QUICInitial", dependencies: [
+            "CaptureCore", "PacketDecoding",
+            .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
+        ], swiftSettings: releaseSpeed),
+        // CDN provider rules (shipped JSON resource, validated at load) and name-suffix / address-prefix matching.
+        .target(name: "CDNAttribution", dependencies: ["PacketDecoding"], resources: [.copy("Resources")],
+                swiftSettings: releaseSpeed),
 
         // Topology pipeline: graph algorithms (core) -> coverage model, import, scoring, planning.
         .target(name: "NetworkGraph", dependencies: [.product(name: "HeapModule", package: "swift-collections")],
@@ -72,5 +82,11 @@ let package = Package(
         .testTarget(name: "TopologyCoverageTests", dependencies: ["TopologyCoverage", "Reporting", "TestSupport"]),
         .testTarget(name: "NetCensusCLITests", dependencies: ["TestSupport"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "TrafficAnalysis", "TestSupport"]),
+        .testTarget(name: "QUICInitialTests", dependencies: [
+            "QUICInitial", "PacketDecoding", "CaptureFiles", "TestSupport",
+            // The tests seal Initial packets of their own (the inverse of what QUICInitial opens).
+            .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
+        ]),
+        .testTarget(name: "CDNAttributionTests", dependencies: ["CDNAttribution", "PacketDecoding", "TestSupport"]),
     ]
 )

@@ -35,8 +35,9 @@ public struct QUICInitialKeys: Sendable {
     public let iv: [UInt8]
     /// Header-protection key (16 bytes, AES-128).
     public let headerProtectionKey: [UInt8]
-    let aeadKey: SymmetricKey
-    let hpKey: SymmetricKey
+    // SymmetricKey is not Sendable in swift-crypto 3.x: keep bytes, make keys when used.
+    var aeadKey: SymmetricKey { SymmetricKey(data: key) }
+    var hpKey: SymmetricKey { SymmetricKey(data: headerProtectionKey) }
 
     /// Derives the Initial keys from the Destination Connection ID of the client's first
     /// Initial packet (RFC 9001 section 5.2).
@@ -50,12 +51,10 @@ public struct QUICInitialKeys: Sendable {
                                                  salt: version.initialSalt)
         let secretKey = Self.expandLabel(initialSecret, endpoint == .client ? "client in" : "server in", length: 32)
         let labels = version.labels
-        aeadKey = Self.expandLabel(secretKey, labels.key, length: 16)
-        hpKey = Self.expandLabel(secretKey, labels.hp, length: 16)
         secret = secretKey.withUnsafeBytes { Array($0) }
-        key = aeadKey.withUnsafeBytes { Array($0) }
+        key = Self.expandLabel(secretKey, labels.key, length: 16).withUnsafeBytes { Array($0) }
         iv = Self.expandLabel(secretKey, labels.iv, length: 12).withUnsafeBytes { Array($0) }
-        headerProtectionKey = hpKey.withUnsafeBytes { Array($0) }
+        headerProtectionKey = Self.expandLabel(secretKey, labels.hp, length: 16).withUnsafeBytes { Array($0) }
     }
 
     /// HKDF-Expand-Label with an empty context (RFC 8446 section 7.1).

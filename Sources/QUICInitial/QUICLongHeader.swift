@@ -131,7 +131,7 @@ public struct QUICLongHeader: Sendable, Equatable {
 }
 
 /// Why a datagram could not be walked as long-header packets (stable snake_case names).
-public enum QUICHeaderError: UInt8, Sendable, Equatable, CaseIterable {
+public enum QUICHeaderError: UInt8, Error, Sendable, Equatable, CaseIterable {
     /// First bit 0 (short header) or fixed bit 0: not a long-header packet.
     case notLongHeader
     /// Version 0 (Version Negotiation, RFC 9000 section 17.2.1) or a version other than v1/v2.

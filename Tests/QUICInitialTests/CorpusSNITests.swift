@@ -142,6 +142,7 @@ import PacketDecoding
             theirs = theirs.filter { $0.frame != d.frame }
             ours = ours.filter { $0.frame != d.frame }
         }
+        print("CORPUS-SNI \(file): \(mine.count) ClientHellos with SNI (\(mine.filter(\.quic).count) over QUIC), tshark \(expected.count), deviations \(devs.count)")
         #expect(ours == theirs, "\(file): only ours \(ours.subtracting(theirs).sorted { $0.frame < $1.frame }), only tshark \(theirs.subtracting(ours).sorted { $0.frame < $1.frame })")
     }
 }

@@ -6,7 +6,8 @@ import CaptureFiles
 import PacketDecoding
 @testable import QUICInitial
 
-/// SNI per frame on the public captures, beside tshark's `tls.handshake.extensions_server_name`
+/// SNI, ALPN and ECH presence per frame on the public captures, beside tshark's `tls.handshake.extensions_server_name`,
+/// `tls.handshake.extensions_alpn_str` and `tls.handshake.extension.type`
 /// (tshark dissects TLS over TCP with reassembly, and decrypts QUIC Initials itself).
 ///
 /// Our side: every TCP direction's first payload goes to `TLSClientHello.parse(records:)`, then,
@@ -31,7 +32,9 @@ import PacketDecoding
     /// Every deviation found on the public corpus (see `run`).
     static let deviations: [Deviation] = []
 
-    struct Found: Hashable { var frame: Int; var sni: String; var quic: Bool }
+    /// One ClientHello with a server_name: its frame, the name, QUIC or not, ALPN names joined
+    /// with "," and whether encrypted_client_hello (0xfe0d = 65037) is among its extensions.
+    struct Found: Hashable { var frame: Int; var sni: String; var quic: Bool; var alpn: String; var ech: Bool }
 
     /// What NetCensus finds in `path`.
     static func ours(_ path: String) throws -> [Found] {
@@ -72,7 +75,7 @@ import PacketDecoding
                     result = r
                 }
                 tcp[key] = .done
-                if case .clientHello(let h)? = result, let name = h.serverName { found.append(Found(frame: frame, sni: name, quic: false)) }
+                if case .clientHello(let h)? = result, let name = h.serverName { found.append(Found(h, frame: frame, name: name, quic: false)) }
             } else if t.protocolNumber == 17, !payload.isEmpty {
                 let reverse = Key(src: dst, dst: src, sport: t.destinationPort, dport: t.sourcePort, proto: 17)
                 var state: QUICInitialReader
@@ -87,21 +90,22 @@ import PacketDecoding
                 case .needMore: quic[key] = .some(state)
                 case .done(let r):
                     quic[key] = .some(nil)
-                    if case .clientHello(let h) = r, let name = h.serverName { found.append(Found(frame: frame, sni: name, quic: true)) }
+                    if case .clientHello(let h) = r, let name = h.serverName { found.append(Found(h, frame: frame, name: name, quic: true)) }
                 }
             }
         }
         return found
     }
 
-    /// tshark's server_name per frame, or nil when tshark is not installed.
+    /// tshark's server_name, ALPN and extension types per frame, or nil when tshark is not installed.
     static func tshark(_ path: String) -> [Found]? {
         let candidates = ["/usr/bin/tshark", "/usr/local/bin/tshark"]
         guard let exe = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { return nil }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: exe)
         p.arguments = ["-r", path, "-Y", "tls.handshake.extensions_server_name", "-T", "fields",
-                       "-e", "frame.number", "-e", "frame.protocols", "-e", "tls.handshake.extensions_server_name"]
+                       "-e", "frame.number", "-e", "frame.protocols", "-e", "tls.handshake.extensions_server_name",
+                       "-e", "tls.handshake.extensions_alpn_str", "-e", "tls.handshake.extension.type"]
         let out = Pipe()
         p.standardOutput = out
         p.standardError = FileHandle.nullDevice
@@ -111,9 +115,10 @@ import PacketDecoding
         var rows: [Found] = []
         for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
             let cells = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            guard cells.count >= 3, let frame = Int(cells[0]) else { continue }
+            guard cells.count >= 5, let frame = Int(cells[0]) else { continue }
+            let ech = cells[4].split(separator: ",").contains("65037")
             for name in cells[2].split(separator: ",") {
-                rows.append(Found(frame: frame, sni: String(name), quic: cells[1].contains(":quic")))
+                rows.append(Found(frame: frame, sni: String(name), quic: cells[1].contains(":quic"), alpn: cells[3], ech: ech))
             }
         }
         return rows
@@ -142,7 +147,13 @@ import PacketDecoding
             theirs = theirs.filter { $0.frame != d.frame }
             ours = ours.filter { $0.frame != d.frame }
         }
-        print("CORPUS-SNI \(file): \(mine.count) ClientHellos with SNI (\(mine.filter(\.quic).count) over QUIC), tshark \(expected.count), deviations \(devs.count)")
+        print("CORPUS-SNI \(file): \(mine.count) ClientHellos with SNI (\(mine.filter(\.quic).count) over QUIC, \(mine.filter(\.ech).count) with ECH), tshark \(expected.count), deviations \(devs.count)")
         #expect(ours == theirs, "\(file): only ours \(ours.subtracting(theirs).sorted { $0.frame < $1.frame }), only tshark \(theirs.subtracting(ours).sorted { $0.frame < $1.frame })")
+    }
+}
+
+extension CorpusSNITests.Found {
+    init(_ h: TLSClientHello, frame: Int, name: String, quic: Bool) {
+        self.init(frame: frame, sni: name, quic: quic, alpn: h.alpn.joined(separator: ","), ech: h.hasEncryptedClientHello)
     }
 }

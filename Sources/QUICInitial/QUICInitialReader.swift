@@ -46,8 +46,13 @@ public enum QUICInitialProgress: Sendable, Equatable {
 }
 
 /// Per-connection reader of a QUIC client's Initial packets, bounded by `cryptoCapacity` bytes of
-/// CRYPTO data (default 16 KiB) and two key sets. Allocates only for packets it opens.
+/// CRYPTO data (default 16 KiB), two key sets and `maxDatagrams` datagrams (default 16; a client's
+/// first flight is one to three datagrams): after that many without a whole ClientHello, `add`
+/// finishes with what the CRYPTO stream holds, so a hostile flow costs at most 16 openings.
+/// Allocates only for packets it opens.
 public struct QUICInitialReader: Sendable {
+    /// Datagrams read before giving up (then `.done` with a partial parse).
+    public let maxDatagrams: Int
     /// The version of the first Initial opened.
     public private(set) var version: QUICVersion? = nil
     /// DCID of the first Initial seen (the one the Initial keys come from).
@@ -62,8 +67,9 @@ public struct QUICInitialReader: Sendable {
     private var lastKeys: (id: QUICConnectionID, version: QUICVersion, keys: QUICInitialKeys)? = nil
     private var result: TLSClientHelloResult? = nil
 
-    public init(cryptoCapacity: Int = QUICCryptoReassembler.defaultCapacity) {
+    public init(cryptoCapacity: Int = QUICCryptoReassembler.defaultCapacity, maxDatagrams: Int = 16) {
         crypto = QUICCryptoReassembler(capacity: cryptoCapacity)
+        self.maxDatagrams = max(1, maxDatagrams)
     }
 
     /// Adds one UDP payload sent by the client. Nothing refers to `datagram` afterwards.
@@ -94,7 +100,9 @@ public struct QUICInitialReader: Sendable {
             counters.cryptoFrames += walk.cryptoFrames
             if walk.malformed { counters.malformedPayloads += 1 }
         }
-        return evaluate(final: false)
+        let progress = evaluate(final: false)
+        if progress == .needMore && counters.datagrams >= maxDatagrams { return .done(finishPartial()) }
+        return progress
     }
 
     /// Parses what the CRYPTO stream holds as a partial ClientHello (for a connection that ended

@@ -252,6 +252,17 @@ import PacketDecoding
         }
     }
 
+    @Test func readerGivesUpAfterMaxDatagrams() {
+        var reader = QUICInitialReader(maxDatagrams: 3)
+        let junk = [UInt8](repeating: 0xc0, count: 50)
+        #expect(junk.withUnsafeBytes { reader.add(datagram: $0) } == .needMore)
+        #expect(junk.withUnsafeBytes { reader.add(datagram: $0) } == .needMore)
+        // Third datagram: nothing in the CRYPTO stream, so the partial parse asks for its 4-byte header.
+        #expect(junk.withUnsafeBytes { reader.add(datagram: $0) } == .done(.needMoreBytes(total: 4)))
+        #expect(reader.counters.datagrams == 3)
+        #expect(junk.withUnsafeBytes { reader.add(datagram: $0) } == .done(.needMoreBytes(total: 4)))
+    }
+
     @Test func headerErrorsAreNamed() {
         func err(_ bytes: [UInt8]) -> QUICHeaderError? {
             if case .failure(let e) = bytes.withUnsafeBytes({ QUICLongHeader.parse($0) }) { return e }

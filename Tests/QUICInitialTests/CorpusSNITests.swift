@@ -44,6 +44,7 @@ import PacketDecoding
         struct Key: Hashable { var src: IPAddress, dst: IPAddress, sport: UInt16, dport: UInt16, proto: UInt8 }
         enum TCPState { case done, collecting(TLSClientHelloAccumulator) }
         var tcp: [Key: TCPState] = [:]
+        var isn: [Key: UInt32] = [:]  // SYN sequence number + 1 per direction, when seen
         var quic: [Key: QUICInitialReader?] = [:]  // nil value: finished
         var found: [Found] = []
         var frame = 0
@@ -57,7 +58,7 @@ import PacketDecoding
             let payload = t.payloadOffset >= 0 ? record.bytes.clampedSlice(from: t.payloadOffset, length: t.payloadCapturedLength)
                                                : UnsafeRawBufferPointer(start: nil, count: 0)
             if t.protocolNumber == 6 {
-                if t.isSYN { tcp[key] = nil }
+                if t.isSYN || t.isSYNACK { tcp[key] = nil; isn[key] = t.sequenceNumber &+ 1 }
                 guard !payload.isEmpty else { return }
                 var result: TLSClientHelloResult?
                 switch tcp[key] {
@@ -65,14 +66,16 @@ import PacketDecoding
                 case .collecting(var acc):
                     if case .done(let r) = acc.add(payload, sequenceNumber: t.sequenceNumber) { result = r } else { tcp[key] = .collecting(acc); return }
                 case nil:
+                    // The first payload parsed in place; an accumulator only when the hello is split,
+                    // or when the stream's first segment is missing (it starts after the SYN's ISN + 1).
+                    let start = isn[key]
                     let r = TLSClientHello.parse(records: payload)
-                    if case .needMoreBytes = r {
-                        var acc = TLSClientHelloAccumulator()
-                        _ = acc.add(payload, sequenceNumber: t.sequenceNumber)
-                        tcp[key] = .collecting(acc)
-                        return
+                    if case .needMoreBytes = r {} else if start == nil || start == t.sequenceNumber { result = r }
+                    if result == nil {
+                        var acc = TLSClientHelloAccumulator(initialSequence: start)
+                        if case .done(let r) = acc.add(payload, sequenceNumber: t.sequenceNumber) { result = r }
+                        else { tcp[key] = .collecting(acc); return }
                     }
-                    result = r
                 }
                 tcp[key] = .done
                 if case .clientHello(let h)? = result, let name = h.serverName { found.append(Found(h, frame: frame, name: name, quic: false)) }
@@ -98,12 +101,12 @@ import PacketDecoding
     }
 
     /// tshark's server_name, ALPN and extension types per frame, or nil when tshark is not installed.
-    static func tshark(_ path: String) -> [Found]? {
+    static func tshark(_ path: String, options: [String] = []) -> [Found]? {
         let candidates = ["/usr/bin/tshark", "/usr/local/bin/tshark"]
         guard let exe = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { return nil }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: exe)
-        p.arguments = ["-r", path, "-Y", "tls.handshake.extensions_server_name", "-T", "fields",
+        p.arguments = ["-r", path] + options + ["-Y", "tls.handshake.extensions_server_name", "-T", "fields",
                        "-e", "frame.number", "-e", "frame.protocols", "-e", "tls.handshake.extensions_server_name",
                        "-e", "tls.handshake.extensions_alpn_str", "-e", "tls.handshake.extension.type"]
         let out = Pipe()

@@ -319,3 +319,57 @@ let rfc9001ClientHello = hex("""
         #expect(acc.droppedSegments == 100 - TLSClientHelloAccumulator.maxPendingSegments)
     }
 }
+
+@Suite struct TLSServerHelloTests {
+    /// RFC 9001 Appendix A.3: the server Initial's plaintext is ACK (02 00 00 00 00), then CRYPTO
+    /// (06 00 405a) holding a ServerHello: legacy_version 0303, empty session id, cipher suite
+    /// 1301, key_share and supported_versions 0304.
+    let serverInitialPlaintext = hex("""
+        02000000000600405a020000560303eefce7f7b37ba1d1632e96677825ddf739
+        88cfc79825df566dc5430b9a045a1200130100002e00330024001d00209d3c94
+        0d89690b84d08a60993c144eca684d1081287c834d5311bcf32bb9da1a002b00
+        020304
+        """)
+
+    @Test func rfc9001ServerHello() throws {
+        let message = Array(serverInitialPlaintext.dropFirst(9))
+        #expect(message.count == 4 + 0x56)
+        var expected = TLSServerHello()
+        expected.legacyVersion = 0x0303
+        expected.selectedVersion = 0x0304
+        expected.cipherSuite = 0x1301
+        #expect(message.withUnsafeBytes { TLSServerHello.parse(handshake: $0) } == .serverHello(expected))
+        let record = ClientHelloBuilder.records(message, fragmentSize: 16_384, version: 0x0303)
+        #expect(record.withUnsafeBytes { TLSServerHello.parse(records: $0) } == .serverHello(expected))
+        for n in 0..<record.count {
+            let r = Array(record.prefix(n)).withUnsafeBytes { TLSServerHello.parse(records: $0) }
+            #expect(r == .needMoreBytes(total: n < 5 ? 5 : (n < 9 ? 9 : record.count)), "prefix \(n)")
+        }
+    }
+
+    @Test func helloRetryRequestAlertAndTLS12() {
+        var hrr = Array(serverInitialPlaintext.dropFirst(9))
+        for i in 0..<32 { hrr[6 + i] = TLSServerHello.helloRetryRequestRandom[i] }
+        if case .serverHello(let h) = hrr.withUnsafeBytes({ TLSServerHello.parse(handshake: $0) }) {
+            #expect(h.isHelloRetryRequest)
+        } else { Issue.record("not read") }
+        // An alert record (type 21): the handshake was refused, not answered with a ServerHello.
+        #expect([UInt8]([21, 3, 3, 0, 2, 2, 40]).withUnsafeBytes { TLSServerHello.parse(records: $0) } == .notServerHello)
+        // A warning alert (unrecognized_name, RFC 6066) before the ServerHello is skipped; a fatal one is not.
+        let message = Array(serverInitialPlaintext.dropFirst(9))
+        let withWarning: [UInt8] = [21, 3, 3, 0, 2, 1, 112] + ClientHelloBuilder.records(message, fragmentSize: 16_384, version: 0x0303)
+        if case .serverHello(let h) = withWarning.withUnsafeBytes({ TLSServerHello.parse(records: $0) }) {
+            #expect(h.cipherSuite == 0x1301)
+        } else { Issue.record("warning alert not skipped") }
+        #expect(([21, 3, 3, 0, 2, 2, 112] + Array(withWarning.dropFirst(7))).withUnsafeBytes { TLSServerHello.parse(records: $0) } == .notServerHello)
+        // TLS 1.2 ServerHello without extensions: version from legacy_version.
+        let body: [UInt8] = [3, 3] + [UInt8](repeating: 1, count: 32) + [0, 0xc0, 0x2f, 0]
+        let tls12 = [2] + ClientHelloBuilder.be24(body.count) + body
+        if case .serverHello(let h) = tls12.withUnsafeBytes({ TLSServerHello.parse(handshake: $0) }) {
+            #expect(h.selectedVersion == 0x0303 && h.cipherSuite == 0xc02f && !h.isHelloRetryRequest)
+        } else { Issue.record("not read") }
+        // Session id longer than 32: malformed.
+        let bad: [UInt8] = [2, 0, 0, 38, 3, 3] + [UInt8](repeating: 0, count: 32) + [33] + [UInt8](repeating: 0, count: 3)
+        #expect(bad.withUnsafeBytes { TLSServerHello.parse(handshake: $0) } == .malformed)
+    }
+}

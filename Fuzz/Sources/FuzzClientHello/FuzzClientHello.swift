@@ -1,7 +1,7 @@
 import PacketDecoding
 import FuzzSupport
 
-/// TLS ClientHello parser and the per-connection accumulator. Input: byte 0 = split point
+/// TLS ClientHello parser and the per-connection accumulator (and the ServerHello reader). Input: byte 0 = split point
 /// selector (the rest is cut into two TCP segments at `byte0 * len / 256`), byte 1 bit 0 = feed
 /// the second segment first (reordering); the rest is the client's stream.
 /// Checks: results are deterministic; caps hold (SNI <= 255 bytes, ALPN <= 16 names, versions
@@ -23,6 +23,12 @@ public func fuzzClientHello(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     if case .needMoreBytes(let total) = bare {
         FuzzSupport.check(total > stream.count, "handshake needMoreBytes(\(total)) for \(stream.count) bytes")
     }
+
+    // The ServerHello reader on the same bytes (records and bare message).
+    if case .needMoreBytes(let total) = TLSServerHello.parse(records: stream) {
+        FuzzSupport.check(total > stream.count, "ServerHello needMoreBytes(\(total)) for \(stream.count) bytes")
+    }
+    _ = TLSServerHello.parse(handshake: stream)
 
     // The accumulator, whole and split.
     var one = TLSClientHelloAccumulator()

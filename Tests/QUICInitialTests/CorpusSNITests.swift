@@ -10,8 +10,8 @@ import PacketDecoding
 /// `tls.handshake.extensions_alpn_str` and `tls.handshake.extension.type`
 /// (tshark dissects TLS over TCP with reassembly, and decrypts QUIC Initials itself).
 ///
-/// Our side: every TCP direction's first payload goes to `TLSClientHello.parse(records:)`, then,
-/// if split, to a `TLSClientHelloAccumulator`; every UDP direction that starts with a v1/v2
+/// Our side: every TCP direction's data segments go to a `TLSClientHelloAccumulator` (with the
+/// SYN's ISN + 1 when seen) until it answers; every UDP direction that starts with a v1/v2
 /// Initial (and whose reverse direction did not) goes to a `QUICInitialReader`. A ClientHello is
 /// reported at the frame that completes it, as tshark does.
 @Suite struct CorpusSNITests {
@@ -66,16 +66,9 @@ import PacketDecoding
                 case .collecting(var acc):
                     if case .done(let r) = acc.add(payload, sequenceNumber: t.sequenceNumber) { result = r } else { tcp[key] = .collecting(acc); return }
                 case nil:
-                    // The first payload parsed in place; an accumulator only when the hello is split,
-                    // or when the stream's first segment is missing (it starts after the SYN's ISN + 1).
-                    let start = isn[key]
-                    let r = TLSClientHello.parse(records: payload)
-                    if case .needMoreBytes = r {} else if start == nil || start == t.sequenceNumber { result = r }
-                    if result == nil {
-                        var acc = TLSClientHelloAccumulator(initialSequence: start)
-                        if case .done(let r) = acc.add(payload, sequenceNumber: t.sequenceNumber) { result = r }
-                        else { tcp[key] = .collecting(acc); return }
-                    }
+                    var acc = TLSClientHelloAccumulator(initialSequence: isn[key])
+                    if case .done(let r) = acc.add(payload, sequenceNumber: t.sequenceNumber) { result = r }
+                    else { tcp[key] = .collecting(acc); return }
                 }
                 tcp[key] = .done
                 if case .clientHello(let h)? = result, let name = h.serverName { found.append(Found(h, frame: frame, name: name, quic: false)) }

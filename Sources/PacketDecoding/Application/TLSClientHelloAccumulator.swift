@@ -2,9 +2,12 @@
 // whole, for ClientHellos split across segments (post-quantum key shares make 1.5-2 KiB hellos
 // common, more than one 1460-byte segment).
 //
-// Use: parse the first data segment in place with `TLSClientHello.parse(records:)`; only when it
-// answers `.needMoreBytes` create an accumulator for that connection, `add` that segment and the
-// client's following data segments, and drop the accumulator when it answers `.done`.
+// Use: one accumulator per connection (empty, it holds no heap memory), given the client's data
+// segments until it answers `.done`. When the stream's first segment holds the whole ClientHello
+// (the common case) it is parsed in place and nothing is copied; bytes are copied only for a
+// ClientHello split across segments or arriving out of order. Pass `initialSequence` (the SYN's
+// sequence number + 1) when the handshake was seen, so a first segment that arrives late is
+// still placed at offset 0.
 //
 // Policy (kept deliberately small; RFC 9293 section 3.10.7.4 describes the receiver's rules):
 // * Stream offset 0 is `initialSequence` when the caller knows it (SYN's sequence + 1), else the
@@ -85,6 +88,12 @@ public struct TLSClientHelloAccumulator: Sendable {
                 droppedSegments += 1
             }
             return .needMore
+        }
+        // Fast path: the stream's first segment holds a whole ClientHello (or shows there is none):
+        // parse in place, copy nothing.
+        if offset == 0 && bytes.isEmpty {
+            let r = TLSClientHello.parse(records: data)
+            if case .needMoreBytes = r {} else if !(data.count > capacity) { result = r; return .done(r) }
         }
         append(data, at: offset)
         // Segments kept aside that now touch the held bytes.

@@ -1,7 +1,8 @@
 import PacketDecoding
 import FuzzSupport
 
-/// TLS ClientHello parser and the per-connection accumulator (and the ServerHello reader). Input: byte 0 = split point
+/// TLS ClientHello parser and the per-connection accumulator (and the ServerHello and HTTP/1.x
+/// request-head readers, which read the same first bytes of a connection). Input: byte 0 = split point
 /// selector (the rest is cut into two TCP segments at `byte0 * len / 256`), byte 1 bit 0 = feed
 /// the second segment first (reordering); the rest is the client's stream.
 /// Checks: results are deterministic; caps hold (SNI <= 255 bytes, ALPN <= 16 names, versions
@@ -29,6 +30,14 @@ public func fuzzClientHello(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         FuzzSupport.check(total > stream.count, "ServerHello needMoreBytes(\(total)) for \(stream.count) bytes")
     }
     _ = TLSServerHello.parse(handshake: stream)
+
+    // The HTTP/1.x request head reader on the same bytes (the other first-segment parser).
+    for partial in [false, true] {
+        if case .request(let h) = HTTPRequestHead.parse(stream, allowPartial: partial) {
+            FuzzSupport.check((h.host?.utf8.count ?? 0) <= 3 * HTTPRequestHead.maxHostBytes && h.method.utf8.count <= 16,
+                              "HTTP host or method beyond the cap")
+        }
+    }
 
     // The accumulator, whole and split.
     var one = TLSClientHelloAccumulator()

@@ -63,7 +63,7 @@ public struct QUICInitialReader: Sendable {
     /// Largest packet number opened (for packet-number recovery, RFC 9000 Appendix A.3).
     public private(set) var largestPacketNumber: Int64 = -1
 
-    private var originalKeys: QUICInitialKeys? = nil
+    private var originalKeys: (version: QUICVersion, keys: QUICInitialKeys)? = nil
     private var lastKeys: (id: QUICConnectionID, version: QUICVersion, keys: QUICInitialKeys)? = nil
     private var result: TLSClientHelloResult? = nil
 
@@ -141,12 +141,14 @@ public struct QUICInitialReader: Sendable {
             keys = QUICInitialKeys(destinationConnectionID: header.destinationConnectionID.bytes, version: header.version)
             lastKeys = (header.destinationConnectionID, header.version, keys)
         }
-        if originalKeys == nil { originalKeys = keys }
         if let p = QUICOpenedPacket.open(datagram, header, keys: keys, largestPacketNumber: largestPacketNumber) { return p }
-        if let o = originalKeys, o.key != keys.key {
-            return QUICOpenedPacket.open(datagram, header, keys: o, largestPacketNumber: largestPacketNumber)
+        // Keys of the first DCID, for this packet's version (after compatible version negotiation,
+        // RFC 9368, a v1 connection's later Initials may be v2, keyed from the same first DCID).
+        guard let first = originalDestinationConnectionID, first != header.destinationConnectionID else { return nil }
+        if originalKeys?.version != header.version {
+            originalKeys = (header.version, QUICInitialKeys(destinationConnectionID: first.bytes, version: header.version))
         }
-        return nil
+        return originalKeys.flatMap { QUICOpenedPacket.open(datagram, header, keys: $0.keys, largestPacketNumber: largestPacketNumber) }
     }
 }
 

@@ -204,6 +204,29 @@ import PacketDecoding
         #expect(reader.originalDestinationConnectionID?.bytes == original)
     }
 
+    @Test func versionSwitchToV2KeepsTheFirstDCID() throws {
+        // Compatible version negotiation (RFC 9368): first Initial in v1, the next in v2 with the
+        // server's connection ID, both keyed from the first DCID (with each version's salt).
+        let hello = bigHello()
+        let original: [UInt8] = [3, 1, 4, 1, 5, 9, 2, 6]
+        let first = TestSealer.initial(version: .v1, dcid: original, pn: 0, payload: TestSealer.cryptoFrame(offset: 0, hello[0..<700]))
+        let serverChosen: [UInt8] = [8, 8, 8, 8, 8]
+        var header: [UInt8] = [0xc0 | (1 << 4) | 1] + [0x6b, 0x33, 0x43, 0xcf] + [UInt8(serverChosen.count)] + serverChosen + [0, 0]
+        let payload = TestSealer.cryptoFrame(offset: 700, hello[700...])
+        header += TestSealer.varint2(2 + payload.count + 16)
+        let pnOffset = header.count
+        header += [0, 1]
+        let second = TestSealer.protect(header: header, pnOffset: pnOffset, pnLength: 2, pn: 1, payload: payload,
+                                        keys: QUICInitialKeys(destinationConnectionID: original, version: .v2))
+        var reader = QUICInitialReader()
+        #expect(first.withUnsafeBytes { reader.add(datagram: $0) } == .needMore)
+        let r = second.withUnsafeBytes { reader.add(datagram: $0) }
+        guard case .done(.clientHello(let h)) = r else { Issue.record("\(r)"); return }
+        #expect(h.serverName == "split.quic.example")
+        #expect(reader.version == .v1)
+        #expect(reader.counters.initialPacketsOpened == 2)
+    }
+
     @Test func cryptoReassemblerKeepsFirstBytesAndBoundsRanges() {
         var c = QUICCryptoReassembler(capacity: 100)
         [UInt8](repeating: 1, count: 10).withUnsafeBytes { c.add(offset: 5, $0) }

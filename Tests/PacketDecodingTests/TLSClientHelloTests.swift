@@ -373,3 +373,26 @@ let rfc9001ClientHello = hex("""
         #expect(bad.withUnsafeBytes { TLSServerHello.parse(handshake: $0) } == .malformed)
     }
 }
+
+/// Inputs found by `Fuzz/run.sh FuzzClientHello` (Fuzz/README.md).
+@Suite struct TLSClientHelloFuzzRegressionTests {
+    /// crash-1b9f7de63c596a8ef42089fbf3e18c80aca2c366 (after the 2 harness bytes): a record of
+    /// 0x64 = 100 bytes announcing a 0xed = 237-byte ClientHello, cut after 22 bytes of the record,
+    /// inside the random. The harness asserted "cipher suites >= 1" for every ClientHello result,
+    /// but a partial read (`allowPartial`) that ends before the cipher suites rightly has 0: the
+    /// check was wrong, not the parser. Pinned: needMoreBytes(5 + 100) whole; a partial read with
+    /// legacy_version 0x0303, no cipher suites and isComplete false.
+    @Test func partialHelloEndingInTheRandom() throws {
+        let stream = hex("1603010064010000ed0303ebf8fa566948 4c584a000004131570 6e")
+        #expect(stream.count == 27)
+        #expect(stream.withUnsafeBytes { TLSClientHello.parse(records: $0) } == .needMoreBytes(total: 105))
+        guard case .clientHello(let h) = stream.withUnsafeBytes({ TLSClientHello.parse(records: $0, allowPartial: true) }) else {
+            Issue.record("no partial read"); return
+        }
+        #expect(!h.isComplete)
+        #expect(h.legacyVersion == 0x0303)
+        #expect(h.cipherSuiteCount == 0)
+        #expect(h.handshakeLength == 237)
+        #expect(h.recordVersion == 0x0301)
+    }
+}

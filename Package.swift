@@ -13,7 +13,7 @@ let package = Package(
     products: [
         .library(name: "NetCensusKit", targets: [
             "CaptureCore", "CaptureFiles", "LiveCapture", "PacketDecoding", "TrafficAnalysis", "CaptureJobs",
-            "NetworkGraph", "TopologyCoverage", "Reporting",
+            "NetworkGraph", "TopologyCoverage", "Reporting", "QUICInitial", "CDNAttribution",
         ]),
         .executable(name: "netcensus", targets: ["netcensus"]),
         .executable(name: "netcensus-bench", targets: ["NetCensusBench"]),
@@ -26,6 +26,8 @@ let package = Package(
         // Mergeable latency histograms (handshake RTT, DNS response time) beyond the exact range:
         // HdrHistogram is the field's standard, kept, Codable and mergeable; no need to write one.
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        // QUIC Initial decryption (HKDF-SHA256, AES-128-GCM, AES block for header protection): no hand-written cryptography.
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // C libraries from Debian: libpcap-dev (live capture, BPF), zlib1g-dev (.gz captures),
@@ -50,6 +52,14 @@ let package = Package(
         // Sample-capture scenarios and the packet builder behind Captures/: used by the command
         // (`capture synth`) and the tests, not part of the library product.
         .target(name: "CaptureSamples", dependencies: ["CaptureCore", "CaptureFiles"]),
+        // QUIC v1/v2 Initial packets -> ClientHello (RFC 9001, RFC 9369); swift-crypto: no hand-written cryptography.
+        .target(name: "QUICInitial", dependencies: [
+            "CaptureCore", "PacketDecoding",
+            .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
+        ], swiftSettings: releaseSpeed),
+        // CDN provider rules (shipped JSON resource, validated at load) and name-suffix / address-prefix matching.
+        .target(name: "CDNAttribution", dependencies: ["PacketDecoding"], resources: [.copy("Resources")],
+                swiftSettings: releaseSpeed),
 
         // Topology pipeline: graph algorithms (core) -> coverage model, import, scoring, planning.
         .target(name: "NetworkGraph", dependencies: [.product(name: "HeapModule", package: "swift-collections")],
@@ -85,5 +95,11 @@ let package = Package(
         .testTarget(name: "TopologyCoverageTests", dependencies: ["TopologyCoverage", "Reporting", "TestSupport"]),
         .testTarget(name: "NetCensusCLITests", dependencies: ["TestSupport", "CaptureCore", "CaptureFiles", "CaptureSamples"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "TrafficAnalysis", "TestSupport"]),
+        .testTarget(name: "QUICInitialTests", dependencies: [
+            "QUICInitial", "PacketDecoding", "CaptureFiles", "TestSupport",
+            // The tests seal Initial packets of their own (the inverse of what QUICInitial opens).
+            .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
+        ]),
+        .testTarget(name: "CDNAttributionTests", dependencies: ["CDNAttribution", "PacketDecoding", "TestSupport"]),
     ]
 )

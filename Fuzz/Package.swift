@@ -45,6 +45,12 @@ let package = Package(
                           path: "Sources/FuzzGeoJSON", swiftSettings: fuzzSettings),
         .executableTarget(name: "FuzzCSVPair", dependencies: [kit, "FuzzSupport"],
                           path: "Sources/FuzzCSVPair", swiftSettings: fuzzSettings),
+        // TLS ClientHello parser + accumulator (split/reordered segments); QUIC Initial reader
+        // (datagrams) and frame walk / CRYPTO reassembly (as decrypted payloads).
+        .executableTarget(name: "FuzzClientHello", dependencies: [kit, "FuzzSupport"],
+                          path: "Sources/FuzzClientHello", swiftSettings: fuzzSettings),
+        .executableTarget(name: "FuzzQUICInitial", dependencies: [kit, "FuzzSupport"],
+                          path: "Sources/FuzzQUICInitial", swiftSettings: fuzzSettings),
         // Seed writer (its own entry point, also in the sanitized build): writes seed inputs for the
         // decoder and CSV targets, derived from ../shared and Captures/, into the git-ignored
         // working corpus. Shared files are read in place, never copied into the repository.

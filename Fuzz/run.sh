@@ -15,7 +15,8 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 shared="${NETCENSUS_SHARED:-$root/../shared}"
 scratch="$here/.build-fuzz"
-targets=(FuzzCaptureFiles FuzzResync FuzzPacketDecoder FuzzSummarize FuzzGraphML FuzzSNDlib FuzzGeoJSON FuzzCSVPair)
+targets=(FuzzCaptureFiles FuzzResync FuzzPacketDecoder FuzzSummarize FuzzGraphML FuzzSNDlib FuzzGeoJSON FuzzCSVPair
+         FuzzClientHello FuzzQUICInitial)
 
 target="${1:-FuzzCaptureFiles}"
 if [[ "$target" == list ]]; then printf '%s\n' "${targets[@]}"; exit 0; fi
@@ -87,6 +88,10 @@ case "$target" in
         build FuzzSeeds
         "$scratch/debug/FuzzSeeds" csvpair "$here/corpus/seeds-csvpair" "$root/Topologies"/*/ >&2 || true
         add "$here/corpus/seeds-csvpair"; maxlen=16384 ;;
+    FuzzClientHello|FuzzQUICInitial)
+        # Seeds made by the project (RFC 9001/9369 Appendix A vectors and hand-built hellos),
+        # committed under Fuzz/seeds/; no shared data.
+        add "$here/seeds/$target"; maxlen=20000 ;;
 esac
 
 case "$target" in

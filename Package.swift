@@ -96,7 +96,7 @@ let package = Package(
         .testTarget(name: "NetCensusCLITests", dependencies: ["TestSupport", "CaptureCore", "CaptureFiles", "CaptureSamples"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "TrafficAnalysis", "TestSupport"]),
         .testTarget(name: "QUICInitialTests", dependencies: [
-            "QUICInitial", "PacketDecoding", "CaptureFiles", "TestSupport",
+            "QUICInitial", "PacketDecoding", "CaptureFiles", "CaptureSamples", "TestSupport",
             // The tests seal Initial packets of their own (the inverse of what QUICInitial opens).
             .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
         ]),

@@ -3,6 +3,7 @@ import Testing
 import TestSupport
 import CaptureCore
 import CaptureFiles
+import CaptureSamples
 import PacketDecoding
 @testable import QUICInitial
 

@@ -121,8 +121,9 @@ let rfc9001ClientHello = hex("""
         for n in 0..<record.count {
             let prefix = Array(record.prefix(n))
             let r = parse(records: prefix)
-            // One record: fewer than 5 bytes -> 5; then the record's full length is known.
-            let want = n < 5 ? 5 : record.count
+            // One record: fewer than 5 bytes -> 5; then the 4-byte handshake header (9); then the
+            // message's full length is known.
+            let want = n < 5 ? 5 : (n < 9 ? 9 : record.count)
             #expect(r == .needMoreBytes(total: want), "prefix \(n)")
             // The partial reading never crashes, never invents a longer name than the bytes hold.
             if case .clientHello(let h) = parse(records: prefix, allowPartial: true) {
@@ -376,6 +377,29 @@ let rfc9001ClientHello = hex("""
 
 /// Inputs found by `Fuzz/run.sh FuzzClientHello` (Fuzz/README.md).
 @Suite struct TLSClientHelloFuzzRegressionTests {
+    /// crash-520c70970500b02668a9c5203a9b81f6f565cc4a, reduced by hand: a 237-byte ClientHello
+    /// whose first 100 bytes sit in one record and the rest in a second record that announces
+    /// 16384 bytes (more than the message needs). The parser used to wait for the whole second
+    /// record, so the accumulator (16 KiB) gave up with a partial read when the stream came in two
+    /// segments, yet read it whole in one: it must need only the message's bytes.
+    @Test func messageEndsBeforeItsLastRecord() throws {
+        let message = rfc9001ClientHello  // 241 bytes
+        let first = [22, 3, 1] + ClientHelloBuilder.be16(100) + Array(message[0..<100])
+        let second = [22, 3, 1] + ClientHelloBuilder.be16(16_384) + Array(message[100...]) + [UInt8](repeating: 0xab, count: 40)
+        let stream = first + second
+        guard case .clientHello(let whole) = stream.withUnsafeBytes({ TLSClientHello.parse(records: $0) }) else {
+            Issue.record("not read whole"); return
+        }
+        #expect(whole.serverName == "example.com" && whole.isComplete)
+        // Cut inside the second record: it asks exactly for the rest of the message.
+        let cut = Array(stream.prefix(105 + 5 + 20))
+        #expect(cut.withUnsafeBytes { TLSClientHello.parse(records: $0) } == .needMoreBytes(total: 105 + 5 + 141))
+        var acc = TLSClientHelloAccumulator()
+        #expect(cut.withUnsafeBytes { acc.add($0, sequenceNumber: 1) } == .needMore)
+        let rest = Array(stream[cut.count...])
+        #expect(rest.withUnsafeBytes { acc.add($0, sequenceNumber: 1 + UInt32(cut.count)) } == .done(.clientHello(whole)))
+    }
+
     /// crash-1b9f7de63c596a8ef42089fbf3e18c80aca2c366 (after the 2 harness bytes): a record of
     /// 0x64 = 100 bytes announcing a 0xed = 237-byte ClientHello, cut after 22 bytes of the record,
     /// inside the random. The harness asserted "cipher suites >= 1" for every ClientHello result,

@@ -204,7 +204,7 @@ extension TLSClientHello {
         let recordLength = Int(recordLength16)
         guard recordVersion >> 8 == 3, recordVersion & 0xff <= 4, recordLength >= 1, recordLength <= 16_384
         else { return .malformed(.badRecordHeader) }
-        guard let handshakeType: UInt8 = bytes.readBigEndian(at: 5) else { return .needMoreBytes(total: 5 + recordLength) }
+        guard let handshakeType: UInt8 = bytes.readBigEndian(at: 5) else { return .needMoreBytes(total: 5 + min(4, recordLength)) }
         guard handshakeType == 1 else { return .notClientHello }
 
         let firstFragment = bytes.clampedSlice(from: 5, length: recordLength)
@@ -234,16 +234,22 @@ extension TLSClientHello {
             // RFC 8446 section 5.1: handshake messages MUST NOT be interleaved with other record types.
             guard t == 22, v >> 8 == 3, v & 0xff <= 4, l >= 1, l <= 16_384 else { return .malformed(.badRecordHeader) }
             let fragment = bytes.clampedSlice(from: offset + 5, length: l)
-            let take = min(fragment.count, needed == .max ? fragment.count : needed - joined.count)
-            joined.append(contentsOf: UnsafeRawBufferPointer(rebasing: fragment[0..<take]))
+            // Only the message's bytes are needed, not the rest of the record that ends it (as in
+            // the one-record case above): take what is wanted from this record.
+            let before = joined.count
+            let want = needed == .max ? l : min(l, needed - before)
+            joined.append(contentsOf: fragment.clampedSlice(from: 0, length: want))
             if needed == .max, joined.count >= 4 {
                 let body = Int(joined[1]) << 16 | Int(joined[2]) << 8 | Int(joined[3])
                 if body > maxHandshakeLength { return .malformed(.handshakeTooLong) }
                 needed = 4 + body
             }
-            if fragment.count < l {  // this record is not all there yet
+            if joined.count >= needed { break }
+            if fragment.count < l {  // the record is cut short before the message ends
                 if allowPartial { break }
-                return .needMoreBytes(total: offset + 5 + l)
+                // Ask for the rest of the message inside this record (or its 4-byte header first).
+                let inRecord = needed == .max ? min(l, 4 - before) : min(l, needed - before)
+                return .needMoreBytes(total: offset + 5 + max(inRecord, fragment.count + 1))
             }
             offset += 5 + l
         }

@@ -43,26 +43,8 @@ struct CaptureConns: ParsableCommand {
         let log = ConnectionLog.log(output.format)
         let pipeline = CapturePipeline(filter: bpf, progress: ProgressLine.make(quiet: output.quiet, files: inputs.count),
                                        decoderOptions: decoding.decoderOptions, analysisOptions: state.analysisOptions)
-        var out = BufferedOutput()
-        try out.write(log.header)
-        var recordsRead = 0, opened = 0
-        var writeError: Error? = nil
-        for input in inputs {
-            let r = input.openError.map { CapturePipeline.unopened(path: input.path, reason: $0) }
-                ?? pipeline.summarize(path: input.path) { records in
-                    guard writeError == nil else { return }
-                    do { for rec in records { try out.write(log.line(ConnectionLog.values(rec, source: input.path))) } }
-                    catch { writeError = error }
-                }
-            if let e = writeError { throw e }
-            if !output.quiet { for w in r.summary.warnings { StandardError.line("netcensus: warning: " + Escaping.terminal(w.description)) } }
-            recordsRead += r.recordsRead
-            if r.opened { opened += 1 }
-        }
-        try out.flush()
-        if recordsRead == 0 {
-            StandardError.line("netcensus: error: no packets could be read from \(inputs.count == 1 ? Escaping.terminal(inputs[0].path) : "any of the \(inputs.count) inputs")")
-            throw opened == 0 ? NetCensusExit.cannotOpen : NetCensusExit.noData
+        try RecordLogRun.run(inputs: inputs, log: log, quiet: output.quiet) { path, emit in
+            pipeline.summarize(path: path, connections: { for r in $0 { emit(ConnectionLog.values(r, source: path)) } })
         }
     }
 }

@@ -81,19 +81,10 @@ public struct HostAnalyzer: PacketAnalyzer {
     }
 
     @usableFromInline mutating func evictOne() {
-        let cap = table.capacity
-        var best = -1, bestSeen = Int64.max, seen = 0, i = evictCursor, scanned = 0
-        while seen < 8 && scanned < cap {
-            let s = i & (cap - 1)
-            if table.isOccupied(s) {
-                let l = table[index: s].lastSeen
-                if l < bestSeen { bestSeen = l; best = s }
-                seen += 1
-            }
-            i += 1; scanned += 1
-        }
-        evictCursor = i & (cap - 1)
-        if best >= 0 { table.remove(at: best); evictions += 1 }
+        guard let (slot, next) = table.leastRecent(from: evictCursor, by: { $0.lastSeen }) else { return }
+        evictCursor = next
+        table.remove(at: slot)
+        evictions += 1
     }
 
     /// Packets and wire bytes of an innermost address still in the table (both directions).

@@ -171,24 +171,9 @@ public struct ConnectionAnalyzer: PacketAnalyzer {
     /// Evicts the least recently seen of up to 8 entries after the sweep cursor.
     @usableFromInline
     mutating func evictOne() {
-        let cap = table.capacity
-        var best = -1
-        var bestLast = Int64.max
-        var seen = 0
-        var i = sweepCursor
-        var scanned = 0
-        while seen < 8 && scanned < cap {
-            let s = i & (cap - 1)
-            if table.isOccupied(s) {
-                let l = table[index: s].last
-                if l < bestLast { bestLast = l; best = s }
-                seen += 1
-            }
-            i += 1; scanned += 1
-        }
-        sweepCursor = i & (cap - 1)
-        guard best >= 0 else { return }
-        let (key, value) = table.remove(at: best)
+        guard let (slot, next) = table.leastRecent(from: sweepCursor, by: { $0.last }) else { return }
+        sweepCursor = next
+        let (key, value) = table.remove(at: slot)
         finish(key: key, value, .evicted)
     }
 

@@ -179,9 +179,6 @@ public struct AdoptionSummary: Sendable, Codable, Equatable {
 
     /// True while every distinct count is exact (no set went past its bound into a sketch).
     public var distinctCountsExact: Bool { addresses.isExact && innermostAddresses.isExact && hostAddresses.isExact && flows.isExact }
-    /// The per-class and transition-form breakdowns below are derived from the address members,
-    /// so they exist only while `addresses` is exact (they are empty otherwise).
-    public var addressBreakdownsAvailable: Bool { addresses.isExact }
 
     /// Distinct addresses (any header) per primary class, every class present (0 when none).
     public var addressesByClass: [AddressClass: Int] {

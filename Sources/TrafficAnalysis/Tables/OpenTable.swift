@@ -276,4 +276,25 @@ public struct OpenTable<Key: TableKey, Value: Sendable>: Sendable {
 
 extension Int {
     @usableFromInline var saturatingDouble: Int { self > Int.max / 2 ? Int.max / 2 : self * 2 }
+
+}
+
+extension OpenTable {
+    /// The slot of the least recent entry among the first `sample` occupied slots from `cursor`
+    /// (wrapping), by `recency` (smaller = older), and the cursor just past the slots looked at;
+    /// nil when the table is empty. Sampled LRU: the analyzers' eviction rule under a cap, O(sample).
+    public func leastRecent(sample: Int = 8, from cursor: Int, by recency: (Value) -> Int64) -> (slot: Int, next: Int)? {
+        let cap = capacity
+        var best = -1, bestValue = Int64.max, seen = 0, i = cursor, scanned = 0
+        while seen < sample && scanned < cap {
+            let s = i & (cap - 1)
+            if isOccupied(s) {
+                let r = recency(self[index: s])
+                if r < bestValue { bestValue = r; best = s }
+                seen += 1
+            }
+            i += 1; scanned += 1
+        }
+        return best >= 0 ? (best, i & (cap - 1)) : nil
+    }
 }

@@ -51,6 +51,10 @@ let package = Package(
                           path: "Sources/FuzzClientHello", swiftSettings: fuzzSettings),
         .executableTarget(name: "FuzzQUICInitial", dependencies: [kit, "FuzzSupport"],
                           path: "Sources/FuzzQUICInitial", swiftSettings: fuzzSettings),
+        // DNS transactions end to end: fuzz bytes -> raw IPv4/IPv6 UDP/TCP packets (fragmented
+        // on request) -> AnalysisPipeline (reassembly, DNS-over-TCP streams, parser, tracker).
+        .executableTarget(name: "FuzzDNS", dependencies: [kit, "FuzzSupport"],
+                          path: "Sources/FuzzDNS", swiftSettings: fuzzSettings),
         // Seed writer (its own entry point, also in the sanitized build): writes seed inputs for the
         // decoder and CSV targets, derived from ../shared and Captures/, into the git-ignored
         // working corpus. Shared files are read in place, never copied into the repository.

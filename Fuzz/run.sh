@@ -16,7 +16,7 @@ root="$(cd "$here/.." && pwd)"
 shared="${NETCENSUS_SHARED:-$root/../shared}"
 scratch="$here/.build-fuzz"
 targets=(FuzzCaptureFiles FuzzResync FuzzPacketDecoder FuzzSummarize FuzzGraphML FuzzSNDlib FuzzGeoJSON FuzzCSVPair
-         FuzzClientHello FuzzQUICInitial)
+         FuzzClientHello FuzzQUICInitial FuzzDNS)
 
 target="${1:-FuzzCaptureFiles}"
 if [[ "$target" == list ]]; then printf '%s\n' "${targets[@]}"; exit 0; fi
@@ -88,6 +88,11 @@ case "$target" in
         build FuzzSeeds
         "$scratch/debug/FuzzSeeds" csvpair "$here/corpus/seeds-csvpair" "$root/Topologies"/*/ >&2 || true
         add "$here/corpus/seeds-csvpair"; maxlen=16384 ;;
+    FuzzDNS)
+        # DNS messages of the captures, framed as FuzzDNS parts by FuzzSeeds.
+        build FuzzSeeds
+        "$scratch/debug/FuzzSeeds" dns "$here/corpus/seeds-dns" "$shared/captures/public" "$root/Captures" >&2 || true
+        add "$here/corpus/seeds-dns"; maxlen=16384 ;;
     FuzzClientHello|FuzzQUICInitial)
         # Seeds made by the project (RFC 9001/9369 Appendix A vectors and hand-built hellos),
         # committed under Fuzz/seeds/; no shared data.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Reporting
 
 /// `netcensus`: the root holds configuration only; each job is a subcommand group
 /// (swift-argument-parser's tree style). Exit codes are listed in `ExitCodes.swift`.
@@ -23,7 +24,8 @@ extension NetCensusCommand {
     /// written with a checked write: argument-parser `print`s them and ignores a failed write,
     /// so `netcensus --help > /dev/full` exited 0 with nothing written. Now a failed write
     /// prints one `netcensus: error: cannot write output: ...` line and exits 1. The usage lines
-    /// after an error and the exit status (64 for usage) are argument-parser's own.
+    /// after an error and the exit status (64 for usage) are argument-parser's own; every
+    /// error text is escaped for the terminal (it may quote an option value).
     static func main() {
         do {
             var command = try parseAsRoot()
@@ -40,13 +42,26 @@ extension NetCensusCommand {
                 }
                 Self.exit(withError: nil)
             }
+            // The message can quote what was typed (`The value '…' is invalid for '--x'`), and
+            // a value is untrusted text: escaped like every other string bound for a terminal.
             if message.hasPrefix("Error: ") {
                 var text = "netcensus: error: " + message.dropFirst("Error: ".count)
                 while text.hasSuffix("\n") { text.removeLast() }
-                StandardError.line(text)
+                StandardError.line(escapedLines(text))
+                Self.exit(withError: code)
+            }
+            if !message.isEmpty {
+                StandardError.line(escapedLines(message))
                 Self.exit(withError: code)
             }
             Self.exit(withError: error)
         }
+    }
+
+    /// Each line escaped for the terminal (a CR or ESC inside a quoted value shows as `\x0d`,
+    /// `\x1b`), the line breaks of argument-parser's own text kept.
+    static func escapedLines(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { Escaping.terminal(String($0)) }.joined(separator: "\n")
     }
 }

@@ -36,6 +36,27 @@ import Glibc
         return url.path
     }
 
+    /// An option value is untrusted text too: argument-parser quotes it in its usage error
+    /// (`The value '…' is invalid for '--tcp-timeout'`), and a value holding an OSC title
+    /// sequence (ESC ] 0 ; … BEL), a carriage return or U+202E reached the terminal raw. Now the
+    /// error keeps exit 64 and shows those characters escaped; no ESC, BEL, CR or U+202E remains.
+    @Test func optionValuesInUsageErrorsAreEscaped() throws {
+        guard CaptureCLI.executable != nil else { #expect(!SharedData.isCI, "netcensus not built"); return }
+        let hostile = "\u{1b}]0;pwned\u{07}\r\u{202e}5"
+        // (`capture X` reads X as a capture path for the default subcommand: exit 66, no such file.)
+        for (arguments, status) in [(["capture", "summarize", "--tcp-timeout", hostile, "x.pcap"], Int32(64)),
+                                    (["topology", "score", "--contention", hostile, "x.csv"], 64),
+                                    (["capture", hostile], 66)] {
+            let r = try CaptureCLI.run(arguments)
+            #expect(r.status == status, "\(arguments): status \(r.status)")
+            #expect(r.stderr.hasPrefix("netcensus: error: "), "\(arguments): \(r.stderr)")
+            for bad in ["\u{1b}", "\u{07}", "\r", "\u{202e}"] {
+                #expect(!r.stderr.contains(bad), "\(arguments): raw \(bad.unicodeScalars.first!.value) in \(r.stderr)")
+            }
+            #expect(r.stderr.contains("\\x1b]0;pwned\\x07"), "\(arguments): \(r.stderr)")
+        }
+    }
+
     /// Timestamps Int64.min and Int64.max (ns): `last - first` overflowed in the summary
     /// report and the process trapped (found by hand, then by FuzzSummarize). Now exit 0 and
     /// duration_seconds = (2^63 - 1 + 2^63) / 1e9 = 1.8446744073709552e10 s.

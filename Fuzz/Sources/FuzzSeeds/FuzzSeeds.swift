@@ -1,12 +1,14 @@
 import Foundation
 import CaptureCore
 import CaptureFiles
+import PacketDecoding
 
 /// Writes seed inputs that cannot be read straight from a folder of sample files:
 ///
 ///     FuzzSeeds decoder OUTDIR CAPTURE_PATH...   # packets of real captures, framed for FuzzPacketDecoder
 ///     FuzzSeeds csvpair OUTDIR DIR...            # nodes.csv NUL links.csv from folders holding both
 ///     FuzzSeeds resync OUTDIR CAPTURE_PATH...    # captures up to 64 KiB behind an 8-byte damage spec
+///     FuzzSeeds dns OUTDIR CAPTURE_PATH...       # the DNS messages of each capture, framed for FuzzDNS
 ///
 /// Seeds are named by an FNV-1a hash of their bytes, so rerunning adds nothing twice. OUTDIR is the
 /// fuzzer's git-ignored working corpus; shared data is read in place and never copied into the repo.
@@ -21,7 +23,7 @@ enum FuzzSeeds {
 
     static func run(_ args: [String]) throws {
         guard args.count >= 4 else {
-            print("usage: FuzzSeeds decoder|csvpair|resync OUTDIR PATH...")
+            print("usage: FuzzSeeds decoder|csvpair|resync|dns OUTDIR PATH...")
             exit(64)
         }
         let out = args[2]
@@ -54,6 +56,28 @@ enum FuzzSeeds {
                 guard let data = FileManager.default.contents(atPath: path), data.count <= 65_536, data.count > 0 else { continue }
                 let start = UInt32(data.count / 2)
                 emit([UInt8(start & 0xff), UInt8(start >> 8 & 0xff), UInt8(start >> 16 & 0xff), 0, 63, 0, 1, 0] + Array(data))
+            }
+        case "dns":
+            // Up to 24 DNS payloads per capture (port 53, UDP or TCP), as FuzzDNS parts:
+            // [flags: v6, tcp, server->client][gap 1 = 100 ms][length u16][payload].
+            for path in try CaptureInputs.expand(Array(args[3...])) {
+                guard let reader = try? CaptureFileReader(path: path) else { continue }
+                var decoder = PacketDecoder()
+                var packet = DecodedPacket()
+                var parts: [UInt8] = []
+                var n = 0
+                _ = reader.forEachPacket { r in
+                    guard n < 24 else { return }
+                    decoder.decode(r.bytes, linkType: r.linkType, originalLength: r.originalLength, into: &packet)
+                    guard let t = packet.transport, t.sourcePort == 53 || t.destinationPort == 53,
+                          t.payloadOffset >= 0, t.payloadCapturedLength > 0, t.ipLayerIndex < packet.ipLayers.count else { return }
+                    let payload = Array(r.bytes[t.payloadOffset..<min(r.bytes.count, t.payloadOffset + t.payloadCapturedLength)].prefix(4096))
+                    let v6 = packet.ipLayers[t.ipLayerIndex].family == .v6
+                    let flags = UInt8(v6 ? 1 : 0) | (t.protocolNumber == 6 ? 2 : 0) | (t.sourcePort == 53 ? 4 : 0)
+                    parts += [flags, 1, UInt8(payload.count >> 8), UInt8(payload.count & 255)] + payload
+                    n += 1
+                }
+                if n > 0 { emit(parts) }
             }
         case "csvpair":
             for dir in args[3...] {

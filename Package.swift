@@ -47,7 +47,7 @@ let package = Package(
             "CaptureCore", "PacketDecoding", .product(name: "Histogram", package: "hdrhistogram-swift"),
         ], swiftSettings: releaseSpeed),
         // Jobs: a capture file through the analysis pipeline (what the command, tests and bench run).
-        .target(name: "CaptureJobs", dependencies: ["CaptureCore", "CaptureFiles", "PacketDecoding", "TrafficAnalysis"],
+        .target(name: "CaptureJobs", dependencies: ["CaptureCore", "CaptureFiles", "PacketDecoding", "TrafficAnalysis", "CZlib"],
                 swiftSettings: releaseSpeed),
         // Sample-capture scenarios and the packet builder behind Captures/: used by the command
         // (`capture synth`) and the tests, not part of the library product.

@@ -1,3 +1,4 @@
+import Foundation
 import CaptureCore
 import CaptureFiles
 import LiveCapture
@@ -67,8 +68,10 @@ extension CapturePipeline {
     }
 }
 
-/// A one-line progress display on stderr, used only when stderr is a terminal.
-final class ProgressLine {
+/// A one-line progress display on stderr, used only when stderr is a terminal. Safe to share
+/// between `--jobs` threads: a lock orders the updates, and the line shows the latest file.
+final class ProgressLine: @unchecked Sendable {
+    private let lock = NSLock()
     private var file = ""
     private var lastDraw: Int64 = 0
     private let total: Int
@@ -81,18 +84,23 @@ final class ProgressLine {
 
     private init(files: Int) { total = files }
 
-    func start(file: String) { self.file = file; index += 1 }
+    func start(file: String) { lock.lock(); self.file = file; index += 1; lock.unlock() }
 
     func update(packets: UInt64) {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)
         let now = Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
+        lock.lock(); defer { lock.unlock() }
         guard now - lastDraw >= 250 else { return }
         lastDraw = now
         StandardError.write("\r\u{1b}[K[\(index)/\(total)] \(Escaping.terminalName(file)): \(packets) packets")
     }
 
-    func finish() { if lastDraw != 0 { StandardError.write("\r\u{1b}[K") }; lastDraw = 0 }
+    func finish() {
+        lock.lock(); defer { lock.unlock() }
+        if lastDraw != 0 { StandardError.write("\r\u{1b}[K") }
+        lastDraw = 0
+    }
 }
 
 extension Escaping {

@@ -32,12 +32,23 @@ struct CaptureSummarize: ParsableCommand {
     @Option(name: .long, help: "BPF filter (tcpdump syntax), compiled by libpcap per link type and applied to every packet.")
     var filter: String?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Also write the run's mergeable state to FILE, for `netcensus capture merge` (docs/state-format.md).",
+        valueName: "FILE"))
+    var stateOut: String?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Files analysed in parallel (default: the machine's cores). Output is identical for every N; each running file keeps its own state, bounded by --max-connections.",
+        valueName: "N"))
+    var jobs: Int?
+
     @OptionGroup var output: CaptureOutputOptions
     @OptionGroup var decoding: CaptureDecodingOptions
     @OptionGroup(title: "Connection state") var state: AnalysisStateOptions
 
     func validate() throws {
         if paths.isEmpty { throw ValidationError("Give at least one capture file or directory.") }
+        if let j = jobs, !(1...1024).contains(j) { throw ValidationError("--jobs must be in [1, 1024].") }
     }
 
     func run() throws {
@@ -50,12 +61,17 @@ struct CaptureSummarize: ParsableCommand {
             }
         }
 
-        let pipeline = CapturePipeline(filter: bpf, progress: ProgressLine.make(quiet: output.quiet, files: inputs.count),
-                                       decoderOptions: decoding.decoderOptions, analysisOptions: state.analysisOptions)
-        var results: [CapturePipeline.FileResult] = []
+        let progress = ProgressLine.make(quiet: output.quiet, files: inputs.count)
+        let results = try ParallelFiles.run(inputs, jobs: jobs ?? ParallelFiles.defaultJobs) { () throws -> ((path: String, openError: String?)) -> CapturePipeline.FileResult in
+            // Each worker has its own BPF programs (libpcap's compiled filters are per-handle state).
+            let worker = CapturePipeline(filter: try bpf.map { try BPFFilter($0.expression) }, progress: progress,
+                                         decoderOptions: decoding.decoderOptions, analysisOptions: state.analysisOptions)
+            return { input in
+                input.openError.map { CapturePipeline.unopened(path: input.path, reason: $0) } ?? worker.summarize(path: input.path)
+            }
+        }
         var total = AdoptionSummary()
-        for input in inputs {
-            let r = input.openError.map { CapturePipeline.unopened(path: input.path, reason: $0) } ?? pipeline.summarize(path: input.path)
+        for r in results {
             // A lone input that cannot be read at all gets only the error line below (which
             // names the file and the reason), not the same text twice.
             let lonelyFailure = inputs.count == 1 && (r.openError ?? r.formatError) != nil
@@ -63,9 +79,15 @@ struct CaptureSummarize: ParsableCommand {
                 for w in r.summary.warnings { StandardError.line("netcensus: warning: " + Escaping.terminal(w.description)) }
             }
             total.merge(r.summary)
-            results.append(r)
         }
 
+        // The state is written even when no input yielded a packet: a shard's unreadable files
+        // still belong in the merged document, as they do in one run over every input.
+        let tool = "netcensus \(NetCensusCommand.configuration.version)"
+        if let out = stateOut {
+            let settings = CaptureState.settings(filter: filter, decoder: decoding.decoderOptions, analysis: state.analysisOptions)
+            try StateFile.write(CaptureState(tool: tool, settings: settings, results: results), to: out)
+        }
         // Exit status (README "Exit codes"): 0 when packets were read from at least one input;
         // 65 when inputs were opened but none yielded a packet; 66 when none could be opened.
         let recordsRead = results.reduce(0) { $0 + $1.recordsRead }
@@ -87,9 +109,7 @@ struct CaptureSummarize: ParsableCommand {
 
         let document = CaptureSummaryReport.document(
             files: results.map { (CaptureSummaryReport.FileFacts(path: $0.path, format: $0.format?.rawValue, recordsRead: $0.recordsRead), $0.summary) },
-            total: total, filter: filter, tool: "netcensus \(NetCensusCommand.configuration.version)")
-        if output.json { try StandardOutput.line(JSONRenderer.render(document)) }
-        else if output.csv { try StandardOutput.write(CSVRenderer.render(rows: CaptureSummaryReport.csvRows(document))) }
-        else { try StandardOutput.write(CaptureTableRenderer.render(document, perFile: output.perFile)) }
+            total: total, filter: filter, tool: tool)
+        try output.print(document)
     }
 }

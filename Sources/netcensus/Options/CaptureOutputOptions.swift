@@ -18,3 +18,14 @@ struct CaptureOutputOptions: ParsableArguments {
         if json && csv { throw ValidationError("--json and --csv cannot be used together.") }
     }
 }
+
+import Reporting
+
+extension CaptureOutputOptions {
+    /// Writes the summary document in the chosen form (table, `--json`, `--csv`).
+    func print(_ document: ReportValue) throws {
+        if json { try StandardOutput.line(JSONRenderer.render(document)) }
+        else if csv { try StandardOutput.write(CSVRenderer.render(rows: CaptureSummaryReport.csvRows(document))) }
+        else { try StandardOutput.write(CaptureTableRenderer.render(document, perFile: perFile)) }
+    }
+}

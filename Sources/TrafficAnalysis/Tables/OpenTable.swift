@@ -32,6 +32,8 @@ public struct OpenTable<Key: TableKey, Value: Sendable>: Sendable {
         @usableFromInline let slotCount: Int
 
         @usableFromInline init(slotCount: Int) {
+            // `hashPointer` relies on the hash being the slot's first stored property.
+            precondition(MemoryLayout<Slot>.offset(of: \Slot.hash) == 0, "OpenTable.Slot.hash must be at offset 0")
             self.slotCount = slotCount
             slots = .allocate(capacity: slotCount)
             for i in 0..<slotCount { Storage.hashPointer(slots + i).initialize(to: 0) }
@@ -44,9 +46,14 @@ public struct OpenTable<Key: TableKey, Value: Sendable>: Sendable {
             return s
         }
 
+        /// The slot's hash word: the first stored property (checked once per allocation in `init`),
+        /// so a cast rather than a key path. `pointer(to: \.hash)` instantiated a key path at run
+        /// time wherever the generic code was not specialized (the slot loops of `init`, `deinit`
+        /// and growth: half of a fresh pipeline's cost in a debug build, and runtime conformance
+        /// lookups in release).
         @inlinable @inline(__always)
         static func hashPointer(_ p: UnsafeMutablePointer<Slot>) -> UnsafeMutablePointer<UInt64> {
-            p.pointer(to: \.hash)!
+            UnsafeMutableRawPointer(p).assumingMemoryBound(to: UInt64.self)
         }
 
         @inlinable @inline(__always)

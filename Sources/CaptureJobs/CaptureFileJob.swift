@@ -19,6 +19,17 @@ public struct CaptureFileResult: Sendable {
 
     /// The file was opened (whether or not it held packets).
     public var opened: Bool { openError == nil }
+
+    /// The same result under another name: path, warnings and summary sources (a copy analysed
+    /// in place of the original, named by the original's URI).
+    public func renamed(_ name: String) -> CaptureFileResult {
+        var r = self
+        let old = path
+        r.path = name
+        r.summary.sources = r.summary.sources.map { $0 == old ? name : $0 }
+        for i in r.summary.warnings.indices where r.summary.warnings[i].file == old { r.summary.warnings[i].file = name }
+        return r
+    }
 }
 
 /// The per-file step of the `capture` commands, as a library call so tools and tests run

@@ -42,6 +42,11 @@ struct CaptureSummarize: ParsableCommand {
         valueName: "N"))
     var jobs: Int?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "With one input: call it NAME in the output, warnings and state (e.g. the URI of a copy being analysed, as the Spark job in Scale/ does).",
+        valueName: "NAME"))
+    var inputName: String?
+
     @OptionGroup var output: CaptureOutputOptions
     @OptionGroup var decoding: CaptureDecodingOptions
     @OptionGroup(title: "Connection state") var state: AnalysisStateOptions
@@ -49,6 +54,7 @@ struct CaptureSummarize: ParsableCommand {
     func validate() throws {
         if paths.isEmpty { throw ValidationError("Give at least one capture file or directory.") }
         if let j = jobs, !(1...1024).contains(j) { throw ValidationError("--jobs must be in [1, 1024].") }
+        if inputName != nil && paths.count != 1 { throw ValidationError("--input-name needs exactly one input.") }
     }
 
     func run() throws {
@@ -62,7 +68,7 @@ struct CaptureSummarize: ParsableCommand {
         }
 
         let progress = ProgressLine.make(quiet: output.quiet, files: inputs.count)
-        let results = try ParallelFiles.run(inputs, jobs: jobs ?? ParallelFiles.defaultJobs) { () throws -> ((path: String, openError: String?)) -> CapturePipeline.FileResult in
+        var results = try ParallelFiles.run(inputs, jobs: jobs ?? ParallelFiles.defaultJobs) { () throws -> ((path: String, openError: String?)) -> CapturePipeline.FileResult in
             // Each worker has its own BPF programs (libpcap's compiled filters are per-handle state).
             let worker = CapturePipeline(filter: try bpf.map { try BPFFilter($0.expression) }, progress: progress,
                                          decoderOptions: decoding.decoderOptions, analysisOptions: state.analysisOptions)
@@ -70,6 +76,7 @@ struct CaptureSummarize: ParsableCommand {
                 input.openError.map { CapturePipeline.unopened(path: input.path, reason: $0) } ?? worker.summarize(path: input.path)
             }
         }
+        if let name = inputName, inputs.count == 1 { results = results.map { $0.renamed(name) } }
         var total = AdoptionSummary()
         for r in results {
             // A lone input that cannot be read at all gets only the error line below (which

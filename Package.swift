@@ -13,7 +13,7 @@ let package = Package(
     products: [
         .library(name: "NetCensusKit", targets: [
             "CaptureCore", "CaptureFiles", "LiveCapture", "PacketDecoding", "TrafficAnalysis", "CaptureJobs",
-            "NetworkGraph", "TopologyCoverage", "Reporting", "QUICInitial", "CDNAttribution",
+            "NetworkGraph", "TopologyCoverage", "Reporting", "QUICInitial", "CDNAttribution", "FlowRecords",
         ]),
         .executable(name: "netcensus", targets: ["netcensus"]),
         .executable(name: "netcensus-bench", targets: ["NetCensusBench"]),
@@ -49,6 +49,10 @@ let package = Package(
         // Jobs: a capture file through the analysis pipeline (what the command, tests and bench run).
         .target(name: "CaptureJobs", dependencies: ["CaptureCore", "CaptureFiles", "PacketDecoding", "TrafficAnalysis", "CZlib"],
                 swiftSettings: releaseSpeed),
+        // Flow records in: IPFIX (RFC 7011, files per RFC 5655) and NetFlow v9 (RFC 3954) messages,
+        // templates per exporter and domain, sampling applied, adoption figures from flows.
+        .target(name: "FlowRecords", dependencies: ["CaptureCore", "CaptureFiles", "PacketDecoding", "TrafficAnalysis"],
+                swiftSettings: releaseSpeed),
         // Sample-capture scenarios and the packet builder behind Captures/: used by the command
         // (`capture synth`) and the tests, not part of the library product.
         .target(name: "CaptureSamples", dependencies: ["CaptureCore", "CaptureFiles"]),
@@ -75,7 +79,7 @@ let package = Package(
 
         .executableTarget(name: "netcensus", dependencies: [
             "CaptureCore", "CaptureFiles", "LiveCapture", "PacketDecoding", "TrafficAnalysis", "CaptureJobs", "CaptureSamples",
-            "NetworkGraph", "TopologyCoverage", "Reporting",
+            "NetworkGraph", "TopologyCoverage", "Reporting", "FlowRecords",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "NetCensusBench", dependencies: [
@@ -94,6 +98,7 @@ let package = Package(
         .testTarget(name: "NetworkGraphTests", dependencies: ["NetworkGraph", "TestSupport"]),
         .testTarget(name: "TopologyCoverageTests", dependencies: ["TopologyCoverage", "Reporting", "TestSupport"]),
         .testTarget(name: "NetCensusCLITests", dependencies: ["TestSupport", "CaptureCore", "CaptureFiles", "CaptureSamples"]),
+        .testTarget(name: "FlowRecordsTests", dependencies: ["FlowRecords", "CaptureFiles", "CaptureSamples", "TestSupport"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "TrafficAnalysis", "TestSupport"]),
         .testTarget(name: "QUICInitialTests", dependencies: [
             "QUICInitial", "PacketDecoding", "CaptureFiles", "CaptureSamples", "TestSupport",

@@ -97,7 +97,7 @@ let package = Package(
         ]),
         .testTarget(name: "NetworkGraphTests", dependencies: ["NetworkGraph", "TestSupport"]),
         .testTarget(name: "TopologyCoverageTests", dependencies: ["TopologyCoverage", "Reporting", "TestSupport"]),
-        .testTarget(name: "NetCensusCLITests", dependencies: ["TestSupport", "CaptureCore", "CaptureFiles", "CaptureSamples"]),
+        .testTarget(name: "NetCensusCLITests", dependencies: ["TestSupport", "CaptureCore", "CaptureFiles", "CaptureSamples", "FlowRecords"]),
         .testTarget(name: "FlowRecordsTests", dependencies: ["FlowRecords", "CaptureFiles", "CaptureSamples", "TestSupport"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "TrafficAnalysis", "TestSupport"]),
         .testTarget(name: "QUICInitialTests", dependencies: [

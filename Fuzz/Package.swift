@@ -55,6 +55,9 @@ let package = Package(
         // on request) -> AnalysisPipeline (reassembly, DNS-over-TCP streams, parser, tracker).
         .executableTarget(name: "FuzzDNS", dependencies: [kit, "FuzzSupport"],
                           path: "Sources/FuzzDNS", swiftSettings: fuzzSettings),
+        // IPFIX / NetFlow v9 reader: a stream of messages or datagrams, tiny template caps.
+        .executableTarget(name: "FuzzFlows", dependencies: [kit, "FuzzSupport"],
+                          path: "Sources/FuzzFlows", swiftSettings: fuzzSettings),
         // Seed writer (its own entry point, also in the sanitized build): writes seed inputs for the
         // decoder and CSV targets, derived from ../shared and Captures/, into the git-ignored
         // working corpus. Shared files are read in place, never copied into the repository.

@@ -16,7 +16,7 @@ root="$(cd "$here/.." && pwd)"
 shared="${NETCENSUS_SHARED:-$root/../shared}"
 scratch="$here/.build-fuzz"
 targets=(FuzzCaptureFiles FuzzResync FuzzPacketDecoder FuzzSummarize FuzzGraphML FuzzSNDlib FuzzGeoJSON FuzzCSVPair
-         FuzzClientHello FuzzQUICInitial FuzzDNS)
+         FuzzClientHello FuzzQUICInitial FuzzDNS FuzzFlows)
 
 target="${1:-FuzzCaptureFiles}"
 if [[ "$target" == list ]]; then printf '%s\n' "${targets[@]}"; exit 0; fi
@@ -93,6 +93,10 @@ case "$target" in
         build FuzzSeeds
         "$scratch/debug/FuzzSeeds" dns "$here/corpus/seeds-dns" "$shared/captures/public" "$root/Captures" >&2 || true
         add "$here/corpus/seeds-dns"; maxlen=16384 ;;
+    FuzzFlows)
+        # Seeds made by the project (Fuzz/seeds/FuzzFlows/: IPFIX with templates, options and
+        # variable-length fields, NetFlow v9 with sampling), no shared data.
+        add "$here/seeds/$target"; maxlen=8192 ;;
     FuzzClientHello|FuzzQUICInitial)
         # Seeds made by the project (RFC 9001/9369 Appendix A vectors and hand-built hellos),
         # committed under Fuzz/seeds/; no shared data.

@@ -17,7 +17,10 @@ public struct FlowFileResult: Sendable {
     /// Sampling rate per domain learnt from options records (domain -> 1-in-N).
     public var samplingRates: [UInt32: UInt64] = [:]
     public var warnings: [CaptureWarning] = []
+    /// Why nothing could be read (cannot open, not a regular file, not a flow source).
     public var error: String?
+    /// The file was opened (its content may still be unreadable).
+    public var opened = false
 }
 
 /// Reads flow records from a file: an IPFIX file (first two bytes 00 0a, RFC 5655: messages
@@ -37,6 +40,7 @@ public enum FlowFileJob {
         guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
             close(fd); result.error = "not a regular file"; return result
         }
+        result.opened = true
         var head = [UInt8](repeating: 0, count: 4)
         let got = pread(fd, &head, 4, 0)
         if got >= 2 && head[0] == 0 && head[1] == 10 {

@@ -51,7 +51,7 @@ struct FlowsSummarize: ParsableCommand {
         }
         let messages = results.reduce(0) { $0 + $1.counters.ipfixMessages + $1.counters.netflowV9Messages }
         if messages == 0 {
-            let opened = results.contains { $0.error == nil || $0.format != nil }
+            let opened = results.contains(where: \.opened)
             if paths.count > 1 || opened { StandardError.line("netcensus: error: no IPFIX or NetFlow v9 message in \(paths.count == 1 ? Escaping.terminal(paths[0]) : "any of the \(paths.count) inputs")") }
             throw opened ? NetCensusExit.noData : NetCensusExit.cannotOpen
         }

@@ -133,11 +133,13 @@ public struct InfrastructureJSON: Codable, Sendable {
     }
     public struct Backbone: Codable, Sendable {
         public var regions: [String]
+        /// Regions beyond the 64 with the most backbone nodes: not in any pair (bounded work).
+        public var regionsOmitted: [String]
         public var backboneLinks: Int
         public var linksUnknownCapacity: Int
         public var pairs: [Pair]
         enum CodingKeys: String, CodingKey {
-            case regions, backboneLinks = "backbone_links", linksUnknownCapacity = "links_unknown_capacity", pairs
+            case regions, regionsOmitted = "regions_omitted", backboneLinks = "backbone_links", linksUnknownCapacity = "links_unknown_capacity", pairs
         }
     }
     public struct Pair: Codable, Sendable {
@@ -164,7 +166,7 @@ public struct InfrastructureJSON: Codable, Sendable {
                 })
         }
         if let b = r.backboneCuts {
-            backboneCapacity = Backbone(regions: b.regions, backboneLinks: b.backboneLinks.count, linksUnknownCapacity: b.linksUnknownCapacity,
+            backboneCapacity = Backbone(regions: b.regions, regionsOmitted: b.regionsOmitted, backboneLinks: b.backboneLinks.count, linksUnknownCapacity: b.linksUnknownCapacity,
                                         pairs: b.pairs.map { Pair(regionA: $0.regionA, regionB: $0.regionB, minCutMbps: $0.minCutMbps,
                                                                   bottleneckLinks: $0.bottleneckLinks.map { LinkRef($0, t) }) })
         }

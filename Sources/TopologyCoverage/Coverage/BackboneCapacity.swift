@@ -15,9 +15,17 @@ import NetworkGraph
 /// - bottleneck links: the links of the minimum cut nearest region A (`MinimumCut.cutEdges`).
 ///
 /// nil when fewer than two regions hold backbone nodes.
-/// Complexity: O(r² · F) for r regions and F one max flow on the backbone subgraph.
+/// Complexity: O(r² · F) for r regions and F one max flow on the backbone subgraph, so r is
+/// bounded: at most `maxRegions` (64: 2,016 pairs; a country has a few dozen level-1 regions)
+/// take part, those with the most backbone nodes (ties by name); the others are named in
+/// `regionsOmitted`. A topology whose every node is its own region (found by fuzzing: 56 regions
+/// already took 13 s in a sanitized build, 2,000 would be 2 million max flows) stays bounded.
 public struct BackboneCapacity: Sendable {
     public var regions: [String]
+    /// Level-1 regions left out of the pairs because more than `maxRegions` hold backbone nodes.
+    public var regionsOmitted: [String] = []
+    /// Regions taking part in the pairwise cuts, at most.
+    public static let maxRegions = 64
     /// Backbone link indices (into `Topology.links`), ascending.
     public var backboneLinks: [Int]
     public var linksUnknownCapacity: Int
@@ -47,7 +55,13 @@ public struct BackboneCapacity: Sendable {
         var local = [Int](repeating: -1, count: t.nodes.count)
         for (i, v) in nodes.enumerated() { local[v] = i }
         let subCap = origin.map { cap[$0] }
-        let regions = byRegion.keys.sorted()
+        var regions = byRegion.keys.sorted()
+        var omitted: [String] = []
+        if regions.count > maxRegions {
+            let ranked = regions.sorted { (byRegion[$0]!.count, $1) > (byRegion[$1]!.count, $0) }
+            omitted = Array(ranked[maxRegions...]).sorted()
+            regions = Array(ranked[..<maxRegions]).sorted()
+        }
         var pairs: [RegionPairCut] = []
         for i in 0..<regions.count {
             for k in (i + 1)..<regions.count {
@@ -58,7 +72,7 @@ public struct BackboneCapacity: Sendable {
             }
         }
         let unknown = origin.filter { t.links[$0].capacityMbps == nil && t.links[$0].a != t.links[$0].b }.count
-        return BackboneCapacity(regions: regions, backboneLinks: origin.filter { t.links[$0].a != t.links[$0].b },
+        return BackboneCapacity(regions: regions, regionsOmitted: omitted, backboneLinks: origin.filter { t.links[$0].a != t.links[$0].b },
                                 linksUnknownCapacity: unknown, pairs: pairs)
     }
 }

@@ -13,7 +13,7 @@ let package = Package(
     products: [
         .library(name: "NetCensusKit", targets: [
             "CaptureCore", "CaptureFiles", "LiveCapture", "PacketDecoding", "TrafficAnalysis", "CaptureJobs",
-            "NetworkGraph", "TopologyCoverage", "Reporting", "QUICInitial", "CDNAttribution",
+            "NetworkGraph", "TopologyCoverage", "Reporting", "QUICInitial", "CDNAttribution", "CDNReachability",
         ]),
         .executable(name: "netcensus", targets: ["netcensus"]),
         .executable(name: "netcensus-bench", targets: ["NetCensusBench"]),
@@ -60,6 +60,13 @@ let package = Package(
         // CDN provider rules (shipped JSON resource, validated at load) and name-suffix / address-prefix matching.
         .target(name: "CDNAttribution", dependencies: ["PacketDecoding"], resources: [.copy("Resources")],
                 swiftSettings: releaseSpeed),
+        // CDN reachability per provider and family: a PipelineExtension joining TLS/QUIC/HTTP names,
+        // DNS answers and connection records. Its own module so TrafficAnalysis (and every build
+        // and bench of it) never links swift-crypto; the figures it fills (CDNSummary) live in
+        // TrafficAnalysis beside the other summaries, so Reporting does not link it either.
+        .target(name: "CDNReachability", dependencies: [
+            "CaptureCore", "PacketDecoding", "TrafficAnalysis", "QUICInitial", "CDNAttribution",
+        ], swiftSettings: releaseSpeed),
 
         // Topology pipeline: graph algorithms (core) -> coverage model, import, scoring, planning.
         .target(name: "NetworkGraph", dependencies: [.product(name: "HeapModule", package: "swift-collections")],
@@ -75,7 +82,7 @@ let package = Package(
 
         .executableTarget(name: "netcensus", dependencies: [
             "CaptureCore", "CaptureFiles", "LiveCapture", "PacketDecoding", "TrafficAnalysis", "CaptureJobs", "CaptureSamples",
-            "NetworkGraph", "TopologyCoverage", "Reporting",
+            "NetworkGraph", "TopologyCoverage", "Reporting", "CDNAttribution", "CDNReachability",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "NetCensusBench", dependencies: [
@@ -101,5 +108,11 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
         ]),
         .testTarget(name: "CDNAttributionTests", dependencies: ["CDNAttribution", "PacketDecoding", "TestSupport"]),
+        .testTarget(name: "CDNReachabilityTests", dependencies: [
+            "CDNReachability", "CDNAttribution", "QUICInitial", "TrafficAnalysis", "PacketDecoding", "CaptureCore",
+            "CaptureFiles", "CaptureJobs", "CaptureSamples", "TestSupport",
+            // The tests seal QUIC Initial packets of their own.
+            .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
+        ]),
     ]
 )

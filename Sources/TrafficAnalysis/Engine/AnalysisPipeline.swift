@@ -52,17 +52,33 @@ public struct AnalysisPipeline: Sendable {
                                                    connections: (([ConnectionRecord]) -> Void)? = nil,
                                                    dns: (([DNSTransaction]) -> Void)? = nil,
                                                    shouldStop: (() -> Bool)? = nil) -> PacketSourceReport {
+        var none = NoPipelineExtension()
+        return run(&source, extension: &none, filter: filter, progress: progress, connections: connections, dns: dns,
+                   shouldStop: shouldStop)
+    }
+
+    /// `run` with an analysis from another module in the same pass (see `PipelineExtension` for
+    /// the order of calls). When `ext.wantsRecords`, set `emitConnectionRecords` and
+    /// `emitDNSRecords` in the options this pipeline was made with.
+    public mutating func run<Source: PacketSource, Ext: PipelineExtension>(
+        _ source: inout Source, extension ext: inout Ext, filter: ((PacketRecord) -> Bool)? = nil,
+        progress: ((UInt64) -> Void)? = nil, connections: (([ConnectionRecord]) -> Void)? = nil,
+        dns: (([DNSTransaction]) -> Void)? = nil, shouldStop: (() -> Bool)? = nil) -> PacketSourceReport {
+        let extWants = ext.wantsRecords
         let report = source.deliver { record in
             if let f = filter, !f(record) { return true }
             process(record)
-            if let sink = connections, !analyzers.connections.finished.isEmpty {
-                sink(analyzers.connections.finished)
+            if !analyzers.connections.finished.isEmpty && (connections != nil || extWants) {
+                if extWants { ext.finished(connections: analyzers.connections.finished) }
+                connections?(analyzers.connections.finished)
                 analyzers.connections.finished.removeAll(keepingCapacity: true)
             }
-            if let sink = dns, !analyzers.dnsTransactions.finished.isEmpty {
-                sink(analyzers.dnsTransactions.finished)
+            if !analyzers.dnsTransactions.finished.isEmpty && (dns != nil || extWants) {
+                if extWants { ext.finished(dns: analyzers.dnsTransactions.finished) }
+                dns?(analyzers.dnsTransactions.finished)
                 analyzers.dnsTransactions.finished.removeAll(keepingCapacity: true)
             }
+            ext.add(record, packet)
             if analyzers.family.packetCount & 0xffff == 0 {
                 progress?(analyzers.family.packetCount)
                 if let stop = shouldStop, stop() { return false }
@@ -83,14 +99,29 @@ public struct AnalysisPipeline: Sendable {
     /// finished (`end_of_capture`) and handed to `connections` first.
     public mutating func finish(connections: (([ConnectionRecord]) -> Void)? = nil,
                                 dns: (([DNSTransaction]) -> Void)? = nil) -> AdoptionSummary {
-        if let sink = connections {
+        var none = NoPipelineExtension()
+        return finish(extension: &none, connections: connections, dns: dns)
+    }
+
+    /// `finish` that first hands the records still open to `ext` (and to the sinks).
+    public mutating func finish<Ext: PipelineExtension>(extension ext: inout Ext,
+                                                        connections: (([ConnectionRecord]) -> Void)? = nil,
+                                                        dns: (([DNSTransaction]) -> Void)? = nil) -> AdoptionSummary {
+        let extWants = ext.wantsRecords
+        if connections != nil || extWants {
             analyzers.connections.flush()
-            if !analyzers.connections.finished.isEmpty { sink(analyzers.connections.finished) }
+            if !analyzers.connections.finished.isEmpty {
+                if extWants { ext.finished(connections: analyzers.connections.finished) }
+                connections?(analyzers.connections.finished)
+            }
             analyzers.connections.finished.removeAll()
         }
-        if let sink = dns {
+        if dns != nil || extWants {
             analyzers.dnsTransactions.flush()
-            if !analyzers.dnsTransactions.finished.isEmpty { sink(analyzers.dnsTransactions.finished) }
+            if !analyzers.dnsTransactions.finished.isEmpty {
+                if extWants { ext.finished(dns: analyzers.dnsTransactions.finished) }
+                dns?(analyzers.dnsTransactions.finished)
+            }
             analyzers.dnsTransactions.finished.removeAll()
         }
         return analyzers.finish()

@@ -1,0 +1,34 @@
+import CaptureCore
+import PacketDecoding
+
+/// An analysis that lives outside `TrafficAnalysis` (so this module need not depend on what it
+/// uses -- the CDN analysis needs swift-crypto for QUIC Initials) but runs in the same pass as
+/// the built-in analyzers. The pipeline calls it with static dispatch (generic, no existential):
+///
+/// 1. for each packet, after the built-in analyzers: first the connection records and DNS
+///    transactions that finished at this packet (`finished(connections:)`, `finished(dns:)`,
+///    only when `wantsRecords`), then `add(record, packet)`. So a record that ends because this
+///    packet restarts its 5-tuple (reuse, idle timeout) is delivered before the packet that
+///    starts the next connection: an extension keeping per-connection state can join the
+///    record with its state exactly;
+/// 2. at the end, every record still open (end of capture), then the summary is written.
+///
+/// Its own figures are its own business (it keeps and merges them); `AdoptionSummary` is
+/// unchanged by it.
+public protocol PipelineExtension {
+    /// True when the extension wants finished connection records and DNS transactions (the
+    /// pipeline then collects them even when no log consumer asked).
+    var wantsRecords: Bool { get }
+    mutating func add(_ record: PacketRecord, _ packet: DecodedPacket)
+    mutating func finished(connections: [ConnectionRecord])
+    mutating func finished(dns: [DNSTransaction])
+}
+
+/// The extension that does nothing (what `run` without an extension uses); specialised away.
+public struct NoPipelineExtension: PipelineExtension {
+    public init() {}
+    @inlinable public var wantsRecords: Bool { false }
+    @inlinable public mutating func add(_ record: PacketRecord, _ packet: DecodedPacket) {}
+    @inlinable public mutating func finished(connections: [ConnectionRecord]) {}
+    @inlinable public mutating func finished(dns: [DNSTransaction]) {}
+}

@@ -104,6 +104,8 @@ let package = Package(
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "TrafficAnalysis", "TestSupport"]),
         .testTarget(name: "QUICInitialTests", dependencies: [
             "QUICInitial", "PacketDecoding", "CaptureFiles", "CaptureSamples", "TestSupport",
+            // The corpus and crafted SNI comparisons run the real CDN analyzer.
+            "CDNReachability", "CDNAttribution", "CaptureJobs",
             // The tests seal Initial packets of their own (the inverse of what QUICInitial opens).
             .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
         ]),

@@ -4,6 +4,17 @@ import PacketDecoding
 import QUICInitial
 import TrafficAnalysis
 
+/// One ClientHello with a server_name as the analyzer read it (kept only on request).
+public struct CDNClientHelloSighting: Sendable, Hashable {
+    /// The packet that completed it (1-based, counting every packet given to `add`).
+    public var packet: Int
+    /// The server_name as sent (not normalised).
+    public var serverName: String
+    public var quic: Bool
+    public var alpn: [String]
+    public var encryptedClientHello: Bool
+}
+
 /// Bounds of the CDN analysis (DESIGN practice 14).
 public struct CDNAnalyzerOptions: Sendable, Equatable {
     /// Connections with recognised content kept at once (~100 bytes a slot); beyond, the least
@@ -18,6 +29,8 @@ public struct CDNAnalyzerOptions: Sendable, Equatable {
     /// Destination-name rows per source; connections of further names count only for their
     /// provider (`names_over_cap`).
     public var maxNames = 10_000
+    /// Keep every ClientHello read (`CDNAnalyzer.clientHellos`): for the corpus tests; off by default.
+    public var keepClientHellos = false
 
     public init() {}
 }
@@ -42,6 +55,10 @@ public struct CDNAnalyzer: PipelineExtension {
     var pool: CDNParserPool
     var addressNames: CDNAddressNames
     var flowCursor = 0
+    /// Packets seen (the 1-based frame number of the current packet when no filter is set).
+    public private(set) var packets = 0
+    /// ClientHellos read, in order, when `options.keepClientHellos` (tests, diagnostics).
+    public private(set) var clientHellos: [CDNClientHelloSighting] = []
 
     // Figures (per provider index; names by text), folded into a `CDNSummary` by `finish`.
     var providerFigures: [CDNGroupFigures]
@@ -68,8 +85,10 @@ public struct CDNAnalyzer: PipelineExtension {
     // MARK: per packet
 
     public mutating func add(_ record: PacketRecord, _ packet: DecodedPacket) {
-        guard let t = packet.transport, t.payloadOffset >= 0, t.payloadCapturedLength > 0,
-              t.protocolNumber == 6 || t.protocolNumber == 17 else { return }
+        packets &+= 1
+        guard let t = packet.transport, t.protocolNumber == 6 || t.protocolNumber == 17 else { return }
+        let isSYN = t.protocolNumber == 6 && t.tcpFlags & 0x12 == 0x02
+        guard isSYN || (t.payloadOffset >= 0 && t.payloadCapturedLength > 0) else { return }
         // The connection analyzer's key: the innermost IP layer that is not an ICMP quote, and
         // only when the transport header is in it.
         let layers = packet.ipLayers
@@ -77,17 +96,31 @@ public struct CDNAnalyzer: PipelineExtension {
         while inner > 0 && layers[inner].isICMPQuote { inner -= 1 }
         guard inner >= 0, t.ipLayerIndex == inner, let src = layers[inner].source, let dst = layers[inner].destination,
               src.family == dst.family, !layers[inner].isFragment || layers[inner].isFirstFragment else { return }
-        let payload = record.bytes.clampedSlice(from: t.payloadOffset, length: t.payloadCapturedLength)
-        guard !payload.isEmpty else { return }
         let key = FlowKey(source: src, sourcePort: t.sourcePort, destination: dst, destinationPort: t.destinationPort,
                           transportProtocol: t.protocolNumber)
         let fromA = (src.high, src.low, t.sourcePort) <= (dst.high, dst.low, t.destinationPort)
+        let payload = t.payloadOffset >= 0 ? record.bytes.clampedSlice(from: t.payloadOffset, length: t.payloadCapturedLength)
+                                           : UnsafeRawBufferPointer(start: nil, count: 0)
+        if isSYN && payload.isEmpty {
+            // Remember stream offset 0 of the client's byte stream (RFC 9293 section 3.4: the
+            // first data byte is ISN + 1). A retransmitted SYN replaces it.
+            if let i = flows.index(of: key) {
+                if flows[index: i].kind == .pending { flows[index: i].initialSequence = t.sequenceNumber &+ 1 }
+            } else {
+                var s = CDNFlowState(clientIsA: fromA, kind: .pending, last: record.timestamp)
+                s.initialSequence = t.sequenceNumber &+ 1
+                insert(key, s)
+            }
+            return
+        }
+        guard !payload.isEmpty else { return }
         if let i = flows.index(of: key) {
-            update(slot: i, fromA: fromA, payload: payload, tcp: t.protocolNumber == 6, sequence: t.sequenceNumber,
+            update(slot: i, key: key, fromA: fromA, payload: payload, tcp: t.protocolNumber == 6, sequence: t.sequenceNumber,
                    time: record.timestamp)
-        } else {
-            start(key: key, fromA: fromA, payload: payload, tcp: t.protocolNumber == 6, sequence: t.sequenceNumber,
-                  time: record.timestamp)
+        } else if var s = classify(fromA: fromA, payload: payload, tcp: t.protocolNumber == 6, sequence: t.sequenceNumber,
+                                   initialSequence: nil, time: record.timestamp) {
+            s.serverReplied = false
+            insert(key, s)
         }
     }
 
@@ -101,36 +134,46 @@ public struct CDNAnalyzer: PipelineExtension {
         }
     }
 
-    mutating func start(key: FlowKey, fromA: Bool, payload: UnsafeRawBufferPointer, tcp: Bool, sequence: UInt32, time: Int64) {
+    /// The state for a client's first payload, or nil when it is none of TLS, HTTP/1.x, QUIC.
+    /// With the SYN's `initialSequence`, a TCP segment beyond stream offset 0 (the ClientHello's
+    /// first segment is late) starts a ClientHello accumulator that places it, in case.
+    mutating func classify(fromA: Bool, payload: UnsafeRawBufferPointer, tcp: Bool, sequence: UInt32,
+                           initialSequence: UInt32?, time: Int64) -> CDNFlowState? {
         var s: CDNFlowState
         if tcp {
-            if TLSClientHello.looksLikeClientHello(payload) {
+            let offset = initialSequence.map { Int(Int32(bitPattern: sequence &- $0)) } ?? 0
+            if (offset == 0 && TLSClientHello.looksLikeClientHello(payload))
+                || (offset > 0 && offset < TLSClientHelloAccumulator.defaultCapacity) {
                 s = CDNFlowState(clientIsA: fromA, kind: .tls, last: time)
-                // Stream offset 0 is this segment's sequence number: the flow starts at its first
-                // data segment (a ClientHello whose first segment arrives after a later one is
-                // not recognised).
-                var acc = TLSClientHelloAccumulator(initialSequence: sequence)
+                // Stream offset 0: the SYN's sequence + 1 when seen, else this segment's sequence
+                // (then a ClientHello whose first segment arrives after a later one is missed).
+                var acc = TLSClientHelloAccumulator(initialSequence: initialSequence ?? sequence)
                 switch acc.add(payload, sequenceNumber: sequence) {
-                case .done(let r): Self.apply(r, to: &s, quic: false)
+                case .done(let r): apply(r, to: &s, quic: false)
                 case .needMore: s.parser = pool.allocate(.tls(acc)) ?? -1
                 }
-            } else if Self.looksLikeHTTPRequest(payload) {
+            } else if offset == 0 && Self.looksLikeHTTPRequest(payload) {
                 s = CDNFlowState(clientIsA: fromA, kind: .http, last: time)
                 // The Host field is read from the request's first segment (heads are short).
                 if case .request(let h) = HTTPRequestHead.parse(payload, allowPartial: true), let host = h.host,
                    let name = CDNName.normalized(host) {
                     s.name = name; s.nameSource = .httpHost
                 }
-            } else { return }
+            } else { return nil }
         } else {
-            guard QUICLongHeader.looksLikeInitial(payload) else { return }
+            guard QUICLongHeader.looksLikeInitial(payload) else { return nil }
             s = CDNFlowState(clientIsA: fromA, kind: .quic, last: time)
             var reader = QUICInitialReader()
             switch reader.add(datagram: payload) {
-            case .done(let r): Self.apply(r, to: &s, quic: true)
+            case .done(let r): apply(r, to: &s, quic: true)
             case .needMore: s.parser = pool.allocate(.quic(reader)) ?? -1
             }
         }
+        s.initialSequence = initialSequence
+        return s
+    }
+
+    mutating func insert(_ key: FlowKey, _ s: CDNFlowState) {
         if flows.count >= options.maxFlows, let (slot, next) = flows.leastRecent(from: flowCursor, by: { $0.last }) {
             flowCursor = next
             let old = flows.remove(at: slot).value
@@ -140,19 +183,33 @@ public struct CDNAnalyzer: PipelineExtension {
         _ = flows.findOrInsert(key) { s }
     }
 
-    mutating func update(slot i: Int, fromA: Bool, payload: UnsafeRawBufferPointer, tcp: Bool, sequence: UInt32, time: Int64) {
+    mutating func update(slot i: Int, key: FlowKey, fromA: Bool, payload: UnsafeRawBufferPointer, tcp: Bool, sequence: UInt32,
+                         time: Int64) {
         var s = flows[index: i]
+        if s.kind == .pending {
+            if fromA != s.clientIsA { s.serverReplied = true; flows[index: i] = s; return }
+            let replied = s.serverReplied
+            guard var c = classify(fromA: fromA, payload: payload, tcp: tcp, sequence: sequence,
+                                   initialSequence: s.initialSequence, time: time) else {
+                // Neither TLS nor HTTP: nothing to learn from this connection's content.
+                _ = flows.remove(at: i)
+                return
+            }
+            c.serverReplied = replied
+            flows[index: i] = c
+            return
+        }
         if fromA == s.clientIsA {
             guard s.parser >= 0 else { return }  // nothing more to learn from the client
             let slot = s.parser
             switch pool.take(slot) {
             case .tls(var acc):
                 if case .done(let r) = acc.add(payload, sequenceNumber: sequence) {
-                    Self.apply(r, to: &s, quic: false); pool.release(slot); s.parser = -1
+                    apply(r, to: &s, quic: false); pool.release(slot); s.parser = -1
                 } else { pool.put(.tls(acc), at: slot) }
             case .quic(var reader):
                 if case .done(let r) = reader.add(datagram: payload) {
-                    Self.apply(r, to: &s, quic: true); pool.release(slot); s.parser = -1
+                    apply(r, to: &s, quic: true); pool.release(slot); s.parser = -1
                 } else { pool.put(.quic(reader), at: slot) }
             case .empty:
                 s.parser = -1
@@ -170,8 +227,12 @@ public struct CDNAnalyzer: PipelineExtension {
         flows[index: i] = s
     }
 
-    static func apply(_ r: TLSClientHelloResult, to s: inout CDNFlowState, quic: Bool) {
+    mutating func apply(_ r: TLSClientHelloResult, to s: inout CDNFlowState, quic: Bool) {
         guard case .clientHello(let h) = r else { return }
+        if options.keepClientHellos, let n = h.serverName {
+            clientHellos.append(CDNClientHelloSighting(packet: packets, serverName: n, quic: quic, alpn: h.alpn,
+                                                       encryptedClientHello: h.hasEncryptedClientHello))
+        }
         s.clientHello = true
         if let raw = h.serverName, let name = CDNName.normalized(raw) {
             s.name = name
@@ -240,8 +301,8 @@ public struct CDNAnalyzer: PipelineExtension {
                 if s.parser >= 0 {
                     // The connection ended before its ClientHello was whole: read what was gathered.
                     switch pool.take(s.parser) {
-                    case .tls(var acc): Self.apply(acc.finishPartial(), to: &s, quic: false)
-                    case .quic(var reader): Self.apply(reader.finishPartial(), to: &s, quic: true)
+                    case .tls(var acc): apply(acc.finishPartial(), to: &s, quic: false)
+                    case .quic(var reader): apply(reader.finishPartial(), to: &s, quic: true)
                     case .empty: break
                     }
                     pool.release(s.parser); s.parser = -1

@@ -6,13 +6,17 @@ import TrafficAnalysis
 /// connection's record finishes. Small and inline in an `OpenTable` slot: the parsers that
 /// need buffers live apart, in `CDNParserPool`, only while a ClientHello is being gathered.
 struct CDNFlowState: Sendable {
-    enum Kind: UInt8, Sendable { case tls, http, quic }
+    /// `pending`: the client's SYN was seen, no payload yet (kept for its sequence number, so a
+    /// ClientHello whose first segment arrives late is still placed at stream offset 0).
+    enum Kind: UInt8, Sendable { case pending, tls, http, quic }
 
     /// The client (sender of the ClientHello / request / Initial) is the key's endpoint A.
     var clientIsA: Bool
     var kind: Kind
     /// Last packet time (ns), for the sampled-LRU eviction under the cap.
     var last: Int64
+    /// The client's SYN sequence number + 1 (stream offset 0), when its SYN was seen.
+    var initialSequence: UInt32? = nil
     /// Parser slot in the pool while the ClientHello is incomplete; -1 when none.
     var parser: Int32 = -1
     /// The name the connection carried (SNI, QUIC SNI, Host), already capped and lower-cased.

@@ -5,6 +5,7 @@ import LiveCapture
 import Reporting
 import TrafficAnalysis
 import CaptureJobs
+import CDNReachability
 
 /// `netcensus capture summarize PATH... [--filter EXPR] [--json|--csv] [--per-file] [--quiet]`
 ///
@@ -22,7 +23,8 @@ struct CaptureSummarize: ParsableCommand {
         Figures per file and in total: packets and bytes by outermost and innermost family; IPv6 \
         share of packets, bytes, flows and hosts; tunnelled packets per mechanism; DNS A/AAAA \
         queries; TCP SYN and SYN-ACK per family; addresses per class; link types; first/last \
-        timestamp; truncated and undecodable packets. Warnings (file, byte offset, reason) go to \
+        timestamp; truncated and undecodable packets; CDN reachability per provider and family \
+        (JSON only, docs/cdn.md; --no-cdn leaves it out). Warnings (file, byte offset, reason) go to \
         stderr. JSON schema: docs/summary-schema.md.
         """)
 
@@ -35,6 +37,10 @@ struct CaptureSummarize: ParsableCommand {
     @OptionGroup var output: CaptureOutputOptions
     @OptionGroup var decoding: CaptureDecodingOptions
     @OptionGroup(title: "Connection state") var state: AnalysisStateOptions
+    @OptionGroup(title: "CDN reachability") var cdnRules: CDNRulesOptions
+
+    @Flag(name: .customLong("no-cdn"), help: "Leave out the CDN analysis (the JSON's cdn members are null).")
+    var noCDN = false
 
     func validate() throws {
         if paths.isEmpty { throw ValidationError("Give at least one capture file or directory.") }
@@ -50,12 +56,28 @@ struct CaptureSummarize: ParsableCommand {
             }
         }
 
+        let rules = noCDN ? nil : try cdnRules.load()
         let pipeline = CapturePipeline(filter: bpf, progress: ProgressLine.make(quiet: output.quiet, files: inputs.count),
                                        decoderOptions: decoding.decoderOptions, analysisOptions: state.analysisOptions)
         var results: [CapturePipeline.FileResult] = []
         var total = AdoptionSummary()
+        var cdnFiles: [CDNSummary] = [], cdnTotal = CDNSummary()
         for input in inputs {
-            let r = input.openError.map { CapturePipeline.unopened(path: input.path, reason: $0) } ?? pipeline.summarize(path: input.path)
+            let r: CapturePipeline.FileResult
+            if let e = input.openError { r = CapturePipeline.unopened(path: input.path, reason: e) }
+            else if let m = rules?.matcher {
+                var cdn = CDNAnalyzer(matcher: m)
+                r = pipeline.summarize(path: input.path, extension: &cdn)
+                let s = cdn.finish()
+                cdnFiles.append(s)
+                cdnTotal.merge(s)
+            } else { r = pipeline.summarize(path: input.path) }
+            if input.openError != nil, let m = rules?.matcher {
+                var empty = CDNSummary()
+                empty.ruleProviders = m.rules.providers.map(\.name)
+                cdnFiles.append(empty)
+                cdnTotal.merge(empty)
+            }
             // A lone input that cannot be read at all gets only the error line below (which
             // names the file and the reason), not the same text twice.
             let lonelyFailure = inputs.count == 1 && (r.openError ?? r.formatError) != nil
@@ -87,7 +109,8 @@ struct CaptureSummarize: ParsableCommand {
 
         let document = CaptureSummaryReport.document(
             files: results.map { (CaptureSummaryReport.FileFacts(path: $0.path, format: $0.format?.rawValue, recordsRead: $0.recordsRead), $0.summary) },
-            total: total, filter: filter, tool: "netcensus \(NetCensusCommand.configuration.version)")
+            total: total, filter: filter, tool: "netcensus \(NetCensusCommand.configuration.version)",
+            cdn: rules.map { (cdnFiles, cdnTotal, $0.label) })
         if output.json { try StandardOutput.line(JSONRenderer.render(document)) }
         else if output.csv { try StandardOutput.write(CSVRenderer.render(rows: CaptureSummaryReport.csvRows(document))) }
         else { try StandardOutput.write(CaptureTableRenderer.render(document, perFile: output.perFile)) }

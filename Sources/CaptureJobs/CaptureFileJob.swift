@@ -17,6 +17,13 @@ public struct CaptureFileResult: Sendable {
     /// Set when the file was opened but is not a pcap/pcapng capture (wrong magic, < 4 bytes).
     public var formatError: String?
 
+    @inlinable
+    public init(path: String, format: CaptureFileFormat?, recordsRead: Int, summary: AdoptionSummary, openError: String?,
+                formatError: String?) {
+        self.path = path; self.format = format; self.recordsRead = recordsRead; self.summary = summary
+        self.openError = openError; self.formatError = formatError
+    }
+
     /// The file was opened (whether or not it held packets).
     public var opened: Bool { openError == nil }
 }
@@ -63,6 +70,7 @@ public enum CaptureFileJob {
     /// `run` with an analysis from another module in the same pass (the CDN analysis): see
     /// `PipelineExtension`. When `ext.wantsRecords`, the options' record switches are turned on
     /// here (records the caller did not ask for go to `ext` only).
+    @inlinable  // specialised for the caller's extension (see AnalysisPipeline.run(_:extension:...))
     public static func run<Ext: PipelineExtension>(path: String, extension ext: inout Ext,
                                                    options: AnalysisOptions = AnalysisOptions(),
                                                    decoderOptions: DecoderOptions = DecoderOptions(),

@@ -84,9 +84,15 @@ public struct CDNAnalyzer: PipelineExtension {
 
     // MARK: per packet
 
-    public mutating func add(_ record: PacketRecord, _ packet: DecodedPacket) {
+    /// Content is looked for in a connection's first `inspectedPackets` packets (both
+    /// directions): a 16 KiB ClientHello is 12 segments, a QUIC client's Initials are read from
+    /// at most 16 datagrams, the ServerHello is the server's first payload. Later packets (bulk
+    /// data) cost nothing here, not even a lookup.
+    public static let inspectedPackets: UInt64 = 48
+
+    public mutating func add(_ record: PacketRecord, _ packet: DecodedPacket, connectionPackets: UInt64) {
         packets &+= 1
-        guard let t = packet.transport, t.protocolNumber == 6 || t.protocolNumber == 17 else { return }
+        guard connectionPackets <= Self.inspectedPackets, let t = packet.transport, t.protocolNumber == 6 || t.protocolNumber == 17 else { return }
         let isSYN = t.protocolNumber == 6 && t.tcpFlags & 0x12 == 0x02
         guard isSYN || (t.payloadOffset >= 0 && t.payloadCapturedLength > 0) else { return }
         // The connection analyzer's key: the innermost IP layer that is not an ICMP quote, and

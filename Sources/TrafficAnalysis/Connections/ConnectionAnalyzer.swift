@@ -33,6 +33,10 @@ public struct ConnectionAnalyzer: PacketAnalyzer {
     /// Figures so far.
     @usableFromInline var summary = ConnectionSummary()
     @usableFromInline var flows: FlowSet
+    /// Packets (both directions) of the connection the last packet belonged to, that packet
+    /// included; 0 when the last packet made no connection. Lets a pipeline extension stop
+    /// looking at a connection's content after its first packets without a lookup of its own.
+    public var currentConnectionPackets: UInt64 = 0
     /// Finished records waiting for the consumer (only when `options.emitConnectionRecords`).
     public var finished: [ConnectionRecord] = []
 
@@ -54,6 +58,7 @@ public struct ConnectionAnalyzer: PacketAnalyzer {
 
     @inlinable
     public mutating func add(_ record: PacketRecord, _ packet: DecodedPacket) {
+        currentConnectionPackets = 0
         let layers = packet.ipLayers
         guard !layers.isEmpty else { return }
         var innerIndex = layers.count - 1
@@ -117,8 +122,9 @@ public struct ConnectionAnalyzer: PacketAnalyzer {
                 nextID &+= 1
             }
         }
-        table.withValue(at: i) { c in
+        currentConnectionPackets = table.withValue(at: i) { c in
             c.update(time: time, isOriginator: fromA == c.originatorIsA, wire: wire, payload: payload, tcp: tcp)
+            return c.originator.packets &+ c.responder.packets
         }
     }
 

@@ -99,7 +99,7 @@ public struct AnalysisPipeline: Sendable {
             dns?(analyzers.dnsTransactions.finished)
             analyzers.dnsTransactions.finished.removeAll(keepingCapacity: true)
         }
-        ext.add(record, packet)
+        ext.add(record, packet, connectionPackets: analyzers.connections.currentConnectionPackets)
     }
 
     /// Records a reader or pipeline warning.

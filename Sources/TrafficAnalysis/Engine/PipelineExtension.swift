@@ -19,7 +19,10 @@ public protocol PipelineExtension {
     /// True when the extension wants finished connection records and DNS transactions (the
     /// pipeline then collects them even when no log consumer asked).
     var wantsRecords: Bool { get }
-    mutating func add(_ record: PacketRecord, _ packet: DecodedPacket)
+    /// - Parameter connectionPackets: packets so far of the packet's connection (both
+    ///   directions, this one included; `ConnectionAnalyzer.currentConnectionPackets`), 0 when
+    ///   it belongs to none.
+    mutating func add(_ record: PacketRecord, _ packet: DecodedPacket, connectionPackets: UInt64)
     mutating func finished(connections: [ConnectionRecord])
     mutating func finished(dns: [DNSTransaction])
 }
@@ -28,7 +31,7 @@ public protocol PipelineExtension {
 public struct NoPipelineExtension: PipelineExtension {
     public init() {}
     @inlinable public var wantsRecords: Bool { false }
-    @inlinable public mutating func add(_ record: PacketRecord, _ packet: DecodedPacket) {}
+    @inlinable public mutating func add(_ record: PacketRecord, _ packet: DecodedPacket, connectionPackets: UInt64) {}
     @inlinable public mutating func finished(connections: [ConnectionRecord]) {}
     @inlinable public mutating func finished(dns: [DNSTransaction]) {}
 }

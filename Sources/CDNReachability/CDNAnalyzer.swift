@@ -278,21 +278,27 @@ public struct CDNAnalyzer: PipelineExtension {
             }
             // Name rows from DNS only for names attributed to a provider (others get a row when
             // a connection names them).
-            if provider >= 0 || nameFigures[qname] != nil {
+            if provider >= 0 || nameFigures.index(forKey: qname) != nil {
                 withNameRow(qname, provider: provider) { g in if t.qtype == 28 { g.aaaaAnswers += 1 } else { g.aAnswers += 1 } }
             }
         }
     }
 
+    /// Applies `body` to `name`'s row, creating it under the cap; one hash lookup for a row
+    /// that exists (this runs once per connection and per DNS answer).
     mutating func withNameRow(_ name: String, provider: Int32, _ body: (inout CDNGroupFigures) -> Void) {
-        if nameFigures[name] == nil {
-            guard nameFigures.count < options.maxNames else { namesOverCap += 1; return }
-            var g = CDNGroupFigures()
-            if provider >= 0 { g.provider = matcher.rules.providers[Int(provider)].name }
-            nameFigures[name] = g
+        if let i = nameFigures.index(forKey: name) {
+            body(&nameFigures.values[i])
+            if provider >= 0 && nameFigures.values[i].provider == nil {
+                nameFigures.values[i].provider = matcher.rules.providers[Int(provider)].name
+            }
+            return
         }
-        body(&nameFigures[name]!)
-        if provider >= 0 && nameFigures[name]!.provider == nil { nameFigures[name]!.provider = matcher.rules.providers[Int(provider)].name }
+        guard nameFigures.count < options.maxNames else { namesOverCap += 1; return }
+        var g = CDNGroupFigures()
+        if provider >= 0 { g.provider = matcher.rules.providers[Int(provider)].name }
+        body(&g)
+        nameFigures[name] = g
     }
 
     // MARK: connection records

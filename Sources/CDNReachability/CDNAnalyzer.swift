@@ -90,18 +90,23 @@ public struct CDNAnalyzer: PipelineExtension {
     /// data) cost nothing here, not even a lookup.
     public static let inspectedPackets: UInt64 = 48
 
-    public mutating func add(_ record: PacketRecord, _ packet: DecodedPacket, connectionPackets: UInt64) {
-        packets &+= 1
-        guard connectionPackets <= Self.inspectedPackets, let t = packet.transport, t.protocolNumber == 6 || t.protocolNumber == 17 else { return }
+    /// - Returns: true when nothing more is to be learnt from this packet's connection (the
+    ///   pipeline then stops handing its packets over): past `inspectedPackets`, content that is
+    ///   none of TLS/HTTP/QUIC, or everything read (ClientHello and the server's answer).
+    public mutating func add(_ record: PacketRecord, _ packet: DecodedPacket, packetNumber: UInt64,
+                             connectionPackets: UInt64) -> Bool {
+        packets = Int(truncatingIfNeeded: packetNumber)
+        guard connectionPackets <= Self.inspectedPackets else { return true }
+        guard let t = packet.transport, t.protocolNumber == 6 || t.protocolNumber == 17 else { return false }
         let isSYN = t.protocolNumber == 6 && t.tcpFlags & 0x12 == 0x02
-        guard isSYN || (t.payloadOffset >= 0 && t.payloadCapturedLength > 0) else { return }
+        guard isSYN || (t.payloadOffset >= 0 && t.payloadCapturedLength > 0) else { return false }
         // The connection analyzer's key: the innermost IP layer that is not an ICMP quote, and
         // only when the transport header is in it.
         let layers = packet.ipLayers
         var inner = layers.count - 1
         while inner > 0 && layers[inner].isICMPQuote { inner -= 1 }
         guard inner >= 0, t.ipLayerIndex == inner, let src = layers[inner].source, let dst = layers[inner].destination,
-              src.family == dst.family, !layers[inner].isFragment || layers[inner].isFirstFragment else { return }
+              src.family == dst.family, !layers[inner].isFragment || layers[inner].isFirstFragment else { return false }
         let key = FlowKey(source: src, sourcePort: t.sourcePort, destination: dst, destinationPort: t.destinationPort,
                           transportProtocol: t.protocolNumber)
         let fromA = (src.high, src.low, t.sourcePort) <= (dst.high, dst.low, t.destinationPort)
@@ -117,17 +122,18 @@ public struct CDNAnalyzer: PipelineExtension {
                 s.initialSequence = t.sequenceNumber &+ 1
                 insert(key, s)
             }
-            return
+            return false
         }
-        guard !payload.isEmpty else { return }
+        guard !payload.isEmpty else { return false }
         if let i = flows.index(of: key) {
-            update(slot: i, key: key, fromA: fromA, payload: payload, tcp: t.protocolNumber == 6, sequence: t.sequenceNumber,
-                   time: record.timestamp)
-        } else if var s = classify(fromA: fromA, payload: payload, tcp: t.protocolNumber == 6, sequence: t.sequenceNumber,
-                                   initialSequence: nil, time: record.timestamp) {
-            s.serverReplied = false
-            insert(key, s)
+            return update(slot: i, key: key, fromA: fromA, payload: payload, tcp: t.protocolNumber == 6, sequence: t.sequenceNumber,
+                          time: record.timestamp)
         }
+        // No state: this is the connection's first payload seen (no SYN, or UDP).
+        guard let s = classify(fromA: fromA, payload: payload, tcp: t.protocolNumber == 6, sequence: t.sequenceNumber,
+                               initialSequence: nil, time: record.timestamp) else { return true }
+        insert(key, s)
+        return s.complete
     }
 
     /// A request line's method, by its first four bytes (RFC 9110 section 9 methods; CONNECT
@@ -189,24 +195,25 @@ public struct CDNAnalyzer: PipelineExtension {
         _ = flows.findOrInsert(key) { s }
     }
 
+    /// - Returns: true when the connection has nothing more to show (see `add`).
     mutating func update(slot i: Int, key: FlowKey, fromA: Bool, payload: UnsafeRawBufferPointer, tcp: Bool, sequence: UInt32,
-                         time: Int64) {
+                         time: Int64) -> Bool {
         var s = flows[index: i]
         if s.kind == .pending {
-            if fromA != s.clientIsA { s.serverReplied = true; flows[index: i] = s; return }
+            if fromA != s.clientIsA { s.serverReplied = true; flows[index: i] = s; return false }
             let replied = s.serverReplied
             guard var c = classify(fromA: fromA, payload: payload, tcp: tcp, sequence: sequence,
                                    initialSequence: s.initialSequence, time: time) else {
                 // Neither TLS nor HTTP: nothing to learn from this connection's content.
                 _ = flows.remove(at: i)
-                return
+                return true
             }
             c.serverReplied = replied
             flows[index: i] = c
-            return
+            return c.complete
         }
         if fromA == s.clientIsA {
-            guard s.parser >= 0 else { return }  // nothing more to learn from the client
+            guard s.parser >= 0 else { return s.complete }  // nothing more to learn from the client
             let slot = s.parser
             switch pool.take(slot) {
             case .tls(var acc):
@@ -221,7 +228,7 @@ public struct CDNAnalyzer: PipelineExtension {
                 s.parser = -1
             }
         } else {
-            if s.serverReplied && (s.kind != .tls || s.serverChecked) { return }
+            if s.serverReplied && (s.kind != .tls || s.serverChecked) { return s.complete }
             s.serverReplied = true
             if tcp && s.kind == .tls && !s.serverChecked {
                 // The server's first payload: its ServerHello (RFC 8446 section 4.1.3) or not.
@@ -231,6 +238,7 @@ public struct CDNAnalyzer: PipelineExtension {
         }
         s.last = time
         flows[index: i] = s
+        return s.complete
     }
 
     mutating func apply(_ r: TLSClientHelloResult, to s: inout CDNFlowState, quic: Bool) {

@@ -29,6 +29,17 @@ struct CDNFlowState: Sendable {
     var serverHello = false
     /// The server sent at least one packet with payload (QUIC: any datagram back).
     var serverReplied = false
+
+    /// Everything this connection can show has been read: the client's ClientHello / request /
+    /// Initial (no parser in progress) and the server's answer (its ServerHello checked, or for
+    /// QUIC and HTTP any reply). Its later packets need not be looked at.
+    var complete: Bool {
+        switch kind {
+        case .pending: false
+        case .tls: parser < 0 && serverChecked
+        case .http, .quic: parser < 0 && serverReplied
+        }
+    }
 }
 
 /// Untrusted names become bounded, comparable text at the boundary: at most 255 bytes (the

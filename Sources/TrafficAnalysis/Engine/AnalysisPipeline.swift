@@ -99,7 +99,10 @@ public struct AnalysisPipeline: Sendable {
             dns?(analyzers.dnsTransactions.finished)
             analyzers.dnsTransactions.finished.removeAll(keepingCapacity: true)
         }
-        ext.add(record, packet, connectionPackets: analyzers.connections.currentConnectionPackets)
+        guard !analyzers.connections.currentConnectionExtensionDone else { return }
+        if ext.add(record, packet, packetNumber: analyzers.family.packetCount, connectionPackets: analyzers.connections.currentConnectionPackets) {
+            analyzers.connections.markCurrentConnectionDoneForExtension()
+        }
     }
 
     /// Records a reader or pipeline warning.

@@ -19,10 +19,14 @@ public protocol PipelineExtension {
     /// True when the extension wants finished connection records and DNS transactions (the
     /// pipeline then collects them even when no log consumer asked).
     var wantsRecords: Bool { get }
-    /// - Parameter connectionPackets: packets so far of the packet's connection (both
-    ///   directions, this one included; `ConnectionAnalyzer.currentConnectionPackets`), 0 when
-    ///   it belongs to none.
-    mutating func add(_ record: PacketRecord, _ packet: DecodedPacket, connectionPackets: UInt64)
+    /// Not called for packets of a connection the extension marked done.
+    /// - Parameters:
+    ///   - packetNumber: 1-based number of this packet among those the pipeline analysed.
+    ///   - connectionPackets: packets so far of the packet's connection (both directions, this
+    ///     one included; `ConnectionAnalyzer.currentConnectionPackets`), 0 when it belongs to none.
+    /// - Returns: true when the extension needs no more packets of this connection (the
+    ///   connection analyzer keeps the mark; its record is still delivered).
+    mutating func add(_ record: PacketRecord, _ packet: DecodedPacket, packetNumber: UInt64, connectionPackets: UInt64) -> Bool
     mutating func finished(connections: [ConnectionRecord])
     mutating func finished(dns: [DNSTransaction])
 }
@@ -31,7 +35,7 @@ public protocol PipelineExtension {
 public struct NoPipelineExtension: PipelineExtension {
     public init() {}
     @inlinable public var wantsRecords: Bool { false }
-    @inlinable public mutating func add(_ record: PacketRecord, _ packet: DecodedPacket, connectionPackets: UInt64) {}
+    @inlinable public mutating func add(_ record: PacketRecord, _ packet: DecodedPacket, packetNumber: UInt64, connectionPackets: UInt64) -> Bool { false }
     @inlinable public mutating func finished(connections: [ConnectionRecord]) {}
     @inlinable public mutating func finished(dns: [DNSTransaction]) {}
 }

@@ -13,7 +13,7 @@ let package = Package(
     products: [
         .library(name: "NetCensusKit", targets: [
             "CaptureCore", "CaptureFiles", "LiveCapture", "PacketDecoding", "TrafficAnalysis", "CaptureJobs",
-            "NetworkGraph", "TopologyCoverage", "Reporting", "QUICInitial", "CDNAttribution", "FlowRecords",
+            "NetworkGraph", "TopologyCoverage", "Reporting", "QUICInitial", "CDNAttribution", "CDNReachability", "FlowRecords",
         ]),
         .executable(name: "netcensus", targets: ["netcensus"]),
         .executable(name: "netcensus-bench", targets: ["NetCensusBench"]),
@@ -64,6 +64,13 @@ let package = Package(
         // CDN provider rules (shipped JSON resource, validated at load) and name-suffix / address-prefix matching.
         .target(name: "CDNAttribution", dependencies: ["PacketDecoding"], resources: [.copy("Resources")],
                 swiftSettings: releaseSpeed),
+        // CDN reachability per provider and family: a PipelineExtension joining TLS/QUIC/HTTP names,
+        // DNS answers and connection records. Its own module so TrafficAnalysis (and every build
+        // and bench of it) never links swift-crypto; the figures it fills (CDNSummary) live in
+        // TrafficAnalysis beside the other summaries, so Reporting does not link it either.
+        .target(name: "CDNReachability", dependencies: [
+            "CaptureCore", "PacketDecoding", "TrafficAnalysis", "QUICInitial", "CDNAttribution",
+        ], swiftSettings: releaseSpeed),
 
         // Topology pipeline: graph algorithms (core) -> coverage model, import, scoring, planning.
         .target(name: "NetworkGraph", dependencies: [.product(name: "HeapModule", package: "swift-collections")],
@@ -79,7 +86,7 @@ let package = Package(
 
         .executableTarget(name: "netcensus", dependencies: [
             "CaptureCore", "CaptureFiles", "LiveCapture", "PacketDecoding", "TrafficAnalysis", "CaptureJobs", "CaptureSamples",
-            "NetworkGraph", "TopologyCoverage", "Reporting", "FlowRecords",
+            "NetworkGraph", "TopologyCoverage", "Reporting", "CDNAttribution", "CDNReachability", "FlowRecords",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "NetCensusBench", dependencies: [
@@ -102,9 +109,17 @@ let package = Package(
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "TrafficAnalysis", "TestSupport"]),
         .testTarget(name: "QUICInitialTests", dependencies: [
             "QUICInitial", "PacketDecoding", "CaptureFiles", "CaptureSamples", "TestSupport",
+            // The corpus and crafted SNI comparisons run the real CDN analyzer.
+            "CDNReachability", "CDNAttribution", "CaptureJobs",
             // The tests seal Initial packets of their own (the inverse of what QUICInitial opens).
             .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
         ]),
         .testTarget(name: "CDNAttributionTests", dependencies: ["CDNAttribution", "PacketDecoding", "TestSupport"]),
+        .testTarget(name: "CDNReachabilityTests", dependencies: [
+            "CDNReachability", "CDNAttribution", "QUICInitial", "TrafficAnalysis", "PacketDecoding", "CaptureCore",
+            "CaptureFiles", "CaptureJobs", "CaptureSamples", "TestSupport",
+            // The tests seal QUIC Initial packets of their own.
+            .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
+        ]),
     ]
 )

@@ -58,6 +58,10 @@ let package = Package(
         // IPFIX / NetFlow v9 reader: a stream of messages or datagrams, tiny template caps.
         .executableTarget(name: "FuzzFlows", dependencies: [kit, "FuzzSupport"],
                           path: "Sources/FuzzFlows", swiftSettings: fuzzSettings),
+        // CDN reachability analysis (pipeline extension: TLS/QUIC/HTTP content, DNS answers,
+        // connection records) over a capture, with tight caps, and its renderers.
+        .executableTarget(name: "FuzzCDN", dependencies: [kit, "FuzzSupport"],
+                          path: "Sources/FuzzCDN", swiftSettings: fuzzSettings),
         // Seed writer (its own entry point, also in the sanitized build): writes seed inputs for the
         // decoder and CSV targets, derived from ../shared and Captures/, into the git-ignored
         // working corpus. Shared files are read in place, never copied into the repository.

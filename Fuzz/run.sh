@@ -16,7 +16,7 @@ root="$(cd "$here/.." && pwd)"
 shared="${NETCENSUS_SHARED:-$root/../shared}"
 scratch="$here/.build-fuzz"
 targets=(FuzzCaptureFiles FuzzResync FuzzPacketDecoder FuzzSummarize FuzzGraphML FuzzSNDlib FuzzGeoJSON FuzzCSVPair
-         FuzzClientHello FuzzQUICInitial FuzzDNS FuzzFlows)
+         FuzzClientHello FuzzQUICInitial FuzzDNS FuzzFlows FuzzCDN)
 
 target="${1:-FuzzCaptureFiles}"
 if [[ "$target" == list ]]; then printf '%s\n' "${targets[@]}"; exit 0; fi
@@ -62,7 +62,7 @@ extra=()
 add() { for d in "$@"; do [[ -d "$d" ]] && seeds+=("$d"); done; return 0; }
 maxlen=65536
 case "$target" in
-    FuzzCaptureFiles|FuzzSummarize)
+    FuzzCaptureFiles|FuzzSummarize|FuzzCDN)
         add "$shared/captures/public" "$root/Captures"; maxlen=65536 ;;
     FuzzResync)
         # Seeds: the captures framed with an 8-byte damage spec by FuzzSeeds.

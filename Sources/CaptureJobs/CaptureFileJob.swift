@@ -17,6 +17,13 @@ public struct CaptureFileResult: Sendable {
     /// Set when the file was opened but is not a pcap/pcapng capture (wrong magic, < 4 bytes).
     public var formatError: String?
 
+    @inlinable
+    public init(path: String, format: CaptureFileFormat?, recordsRead: Int, summary: AdoptionSummary, openError: String?,
+                formatError: String?) {
+        self.path = path; self.format = format; self.recordsRead = recordsRead; self.summary = summary
+        self.openError = openError; self.formatError = formatError
+    }
+
     /// The file was opened (whether or not it held packets).
     public var opened: Bool { openError == nil }
 
@@ -66,6 +73,25 @@ public enum CaptureFileJob {
                            connections: (([ConnectionRecord]) -> Void)? = nil,
                            dns: (([DNSTransaction]) -> Void)? = nil,
                            extraWarnings: ([LinkType]) -> [CaptureWarning] = { _ in [] }) -> CaptureFileResult {
+        var none = NoPipelineExtension()
+        return run(path: path, extension: &none, options: options, decoderOptions: decoderOptions, filter: filter,
+                   progress: progress, connections: connections, dns: dns, extraWarnings: extraWarnings)
+    }
+
+    /// `run` with an analysis from another module in the same pass (the CDN analysis): see
+    /// `PipelineExtension`. When `ext.wantsRecords`, the options' record switches are turned on
+    /// here (records the caller did not ask for go to `ext` only).
+    @inlinable  // specialised for the caller's extension (see AnalysisPipeline.run(_:extension:...))
+    public static func run<Ext: PipelineExtension>(path: String, extension ext: inout Ext,
+                                                   options: AnalysisOptions = AnalysisOptions(),
+                                                   decoderOptions: DecoderOptions = DecoderOptions(),
+                                                   filter: ((PacketRecord) -> Bool)? = nil,
+                                                   progress: ((UInt64) -> Void)? = nil,
+                                                   connections: (([ConnectionRecord]) -> Void)? = nil,
+                                                   dns: (([DNSTransaction]) -> Void)? = nil,
+                                                   extraWarnings: ([LinkType]) -> [CaptureWarning] = { _ in [] }) -> CaptureFileResult {
+        var options = options
+        if ext.wantsRecords { options.emitConnectionRecords = true; options.emitDNSRecords = true }
         var reader: CaptureFileReader
         do { reader = try CaptureFileReader(path: path) } catch let e as CaptureFileError {
             if case .cannotOpen = e { return unopened(path: path, reason: e.reason) }
@@ -77,9 +103,9 @@ public enum CaptureFileJob {
         }
         // Tables start small and double as flows appear: heap follows live state, never file size.
         var pipeline = AnalysisPipeline(source: path, options: options, decoderOptions: decoderOptions)
-        let report = pipeline.run(&reader, filter: filter, progress: progress, connections: connections, dns: dns)
+        let report = pipeline.run(&reader, extension: &ext, filter: filter, progress: progress, connections: connections, dns: dns)
         for w in extraWarnings(report.linkTypes) { pipeline.add(warning: w) }
-        var summary = pipeline.finish(connections: connections, dns: dns)
+        var summary = pipeline.finish(extension: &ext, connections: connections, dns: dns)
         if reader.file.wasCompressed {
             for i in summary.warnings.indices where !summary.warnings[i].code.hasPrefix("gzip_") {
                 summary.warnings[i].reason += " (decompressed offset)"

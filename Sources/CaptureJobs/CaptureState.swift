@@ -26,9 +26,12 @@ public struct CaptureState: Sendable, Equatable, Codable {
         public var openError: String?
         public var formatError: String?
         public var summary: AdoptionSummary
+        /// The file's CDN reachability figures (nil when the run left the CDN analysis out:
+        /// `settings["cdn.rules"]` is then "off").
+        public var cdn: CDNSummary? = nil
 
         enum CodingKeys: String, CodingKey {
-            case path, format, recordsRead = "records_read", openError = "open_error", formatError = "format_error", summary
+            case path, format, recordsRead = "records_read", openError = "open_error", formatError = "format_error", summary, cdn
         }
     }
 
@@ -48,7 +51,7 @@ public struct CaptureState: Sendable, Equatable, Codable {
     public init(tool: String, settings: [String: String], results: [CaptureFileResult]) {
         self.init(tool: tool, settings: settings, files: results.map {
             File(path: $0.path, format: $0.format?.rawValue, recordsRead: $0.recordsRead, openError: $0.openError,
-                 formatError: $0.formatError, summary: $0.summary)
+                 formatError: $0.formatError, summary: $0.summary, cdn: nil)
         })
     }
 
@@ -63,6 +66,16 @@ public struct CaptureState: Sendable, Equatable, Codable {
             s["analysis." + l] = "\(c.value)"
         }
         return s
+    }
+
+    /// The CDN figures of every file and their total, merged in file order (nil when the runs left
+    /// the CDN analysis out).
+    public var cdn: (files: [CDNSummary], total: CDNSummary, rules: String)? {
+        guard let rules = settings["cdn.rules"], rules != "off" else { return nil }
+        let files = self.files.map { $0.cdn ?? CDNSummary() }
+        var total = CDNSummary()
+        for f in files { total.merge(f) }
+        return (files, total, rules)
     }
 
     /// The total over every file, merged in file order (as `capture summarize` does).

@@ -95,7 +95,14 @@ import Glibc
         collector.standardOutput = FileHandle.nullDevice
         collector.standardError = FileHandle.nullDevice
         try collector.run()
-        usleep(700_000)
+        // Send only once nfcapd's socket is bound (/proc/net/udp lists 127.0.0.1:PORT as
+        // 0100007F:HEX); a fixed sleep lost the first messages on a loaded machine.
+        let bound = String(format: "0100007F:%04X", port)
+        for _ in 0..<200 {
+            if let table = try? String(contentsOfFile: "/proc/net/udp", encoding: .utf8), table.contains(bound) { break }
+            usleep(50_000)
+        }
+        usleep(200_000)
         Self.send(messages, port: port)
         usleep(500_000)
         collector.terminate()   // SIGTERM: nfcapd closes and renames its current file
@@ -126,12 +133,15 @@ import Glibc
                              proto: r.protocolNumber ?? 0, packets: r.packets, bytes: r.bytes))
         } } }
         #expect(Dictionary(grouping: mine, by: { $0 }).mapValues(\.count) == Dictionary(grouping: flows, by: { $0 }).mapValues(\.count),
-                "our reader vs the generator")
+                "our reader's \(mine.count) flows differ from the generator's \(flows.count)")
         // nfdump prints ICMP type/code in the port columns: compare ICMP flows without ports.
         func normal(_ f: Flow) -> Flow { var g = f; if g.proto == 1 { g.sport = 0; g.dport = 0 }; return g }
         #expect(peer.count == flows.count, "nfdump read \(peer.count) of \(flows.count) flows")
-        #expect(Dictionary(grouping: peer.map(normal), by: { $0 }).mapValues(\.count) == Dictionary(grouping: mine.map(normal), by: { $0 }).mapValues(\.count),
-                "per-flow fields differ from nfdump's")
+        let peerSet = Dictionary(grouping: peer.map(normal), by: { $0 }).mapValues(\.count)
+        let mineSet = Dictionary(grouping: mine.map(normal), by: { $0 }).mapValues(\.count)
+        let onlyPeer = peerSet.filter { mineSet[$0.key] != $0.value }, onlyMine = mineSet.filter { peerSet[$0.key] != $0.value }
+        #expect(onlyPeer.isEmpty && onlyMine.isEmpty,
+                "per-flow fields differ: \(onlyMine.count) of ours not in nfdump's (first: \(String(describing: onlyMine.first?.key))), \(onlyPeer.count) of nfdump's not in ours (first: \(String(describing: onlyPeer.first?.key)))")
         let v6 = flows.filter { $0.src.contains(":") }, v4 = flows.filter { !$0.src.contains(":") }
         #expect(ours.summary.ipv4.flows == UInt64(v4.count) && ours.summary.ipv6.flows == UInt64(v6.count))
         #expect(ours.summary.ipv4.bytes == v4.reduce(0) { $0 + $1.bytes } && ours.summary.ipv6.packets == v6.reduce(0) { $0 + $1.packets })

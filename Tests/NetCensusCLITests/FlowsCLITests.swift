@@ -64,7 +64,13 @@ import Glibc
         let out = Pipe(), err = Pipe()
         p.standardOutput = out; p.standardError = err
         try p.run()
-        usleep(800_000)
+        // Send once the collector's socket is bound (/proc/net/udp: 127.0.0.1:PORT is
+        // 0100007F:HEX); a fixed sleep was too short on a loaded machine.
+        let bound = String(format: "0100007F:%04X", port)
+        for _ in 0..<300 {
+            if let table = try? String(contentsOfFile: "/proc/net/udp", encoding: .utf8), table.contains(bound) { break }
+            usleep(50_000)
+        }
         Self.send(Self.messages(), port: port)
         usleep(500_000)
         p.terminate()

@@ -5,6 +5,9 @@ import CaptureCore
 import CaptureFiles
 import PacketDecoding
 @testable import QUICInitial
+import CaptureJobs
+import CDNAttribution
+import CDNReachability
 
 /// SNI, ALPN and ECH presence per frame on the public captures, beside tshark's `tls.handshake.extensions_server_name`,
 /// `tls.handshake.extensions_alpn_str` and `tls.handshake.extension.type`
@@ -36,61 +39,20 @@ import PacketDecoding
     /// with "," and whether encrypted_client_hello (0xfe0d = 65037) is among its extensions.
     struct Found: Hashable { var frame: Int; var sni: String; var quic: Bool; var alpn: String; var ech: Bool }
 
-    /// What NetCensus finds in `path`.
+    /// What NetCensus finds in `path`: the ClientHellos the CDN analyzer (`CDNAnalyzer`, the
+    /// one `capture cdn` and `capture summarize` run) reads, through the same per-file job.
+    /// TCP: any port, recognised by content, stream offset 0 from the SYN when seen, split and
+    /// reordered segments gathered; UDP: flows that start with a v1/v2 Initial. A ClientHello is
+    /// reported at the frame that completes it, as tshark does.
     static func ours(_ path: String) throws -> [Found] {
-        let reader = try CaptureFileReader(path: path)
-        var decoder = PacketDecoder()
-        var packet = DecodedPacket()
-        struct Key: Hashable { var src: IPAddress, dst: IPAddress, sport: UInt16, dport: UInt16, proto: UInt8 }
-        enum TCPState { case done, collecting(TLSClientHelloAccumulator) }
-        var tcp: [Key: TCPState] = [:]
-        var isn: [Key: UInt32] = [:]  // SYN sequence number + 1 per direction, when seen
-        var quic: [Key: QUICInitialReader?] = [:]  // nil value: finished
-        var found: [Found] = []
-        var frame = 0
-        _ = reader.forEachPacket { record in
-            frame += 1
-            decoder.decode(record.bytes, linkType: record.linkType, originalLength: record.originalLength, into: &packet)
-            guard let t = packet.transport, t.ipLayerIndex < packet.ipLayers.count,
-                  let src = packet.ipLayers[t.ipLayerIndex].source, let dst = packet.ipLayers[t.ipLayerIndex].destination
-            else { return }
-            let key = Key(src: src, dst: dst, sport: t.sourcePort, dport: t.destinationPort, proto: t.protocolNumber)
-            let payload = t.payloadOffset >= 0 ? record.bytes.clampedSlice(from: t.payloadOffset, length: t.payloadCapturedLength)
-                                               : UnsafeRawBufferPointer(start: nil, count: 0)
-            if t.protocolNumber == 6 {
-                if t.isSYN || t.isSYNACK { tcp[key] = nil; isn[key] = t.sequenceNumber &+ 1 }
-                guard !payload.isEmpty else { return }
-                var result: TLSClientHelloResult?
-                switch tcp[key] {
-                case .done: return
-                case .collecting(var acc):
-                    if case .done(let r) = acc.add(payload, sequenceNumber: t.sequenceNumber) { result = r } else { tcp[key] = .collecting(acc); return }
-                case nil:
-                    var acc = TLSClientHelloAccumulator(initialSequence: isn[key])
-                    if case .done(let r) = acc.add(payload, sequenceNumber: t.sequenceNumber) { result = r }
-                    else { tcp[key] = .collecting(acc); return }
-                }
-                tcp[key] = .done
-                if case .clientHello(let h)? = result, let name = h.serverName { found.append(Found(h, frame: frame, name: name, quic: false)) }
-            } else if t.protocolNumber == 17, !payload.isEmpty {
-                let reverse = Key(src: dst, dst: src, sport: t.destinationPort, dport: t.sourcePort, proto: 17)
-                var state: QUICInitialReader
-                switch quic[key] {
-                case .some(.none): return
-                case .some(.some(let r)): state = r
-                case .none:
-                    guard quic[reverse] == nil, QUICLongHeader.looksLikeInitial(payload) else { return }
-                    state = QUICInitialReader()
-                }
-                switch state.add(datagram: payload) {
-                case .needMore: quic[key] = .some(state)
-                case .done(let r):
-                    quic[key] = .some(nil)
-                    if case .clientHello(let h) = r, let name = h.serverName { found.append(Found(h, frame: frame, name: name, quic: true)) }
-                }
-            }
+        var options = CDNAnalyzerOptions()
+        options.keepClientHellos = true
+        var cdn = CDNAnalyzer(matcher: CDNMatcher(try CDNRules.bundled()), options: options)
+        let r = CaptureFileJob.run(path: path, extension: &cdn)
+        if let e = r.openError ?? r.formatError { throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: e]) }
+        return cdn.clientHellos.map {
+            Found(frame: $0.packet, sni: $0.serverName, quic: $0.quic, alpn: $0.alpn.joined(separator: ","), ech: $0.encryptedClientHello)
         }
-        return found
     }
 
     /// tshark's server_name, ALPN and extension types per frame, or nil when tshark is not installed.

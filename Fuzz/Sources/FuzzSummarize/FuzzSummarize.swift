@@ -5,27 +5,6 @@ import TrafficAnalysis
 import Reporting
 import FuzzSupport
 
-/// An in-memory capture as a `PacketSource` (the pipeline reads sources; files need a path).
-struct MemoryCapture: PacketSource {
-    let bytes: UnsafeRawBufferPointer
-    let format: CaptureFileFormat
-    var report = CaptureFileReport(path: "fuzz", format: .pcap)
-    var sourceName: String { "fuzz" }
-
-    mutating func deliver(_ body: (PacketRecord) -> Bool) -> PacketSourceReport {
-        struct Stop: Error {}
-        let visit = { (r: PacketRecord) throws in if !body(r) { throw Stop() } }
-        do {
-            report = format == .pcap
-                ? try PcapReader(path: "fuzz", bytes: bytes).read(visit)
-                : try PcapngReader(path: "fuzz", bytes: bytes).read(visit)
-        } catch {
-            return PacketSourceReport()
-        }
-        return PacketSourceReport(recordsDelivered: report.packetsRead, linkTypes: report.linkTypes, warnings: report.warnings)
-    }
-}
-
 /// The whole per-file path of `netcensus capture summarize` over an in-memory capture:
 /// reader (pcap or pcapng by magic) -> `AnalysisPipeline` (decoder, every analyzer) -> summary
 /// -> JSON, CSV and table renderers. Hostile timestamps, lengths and warning texts must all render.

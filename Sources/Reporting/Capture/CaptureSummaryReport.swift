@@ -6,7 +6,8 @@ import TrafficAnalysis
 /// Every figure of `AdoptionSummary` gets one stable snake_case name here and nowhere else.
 public enum CaptureSummaryReport {
     /// Bump when a name changes meaning or disappears; adding names keeps the version.
-    public static let schemaVersion = 1
+    /// 2: every summary object gained `cdn` (the CDN reachability section, null with `--no-cdn`).
+    public static let schemaVersion = 2
 
     /// One capture's facts besides the summary.
     public struct FileFacts: Sendable {
@@ -22,14 +23,25 @@ public enum CaptureSummaryReport {
 
     /// The whole document: `schema_version`, `tool`, `filter`, `files` (one summary per capture)
     /// and `total` (all captures merged).
+    /// - Parameter cdn: the CDN analysis per file (same order as `files`) and merged, with the
+    ///   rules' name; nil when it was not run (`cdn` is then null).
     public static func document(files: [(FileFacts, AdoptionSummary)], total: AdoptionSummary, filter: String?,
-                                tool: String) -> ReportValue {
-        .object([
+                                tool: String, cdn: (files: [CDNSummary], total: CDNSummary, rules: String)? = nil) -> ReportValue {
+        func section(_ s: CDNSummary?) -> ReportValue { s.map { CDNReport.section($0, rules: cdn?.rules ?? "") } ?? .null }
+        func with(_ v: ReportValue, _ c: ReportValue) -> ReportValue {
+            guard case .object(let m) = v else { return v }
+            return .object(m + [("cdn", c)])
+        }
+        return .object([
             ("schema_version", .integer(Int64(schemaVersion))),
             ("tool", .string(tool)),
             ("filter", filter.map(ReportValue.string) ?? .null),
-            ("files", .array(files.map { summary($0.1, source: $0.0.path, format: $0.0.format, recordsRead: $0.0.recordsRead) })),
-            ("total", summary(total, source: "total", format: nil, recordsRead: files.reduce(0) { $0 + $1.0.recordsRead })),
+            ("files", .array(files.enumerated().map { i, f in
+                with(summary(f.1, source: f.0.path, format: f.0.format, recordsRead: f.0.recordsRead),
+                     section(cdn.map { $0.files[i] }))
+            })),
+            ("total", with(summary(total, source: "total", format: nil, recordsRead: files.reduce(0) { $0 + $1.0.recordsRead }),
+                           section(cdn?.total))),
         ])
     }
 
@@ -191,7 +203,8 @@ public enum CaptureSummaryReport {
                 }
             }
             if case .array(let ws)? = row["warnings"] { members.append(("warnings", .integer(Int64(ws.count)))) }
-            return .object(members.filter { $0.0 != "link_types" && $0.0 != "anomalies" })
+            // The CDN section has its own CSV (`capture cdn --csv`): left out here.
+            return .object(members.filter { $0.0 != "link_types" && $0.0 != "anomalies" && $0.0 != "cdn" })
         }
     }
 

@@ -33,6 +33,15 @@ public struct ConnectionAnalyzer: PacketAnalyzer {
     /// Figures so far.
     @usableFromInline var summary = ConnectionSummary()
     @usableFromInline var flows: FlowSet
+    /// Packets (both directions) of the connection the last packet belonged to, that packet
+    /// included; 0 when the last packet made no connection. Lets a pipeline extension stop
+    /// looking at a connection's content after its first packets without a lookup of its own.
+    public var currentConnectionPackets: UInt64 = 0
+    /// The last packet's connection was marked done by the pipeline extension
+    /// (`markCurrentConnectionDoneForExtension`).
+    public var currentConnectionExtensionDone = false
+    /// Table slot of the last packet's connection (-1: none); valid until the next packet.
+    @usableFromInline var currentConnectionSlot = -1
     /// Finished records waiting for the consumer (only when `options.emitConnectionRecords`).
     public var finished: [ConnectionRecord] = []
 
@@ -40,6 +49,14 @@ public struct ConnectionAnalyzer: PacketAnalyzer {
         self.options = options
         table = OpenTable(capacity: 1 << 12, maxEntries: options.maxConnections)
         flows = FlowSet(exactLimit: options.distinctExactLimit)
+    }
+
+    /// Marks the last packet's connection: the pipeline extension needs no more of its packets
+    /// (a restart of the 5-tuple begins a connection without the mark).
+    @inlinable
+    public mutating func markCurrentConnectionDoneForExtension() {
+        guard currentConnectionSlot >= 0 else { return }
+        table.withValue(at: currentConnectionSlot) { $0.extensionDone = true }
     }
 
     /// Live connections right now.
@@ -54,6 +71,9 @@ public struct ConnectionAnalyzer: PacketAnalyzer {
 
     @inlinable
     public mutating func add(_ record: PacketRecord, _ packet: DecodedPacket) {
+        currentConnectionPackets = 0
+        currentConnectionExtensionDone = false
+        currentConnectionSlot = -1
         let layers = packet.ipLayers
         guard !layers.isEmpty else { return }
         var innerIndex = layers.count - 1
@@ -117,9 +137,11 @@ public struct ConnectionAnalyzer: PacketAnalyzer {
                 nextID &+= 1
             }
         }
-        table.withValue(at: i) { c in
+        (currentConnectionPackets, currentConnectionExtensionDone) = table.withValue(at: i) { c in
             c.update(time: time, isOriginator: fromA == c.originatorIsA, wire: wire, payload: payload, tcp: tcp)
+            return (c.originator.packets &+ c.responder.packets, c.extensionDone)
         }
+        currentConnectionSlot = i
     }
 
     @inlinable

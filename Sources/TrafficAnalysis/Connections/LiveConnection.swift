@@ -43,6 +43,9 @@ public struct LiveConnection: Sendable {
     @usableFromInline var originatorResetFirst = false
     @usableFromInline var startedBeforeCapture: Bool
     @usableFromInline var flipped: Bool
+    /// A pipeline extension said it needs no more packets of this connection (fits the
+    /// struct's padding: the slot size does not change).
+    @usableFromInline var extensionDone = false
 
     /// Marks a handshake time not seen (timestamps can be 0 or negative in hostile files).
     @usableFromInline static let unseen = Int64.min

@@ -60,7 +60,7 @@ struct CaptureMerge: ParsableCommand {
         let filter = merged.settings["filter"].flatMap { $0.isEmpty ? nil : $0 }
         let document = CaptureSummaryReport.document(
             files: merged.files.map { (CaptureSummaryReport.FileFacts(path: $0.path, format: $0.format, recordsRead: $0.recordsRead), $0.summary) },
-            total: merged.total, filter: filter, tool: merged.tool)
+            total: merged.total, filter: filter, tool: merged.tool, cdn: merged.cdn.map { ($0.files, $0.total, $0.rules) })
         try output.print(document)
     }
 }

@@ -36,12 +36,20 @@ struct CapturePipeline {
     ///   `emitConnectionRecords`).
     func summarize(path: String, connections: (([ConnectionRecord]) -> Void)? = nil,
                    dns: (([DNSTransaction]) -> Void)? = nil) -> FileResult {
+        var none = NoPipelineExtension()
+        return summarize(path: path, extension: &none, connections: connections, dns: dns)
+    }
+
+    /// `summarize` with an analysis from another module in the same pass (the CDN analysis).
+    func summarize<Ext: PipelineExtension>(path: String, extension ext: inout Ext,
+                                           connections: (([ConnectionRecord]) -> Void)? = nil,
+                                           dns: (([DNSTransaction]) -> Void)? = nil) -> FileResult {
         let filter = self.filter
         let progress = self.progress
         progress?.start(file: path)
         defer { progress?.finish() }
         return CaptureFileJob.run(
-            path: path, options: optionsForRun(records: connections != nil), decoderOptions: decoderOptions,
+            path: path, extension: &ext, options: optionsForRun(records: connections != nil), decoderOptions: decoderOptions,
             filter: filter.map { f in { f.matches($0) } },
             progress: progress.map { p in { p.update(packets: $0) } },
             connections: connections, dns: dns,

@@ -5,6 +5,7 @@ import LiveCapture
 import Reporting
 import TrafficAnalysis
 import CaptureJobs
+import CDNReachability
 
 /// `netcensus capture summarize PATH... [--filter EXPR] [--json|--csv] [--per-file] [--quiet]`
 ///
@@ -22,7 +23,8 @@ struct CaptureSummarize: ParsableCommand {
         Figures per file and in total: packets and bytes by outermost and innermost family; IPv6 \
         share of packets, bytes, flows and hosts; tunnelled packets per mechanism; DNS A/AAAA \
         queries; TCP SYN and SYN-ACK per family; addresses per class; link types; first/last \
-        timestamp; truncated and undecodable packets. Warnings (file, byte offset, reason) go to \
+        timestamp; truncated and undecodable packets; CDN reachability per provider and family \
+        (JSON only, docs/cdn.md; --no-cdn leaves it out). Warnings (file, byte offset, reason) go to \
         stderr. JSON schema: docs/summary-schema.md.
         """)
 
@@ -50,6 +52,10 @@ struct CaptureSummarize: ParsableCommand {
     @OptionGroup var output: CaptureOutputOptions
     @OptionGroup var decoding: CaptureDecodingOptions
     @OptionGroup(title: "Connection state") var state: AnalysisStateOptions
+    @OptionGroup(title: "CDN reachability") var cdnRules: CDNRulesOptions
+
+    @Flag(name: .customLong("no-cdn"), help: "Leave out the CDN analysis (the JSON's cdn members are null).")
+    var noCDN = false
 
     func validate() throws {
         if paths.isEmpty { throw ValidationError("Give at least one capture file or directory.") }
@@ -67,15 +73,29 @@ struct CaptureSummarize: ParsableCommand {
             }
         }
 
+        let rules = noCDN ? nil : try cdnRules.load()
         let progress = ProgressLine.make(quiet: output.quiet, files: inputs.count)
-        var results = try ParallelFiles.run(inputs, jobs: jobs ?? ParallelFiles.defaultJobs) { () throws -> ((path: String, openError: String?)) -> CapturePipeline.FileResult in
-            // Each worker has its own BPF programs (libpcap's compiled filters are per-handle state).
+        let perFile = try ParallelFiles.run(inputs, jobs: jobs ?? ParallelFiles.defaultJobs) {
+            () throws -> ((path: String, openError: String?)) -> (CapturePipeline.FileResult, CDNSummary?) in
+            // Each worker has its own BPF programs (libpcap's compiled filters are per-handle state)
+            // and its own CDN analyzer per file; the rules are an immutable value shared by all.
             let worker = CapturePipeline(filter: try bpf.map { try BPFFilter($0.expression) }, progress: progress,
                                          decoderOptions: decoding.decoderOptions, analysisOptions: state.analysisOptions)
             return { input in
-                input.openError.map { CapturePipeline.unopened(path: input.path, reason: $0) } ?? worker.summarize(path: input.path)
+                if let e = input.openError {
+                    let empty = rules.map { m -> CDNSummary in var s = CDNSummary(); s.ruleProviders = m.matcher.rules.providers.map(\.name); return s }
+                    return (CapturePipeline.unopened(path: input.path, reason: e), empty)
+                }
+                guard let m = rules?.matcher else { return (worker.summarize(path: input.path), nil) }
+                var cdn = CDNAnalyzer(matcher: m)
+                let r = worker.summarize(path: input.path, extension: &cdn)
+                return (r, cdn.finish())
             }
         }
+        var results = perFile.map(\.0)
+        let cdnFiles = perFile.compactMap(\.1)
+        var cdnTotal = CDNSummary()
+        for s in cdnFiles { cdnTotal.merge(s) }
         if let name = inputName, inputs.count == 1 { results = results.map { $0.renamed(name) } }
         var total = AdoptionSummary()
         for r in results {
@@ -92,8 +112,11 @@ struct CaptureSummarize: ParsableCommand {
         // still belong in the merged document, as they do in one run over every input.
         let tool = "netcensus \(NetCensusCommand.configuration.version)"
         if let out = stateOut {
-            let settings = CaptureState.settings(filter: filter, decoder: decoding.decoderOptions, analysis: state.analysisOptions)
-            try StateFile.write(CaptureState(tool: tool, settings: settings, results: results), to: out)
+            var settings = CaptureState.settings(filter: filter, decoder: decoding.decoderOptions, analysis: state.analysisOptions)
+            settings["cdn.rules"] = rules?.label ?? "off"
+            var st = CaptureState(tool: tool, settings: settings, results: results)
+            if rules != nil { for i in st.files.indices where i < cdnFiles.count { st.files[i].cdn = cdnFiles[i] } }
+            try StateFile.write(st, to: out)
         }
         // Exit status (README "Exit codes"): 0 when packets were read from at least one input;
         // 65 when inputs were opened but none yielded a packet; 66 when none could be opened.
@@ -116,7 +139,7 @@ struct CaptureSummarize: ParsableCommand {
 
         let document = CaptureSummaryReport.document(
             files: results.map { (CaptureSummaryReport.FileFacts(path: $0.path, format: $0.format?.rawValue, recordsRead: $0.recordsRead), $0.summary) },
-            total: total, filter: filter, tool: tool)
+            total: total, filter: filter, tool: tool, cdn: rules.map { (cdnFiles, cdnTotal, $0.label) })
         try output.print(document)
     }
 }

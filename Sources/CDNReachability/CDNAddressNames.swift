@@ -1,0 +1,40 @@
+import PacketDecoding
+import TrafficAnalysis
+
+/// Server addresses learned from DNS answers: address -> the name queried and the provider its
+/// CNAME chain leads to. "A name whose chain ends under a CDN's domain belongs to it" (the
+/// chain's last name is tried first, then the earlier ones, then the queried name), and the
+/// client's A/AAAA answer ties the address it then connects to to that name. The newest answer
+/// wins. Bounded: at most `maxEntries` addresses, the least recently answered of a sample is
+/// evicted beyond (counted).
+struct CDNAddressNames: Sendable {
+    struct Entry: Sendable {
+        var name: String
+        var provider: Int32
+        var time: Int64
+    }
+
+    private(set) var table: OpenTable<IPAddress, Entry>
+    let maxEntries: Int
+    private var cursor = 0
+    var evictions: UInt64 = 0
+
+    init(maxEntries: Int) {
+        self.maxEntries = max(1, maxEntries)
+        table = OpenTable(capacity: 1 << 10, maxEntries: self.maxEntries)
+    }
+
+    func lookup(_ address: IPAddress) -> Entry? {
+        table.index(of: address).map { table[index: $0] }
+    }
+
+    mutating func set(_ address: IPAddress, _ entry: Entry) {
+        if table.count >= maxEntries, table.index(of: address) == nil,
+           let (slot, next) = table.leastRecent(from: cursor, by: { $0.time }) {
+            cursor = next
+            _ = table.remove(at: slot)
+            evictions += 1
+        }
+        table.upsert(address, { entry }) { value, _ in value = entry }
+    }
+}

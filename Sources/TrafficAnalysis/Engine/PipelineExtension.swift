@@ -1,0 +1,41 @@
+import CaptureCore
+import PacketDecoding
+
+/// An analysis that lives outside `TrafficAnalysis` (so this module need not depend on what it
+/// uses -- the CDN analysis needs swift-crypto for QUIC Initials) but runs in the same pass as
+/// the built-in analyzers. The pipeline calls it with static dispatch (generic, no existential):
+///
+/// 1. for each packet, after the built-in analyzers: first the connection records and DNS
+///    transactions that finished at this packet (`finished(connections:)`, `finished(dns:)`,
+///    only when `wantsRecords`), then `add(record, packet)`. So a record that ends because this
+///    packet restarts its 5-tuple (reuse, idle timeout) is delivered before the packet that
+///    starts the next connection: an extension keeping per-connection state can join the
+///    record with its state exactly;
+/// 2. at the end, every record still open (end of capture), then the summary is written.
+///
+/// Its own figures are its own business (it keeps and merges them); `AdoptionSummary` is
+/// unchanged by it.
+public protocol PipelineExtension {
+    /// True when the extension wants finished connection records and DNS transactions (the
+    /// pipeline then collects them even when no log consumer asked).
+    var wantsRecords: Bool { get }
+    /// Not called for packets of a connection the extension marked done.
+    /// - Parameters:
+    ///   - packetNumber: 1-based number of this packet among those the pipeline analysed.
+    ///   - connectionPackets: packets so far of the packet's connection (both directions, this
+    ///     one included; `ConnectionAnalyzer.currentConnectionPackets`), 0 when it belongs to none.
+    /// - Returns: true when the extension needs no more packets of this connection (the
+    ///   connection analyzer keeps the mark; its record is still delivered).
+    mutating func add(_ record: PacketRecord, _ packet: DecodedPacket, packetNumber: UInt64, connectionPackets: UInt64) -> Bool
+    mutating func finished(connections: [ConnectionRecord])
+    mutating func finished(dns: [DNSTransaction])
+}
+
+/// The extension that does nothing (what `run` without an extension uses); specialised away.
+public struct NoPipelineExtension: PipelineExtension {
+    public init() {}
+    @inlinable public var wantsRecords: Bool { false }
+    @inlinable public mutating func add(_ record: PacketRecord, _ packet: DecodedPacket, packetNumber: UInt64, connectionPackets: UInt64) -> Bool { false }
+    @inlinable public mutating func finished(connections: [ConnectionRecord]) {}
+    @inlinable public mutating func finished(dns: [DNSTransaction]) {}
+}

@@ -62,6 +62,9 @@ let package = Package(
         // connection records) over a capture, with tight caps, and its renderers.
         .executableTarget(name: "FuzzCDN", dependencies: [kit, "FuzzSupport"],
                           path: "Sources/FuzzCDN", swiftSettings: fuzzSettings),
+        // Capture state files (capture merge's input): parse, round trip, self-merge refused.
+        .executableTarget(name: "FuzzState", dependencies: [kit, "FuzzSupport"],
+                          path: "Sources/FuzzState", swiftSettings: fuzzSettings),
         // Seed writer (its own entry point, also in the sanitized build): writes seed inputs for the
         // decoder and CSV targets, derived from ../shared and Captures/, into the git-ignored
         // working corpus. Shared files are read in place, never copied into the repository.

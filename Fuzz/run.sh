@@ -16,7 +16,7 @@ root="$(cd "$here/.." && pwd)"
 shared="${NETCENSUS_SHARED:-$root/../shared}"
 scratch="$here/.build-fuzz"
 targets=(FuzzCaptureFiles FuzzResync FuzzPacketDecoder FuzzSummarize FuzzGraphML FuzzSNDlib FuzzGeoJSON FuzzCSVPair
-         FuzzClientHello FuzzQUICInitial FuzzDNS FuzzFlows FuzzCDN)
+         FuzzClientHello FuzzQUICInitial FuzzDNS FuzzFlows FuzzCDN FuzzState)
 
 target="${1:-FuzzCaptureFiles}"
 if [[ "$target" == list ]]; then printf '%s\n' "${targets[@]}"; exit 0; fi
@@ -93,6 +93,9 @@ case "$target" in
         build FuzzSeeds
         "$scratch/debug/FuzzSeeds" dns "$here/corpus/seeds-dns" "$shared/captures/public" "$root/Captures" >&2 || true
         add "$here/corpus/seeds-dns"; maxlen=16384 ;;
+    FuzzState)
+        # Small states written by netcensus itself (Fuzz/seeds/FuzzState/), no shared data.
+        add "$here/seeds/$target"; maxlen=65536 ;;
     FuzzFlows)
         # Seeds made by the project (Fuzz/seeds/FuzzFlows/: IPFIX with templates, options and
         # variable-length fields, NetFlow v9 with sampling), no shared data.

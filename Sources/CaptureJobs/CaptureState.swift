@@ -91,9 +91,13 @@ public struct CaptureState: Sendable, Equatable, Codable {
     public func serialized() throws -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let payload = [UInt8](try encoder.encode(self))
+        return Self.frame(payload: [UInt8](try encoder.encode(self)))
+    }
+
+    /// A payload behind its header line (length and CRC-32 computed here).
+    public static func frame(payload: [UInt8]) -> [UInt8] {
         let crc = payload.withUnsafeBufferPointer { UInt32(crc32(0, $0.baseAddress, UInt32($0.count))) }
-        let header = "{\"format\":\"\(Self.formatName)\",\"version\":\(Self.version),\"payload_bytes\":\(payload.count),\"crc32\":\(crc)}\n"
+        let header = "{\"format\":\"\(formatName)\",\"version\":\(version),\"payload_bytes\":\(payload.count),\"crc32\":\(crc)}\n"
         return Array(header.utf8) + payload
     }
 

@@ -6,7 +6,8 @@ import TrafficAnalysis
 /// Every figure of `AdoptionSummary` gets one stable snake_case name here and nowhere else.
 public enum CaptureSummaryReport {
     /// Bump when a name changes meaning or disappears; adding names keeps the version.
-    public static let schemaVersion = 1
+    /// 2: the `transition` section (docs/transition.md) was added beside `files` and `total`.
+    public static let schemaVersion = 2
 
     /// One capture's facts besides the summary.
     public struct FileFacts: Sendable {
@@ -23,14 +24,16 @@ public enum CaptureSummaryReport {
     /// The whole document: `schema_version`, `tool`, `filter`, `files` (one summary per capture)
     /// and `total` (all captures merged).
     public static func document(files: [(FileFacts, AdoptionSummary)], total: AdoptionSummary, filter: String?,
-                                tool: String) -> ReportValue {
-        .object([
+                                tool: String, transition: ReportValue? = nil) -> ReportValue {
+        var members: [(String, ReportValue)] = [
             ("schema_version", .integer(Int64(schemaVersion))),
             ("tool", .string(tool)),
             ("filter", filter.map(ReportValue.string) ?? .null),
             ("files", .array(files.map { summary($0.1, source: $0.0.path, format: $0.0.format, recordsRead: $0.0.recordsRead) })),
             ("total", summary(total, source: "total", format: nil, recordsRead: files.reduce(0) { $0 + $1.0.recordsRead })),
-        ])
+        ]
+        if let t = transition { members.append(("transition", t)) }
+        return .object(members)
     }
 
     /// One summary object (a file's or the total).

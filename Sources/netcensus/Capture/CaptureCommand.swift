@@ -5,7 +5,7 @@ struct CaptureCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "capture",
         abstract: "Read pcap/pcapng captures and report IPv6 adoption.",
-        subcommands: [CaptureSummarize.self, CaptureConns.self, CaptureDNS.self, CaptureSynth.self, CaptureLive.self],
+        subcommands: [CaptureSummarize.self, CaptureAnalyze.self, CaptureConns.self, CaptureDNS.self, CaptureSynth.self, CaptureLive.self],
         defaultSubcommand: CaptureSummarize.self
     )
 }

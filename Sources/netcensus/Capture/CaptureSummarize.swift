@@ -5,6 +5,7 @@ import LiveCapture
 import Reporting
 import TrafficAnalysis
 import CaptureJobs
+import TransitionAnalysis
 
 /// `netcensus capture summarize PATH... [--filter EXPR] [--json|--csv] [--per-file] [--quiet]`
 ///
@@ -54,8 +55,11 @@ struct CaptureSummarize: ParsableCommand {
                                        decoderOptions: decoding.decoderOptions, analysisOptions: state.analysisOptions)
         var results: [CapturePipeline.FileResult] = []
         var total = AdoptionSummary()
+        // The transition section (docs/transition.md) covers every input read one after another.
+        var transition = TransitionAnalyzer()
         for input in inputs {
-            let r = input.openError.map { CapturePipeline.unopened(path: input.path, reason: $0) } ?? pipeline.summarize(path: input.path)
+            let r = input.openError.map { CapturePipeline.unopened(path: input.path, reason: $0) }
+                ?? pipeline.summarize(path: input.path, transition: &transition)
             // A lone input that cannot be read at all gets only the error line below (which
             // names the file and the reason), not the same text twice.
             let lonelyFailure = inputs.count == 1 && (r.openError ?? r.formatError) != nil
@@ -66,8 +70,21 @@ struct CaptureSummarize: ParsableCommand {
             results.append(r)
         }
 
-        // Exit status (README "Exit codes"): 0 when packets were read from at least one input;
-        // 65 when inputs were opened but none yielded a packet; 66 when none could be opened.
+        try Self.checkRecordsRead(results)
+
+        let document = CaptureSummaryReport.document(
+            files: results.map { (CaptureSummaryReport.FileFacts(path: $0.path, format: $0.format?.rawValue, recordsRead: $0.recordsRead), $0.summary) },
+            total: total, filter: filter, tool: "netcensus \(NetCensusCommand.configuration.version)",
+            transition: TransitionReport.section(transition.finish()))
+        if output.json { try StandardOutput.line(JSONRenderer.render(document)) }
+        else if output.csv { try StandardOutput.write(CSVRenderer.render(rows: CaptureSummaryReport.csvRows(document))) }
+        else { try StandardOutput.write(CaptureTableRenderer.render(document, perFile: output.perFile)) }
+    }
+
+    /// Exit status (README "Exit codes"): returns when packets were read from at least one
+    /// input; otherwise prints the one error line and throws 65 (inputs opened, none yielded a
+    /// packet) or 66 (none could be opened). Shared with `capture analyze`.
+    static func checkRecordsRead(_ results: [CapturePipeline.FileResult]) throws {
         let recordsRead = results.reduce(0) { $0 + $1.recordsRead }
         if recordsRead == 0 {
             let opened = results.filter(\.opened).count
@@ -84,12 +101,5 @@ struct CaptureSummarize: ParsableCommand {
             }
             throw opened == 0 ? NetCensusExit.cannotOpen : NetCensusExit.noData
         }
-
-        let document = CaptureSummaryReport.document(
-            files: results.map { (CaptureSummaryReport.FileFacts(path: $0.path, format: $0.format?.rawValue, recordsRead: $0.recordsRead), $0.summary) },
-            total: total, filter: filter, tool: "netcensus \(NetCensusCommand.configuration.version)")
-        if output.json { try StandardOutput.line(JSONRenderer.render(document)) }
-        else if output.csv { try StandardOutput.write(CSVRenderer.render(rows: CaptureSummaryReport.csvRows(document))) }
-        else { try StandardOutput.write(CaptureTableRenderer.render(document, perFile: output.perFile)) }
     }
 }

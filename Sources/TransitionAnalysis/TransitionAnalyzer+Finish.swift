@@ -112,7 +112,10 @@ extension TransitionAnalyzer {
         for r in s.races {
             guard r.attemptsV4 + r.attemptsV6 > 0 else { h.lookupsWithoutAttempt += 1; continue }
             h.races += 1
-            if r.dualStackEligible { h.dualStackEligibleRaces += 1 }
+            // RFC 8305 races only where both families were answered: every figure below is over
+            // dual-stack-eligible races.
+            guard r.dualStackEligible else { continue }
+            h.dualStackEligibleRaces += 1
             if r.attemptsV4 > 0 && r.attemptsV6 > 0 { h.racesBothFamiliesAttempted += 1 }
             if r.firstFamily == .v6 { h.ipv6First += 1 } else if r.firstFamily == .v4 { h.ipv4First += 1 }
             if r.winner == .v6 { h.ipv6Won += 1 } else if r.winner == .v4 { h.ipv4Won += 1 }

@@ -97,11 +97,13 @@ public struct TransitionAnalyzer: Sendable {
         let isDNS = c.responderPort == 53 || c.originatorPort == 53
         let transportWithPorts = c.transportProtocol == 6 || c.transportProtocol == 17
 
-        // Names: the responder was answered to this device for a name.
+        // Names: the responder was answered to this device for a name. Only connections that
+        // were used count towards names and the IPv6-preferred share (`Self.wasUsed`).
         var raceNameIndex: Int? = nil
+        let used = Self.wasUsed(c)
         if transportWithPorts && !isDNS {
             raceNameIndex = races.races(of: device, address: c.responder).last
-            if let i = raceNameIndex {
+            if let i = raceNameIndex, used {
                 let name = races.races[i].name
                 names.update(name) { n in
                     if m.isTranslated { n.connectionsTranslated += 1 }
@@ -136,8 +138,15 @@ public struct TransitionAnalyzer: Sendable {
             activity[device] = DeviceActivity(firstConnection: c.firstTimestamp)
         }
         let ownTraffic = Self.isGlobalEnd(c.originator) && Self.isGlobalEnd(c.responder)
-        let eligible = raceNameIndex.map { isEligible(races.races[$0].name) } ?? false
+        let eligible = used && (raceNameIndex.map { isEligible(races.races[$0].name) } ?? false)
         activity[device]!.update(c, mechanism: m, ownTraffic: ownTraffic, eligible: eligible, raceAttempt: raceIndex != nil)
+    }
+
+    /// A connection that was used: the TCP handshake completed (conn_state S1, SF, S2, S3, RSTO,
+    /// RSTR) or, for UDP, the responder answered; and transport payload went at least one way.
+    static func wasUsed(_ c: ConnectionRecord) -> Bool {
+        let established = c.transportProtocol == 6 ? [.established, .reset].contains(c.state.outcome) : c.responderTraffic.packets > 0
+        return established && c.originatorPayloadBytes &+ c.responderPayloadBytes > 0
     }
 
     /// Originators that make devices: inside `--local-prefix` (or link-local) when prefixes are

@@ -11,7 +11,7 @@ import TestSupport
         let r = try CaptureCLI.run(["capture", "summarize", "--json", path])
         #expect(r.status == 0)
         let json = try #require(r.json)
-        #expect(json["schema_version"] as? Int == 1)
+        #expect(json["schema_version"] as? Int == 2)
         #expect((json["files"] as? [Any])?.count == 1)
         let total = try #require(json["total"] as? [String: Any])
         #expect(total["packets"] as? Int == Int(row["total_packets"]!))

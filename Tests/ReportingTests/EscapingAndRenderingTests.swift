@@ -96,7 +96,7 @@ import PacketDecoding
         s.addresses = AddressSet([IPAddress(v4: 0x0a00_0001), IPAddress(v6High: 0x2002_c000_0204_0000, low: 1)])
         let doc = CaptureSummaryReport.document(files: [(.init(path: "f.pcap", format: "pcap", recordsRead: 12), s)], total: s,
                                                 filter: nil, tool: "netcensus test")
-        #expect(doc["schema_version"] == .integer(1))
+        #expect(doc["schema_version"] == .integer(2))
         #expect(doc["filter"] == .null)
         let t = doc["total"]
         #expect(t?["ipv6_share"]?["packets"] == .number(0.4))

@@ -41,21 +41,26 @@ public struct BindingState: Sendable {
 /// MAC/IP bindings from the link layer (docs/transition.md "Devices"): the Ethernet source MAC
 /// and the outermost IP source of every Ethernet frame, the sender fields of ARP (RFC 826), the
 /// client hardware address and assigned address of DHCPv4 ACKs (RFC 2131), and the MACs that
-/// sent a Router Advertisement (RFC 4861: routers, not devices). Per packet: one bounded
-/// `OpenTable` update (skipped while consecutive frames repeat the same pair) and one for the
-/// address -> MAC map.
+/// sent a Router Advertisement (RFC 4861: routers, not devices). Per packet: one compare in a
+/// direct-mapped cache of recent pairs; on a miss, bounded `OpenTable` lookups.
 public struct DeviceBindings: Sendable {
     public var bindings: OpenTable<BindingKey, BindingState>
-    /// The MAC an address was last seen behind.
+    /// The MAC an address was first seen behind.
     public var macOf: OpenTable<IPAddress, UInt64>
     public var routerAdvertisers = Set<UInt64>()
     /// Bindings not kept because the table was at its cap.
     public var droppedBindings: UInt64 = 0
     public let maxBindings: Int
-    // The pair of the previous frame, its latest time and its pending packet count.
-    @usableFromInline var cachedKey: BindingKey? = nil
-    @usableFromInline var cachedLast: Int64 = 0
-    @usableFromInline var cachedPackets: UInt64 = 0
+    /// A recent pair, its latest time and the packets not yet written to the table.
+    public struct CachedBinding: Sendable {
+        public var key: BindingKey?
+        public var last: Int64
+        public var packets: UInt64
+        @inlinable public init(key: BindingKey?, last: Int64, packets: UInt64) { self.key = key; self.last = last; self.packets = packets }
+    }
+    public static let cacheSlots = 4096
+    @usableFromInline var cache = [CachedBinding](repeating: CachedBinding(key: nil, last: 0, packets: 0), count: DeviceBindings.cacheSlots)
+    @usableFromInline let cacheSeed = TableHash.randomSeed()
 
     public init(maxBindings: Int) {
         self.maxBindings = maxBindings
@@ -122,28 +127,33 @@ public struct DeviceBindings: Sendable {
         bind(mac: mac, address: IPAddress(v4: yiaddr), time: time)
     }
 
+    /// Records that `address` was seen behind `mac` at `time`. A direct-mapped cache of recent
+    /// pairs (`cacheSlots` entries, indexed by a keyed hash) absorbs the repeats, so most frames
+    /// cost one compare; a pair leaving the cache writes its latest time and count to the table.
     @inlinable
     public mutating func bind(mac: UInt64, address: IPAddress, time: Int64) {
         let key = BindingKey(mac: mac, address: address)
-        if cachedKey == key { cachedLast = time; cachedPackets &+= 1; return }
-        flushCache()
-        if bindings.index(of: key) == nil && bindings.count >= maxBindings { droppedBindings &+= 1; return }
-        bindings.upsert(key, { BindingState(first: time, last: time, packets: 0) }) { s, _ in
-            s.packets &+= 1
-            if time > s.last { s.last = time }
-            if time < s.first { s.first = time }
+        let slot = Int(truncatingIfNeeded: key.tableHash(seed: cacheSeed) >> 52) & (Self.cacheSlots - 1)
+        if cache[slot].key == key {
+            cache[slot].packets &+= 1
+            if time > cache[slot].last { cache[slot].last = time }
+            return
         }
-        if macOf.index(of: address) != nil || macOf.count < maxBindings {
-            macOf.upsert(address, { mac }) { m, _ in m = mac }
+        flush(slot: slot)
+        if bindings.index(of: key) == nil {
+            guard bindings.count < maxBindings else { droppedBindings &+= 1; return }
+            bindings.upsert(key, { BindingState(first: time, last: time, packets: 0) }) { _, _ in }
+            // An address belongs to the MAC it was first seen behind.
+            if macOf.index(of: address) == nil && macOf.count < maxBindings { macOf.upsert(address, { mac }) { _, _ in } }
         }
-        cachedKey = key; cachedLast = time; cachedPackets = 0
+        cache[slot] = CachedBinding(key: key, last: time, packets: 1)
     }
 
-    @usableFromInline mutating func flushCache() {
-        guard let k = cachedKey, cachedPackets > 0, let i = bindings.index(of: k) else { return }
-        let last = cachedLast, n = cachedPackets
+    @usableFromInline mutating func flush(slot: Int) {
+        guard let k = cache[slot].key, cache[slot].packets > 0, let i = bindings.index(of: k) else { return }
+        let last = cache[slot].last, n = cache[slot].packets
         bindings.withValue(at: i) { s in s.packets &+= n; if last > s.last { s.last = last } }
-        cachedPackets = 0
+        cache[slot].packets = 0
     }
 
     /// The device an address belongs to: its MAC when bound, else the address.
@@ -154,7 +164,7 @@ public struct DeviceBindings: Sendable {
 
     /// Every binding, with pending counts flushed.
     public mutating func allBindings() -> [(BindingKey, BindingState)] {
-        flushCache()
+        for slot in 0..<Self.cacheSlots { flush(slot: slot) }
         var out: [(BindingKey, BindingState)] = []
         bindings.forEach { out.append(($0, $1)) }
         return out

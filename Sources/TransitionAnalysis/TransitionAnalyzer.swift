@@ -119,7 +119,7 @@ public struct TransitionAnalyzer: Sendable {
             let established: Bool
             var completed: Int64? = nil
             if c.transportProtocol == 6 {
-                established = [.established, .reset].contains(c.state.outcome)
+                established = Self.handshakeCompleted(c)
                 if established { completed = c.firstTimestamp &+ (c.initialRTT ?? c.synToSynAck ?? 0) }
             } else {
                 established = c.responderTraffic.packets > 0
@@ -145,8 +145,16 @@ public struct TransitionAnalyzer: Sendable {
     /// A connection that was used: the TCP handshake completed (conn_state S1, SF, S2, S3, RSTO,
     /// RSTR) or, for UDP, the responder answered; and transport payload went at least one way.
     static func wasUsed(_ c: ConnectionRecord) -> Bool {
-        let established = c.transportProtocol == 6 ? [.established, .reset].contains(c.state.outcome) : c.responderTraffic.packets > 0
+        let established = c.transportProtocol == 6 ? Self.handshakeCompleted(c) : c.responderTraffic.packets > 0
         return established && c.originatorPayloadBytes &+ c.responderPayloadBytes > 0
+    }
+
+    /// conn_state S1, SF, S2, S3, RSTO or RSTR: the TCP handshake completed.
+    static func handshakeCompleted(_ c: ConnectionRecord) -> Bool {
+        switch c.state.outcome {
+        case .established, .reset: true
+        default: false
+        }
     }
 
     /// Originators that make devices: inside `--local-prefix` (or link-local) when prefixes are
@@ -191,7 +199,7 @@ extension DeviceActivity {
         }
         if raceAttempt && c.family == .v6 {
             raceAttemptsV6 += 1
-            let established = c.transportProtocol == 6 ? [.established, .reset].contains(c.state.outcome) : c.responderTraffic.packets > 0
+            let established = c.transportProtocol == 6 ? TransitionAnalyzer.handshakeCompleted(c) : c.responderTraffic.packets > 0
             if established { raceAttemptsV6Established += 1 }
         }
     }

@@ -88,7 +88,9 @@ public struct HappyEyeballsRaces: Sendable {
         guard let time = t.queryTimestamp ?? t.responseTimestamp else { return }
         let key = RaceKey(device: device, name: t.qname)
         var index: Int
-        if let i = current[key], time >= races[i].start, time - races[i].start <= window {
+        // Transactions finish in response order, so a query sent before the race's current start
+        // (answered later) still joins it: within the window either side of the start.
+        if let i = current[key], abs(time &- races[i].start) <= window {
             index = i
         } else {
             guard races.count < maxRaces else { droppedRaces &+= 1; return }

@@ -109,7 +109,7 @@ enum HomeNetwork {
         c.add(1, CraftedCapture.frame(laptop, R, CraftedCapture.udpIP(laptopStable, CraftedCapture.a("2001:db8:ff::123"), 123, 123, [0x23] + [UInt8](repeating: 0, count: 47))), "native_ipv6")
         c.add(5, CraftedCapture.frame(R, laptop, CraftedCapture.udpIP(CraftedCapture.a("2001:db8:ff::123"), laptopStable, 123, 123, [0x24] + [UInt8](repeating: 0, count: 47))), "native_ipv6")
 
-        // Race 1, IPv6 wins: a.example, AAAA answered first, IPv6 SYN at 15 ms.
+        // Race 1, IPv6 wins: a.example, AAAA answered first (20 ms), A at 22, IPv6 SYN at 25 ms.
         c.dns(10, answerMs: 20, clientMAC: laptop, routerMAC: R, client: laptop4, resolver: resolver4, port: 50001, id: 1,
               name: "a.example", type: 28, answers: ["2001:db8:ff::a"], mechanism: "native_ipv4")
         c.dns(10.1, answerMs: 22, clientMAC: laptop, routerMAC: R, client: laptop4, resolver: resolver4, port: 50002, id: 2,

@@ -24,7 +24,7 @@ import TrafficAnalysis
             #expect(row(m).bytes == e.bytes, "\(m.name) bytes")
         }
         #expect(t.nonIPPackets == labelled["non_ip"]!.packets)
-        // Hand count: 2 DS-Lite up + 1 down... inner addresses 192.0.0.2 (B4) in all 3 packets.
+        // DS-Lite: 2 packets up, 1 down, the inner B4 address 192.0.0.2 in all 3.
         #expect(row(.dsLite).packets == 3)
         #expect(t.dsLiteB4AddressedPackets == 3)
         #expect(row(.xlat464).packets == 2)

@@ -10,10 +10,10 @@ public enum TransitionMechanism: UInt8, Sendable, CaseIterable, Hashable {
     case teredo
     /// Protocol 41 with a 2002::/16 inner address (RFC 3056).
     case sixToFour
-    /// Protocol 41 with an inner address inside `--6rd-prefix` (RFC 5969).
-    case sixRD
     /// Protocol 41 with an ISATAP interface identifier (RFC 5214).
     case isatap
+    /// Other protocol 41 with an inner address inside `--6rd-prefix` (RFC 5969).
+    case sixRD
     /// Other protocol 41 (RFC 4213 configured tunnel).
     case sixInFour
     /// IPv6 between a CLAT address (IPv4 in 192.0.0.0/29 embedded as in RFC 6052 /96, or

@@ -13,7 +13,7 @@ let package = Package(
     products: [
         .library(name: "NetCensusKit", targets: [
             "CaptureCore", "CaptureFiles", "LiveCapture", "PacketDecoding", "TrafficAnalysis", "CaptureJobs",
-            "NetworkGraph", "TopologyCoverage", "Reporting", "QUICInitial", "CDNAttribution", "CDNReachability", "FlowRecords",
+            "NetworkGraph", "TopologyCoverage", "Reporting", "QUICInitial", "CDNAttribution", "CDNReachability", "TransitionAnalysis", "FlowRecords",
         ]),
         .executable(name: "netcensus", targets: ["netcensus"]),
         .executable(name: "netcensus-bench", targets: ["NetCensusBench"]),
@@ -46,8 +46,15 @@ let package = Package(
         .target(name: "TrafficAnalysis", dependencies: [
             "CaptureCore", "PacketDecoding", .product(name: "Histogram", package: "hdrhistogram-swift"),
         ], swiftSettings: releaseSpeed),
+        // IPv4-to-IPv6 transition: mechanisms, NAT64/DNS64, devices, Happy Eyeballs races, the
+        // IPv6-preferred share (docs/transition.md). Runs beside the core analyzers on the same
+        // decoded packets and records; swift-crypto for Crypto-PAn (AES), no hand-written cryptography.
+        .target(name: "TransitionAnalysis", dependencies: [
+            "CaptureCore", "PacketDecoding", "TrafficAnalysis",
+            .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
+        ], swiftSettings: releaseSpeed),
         // Jobs: a capture file through the analysis pipeline (what the command, tests and bench run).
-        .target(name: "CaptureJobs", dependencies: ["CaptureCore", "CaptureFiles", "PacketDecoding", "TrafficAnalysis", "CZlib"],
+        .target(name: "CaptureJobs", dependencies: ["CaptureCore", "CaptureFiles", "PacketDecoding", "TrafficAnalysis", "TransitionAnalysis", "CZlib"],
                 swiftSettings: releaseSpeed),
         // Flow records in: IPFIX (RFC 7011, files per RFC 5655) and NetFlow v9 (RFC 3954) messages,
         // templates per exporter and domain, sampling applied, adoption figures from flows.
@@ -81,16 +88,16 @@ let package = Package(
 
         // Rendering: the only layer that turns numbers into text; escapes untrusted strings in one place.
         .target(name: "Reporting", dependencies: [
-            "TrafficAnalysis", "TopologyCoverage",
+            "TrafficAnalysis", "TransitionAnalysis", "TopologyCoverage",
         ]),
 
         .executableTarget(name: "netcensus", dependencies: [
-            "CaptureCore", "CaptureFiles", "LiveCapture", "PacketDecoding", "TrafficAnalysis", "CaptureJobs", "CaptureSamples",
+            "CaptureCore", "CaptureFiles", "LiveCapture", "PacketDecoding", "TrafficAnalysis", "TransitionAnalysis", "CaptureJobs", "CaptureSamples",
             "NetworkGraph", "TopologyCoverage", "Reporting", "CDNAttribution", "CDNReachability", "FlowRecords",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "NetCensusBench", dependencies: [
-            "CaptureCore", "CaptureFiles", "PacketDecoding", "TrafficAnalysis", "CaptureJobs", "NetworkGraph", "TopologyCoverage",
+            "CaptureCore", "CaptureFiles", "PacketDecoding", "TrafficAnalysis", "TransitionAnalysis", "CaptureJobs", "NetworkGraph", "TopologyCoverage",
         ], path: "Benchmarks/NetCensusBench", swiftSettings: releaseSpeed),
 
         // Tests: one target per source target, plus corpus and CLI tests.
@@ -98,6 +105,9 @@ let package = Package(
         .testTarget(name: "CaptureFilesTests", dependencies: ["CaptureFiles", "CaptureSamples", "TestSupport"]),
         .testTarget(name: "PacketDecodingTests", dependencies: ["PacketDecoding", "TestSupport"]),
         .testTarget(name: "TrafficAnalysisTests", dependencies: ["TrafficAnalysis", "CaptureFiles", "CaptureJobs", "CaptureSamples", "TestSupport"]),
+        .testTarget(name: "TransitionAnalysisTests", dependencies: [
+            "TransitionAnalysis", "TrafficAnalysis", "PacketDecoding", "CaptureFiles", "CaptureJobs", "CaptureSamples", "Reporting", "TestSupport",
+        ]),
         .testTarget(name: "LiveCaptureTests", dependencies: ["LiveCapture", "CaptureFiles", "TestSupport"]),
         .testTarget(name: "CaptureCorpusTests", dependencies: [
             "CaptureFiles", "PacketDecoding", "TrafficAnalysis", "CaptureJobs", "LiveCapture", "TestSupport",

@@ -1,4 +1,5 @@
 import Foundation
+import PacketDecoding
 
 // CDN provider rules: which names and addresses belong to which provider, each rule with the
 // published source it was taken from and the date it was taken. Format: docs/cdn-rules.md.

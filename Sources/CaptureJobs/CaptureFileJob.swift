@@ -2,6 +2,7 @@ import CaptureCore
 import CaptureFiles
 import PacketDecoding
 import TrafficAnalysis
+import TransitionAnalysis
 
 /// What analysing one capture file gave: its summary (empty when it could not be read), its
 /// format, the records read before any filter, and why it yielded nothing at all.
@@ -106,6 +107,74 @@ public enum CaptureFileJob {
         let report = pipeline.run(&reader, extension: &ext, filter: filter, progress: progress, connections: connections, dns: dns)
         for w in extraWarnings(report.linkTypes) { pipeline.add(warning: w) }
         var summary = pipeline.finish(extension: &ext, connections: connections, dns: dns)
+        if reader.file.wasCompressed {
+            for i in summary.warnings.indices where !summary.warnings[i].code.hasPrefix("gzip_") {
+                summary.warnings[i].reason += " (decompressed offset)"
+            }
+        }
+        return CaptureFileResult(path: path, format: reader.format, recordsRead: report.recordsDelivered, summary: summary,
+                                 openError: nil, formatError: nil)
+    }
+
+    /// `run`, with the transition analysis beside the core analyzers: each packet goes to
+    /// `transition` after the pipeline decoded it, and every DNS transaction and connection
+    /// record goes to it as it finishes (DNS first, so a lookup is known before the connections
+    /// finishing on the same packet), then on to `connections` / `dns` when given. The summary
+    /// is the same `run` gives (the core analyzers do not change); several files can share one
+    /// `transition`, read one after another.
+    public static func run(path: String, options: AnalysisOptions = AnalysisOptions(),
+                           decoderOptions: DecoderOptions = DecoderOptions(),
+                           filter: ((PacketRecord) -> Bool)? = nil,
+                           progress: ((UInt64) -> Void)? = nil,
+                           transition: inout TransitionAnalyzer,
+                           connections: (([ConnectionRecord]) -> Void)? = nil,
+                           dns: (([DNSTransaction]) -> Void)? = nil,
+                           extraWarnings: ([LinkType]) -> [CaptureWarning] = { _ in [] }) -> CaptureFileResult {
+        var reader: CaptureFileReader
+        do { reader = try CaptureFileReader(path: path) } catch let e as CaptureFileError {
+            if case .cannotOpen = e { return unopened(path: path, reason: e.reason) }
+            var p = AnalysisPipeline(source: path)
+            p.add(warning: CaptureWarning(file: path, byteOffset: 0, code: "not_a_capture", reason: e.reason))
+            return CaptureFileResult(path: path, format: nil, recordsRead: 0, summary: p.finish(), openError: nil, formatError: e.reason)
+        } catch {
+            return unopened(path: path, reason: "\(error)")
+        }
+        var o = options
+        o.emitConnectionRecords = true
+        o.emitDNSRecords = true
+        var pipeline = AnalysisPipeline(source: path, options: o, decoderOptions: decoderOptions)
+        // The loop of AnalysisPipeline.run plus the transition hook (that method's closures are
+        // escaping, so they cannot update an inout analyzer).
+        let report = reader.deliver { record in
+            if let f = filter, !f(record) { return true }
+            pipeline.process(record)
+            transition.add(record, pipeline.packet)
+            if !pipeline.analyzers.dnsTransactions.finished.isEmpty {
+                for t in pipeline.analyzers.dnsTransactions.finished { transition.add(dns: t) }
+                dns?(pipeline.analyzers.dnsTransactions.finished)
+                pipeline.analyzers.dnsTransactions.finished.removeAll(keepingCapacity: true)
+            }
+            if !pipeline.analyzers.connections.finished.isEmpty {
+                for c in pipeline.analyzers.connections.finished { transition.add(connection: c) }
+                connections?(pipeline.analyzers.connections.finished)
+                pipeline.analyzers.connections.finished.removeAll(keepingCapacity: true)
+            }
+            if pipeline.packetCount & 0xffff == 0 { progress?(pipeline.packetCount) }
+            return true
+        }
+        for w in report.warnings { pipeline.add(warning: w) }
+        for w in extraWarnings(report.linkTypes) { pipeline.add(warning: w) }
+        // Records still open at the end: DNS first (pending queries), then connections.
+        var t = transition
+        pipeline.analyzers.dnsTransactions.flush()
+        for d in pipeline.analyzers.dnsTransactions.finished { t.add(dns: d) }
+        if !pipeline.analyzers.dnsTransactions.finished.isEmpty { dns?(pipeline.analyzers.dnsTransactions.finished) }
+        pipeline.analyzers.dnsTransactions.finished.removeAll()
+        var summary = pipeline.finish(connections: { batch in
+            for c in batch { t.add(connection: c) }
+            connections?(batch)
+        }, dns: { batch in dns?(batch) })
+        transition = t
         if reader.file.wasCompressed {
             for i in summary.warnings.indices where !summary.warnings[i].code.hasPrefix("gzip_") {
                 summary.warnings[i].reason += " (decompressed offset)"

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+import CaptureSamples
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -34,6 +35,45 @@ import Glibc
         let url = dir.appendingPathComponent(name)
         try Data(bytes).write(to: url)
         return url.path
+    }
+
+    /// Found by adversarial testing of `capture analyze`: an A lookup stamped Int64.min ns and the
+    /// AAAA lookup for the same name stamped in 2023 made the Happy Eyeballs race join compute
+    /// |t - start| and trap (exit 132), in `capture analyze` and `capture summarize --transition`.
+    /// Now both exit 0 with their figures.
+    @Test func extremeTimestampsInARaceDoNotCrashTheTransitionAnalysis() throws {
+        guard CaptureCLI.executable != nil else { #expect(!SharedData.isCI, "netcensus not built"); return }
+        func le32(_ v: UInt32) -> [UInt8] { withUnsafeBytes(of: v.littleEndian, Array.init) }
+        func block(_ type: UInt32, _ body: [UInt8]) -> [UInt8] {
+            var b = body
+            while b.count % 4 != 0 { b.append(0) }
+            return le32(type) + le32(UInt32(12 + b.count)) + b + le32(UInt32(12 + b.count))
+        }
+        let client = PacketBuilder.address("192.0.2.10"), server = PacketBuilder.address("192.0.2.53")
+        func dns(_ payload: [UInt8], reply: Bool) -> [UInt8] {
+            let (s, d) = reply ? (server, client) : (client, server)
+            let udp = PacketBuilder.udp(source: s, destination: d, sourcePort: reply ? 53 : 40000, destinationPort: reply ? 40000 : 53, payload: payload)
+            return PacketBuilder.ip(source: s, destination: d, protocol: 17, payload: udp)
+        }
+        let frames: [(UInt64, [UInt8])] = [
+            (0x8000_0000_0000_0000, dns(PacketBuilder.dnsQuery(id: 1, name: "race.example", type: 1), reply: false)),
+            (0x8000_0000_0000_0000, dns(PacketBuilder.dnsResponse(id: 1, name: "race.example", type: 1, answers: [[198, 51, 100, 7]]), reply: true)),
+            (1_700_000_000_000_000_000, dns(PacketBuilder.dnsQuery(id: 2, name: "race.example", type: 28), reply: false)),
+            (1_700_000_000_001_000_000, dns(PacketBuilder.dnsResponse(id: 2, name: "race.example", type: 28, answers: [PacketBuilder.address("2001:db8::7")]), reply: true)),
+        ]
+        var out = block(0x0a0d_0d0a, le32(0x1a2b_3c4d) + [1, 0, 0, 0] + [UInt8](repeating: 0xff, count: 8))
+        out += block(1, [101, 0, 0, 0] + le32(0) + [9, 0, 1, 0, 9, 0, 0, 0] + [0, 0, 0, 0])   // LINKTYPE_RAW, if_tsresol 9
+        for (t, f) in frames {
+            out += block(6, le32(0) + le32(UInt32(t >> 32)) + le32(UInt32(t & 0xffff_ffff)) + le32(UInt32(f.count)) + le32(UInt32(f.count)) + f)
+        }
+        let dir = SharedData.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = try Self.file(out, "race.pcapng", in: dir)
+        for arguments in [["capture", "analyze", "--json", path], ["capture", "summarize", "--json", "--transition", path],
+                          ["capture", "analyze", "--by", "race", path]] {
+            let r = try CaptureCLI.run(arguments)
+            #expect(r.status == 0, "\(arguments): status \(r.status), \(r.stderr.suffix(400))")
+        }
     }
 
     /// An option value is untrusted text too: argument-parser quotes it in its usage error

@@ -6,7 +6,8 @@ import TrafficAnalysis
 /// Every figure of `AdoptionSummary` gets one stable snake_case name here and nowhere else.
 public enum CaptureSummaryReport {
     /// Bump when a name changes meaning or disappears; adding names keeps the version.
-    /// 2: every summary object gained `cdn` (the CDN reachability section, null with `--no-cdn`).
+    /// 2: every summary object gained `cdn` (the CDN reachability section, null with `--no-cdn`),
+    /// and the document a `transition` section (docs/transition.md) beside `files` and `total`.
     public static let schemaVersion = 2
 
     /// One capture's facts besides the summary.
@@ -26,13 +27,14 @@ public enum CaptureSummaryReport {
     /// - Parameter cdn: the CDN analysis per file (same order as `files`) and merged, with the
     ///   rules' name; nil when it was not run (`cdn` is then null).
     public static func document(files: [(FileFacts, AdoptionSummary)], total: AdoptionSummary, filter: String?,
-                                tool: String, cdn: (files: [CDNSummary], total: CDNSummary, rules: String)? = nil) -> ReportValue {
+                                tool: String, cdn: (files: [CDNSummary], total: CDNSummary, rules: String)? = nil,
+                                transition: ReportValue? = nil) -> ReportValue {
         func section(_ s: CDNSummary?) -> ReportValue { s.map { CDNReport.section($0, rules: cdn?.rules ?? "") } ?? .null }
         func with(_ v: ReportValue, _ c: ReportValue) -> ReportValue {
             guard case .object(let m) = v else { return v }
             return .object(m + [("cdn", c)])
         }
-        return .object([
+        var members: [(String, ReportValue)] = [
             ("schema_version", .integer(Int64(schemaVersion))),
             ("tool", .string(tool)),
             ("filter", filter.map(ReportValue.string) ?? .null),
@@ -42,7 +44,9 @@ public enum CaptureSummaryReport {
             })),
             ("total", with(summary(total, source: "total", format: nil, recordsRead: files.reduce(0) { $0 + $1.0.recordsRead }),
                            section(cdn?.total))),
-        ])
+        ]
+        if let t = transition { members.append(("transition", t)) }
+        return .object(members)
     }
 
     /// One summary object (a file's or the total).

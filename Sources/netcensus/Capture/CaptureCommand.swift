@@ -5,7 +5,7 @@ struct CaptureCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "capture",
         abstract: "Read pcap/pcapng captures and report IPv6 adoption.",
-        subcommands: [CaptureSummarize.self, CaptureMerge.self, CaptureConns.self, CaptureDNS.self, CaptureCDN.self, CaptureSynth.self, CaptureLive.self],
+        subcommands: [CaptureSummarize.self, CaptureAnalyze.self, CaptureMerge.self, CaptureConns.self, CaptureDNS.self, CaptureCDN.self, CaptureSynth.self, CaptureLive.self],
         defaultSubcommand: CaptureSummarize.self
     )
 }

@@ -5,6 +5,7 @@ import LiveCapture
 import PacketDecoding
 import Reporting
 import TrafficAnalysis
+import TransitionAnalysis
 import CaptureJobs
 #if canImport(Glibc)
 import Glibc
@@ -53,22 +54,40 @@ struct CapturePipeline {
             filter: filter.map { f in { f.matches($0) } },
             progress: progress.map { p in { p.update(packets: $0) } },
             connections: connections, dns: dns,
-            extraWarnings: { linkTypes in
-                guard let f = filter else { return [] }
-                // One warning per distinct link type (the source lists one per interface, and a
-                // pcapng may have 65,536 of them): a set, not a scan of what was seen.
-                var seen = Set<LinkType>()
-                return linkTypes.compactMap { lt in
-                    guard seen.insert(lt).inserted else { return nil }
-                    guard case .invalidFilter(_, _, let message)? = f.error(for: lt) else { return nil }
-                    return CaptureWarning(file: path, byteOffset: 0, code: "filter_not_applicable",
-                                          reason: "filter '\(f.expression)' cannot apply to \(lt) (\(message)); its packets were skipped")
-                }
-            })
+            // One warning per distinct link type (the source lists one per interface, and a
+            // pcapng may have 65,536 of them): a set, not a scan of what was seen.
+            extraWarnings: { linkTypes in Self.filterWarnings(filter, path: path, linkTypes) })
     }
 }
 
 extension CapturePipeline {
+    /// `summarize` with the transition analysis beside the core analyzers (one analyzer shared
+    /// by every input of the command).
+    func summarize(path: String, transition: inout TransitionAnalyzer) -> FileResult {
+        let filter = self.filter
+        let progress = self.progress
+        progress?.start(file: path)
+        defer { progress?.finish() }
+        return CaptureFileJob.run(
+            path: path, options: analysisOptions, decoderOptions: decoderOptions,
+            filter: filter.map { f in { f.matches($0) } },
+            progress: progress.map { p in { p.update(packets: $0) } },
+            transition: &transition,
+            extraWarnings: { linkTypes in Self.filterWarnings(filter, path: path, linkTypes) })
+    }
+
+    /// One warning per distinct link type a BPF filter cannot apply to.
+    static func filterWarnings(_ filter: BPFFilter?, path: String, _ linkTypes: [LinkType]) -> [CaptureWarning] {
+        guard let f = filter else { return [] }
+        var seen = Set<LinkType>()
+        return linkTypes.compactMap { lt in
+            guard seen.insert(lt).inserted else { return nil }
+            guard case .invalidFilter(_, _, let message)? = f.error(for: lt) else { return nil }
+            return CaptureWarning(file: path, byteOffset: 0, code: "filter_not_applicable",
+                                  reason: "filter '\(f.expression)' cannot apply to \(lt) (\(message)); its packets were skipped")
+        }
+    }
+
     func optionsForRun(records: Bool) -> AnalysisOptions {
         var o = analysisOptions
         o.emitConnectionRecords = records

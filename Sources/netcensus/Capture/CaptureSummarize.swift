@@ -6,6 +6,7 @@ import Reporting
 import TrafficAnalysis
 import CaptureJobs
 import CDNReachability
+import TransitionAnalysis
 
 /// `netcensus capture summarize PATH... [--filter EXPR] [--json|--csv] [--per-file] [--quiet]`
 ///
@@ -44,6 +45,10 @@ struct CaptureSummarize: ParsableCommand {
         valueName: "N"))
     var jobs: Int?
 
+    @Flag(name: .long, help: ArgumentHelp(
+        "Add the transition section (mechanisms, NAT64/DNS64, Happy Eyeballs, devices; docs/transition.md), computed over every input in order in a second pass. Not with --state-out: it is not mergeable yet. `capture analyze` gives the same figures with more views."))
+    var transition = false
+
     @Option(name: .long, help: ArgumentHelp(
         "With one input: call it NAME in the output, warnings and state (e.g. the URI of a copy being analysed, as the Spark job in Scale/ does).",
         valueName: "NAME"))
@@ -61,6 +66,9 @@ struct CaptureSummarize: ParsableCommand {
         if paths.isEmpty { throw ValidationError("Give at least one capture file or directory.") }
         if let j = jobs, !(1...1024).contains(j) { throw ValidationError("--jobs must be in [1, 1024].") }
         if inputName != nil && paths.count != 1 { throw ValidationError("--input-name needs exactly one input.") }
+        if transition && stateOut != nil {
+            throw ValidationError("--transition cannot be used with --state-out: transition figures are not mergeable yet.")
+        }
     }
 
     func run() throws {
@@ -108,6 +116,18 @@ struct CaptureSummarize: ParsableCommand {
             total.merge(r.summary)
         }
 
+        // The transition section (opt-in, docs/transition.md): one analysis over every input read
+        // one after another (a device or a lookup in one file meets its connections in the next),
+        // in a second pass so the per-file pass above stays parallel and mergeable.
+        var transitionSection: ReportValue? = nil
+        if self.transition {
+            var analyzer = TransitionAnalyzer()
+            for input in inputs where input.openError == nil {
+                _ = CaptureFileJob.run(path: input.path, options: state.analysisOptions, decoderOptions: decoding.decoderOptions,
+                                       filter: bpf.map { f in { f.matches($0) } }, transition: &analyzer)
+            }
+            transitionSection = TransitionReport.section(analyzer.finish())
+        }
         // The state is written even when no input yielded a packet: a shard's unreadable files
         // still belong in the merged document, as they do in one run over every input.
         let tool = "netcensus \(NetCensusCommand.configuration.version)"
@@ -118,8 +138,18 @@ struct CaptureSummarize: ParsableCommand {
             if rules != nil { for i in st.files.indices where i < cdnFiles.count { st.files[i].cdn = cdnFiles[i] } }
             try StateFile.write(st, to: out)
         }
-        // Exit status (README "Exit codes"): 0 when packets were read from at least one input;
-        // 65 when inputs were opened but none yielded a packet; 66 when none could be opened.
+        try Self.checkRecordsRead(results)
+
+        let document = CaptureSummaryReport.document(
+            files: results.map { (CaptureSummaryReport.FileFacts(path: $0.path, format: $0.format?.rawValue, recordsRead: $0.recordsRead), $0.summary) },
+            total: total, filter: filter, tool: tool, cdn: rules.map { (cdnFiles, cdnTotal, $0.label) }, transition: transitionSection)
+        try output.print(document)
+    }
+
+    /// Exit status (README "Exit codes"): returns when packets were read from at least one
+    /// input; otherwise prints the one error line and throws 65 (inputs opened, none yielded a
+    /// packet) or 66 (none could be opened). Shared with `capture analyze`.
+    static func checkRecordsRead(_ results: [CapturePipeline.FileResult]) throws {
         let recordsRead = results.reduce(0) { $0 + $1.recordsRead }
         if recordsRead == 0 {
             let opened = results.filter(\.opened).count
@@ -136,10 +166,5 @@ struct CaptureSummarize: ParsableCommand {
             }
             throw opened == 0 ? NetCensusExit.cannotOpen : NetCensusExit.noData
         }
-
-        let document = CaptureSummaryReport.document(
-            files: results.map { (CaptureSummaryReport.FileFacts(path: $0.path, format: $0.format?.rawValue, recordsRead: $0.recordsRead), $0.summary) },
-            total: total, filter: filter, tool: tool, cdn: rules.map { (cdnFiles, cdnTotal, $0.label) })
-        try output.print(document)
     }
 }

@@ -1,11 +1,10 @@
-import PacketDecoding
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
 
-/// An IPv4 or IPv6 prefix (RFC 4632 CIDR notation for IPv4, RFC 4291 section 2.3 for IPv6).
+/// An IPv4 or IPv6 prefix (used by CDN attribution, NAT64 prefixes and `--local-prefix`; RFC 4632 CIDR notation for IPv4, RFC 4291 section 2.3 for IPv6).
 public struct IPPrefix: Hashable, Sendable, CustomStringConvertible {
     /// The network address (host bits zero).
     public let address: IPAddress
@@ -41,7 +40,7 @@ public struct IPPrefix: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// `a` with every bit after the first `bits` cleared.
-    static func masked(_ a: IPAddress, _ bits: Int) -> IPAddress {
+    public static func masked(_ a: IPAddress, _ bits: Int) -> IPAddress {
         switch a.family {
         case .v4:
             let v = bits == 0 ? 0 : a.v4Value & ~UInt32(0) << UInt32(32 - bits)
@@ -53,13 +52,21 @@ public struct IPPrefix: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The prefix of `length` bits that holds `address` (host bits cleared); `length` is clamped
+    /// to the family's width.
+    public init(containing address: IPAddress, length: Int) {
+        let bits = max(0, min(length, address.family == .v4 ? 32 : 128))
+        self.address = IPPrefix.masked(address, bits)
+        self.length = bits
+    }
+
     /// True when `a` is of the same family and its first `length` bits equal the prefix's.
     public func contains(_ a: IPAddress) -> Bool {
         a.family == address.family && IPPrefix.masked(a, length) == address
     }
 
     /// Bit `i` (0 = most significant) of `a`.
-    @inlinable static func bit(_ a: IPAddress, _ i: Int) -> Int {
+    @inlinable public static func bit(_ a: IPAddress, _ i: Int) -> Int {
         switch a.family {
         case .v4: Int((a.v4Value >> UInt32(31 - i)) & 1)
         case .v6: i < 64 ? Int((a.high >> UInt64(63 - i)) & 1) : Int((a.low >> UInt64(127 - i)) & 1)

@@ -1,0 +1,35 @@
+import PacketDecoding
+
+/// What the capture learnt about one looked-up name (A/AAAA questions to port 53).
+public struct NameState: Sendable {
+    public var aQueries = 0, aaaaQueries = 0
+    /// A / AAAA addresses answered (at most 16 of each).
+    public var aAddresses: [IPAddress] = []
+    public var aaaaAddresses: [IPAddress] = []
+    /// AAAA questions answered NOERROR with no AAAA record.
+    public var aaaaEmptyAnswers = 0
+    /// Connections (TCP/UDP, not port 53) from devices to an address answered for the name.
+    public var connectionsV4 = 0, connectionsV6 = 0, connectionsTranslated = 0
+}
+
+/// Looked-up names, capped at `maxNames` (further names are counted in `droppedNames`).
+public struct DestinationNames: Sendable {
+    public private(set) var names: [String: NameState] = [:]
+    public private(set) var droppedNames: UInt64 = 0
+    public let maxNames: Int
+
+    public init(maxNames: Int) { self.maxNames = maxNames }
+
+    public subscript(name: String) -> NameState? { names[name] }
+
+    /// Updates `name`, creating it if there is room; false when it was dropped.
+    @discardableResult
+    public mutating func update(_ name: String, _ body: (inout NameState) -> Void) -> Bool {
+        if names[name] == nil {
+            guard names.count < maxNames else { droppedNames &+= 1; return false }
+            names[name] = NameState()
+        }
+        body(&names[name]!)
+        return true
+    }
+}

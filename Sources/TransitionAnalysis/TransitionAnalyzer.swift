@@ -1,0 +1,206 @@
+import CaptureCore
+import PacketDecoding
+import TrafficAnalysis
+
+/// The transition analysis (docs/transition.md): per packet, the mechanism census, the NAT64
+/// prefixes of RA PREF64 options and the link-layer bindings of devices; per finished DNS
+/// transaction, names, DNS64 and RFC 7050 prefix learning and Happy Eyeballs lookups; per
+/// finished connection record, mechanisms, devices, race attempts and the IPv6-preferred share.
+///
+/// It runs beside `AnalyzerSet` (which it does not change): the caller feeds it each packet
+/// after the pipeline decoded it, then the records the pipeline finished (`CaptureFileJob`
+/// does this). Several captures can go through one analyzer one after another; their devices,
+/// names and races are then joined.
+public struct TransitionAnalyzer: Sendable {
+    public let options: TransitionOptions
+    public var classifier: MechanismClassifier
+    public var nat64: NAT64PrefixBook
+    public var census = MechanismCensus()
+    public var bindings: DeviceBindings
+    public var races: HappyEyeballsRaces
+    public var names: DestinationNames
+    public var activity: [DeviceKey: DeviceActivity] = [:]
+    public var droppedDevices: UInt64 = 0
+
+    public init(options: TransitionOptions = TransitionOptions()) {
+        self.options = options
+        classifier = MechanismClassifier(options: options)
+        nat64 = NAT64PrefixBook(configured: options.nat64Prefixes)
+        bindings = DeviceBindings(maxBindings: options.maxBindings)
+        races = HappyEyeballsRaces(window: options.raceWindow, maxRaces: options.maxRaces)
+        names = DestinationNames(maxNames: options.maxNames)
+    }
+
+    // MARK: Per packet
+
+    @inlinable
+    public mutating func add(_ record: PacketRecord, _ packet: DecodedPacket) {
+        if let p = packet.pref64Prefix, let lifetime = packet.pref64LifetimeSeconds, lifetime > 0 {
+            learnPREF64(p, time: record.timestamp)
+        }
+        census.add(record, packet, classifier: classifier, nat64: nat64)
+        bindings.add(record, packet)
+    }
+
+    @usableFromInline mutating func learnPREF64(_ p: (high: UInt64, low: UInt64, length: Int), time: Int64) {
+        let prefix = IPPrefix(containing: IPAddress(v6High: p.high, low: p.low), length: p.length)
+        nat64.learn(prefix, source: .pref64, at: time)
+    }
+
+    // MARK: Per record
+
+    /// A finished DNS transaction (only A/AAAA questions of class IN to port 53 are used).
+    public mutating func add(dns t: DNSTransaction) {
+        guard t.serverPort == 53, t.qtype == 1 || t.qtype == 28, t.qclass == 1 else { return }
+        var addresses: [IPAddress] = []
+        if t.status == .answered, t.rcode == 0 {
+            for rr in t.answers {
+                switch rr.data {
+                case .a(let a) where t.qtype == 1: addresses.append(a)
+                case .aaaa(let a) where t.qtype == 28: addresses.append(a)
+                default: break
+                }
+            }
+        }
+        let time = t.responseTimestamp ?? t.queryTimestamp
+        // RFC 7050 section 3: the NAT64 prefix from the ipv4only.arpa AAAA answers.
+        if t.qname == "ipv4only.arpa" && t.qtype == 28 {
+            for a in addresses { if let p = NAT64PrefixBook.prefixFromIPv4onlyAnswer(a) { nat64.learn(p, source: .ipv4onlyArpa, at: time) } }
+        }
+        // DNS64 recognised from the answers: a AAAA embedding an A answer of the same name.
+        let known = names[t.qname]
+        if t.qtype == 28, let aList = known?.aAddresses, !aList.isEmpty {
+            for a in addresses where !nat64.contains(a) {
+                if let p = NAT64PrefixBook.prefixEmbedding(a, anyOf: aList) { nat64.learn(p, source: .dns64Match, at: time) }
+            }
+        } else if t.qtype == 1, let aaaaList = known?.aaaaAddresses, !aaaaList.isEmpty, !addresses.isEmpty {
+            for a in aaaaList where !nat64.contains(a) {
+                if let p = NAT64PrefixBook.prefixEmbedding(a, anyOf: addresses) { nat64.learn(p, source: .dns64Match, at: time) }
+            }
+        }
+        let empty = t.status == .answered && t.rcode == 0 && addresses.isEmpty
+        names.update(t.qname) { n in
+            if t.qtype == 1 { n.aQueries += 1 } else { n.aaaaQueries += 1 }
+            for a in addresses {
+                if a.family == .v4 { if !n.aAddresses.contains(a) && n.aAddresses.count < 16 { n.aAddresses.append(a) } }
+                else if !n.aaaaAddresses.contains(a) && n.aaaaAddresses.count < 16 { n.aaaaAddresses.append(a) }
+            }
+            if empty && t.qtype == 28 { n.aaaaEmptyAnswers += 1 }
+        }
+        races.add(t, device: bindings.device(of: t.client), addresses: addresses)
+    }
+
+    /// A finished connection record.
+    public mutating func add(connection c: ConnectionRecord) {
+        let m = census.add(connection: c, classifier: classifier, nat64: nat64)
+        let device = bindings.device(of: c.originator)
+        let isDNS = c.responderPort == 53 || c.originatorPort == 53
+        let transportWithPorts = c.transportProtocol == 6 || c.transportProtocol == 17
+
+        // Names: the responder was answered to this device for a name. Only connections that
+        // were used count towards names and the IPv6-preferred share (`Self.wasUsed`).
+        var raceNameIndex: Int? = nil
+        let used = Self.wasUsed(c)
+        if transportWithPorts && !isDNS {
+            raceNameIndex = races.races(of: device, address: c.responder).last
+            if let i = raceNameIndex, used {
+                let name = races.races[i].name
+                names.update(name) { n in
+                    if m.isTranslated { n.connectionsTranslated += 1 }
+                    else if c.family == .v6 { n.connectionsV6 += 1 } else { n.connectionsV4 += 1 }
+                }
+            }
+        }
+        // Race attempts: TCP connections opened in the capture, and UDP 443 (QUIC).
+        var raceIndex: Int? = nil
+        let isAttempt = (c.transportProtocol == 6 && !c.startedBeforeCapture && c.history.contains("S"))
+            || (c.transportProtocol == 17 && c.responderPort == 443)
+        if isAttempt && raceNameIndex != nil {
+            let established: Bool
+            var completed: Int64? = nil
+            if c.transportProtocol == 6 {
+                established = Self.handshakeCompleted(c)
+                if established { completed = c.firstTimestamp &+ (c.initialRTT ?? c.synToSynAck ?? 0) }
+            } else {
+                established = c.responderTraffic.packets > 0
+                if established { completed = c.firstTimestamp }
+            }
+            let attempt = RaceAttempt(family: c.family, mechanism: m, transportProtocol: c.transportProtocol, responder: c.responder,
+                                      start: c.firstTimestamp, established: established, completedAt: completed,
+                                      payloadBytes: c.originatorPayloadBytes &+ c.responderPayloadBytes, state: c.state, connectionID: c.id)
+            raceIndex = races.add(attempt: attempt, device: device)
+        }
+
+        // Devices: originators (inside --local-prefix when given).
+        guard isLocalOriginator(c.originator) else { return }
+        if activity[device] == nil {
+            guard activity.count < options.maxDevices else { droppedDevices &+= 1; return }
+            activity[device] = DeviceActivity(firstConnection: c.firstTimestamp)
+        }
+        let ownTraffic = Self.isGlobalEnd(c.originator) && Self.isGlobalEnd(c.responder)
+        let eligible = used && (raceNameIndex.map { isEligible(races.races[$0].name) } ?? false)
+        activity[device]!.update(c, mechanism: m, ownTraffic: ownTraffic, eligible: eligible, raceAttempt: raceIndex != nil)
+    }
+
+    /// A connection that was used: the TCP handshake completed (conn_state S1, SF, S2, S3, RSTO,
+    /// RSTR) or, for UDP, the responder answered; and transport payload went at least one way.
+    static func wasUsed(_ c: ConnectionRecord) -> Bool {
+        let established = c.transportProtocol == 6 ? Self.handshakeCompleted(c) : c.responderTraffic.packets > 0
+        return established && c.originatorPayloadBytes &+ c.responderPayloadBytes > 0
+    }
+
+    /// conn_state S1, SF, S2, S3, RSTO or RSTR: the TCP handshake completed.
+    static func handshakeCompleted(_ c: ConnectionRecord) -> Bool {
+        switch c.state.outcome {
+        case .established, .reset: true
+        default: false
+        }
+    }
+
+    /// Originators that make devices: inside `--local-prefix` (or link-local) when prefixes are
+    /// given; otherwise every originator except the unspecified address.
+    func isLocalOriginator(_ a: IPAddress) -> Bool {
+        let cls = AddressClass(a)
+        if cls == .ipv4ThisNetwork || cls == .ipv6Unspecified { return false }
+        if options.localPrefixes.isEmpty { return true }
+        if cls == .ipv4LinkLocal || cls == .ipv6LinkLocal { return true }
+        return options.localPrefixes.contains { $0.contains(a) }
+    }
+
+    /// An end that is a unicast, non-link-local, non-loopback address.
+    static func isGlobalEnd(_ a: IPAddress) -> Bool {
+        let cls = AddressClass(a)
+        guard cls.isHost else { return false }
+        switch cls {
+        case .ipv4LinkLocal, .ipv6LinkLocal, .ipv4Loopback, .ipv6Loopback: return false
+        default: return true
+        }
+    }
+
+    /// A name with an A answer and a non-synthesized AAAA answer (so far).
+    func isEligible(_ name: String) -> Bool {
+        guard let n = names[name], !n.aAddresses.isEmpty else { return false }
+        return n.aaaaAddresses.contains { !nat64.contains($0) }
+    }
+}
+
+extension DeviceActivity {
+    mutating func update(_ c: ConnectionRecord, mechanism m: TransitionMechanism, ownTraffic: Bool, eligible: Bool, raceAttempt: Bool) {
+        if c.firstTimestamp < firstConnection { firstConnection = c.firstTimestamp }
+        mechanisms |= 1 << UInt16(m.rawValue)
+        if !originatorAddresses.contains(c.originator) && originatorAddresses.count < 64 { originatorAddresses.append(c.originator) }
+        if !ownTraffic { connectionsLocalOnly += 1 }
+        else if m.isTranslated { connectionsTranslated += 1 }
+        else if c.family == .v6 { connectionsV6Native += 1 }
+        else { connectionsV4 += 1 }
+        if eligible && ownTraffic {
+            eligibleConnections += 1
+            if c.family == .v6 && !m.isTranslated { eligibleIPv6 += 1 }
+        }
+        if raceAttempt && c.family == .v6 {
+            raceAttemptsV6 += 1
+            let established = c.transportProtocol == 6 ? TransitionAnalyzer.handshakeCompleted(c) : c.responderTraffic.packets > 0
+            if established { raceAttemptsV6Established += 1 }
+        }
+    }
+}

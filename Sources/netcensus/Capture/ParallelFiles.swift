@@ -17,10 +17,22 @@ enum ParallelFiles {
         let workers = Items(try (0..<threads).map { _ in try makeWorker() })
         let box = Box<Output>(count: items.count)
         let itemsBox = Items(items)
-        DispatchQueue.concurrentPerform(iterations: threads) { t in
-            let work = workers.items[t]
-            while let i = box.next() { box.set(i, work(itemsBox.items[i])) }
+        // Plain threads, not DispatchQueue.concurrentPerform: on this Linux toolchain that ran
+        // the iterations one after another on the calling thread (seen with top -H: one thread
+        // busy, --jobs 2 no faster than --jobs 1).
+        let done = DispatchSemaphore(value: 0)
+        for t in 1..<threads {
+            let thread = Thread {
+                let work = workers.items[t]
+                while let i = box.next() { box.set(i, work(itemsBox.items[i])) }
+                done.signal()
+            }
+            thread.stackSize = 8 << 20
+            thread.start()
         }
+        let work = workers.items[0]
+        while let i = box.next() { box.set(i, work(itemsBox.items[i])) }
+        for _ in 1..<threads { done.wait() }
         return box.results.map { $0! }
     }
 

@@ -52,6 +52,31 @@ public enum CaptureFileJob {
         return CaptureFileResult(path: path, format: nil, recordsRead: 0, summary: p.finish(), openError: reason, formatError: nil)
     }
 
+    /// The job's result when a file cannot be read at all, as an error value.
+    public struct Unreadable: Error { public var value: CaptureFileResult }
+
+    /// Opens a capture; a file that cannot be opened or is not a capture gives its finished
+    /// result (`cannot_open` / `not_a_capture` warning at offset 0) instead of a reader.
+    @usableFromInline static func open(_ path: String) -> Result<CaptureFileReader, Unreadable> {
+        do { return .success(try CaptureFileReader(path: path)) } catch let e as CaptureFileError {
+            if case .cannotOpen = e { return .failure(Unreadable(value: unopened(path: path, reason: e.reason))) }
+            var p = AnalysisPipeline(source: path)
+            p.add(warning: CaptureWarning(file: path, byteOffset: 0, code: "not_a_capture", reason: e.reason))
+            return .failure(Unreadable(value: CaptureFileResult(path: path, format: nil, recordsRead: 0, summary: p.finish(),
+                                                                openError: nil, formatError: e.reason)))
+        } catch {
+            return .failure(Unreadable(value: unopened(path: path, reason: "\(error)")))
+        }
+    }
+
+    /// In a `.gz` input, reader and decoder offsets are positions in the inflated stream: every
+    /// warning but the gzip layer's own says so.
+    @usableFromInline static func markDecompressedOffsets(_ summary: inout AdoptionSummary) {
+        for i in summary.warnings.indices where !summary.warnings[i].code.hasPrefix("gzip_") {
+            summary.warnings[i].reason += " (decompressed offset)"
+        }
+    }
+
     /// Reads and analyses one capture file. Never throws: faults become warnings.
     ///
     /// - Parameters:
@@ -94,24 +119,16 @@ public enum CaptureFileJob {
         var options = options
         if ext.wantsRecords { options.emitConnectionRecords = true; options.emitDNSRecords = true }
         var reader: CaptureFileReader
-        do { reader = try CaptureFileReader(path: path) } catch let e as CaptureFileError {
-            if case .cannotOpen = e { return unopened(path: path, reason: e.reason) }
-            var p = AnalysisPipeline(source: path)
-            p.add(warning: CaptureWarning(file: path, byteOffset: 0, code: "not_a_capture", reason: e.reason))
-            return CaptureFileResult(path: path, format: nil, recordsRead: 0, summary: p.finish(), openError: nil, formatError: e.reason)
-        } catch {
-            return unopened(path: path, reason: "\(error)")
+        switch open(path) {
+        case .success(let r): reader = r
+        case .failure(let result): return result.value
         }
         // Tables start small and double as flows appear: heap follows live state, never file size.
         var pipeline = AnalysisPipeline(source: path, options: options, decoderOptions: decoderOptions)
         let report = pipeline.run(&reader, extension: &ext, filter: filter, progress: progress, connections: connections, dns: dns)
         for w in extraWarnings(report.linkTypes) { pipeline.add(warning: w) }
         var summary = pipeline.finish(extension: &ext, connections: connections, dns: dns)
-        if reader.file.wasCompressed {
-            for i in summary.warnings.indices where !summary.warnings[i].code.hasPrefix("gzip_") {
-                summary.warnings[i].reason += " (decompressed offset)"
-            }
-        }
+        if reader.file.wasCompressed { markDecompressedOffsets(&summary) }
         return CaptureFileResult(path: path, format: reader.format, recordsRead: report.recordsDelivered, summary: summary,
                                  openError: nil, formatError: nil)
     }
@@ -131,13 +148,9 @@ public enum CaptureFileJob {
                            dns: (([DNSTransaction]) -> Void)? = nil,
                            extraWarnings: ([LinkType]) -> [CaptureWarning] = { _ in [] }) -> CaptureFileResult {
         var reader: CaptureFileReader
-        do { reader = try CaptureFileReader(path: path) } catch let e as CaptureFileError {
-            if case .cannotOpen = e { return unopened(path: path, reason: e.reason) }
-            var p = AnalysisPipeline(source: path)
-            p.add(warning: CaptureWarning(file: path, byteOffset: 0, code: "not_a_capture", reason: e.reason))
-            return CaptureFileResult(path: path, format: nil, recordsRead: 0, summary: p.finish(), openError: nil, formatError: e.reason)
-        } catch {
-            return unopened(path: path, reason: "\(error)")
+        switch open(path) {
+        case .success(let r): reader = r
+        case .failure(let result): return result.value
         }
         var o = options
         o.emitConnectionRecords = true
@@ -175,11 +188,7 @@ public enum CaptureFileJob {
             connections?(batch)
         }, dns: { batch in dns?(batch) })
         transition = t
-        if reader.file.wasCompressed {
-            for i in summary.warnings.indices where !summary.warnings[i].code.hasPrefix("gzip_") {
-                summary.warnings[i].reason += " (decompressed offset)"
-            }
-        }
+        if reader.file.wasCompressed { markDecompressedOffsets(&summary) }
         return CaptureFileResult(path: path, format: reader.format, recordsRead: report.recordsDelivered, summary: summary,
                                  openError: nil, formatError: nil)
     }

@@ -116,30 +116,40 @@ public struct FlowExportReader: Sendable {
             return nil
         }
         counters.ipfixMessages += 1
-        var at = start + 16
+        let at = readSets(b, from: start + 16, to: end, exporter: exporter, domain: domain, version: 10, body)
+        if at < end && end - at < 4 && at != end {
+            warn(at, "set_padding", "\(end - at) trailing byte(s) after the last set")
+        }
+        return Int(length)
+    }
+
+    /// The sets of one message (IPFIX: template 2, options template 3; v9 flowsets: 0 and 1;
+    /// data from 256). Returns where reading stopped (the end, or a set whose length is bad).
+    mutating func readSets(_ b: UnsafeRawBufferPointer, from start: Int, to end: Int, exporter: UInt64, domain: UInt32,
+                           version: UInt16, _ body: (FlowRecord) -> Void) -> Int {
+        let (templateSet, optionsSet): (UInt16, UInt16) = version == 10 ? (2, 3) : (0, 1)
+        let kind = version == 10 ? "set" : "flowset", container = version == 10 ? "message" : "datagram"
+        var at = start
         while at + 4 <= end {
             let setID: UInt16 = b.readBigEndian(at: at)!
             let setLength = Int(b.readBigEndian(at: at + 2) as UInt16? ?? 0)
             guard setLength >= 4, at + setLength <= end else {
                 counters.malformedSets += 1
-                warn(at, "bad_set_length", "set \(setID) length \(setLength) \(setLength < 4 ? "is below its 4-byte header" : "runs past the message end")")
+                warn(at, "bad_set_length", "\(kind) \(setID) length \(setLength) \(setLength < 4 ? "is below its 4-byte header" : "runs past the \(container) end")")
                 break
             }
-            let body0 = at + 4, setEnd = at + setLength
+            let setEnd = at + setLength
             switch setID {
-            case 2: readTemplates(b, body0, setEnd, exporter: exporter, domain: domain, version: 10, options: false)
-            case 3: readTemplates(b, body0, setEnd, exporter: exporter, domain: domain, version: 10, options: true)
-            case 256...: readData(b, body0, setEnd, setID: setID, exporter: exporter, domain: domain, version: 10, body)
+            case templateSet: readTemplates(b, at + 4, setEnd, exporter: exporter, domain: domain, version: version, options: false)
+            case optionsSet: readTemplates(b, at + 4, setEnd, exporter: exporter, domain: domain, version: version, options: true)
+            case 256...: readData(b, at + 4, setEnd, setID: setID, exporter: exporter, domain: domain, version: version, body)
             default:
                 counters.malformedSets += 1
-                warn(at, "reserved_set_id", "set ID \(setID) is reserved (RFC 7011 §3.3.2); skipped")
+                warn(at, "reserved_set_id", "\(kind) ID \(setID) is reserved (\(version == 10 ? "RFC 7011 §3.3.2" : "RFC 3954 §5.3")); skipped")
             }
             at = setEnd
         }
-        if at < end && end - at < 4 && at != end {
-            warn(at, "set_padding", "\(end - at) trailing byte(s) after the last set")
-        }
-        return Int(length)
+        return at
     }
 
     /// Template or options-template records of one set (IPFIX or v9 layout).
@@ -326,26 +336,7 @@ public struct FlowExportReader: Sendable {
         // v9 has no message length: a datagram ends the message. In a stream, a message ends where
         // the next v9 header would start, which cannot be told apart from a flowset: read to the end.
         let end = b.count
-        var at = start + 20
-        while at + 4 <= end {
-            let setID: UInt16 = b.readBigEndian(at: at)!
-            let setLength = Int(b.readBigEndian(at: at + 2) as UInt16? ?? 0)
-            guard setLength >= 4, at + setLength <= end else {
-                counters.malformedSets += 1
-                warn(at, "bad_set_length", "flowset \(setID) length \(setLength) \(setLength < 4 ? "is below its 4-byte header" : "runs past the datagram end")")
-                break
-            }
-            let setEnd = at + setLength
-            switch setID {
-            case 0: readTemplates(b, at + 4, setEnd, exporter: exporter, domain: sourceID, version: 9, options: false)
-            case 1: readTemplates(b, at + 4, setEnd, exporter: exporter, domain: sourceID, version: 9, options: true)
-            case 256...: readData(b, at + 4, setEnd, setID: setID, exporter: exporter, domain: sourceID, version: 9, body)
-            default:
-                counters.malformedSets += 1
-                warn(at, "reserved_set_id", "flowset ID \(setID) is reserved (RFC 3954 §5.3); skipped")
-            }
-            at = setEnd
-        }
+        _ = readSets(b, from: start + 20, to: end, exporter: exporter, domain: sourceID, version: 9, body)
         return end - start
     }
 }

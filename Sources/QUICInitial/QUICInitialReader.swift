@@ -33,6 +33,10 @@ public struct QUICInitialCounters: Sendable, Equatable {
     /// Initial payloads whose frames did not parse.
     public var malformedPayloads = 0
     public var cryptoFrames = 0
+    /// Initial packets not tried because the reader's open or key-derivation budget was spent
+    /// (`maxOpenAttempts`, `maxKeyDerivations`): a flood of coalesced junk Initials costs a
+    /// bounded number of HKDF derivations and AEAD opens per flow.
+    public var initialPacketsSkipped = 0
 
     public init() {}
 }
@@ -48,11 +52,22 @@ public enum QUICInitialProgress: Sendable, Equatable {
 /// Per-connection reader of a QUIC client's Initial packets, bounded by `cryptoCapacity` bytes of
 /// CRYPTO data (default 16 KiB), two key sets and `maxDatagrams` datagrams (default 16; a client's
 /// first flight is one to three datagrams): after that many without a whole ClientHello, `add`
-/// finishes with what the CRYPTO stream holds, so a hostile flow costs at most 16 openings.
+/// finishes with what the CRYPTO stream holds. Work per flow is bounded by packets, not only by
+/// datagrams: at most `maxOpenAttempts` Initial packets are opened (a datagram can coalesce
+/// thousands of tiny ones) and Initial keys are derived for at most `maxKeyDerivations`
+/// distinct DCIDs (a client's Initials use its first DCID, then perhaps the server's); beyond,
+/// packets are counted in `initialPacketsSkipped` (adversarial test: 0.3 MB of coalesced
+/// 30-byte Initials with a new DCID each cost 14 s before this bound).
 /// Allocates only for packets it opens.
 public struct QUICInitialReader: Sendable {
     /// Datagrams read before giving up (then `.done` with a partial parse).
     public let maxDatagrams: Int
+    /// Initial packets opened (or tried) before the rest are skipped.
+    public let maxOpenAttempts: Int
+    /// Distinct DCIDs whose Initial keys are derived before the rest are skipped.
+    public let maxKeyDerivations: Int
+    private var openAttempts = 0
+    private var keyDerivations = 0
     /// The version of the first Initial opened.
     public private(set) var version: QUICVersion? = nil
     /// DCID of the first Initial seen (the one the Initial keys come from).
@@ -67,9 +82,12 @@ public struct QUICInitialReader: Sendable {
     private var lastKeys: (id: QUICConnectionID, version: QUICVersion, keys: QUICInitialKeys)? = nil
     private var result: TLSClientHelloResult? = nil
 
-    public init(cryptoCapacity: Int = QUICCryptoReassembler.defaultCapacity, maxDatagrams: Int = 16) {
+    public init(cryptoCapacity: Int = QUICCryptoReassembler.defaultCapacity, maxDatagrams: Int = 16,
+                maxOpenAttempts: Int = 32, maxKeyDerivations: Int = 4) {
         crypto = QUICCryptoReassembler(capacity: cryptoCapacity)
         self.maxDatagrams = max(1, maxDatagrams)
+        self.maxOpenAttempts = max(1, maxOpenAttempts)
+        self.maxKeyDerivations = max(1, maxKeyDerivations)
     }
 
     /// Adds one UDP payload sent by the client. Nothing refers to `datagram` afterwards.
@@ -92,6 +110,12 @@ public struct QUICInitialReader: Sendable {
             guard header.packetType == .initial else { counters.otherLongHeaderPackets += 1; continue }
             counters.initialPackets += 1
             if originalDestinationConnectionID == nil { originalDestinationConnectionID = header.destinationConnectionID }
+            let keysKnown = lastKeys.map { $0.id == header.destinationConnectionID && $0.version == header.version } ?? false
+            guard openAttempts < maxOpenAttempts, keysKnown || keyDerivations < maxKeyDerivations else {
+                counters.initialPacketsSkipped += 1
+                continue
+            }
+            openAttempts += 1
             guard let opened = open(datagram, header) else { counters.initialPacketsUndecryptable += 1; continue }
             counters.initialPacketsOpened += 1
             if version == nil { version = header.version }
@@ -138,6 +162,7 @@ public struct QUICInitialReader: Sendable {
         if let last = lastKeys, last.id == header.destinationConnectionID, last.version == header.version {
             keys = last.keys
         } else {
+            keyDerivations += 1   // within budget: add() checked it
             keys = QUICInitialKeys(destinationConnectionID: header.destinationConnectionID.bytes, version: header.version)
             lastKeys = (header.destinationConnectionID, header.version, keys)
         }
@@ -146,6 +171,8 @@ public struct QUICInitialReader: Sendable {
         // RFC 9368, a v1 connection's later Initials may be v2, keyed from the same first DCID).
         guard let first = originalDestinationConnectionID, first != header.destinationConnectionID else { return nil }
         if originalKeys?.version != header.version {
+            guard keyDerivations < maxKeyDerivations else { return nil }
+            keyDerivations += 1
             originalKeys = (header.version, QUICInitialKeys(destinationConnectionID: first.bytes, version: header.version))
         }
         return originalKeys.flatMap { QUICOpenedPacket.open(datagram, header, keys: $0.keys, largestPacketNumber: largestPacketNumber) }

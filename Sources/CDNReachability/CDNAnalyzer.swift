@@ -70,6 +70,11 @@ public struct CDNAnalyzer: PipelineExtension {
     var unnamed: UInt64 = 0
     var flowEvictions: UInt64 = 0
     var namesOverCap: UInt64 = 0
+    /// A and AAAA answers for names that have no row yet (no provider, no connection so far):
+    /// a row created later for the name (a connection named by that answer) takes them, so a
+    /// plain name's verdict sees its AAAA answers. At most `maxPendingAnswerNames` names.
+    var pendingAnswers: [String: (a: UInt64, aaaa: UInt64)] = [:]
+    static let maxPendingAnswerNames = 65_536
 
     public init(matcher: CDNMatcher, options: CDNAnalyzerOptions = CDNAnalyzerOptions()) {
         self.matcher = matcher
@@ -288,6 +293,8 @@ public struct CDNAnalyzer: PipelineExtension {
             // a connection names them).
             if provider >= 0 || nameFigures.index(forKey: qname) != nil {
                 withNameRow(qname, provider: provider) { g in if t.qtype == 28 { g.aaaaAnswers += 1 } else { g.aAnswers += 1 } }
+            } else if pendingAnswers[qname] != nil || pendingAnswers.count < Self.maxPendingAnswerNames {
+                if t.qtype == 28 { pendingAnswers[qname, default: (0, 0)].aaaa += 1 } else { pendingAnswers[qname, default: (0, 0)].a += 1 }
             }
         }
     }
@@ -305,6 +312,7 @@ public struct CDNAnalyzer: PipelineExtension {
         guard nameFigures.count < options.maxNames else { namesOverCap += 1; return }
         var g = CDNGroupFigures()
         if provider >= 0 { g.provider = matcher.rules.providers[Int(provider)].name }
+        if let p = pendingAnswers.removeValue(forKey: name) { g.aAnswers += p.a; g.aaaaAnswers += p.aaaa }
         body(&g)
         nameFigures[name] = g
     }

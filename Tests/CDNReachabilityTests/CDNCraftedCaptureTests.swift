@@ -272,4 +272,24 @@ import TrafficAnalysis
         #expect(s2.flowStateEvictions == 3)
         #expect(s2.names["a.examplecdn.net"] == nil && s2.names["b.examplecdn.net"] != nil)
     }
+
+    /// Adversarial finding: a name with no provider got its row only when a connection named it,
+    /// after its DNS answers had gone by, so `aaaa_answers` stayed 0 and an AAAA-answered name
+    /// whose IPv6 SYN went unanswered read `undetermined` instead of `ipv6_broken` (a provider
+    /// name with the same traffic read `ipv6_broken`). Answers now wait for the row.
+    @Test func plainNamesKeepTheirAnswersForTheVerdict() throws {
+        var w = Writer()
+        let plain6 = Self.a("2001:db8:9::6")
+        w.udp(0, Self.client6, Self.resolver6, 40010, 53, PacketBuilder.dnsQuery(id: 10, name: "plain6.example", type: 28))
+        w.udp(2, Self.resolver6, Self.client6, 53, 40010,
+              PacketBuilder.dnsResponse(id: 10, name: "plain6.example", type: 28, answers: [plain6]))
+        w.connection(start: 10, Self.client6, plain6, synAck: nil, ack: nil)
+        let path = SharedData.temporaryDirectory("netcensus-cdn").appendingPathComponent("plain6.pcap").path
+        try w.w.write(to: path)
+        let s = try Self.analyse(path)
+        let row = try #require(s.names["plain6.example"])
+        #expect(row.aaaaAnswers == 1 && row.aAnswers == 0)
+        #expect(row.ipv6.attempts == 1 && row.ipv6.successes == 0)
+        #expect(row.verdict == .ipv6Broken)
+    }
 }

@@ -88,6 +88,9 @@ public struct NAT64Prefix: Sendable, Equatable {
 public struct NAT64PrefixBook: Sendable {
     public private(set) var prefixes: [NAT64Prefix] = []
     public private(set) var dropped = 0
+    /// Learnt prefixes refused because they lie in special-purpose space no NAT64 can use
+    /// (see `isUsableLearnt`).
+    public private(set) var refused = 0
     public static let maxPrefixes = 64
     /// The well-known addresses ipv4only.arpa resolves to (RFC 7050 section 2.2).
     public static let ipv4onlyAddresses: [UInt32] = [0xc000_00aa, 0xc000_00ab]  // 192.0.0.170, 192.0.0.171
@@ -103,10 +106,25 @@ public struct NAT64PrefixBook: Sendable {
     @discardableResult
     public mutating func learn(_ prefix: IPPrefix, source: NAT64PrefixSource, at time: Int64?) -> Bool {
         guard prefix.address.family == .v6, NAT64Embedding.prefixLengths.contains(prefix.length) else { return false }
+        if source != .configured && source != .wellKnown && source != .localUse && !Self.isUsableLearnt(prefix) {
+            refused += 1
+            return false
+        }
         if prefixes.contains(where: { $0.prefix == prefix }) { return false }
         guard prefixes.count < Self.maxPrefixes else { dropped += 1; return false }
         prefixes.append(NAT64Prefix(prefix: prefix, source: source, learntAt: time))
         prefixes.sort { $0.prefix.length > $1.prefix.length }
+        return true
+    }
+
+    /// A learnt prefix (ipv4only.arpa, PREF64, DNS64 answers: all from the network, so forgeable)
+    /// is refused when it starts in special-purpose space that cannot be a NAT64 prefix: ::/32
+    /// (unspecified, loopback, IPv4-compatible and IPv4-mapped ::ffff:0:0/96), fe80::/10
+    /// link-local, ff00::/8 multicast. Adversarial testing had ipv4only.arpa answers teach ::/96,
+    /// ::ffff:0:0/96, fe80::/96 and ff02::/96, after which mDNS to ff02::fb counted as NAT64.
+    public static func isUsableLearnt(_ prefix: IPPrefix) -> Bool {
+        if prefix.address.high >> 32 == 0 || prefix.address.high >> 56 == 0xff { return false }
+        if prefix.address.high >> 54 == 0x3fa { return false }   // fe80::/10
         return true
     }
 

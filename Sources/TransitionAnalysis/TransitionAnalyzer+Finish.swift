@@ -134,6 +134,7 @@ extension TransitionAnalyzer {
         s.droppedBindings = bindings.droppedBindings
         s.droppedDevices = droppedDevices
         s.droppedNAT64Prefixes = nat64.dropped
+        s.refusedNAT64Prefixes = nat64.refused
         return s
     }
 

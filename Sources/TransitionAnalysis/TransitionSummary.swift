@@ -111,6 +111,8 @@ public struct TransitionSummary: Sendable {
     /// Bounded-state overflow, never silent.
     public var droppedRaces: UInt64 = 0, droppedNames: UInt64 = 0, droppedBindings: UInt64 = 0, droppedDevices: UInt64 = 0
     public var droppedNAT64Prefixes = 0
+    /// Learnt NAT64 prefixes refused as special-purpose space (`NAT64PrefixBook.isUsableLearnt`).
+    public var refusedNAT64Prefixes = 0
 
     public init() {}
 

@@ -113,4 +113,23 @@ import TrafficAnalysis
         #expect(CryptoPAn.key(fromFile: Self.key) == Self.key)
         #expect(CryptoPAn.key(fromFile: Array("not a key".utf8)) == nil)
     }
+
+    /// Adversarial finding: ipv4only.arpa answers taught ::/96, ::ffff:0:0/96, fe80::/96 and
+    /// ff02::/96 as NAT64 prefixes, after which mDNS to ff02::fb counted as NAT64. Learnt prefixes
+    /// in special-purpose space are refused and counted; the usual ones still learn.
+    @Test func specialPurposeLearntPrefixesAreRefused() {
+        var book = NAT64PrefixBook()
+        for bad in ["::/96", "::ffff:0:0/96", "fe80::/96", "ff02::/96"] {
+            let learnt = book.learn(IPPrefix(bad)!, source: .ipv4onlyArpa, at: 0)
+            #expect(!learnt, "\(bad)")
+        }
+        let multicast = book.learn(IPPrefix("ff05::/64")!, source: .pref64, at: 0)
+        #expect(!multicast && book.refused == 5)
+        let documentation = book.learn(IPPrefix("2001:db8:64::/96")!, source: .ipv4onlyArpa, at: 0)
+        let wellKnownAgain = book.learn(IPPrefix("64:ff9b::/96")!, source: .dns64Match, at: 0)   // known already, not refused
+        #expect(documentation && !wellKnownAgain && book.refused == 5)
+        #expect(!book.contains(IPAddress(v6High: 0xff02_0000_0000_0000, low: 0xfb)))
+        // A configured prefix is the operator's word: kept even in odd space.
+        #expect(NAT64PrefixBook(configured: [IPPrefix("fe80::/96")!]).prefixes.contains { $0.prefix == IPPrefix("fe80::/96")! })
+    }
 }

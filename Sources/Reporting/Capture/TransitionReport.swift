@@ -87,7 +87,8 @@ public enum TransitionReport {
                 ("iid_temporary", i(d.temporary)),
             ])),
             ("dropped", .object([("races", u(s.droppedRaces)), ("names", u(s.droppedNames)), ("bindings", u(s.droppedBindings)),
-                                 ("devices", u(s.droppedDevices)), ("nat64_prefixes", i(s.droppedNAT64Prefixes))])),
+                                 ("devices", u(s.droppedDevices)), ("nat64_prefixes", i(s.droppedNAT64Prefixes)),
+                                 ("nat64_prefixes_refused", i(s.refusedNAT64Prefixes))])),
         ])
     }
 

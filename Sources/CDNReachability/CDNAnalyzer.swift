@@ -159,7 +159,7 @@ public struct CDNAnalyzer: PipelineExtension {
         var s: CDNFlowState
         if tcp {
             let offset = initialSequence.map { Int(Int32(bitPattern: sequence &- $0)) } ?? 0
-            if (offset == 0 && TLSClientHello.looksLikeClientHello(payload))
+            if (offset == 0 && (TLSClientHello.looksLikeClientHello(payload) || TLSClientHello.mayBeginClientHello(payload)))
                 || (offset > 0 && offset < TLSClientHelloAccumulator.defaultCapacity) {
                 s = CDNFlowState(clientIsA: fromA, kind: .tls, last: time)
                 // Stream offset 0: the SYN's sequence + 1 when seen, else this segment's sequence

@@ -292,4 +292,23 @@ import TrafficAnalysis
         #expect(row.ipv6.attempts == 1 && row.ipv6.successes == 0)
         #expect(row.verdict == .ipv6Broken)
     }
+
+    /// Adversarial finding: a ClientHello whose first TCP segment held fewer than 6 bytes (as DPI
+    /// evasion tools split it) was never read. Every split point from 1 to 7 bytes now gives the SNI.
+    @Test func tinyFirstSegmentsStillGiveTheSNI() throws {
+        let hello = Self.clientHello("tiny.examplecdn.net")
+        for k in 1...7 {
+            var w = Writer()
+            let c = Self.client4, s = Self.a("203.0.113.7")
+            w.tcp(0, c, s, 50100, 443, seq: 1, ack: 0, 0x02)
+            w.tcp(1, s, c, 443, 50100, seq: 9000, ack: 2, 0x12)
+            w.tcp(2, c, s, 50100, 443, seq: 2, ack: 9001, 0x10)
+            w.tcp(3, c, s, 50100, 443, seq: 2, ack: 9001, 0x18, Array(hello[0..<k]))
+            w.tcp(4, c, s, 50100, 443, seq: 2 + UInt32(k), ack: 9001, 0x18, Array(hello[k...]))
+            let path = SharedData.temporaryDirectory("netcensus-cdn").appendingPathComponent("tiny\(k).pcap").path
+            try w.w.write(to: path)
+            let summary = try Self.analyse(path)
+            #expect(summary.names["tiny.examplecdn.net"] != nil && summary.namedBy[.tlsSNI] == 1, "first segment of \(k) bytes")
+        }
+    }
 }

@@ -178,6 +178,22 @@ extension TLSClientHello {
         return handshakeType == 1
     }
 
+    /// True when `prefix`, shorter than the 6 bytes `looksLikeClientHello` needs, is consistent
+    /// with the start of one (each byte present passes the same checks): a client that splits its
+    /// first flight into tiny segments (DPI evasion tools send 1-5 byte first segments) is still
+    /// read once the rest arrives.
+    public static func mayBeginClientHello(_ prefix: UnsafeRawBufferPointer) -> Bool {
+        let n = prefix.count
+        guard n >= 1, n < 6, prefix[0] == 22 else { return false }
+        if n >= 2 && prefix[1] != 3 { return false }
+        if n >= 3 && prefix[2] > 4 { return false }
+        if n >= 5 {
+            let length = Int(prefix[3]) << 8 | Int(prefix[4])
+            if length < 1 || length > 16_384 { return false }
+        }
+        return true
+    }
+
     /// Parses a ClientHello from the first bytes of a TLS record stream (the client's TCP
     /// payload in sequence order, starting at its first byte).
     ///

@@ -183,7 +183,11 @@ public struct CDNAnalyzer: PipelineExtension {
             var reader = QUICInitialReader()
             switch reader.add(datagram: payload) {
             case .done(let r): apply(r, to: &s, quic: true)
-            case .needMore: s.parser = pool.allocate(.quic(reader)) ?? -1
+            case .needMore:
+                // A parser slot only for a flow whose first datagram held an Initial that opened
+                // (a real client's always does): spoofed junk "Initials" on UDP 443 filled every
+                // slot before, and later ClientHellos went unread (adversarial finding).
+                s.parser = reader.counters.initialPacketsOpened > 0 ? (pool.allocate(.quic(reader)) ?? -1) : -1
             }
         }
         s.initialSequence = initialSequence

@@ -12,6 +12,9 @@ enum NetCensusExit {
     static let noData = ExitCode(65)
     /// An input file or interface could not be opened.
     static let cannotOpen = ExitCode(66)
+    /// A service the command needs is unavailable (`flows collect` cannot bind its socket;
+    /// sysexits.h EX_UNAVAILABLE).
+    static let unavailable = ExitCode(69)
     /// A target was missed (`topology score --fail-on-miss`).
     static let targetMissed = ExitCode(3)
 }

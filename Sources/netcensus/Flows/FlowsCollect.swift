@@ -44,7 +44,7 @@ struct FlowsCollect: ParsableCommand {
         do { collector = try FlowCollector(listen: listen) } catch let e as FlowCollector.CollectorError {
             StandardError.line("netcensus: error: \(Escaping.terminal(e.description))")
             if case .badAddress = e { throw NetCensusExit.usage }
-            throw ExitCode(69)
+            throw NetCensusExit.unavailable
         }
         defer { collector.close() }
         signal(SIGINT) { _ in stopRequested = 1 }

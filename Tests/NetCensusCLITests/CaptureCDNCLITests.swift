@@ -1,6 +1,9 @@
 import Foundation
 import Testing
 import TestSupport
+#if canImport(Glibc)
+import Glibc
+#endif
 import CaptureFiles
 import CaptureSamples
 
@@ -101,6 +104,14 @@ import CaptureSamples
             let missing = try CaptureCLI.run(["capture", command, "--cdn-rules", dir.appendingPathComponent("none.json").path, path])
             #expect(missing.status == 66)
             #expect(missing.stderr.hasPrefix("netcensus: error: --cdn-rules ") && missing.stderr.filter { $0 == "\n" }.count == 1)
+            // A device, a directory or a FIFO is not a rules file: 66 before any read (adversarial
+            // finding: /dev/zero and a FIFO gave 65 "cannot be read", against the documented 66).
+            let fifo = dir.appendingPathComponent("rules.fifo").path
+            _ = mkfifo(fifo, 0o600)
+            for special in ["/dev/zero", dir.path, fifo] {
+                let r = try CaptureCLI.run(["capture", command, "--cdn-rules", special, path])
+                #expect(r.status == 66 && r.stderr.contains("not a regular file"), "\(special): \(r.status) \(r.stderr)")
+            }
         }
     }
 }

@@ -16,10 +16,12 @@ struct CDNRulesOptions: ParsableArguments {
     func load() throws -> (matcher: CDNMatcher, label: String) {
         do {
             guard let path = rulesPath else { return (CDNMatcher(try CDNRules.bundled()), "bundled") }
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
-                  FileManager.default.isReadableFile(atPath: path) else {
-                StandardError.line("netcensus: error: --cdn-rules \(Escaping.terminal(path)): cannot be read")
+            // A regular, readable file only: a FIFO, device or directory is refused before any
+            // read (as topology inputs are), so /dev/zero or a pipe never hangs or reads as data.
+            let type = (try? FileManager.default.attributesOfItem(atPath: path))?[.type] as? FileAttributeType
+            guard type == .typeRegular, FileManager.default.isReadableFile(atPath: path) else {
+                let why = type == nil ? "cannot be read" : type == .typeRegular ? "cannot be read (permission)" : "not a regular file"
+                StandardError.line("netcensus: error: --cdn-rules \(Escaping.terminal(path)): \(why)")
                 throw NetCensusExit.cannotOpen
             }
             return (CDNMatcher(try CDNRules.load(path: path)), path)

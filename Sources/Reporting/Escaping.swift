@@ -74,6 +74,21 @@ public enum Escaping {
         return out
     }
 
+    /// Like `terminal`, but backslashes are kept as they are: for text that may already hold
+    /// escapes made by `terminal` (an error message quoting an escaped value), so a second pass
+    /// makes controls visible without doubling the first pass's backslashes.
+    public static func terminalControls(_ s: String) -> String {
+        var out = ""
+        out.reserveCapacity(s.utf8.count)
+        for u in s.unicodeScalars {
+            if u.value < 0x20 || u.value == 0x7f { out += "\\x" + String(hex4(u.value).suffix(2)) }
+            else if (0x80..<0xa0).contains(u.value) || Self.isInvisibleFormatting(u) {
+                out += "\\u{" + String(u.value, radix: 16) + "}"
+            } else { out.unicodeScalars.append(u) }
+        }
+        return out
+    }
+
     /// Format characters (general category Cf: bidi embeddings, overrides and isolates, LRM/RLM,
     /// ALM, zero-width characters, BOM) and line/paragraph separators (Zl, Zp) can reorder or hide
     /// text on a terminal ("Trojan Source", CVE-2021-42574), so untrusted text shows them escaped.

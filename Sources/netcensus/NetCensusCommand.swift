@@ -59,9 +59,10 @@ extension NetCensusCommand {
     }
 
     /// Each line escaped for the terminal (a CR or ESC inside a quoted value shows as `\x0d`,
-    /// `\x1b`), the line breaks of argument-parser's own text kept.
+    /// `\x1b`), the line breaks of argument-parser's own text kept; backslashes are left alone,
+    /// since our own validation messages already escaped the values they quote.
     static func escapedLines(_ text: String) -> String {
         text.split(separator: "\n", omittingEmptySubsequences: false)
-            .map { Escaping.terminal(String($0)) }.joined(separator: "\n")
+            .map { Escaping.terminalControls(String($0)) }.joined(separator: "\n")
     }
 }

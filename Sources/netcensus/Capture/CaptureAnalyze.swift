@@ -70,7 +70,7 @@ struct CaptureAnalyze: ParsableCommand {
     @OptionGroup(title: "Connection state") var state: AnalysisStateOptions
 
     static func prefixes(_ values: [String], option: String, allowed: Set<Int>? = nil) throws -> [IPPrefix] {
-        try values.flatMap { $0.split(separator: ",") }.map { text in
+        try values.flatMap { $0.split(separator: ",", omittingEmptySubsequences: false) }.map { text in
             let t = String(text).trimmingCharacters(in: .whitespaces)
             guard let p = IPPrefix(t) else {
                 throw ValidationError("\(option): '\(Escaping.terminal(t))' is not a prefix (address/length with host bits zero).")

@@ -128,8 +128,6 @@ let package = Package(
         .testTarget(name: "CDNReachabilityTests", dependencies: [
             "CDNReachability", "CDNAttribution", "QUICInitial", "TrafficAnalysis", "PacketDecoding", "CaptureCore",
             "CaptureFiles", "CaptureJobs", "CaptureSamples", "TestSupport",
-            // The tests seal QUIC Initial packets of their own.
-            .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
         ]),
     ]
 )

@@ -11,6 +11,9 @@ import QUICInitial
 import TrafficAnalysis
 @testable import CDNReachability
 
+/// Initials sealed by the library's sealer (checked against RFC 9001 A.2 in QUICInitialTests).
+typealias Sealer = QUICInitialSealer
+
 /// A capture from the project's own writer with every figure known by construction (docs/cdn.md
 /// definitions): TLS over IPv4 and IPv6 to a name under a CDN's CNAME, one IPv6 attempt
 /// unanswered, a ClientHello split over two segments, a QUIC v1 ClientHello split over two

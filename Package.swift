@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "NetCensusKit", targets: [
             "CaptureCore", "CaptureFiles", "LiveCapture", "PacketDecoding", "TrafficAnalysis", "CaptureJobs",
             "NetworkGraph", "TopologyCoverage", "Reporting", "QUICInitial", "CDNAttribution", "CDNReachability", "TransitionAnalysis", "FlowRecords",
+            "CaptureTargets",
         ]),
         .executable(name: "netcensus", targets: ["netcensus"]),
         .executable(name: "netcensus-bench", targets: ["NetCensusBench"]),
@@ -86,6 +87,9 @@ let package = Package(
             "NetworkGraph", "CLibXML2",
         ], resources: [.copy("Resources")], swiftSettings: releaseSpeed),
 
+        // Capture figures scored against the target profiles' capture rows (docs/targets.md).
+        .target(name: "CaptureTargets", dependencies: ["TopologyCoverage", "TransitionAnalysis"]),
+
         // Rendering: the only layer that turns numbers into text; escapes untrusted strings in one place.
         .target(name: "Reporting", dependencies: [
             "TrafficAnalysis", "TransitionAnalysis", "TopologyCoverage",
@@ -93,7 +97,7 @@ let package = Package(
 
         .executableTarget(name: "netcensus", dependencies: [
             "CaptureCore", "CaptureFiles", "LiveCapture", "PacketDecoding", "TrafficAnalysis", "TransitionAnalysis", "CaptureJobs", "CaptureSamples",
-            "NetworkGraph", "TopologyCoverage", "Reporting", "CDNAttribution", "CDNReachability", "FlowRecords",
+            "NetworkGraph", "TopologyCoverage", "Reporting", "CDNAttribution", "CDNReachability", "FlowRecords", "CaptureTargets",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "NetCensusBench", dependencies: [
@@ -124,6 +128,7 @@ let package = Package(
             // The tests seal Initial packets of their own (the inverse of what QUICInitial opens).
             .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
         ]),
+        .testTarget(name: "CaptureTargetsTests", dependencies: ["CaptureTargets", "TopologyCoverage", "TransitionAnalysis", "TestSupport"]),
         .testTarget(name: "CDNAttributionTests", dependencies: ["CDNAttribution", "PacketDecoding", "TestSupport"]),
         .testTarget(name: "CDNReachabilityTests", dependencies: [
             "CDNReachability", "CDNAttribution", "QUICInitial", "TrafficAnalysis", "PacketDecoding", "CaptureCore",

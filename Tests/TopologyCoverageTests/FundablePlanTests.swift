@@ -9,7 +9,7 @@ import TestSupport
 @Suite struct FundablePlanTests {
     func check(_ kind: TargetCheckKind, _ value: Double, required: Double? = nil) -> TargetCheck {
         TargetCheck(id: kind.rawValue, source: "S", metric: "m", value: value, unit: "u", comparator: .atLeast, targetYear: 2025, scope: nil,
-                    confidence: "confirmed", valueTextOriginal: nil, note: nil, kind: kind, thresholdMbps: nil,
+                    confidence: .confirmed, valueTextOriginal: nil, note: nil, kind: kind, thresholdMbps: nil,
                     requiredPercent: required, proxy: nil)
     }
     func profile(_ checks: [TargetCheck]) -> TargetProfile {

@@ -28,7 +28,7 @@ import Reporting
 
     static func profile(required: Double) -> TargetProfile {
         let c = TargetCheck(id: "speed12", source: "S", metric: "rural access capability", value: 12, unit: "Mbps", comparator: .atLeast,
-                            targetYear: 2020, scope: nil, confidence: "confirmed", valueTextOriginal: nil, note: nil,
+                            targetYear: 2020, scope: nil, confidence: .confirmed, valueTextOriginal: nil, note: nil,
                             kind: .householdSpeed, thresholdMbps: nil, requiredPercent: required, proxy: nil)
         return TargetProfile(name: "p", aliases: [], title: "p", sources: ["S"], checks: [c], context: [])
     }

@@ -9,7 +9,8 @@ import TestSupport
         #expect(Set(cat.profiles.map(\.name)) == ["broadband-china-2015", "broadband-china-2020", "ipv6-plan",
                                                   "eu-digital-decade-2030", "eu-gigabit-society-2025", "fcc-100-20", "itu-bbcom-2025",
                                                   "broadband-border-2025", "broadband-border-2027", "universal-service-pilot",
-                                                  "gigabit-plan", "ict-14th-fyp"])
+                                                  "gigabit-plan", "ict-14th-fyp", "ipv6-notice-2021", "ipv6-work-plan-2022",
+                                                  "ipv6-work-plan-2023", "ipv6-work-plan-2025", "ipv6-traffic-2021", "us-omb-m-21-07"])
         guard let path = SharedData.path("targets/broadband_targets.json") else {
             #expect(!SharedData.isCI, "shared data missing under CI"); return
         }
@@ -17,12 +18,23 @@ import TestSupport
         var rows: [String: [String: Any]] = [:]
         for r in src["targets"] as! [[String: Any]] { rows[r["id"] as! String] = r }
         var checked = 0
+        var captureChecked = 0
         for p in cat.profiles {
-            #expect(!p.checks.isEmpty)
+            #expect(!p.checks.isEmpty || !(p.captureChecks ?? []).isEmpty, "\(p.name) scores nothing")
+            for c in p.captureChecks ?? [] {
+                let row = try #require(rows[c.id])
+                #expect(row["source"] as? String == c.source)
+                #expect(row["confidence"] as? String == c.confidence.rawValue)
+                #expect(row["comparator"] as? String == c.comparator.rawValue)
+                #expect(row["value"] as? Double == c.value)
+                #expect((row["unit"] as? String ?? "").hasPrefix("percent"))
+                #expect(!c.proxy.isEmpty)
+                captureChecked += 1
+            }
             for c in p.checks {
                 let row = try #require(rows[c.id])
                 #expect(row["source"] as? String == c.source)
-                #expect(row["confidence"] as? String == c.confidence)
+                #expect(row["confidence"] as? String == c.confidence.rawValue)
                 #expect(row["comparator"] as? String == c.comparator.rawValue)
                 if let v = row["value"] as? Double { #expect(v == c.value) }
                 else if let obj = row["value"] as? [String: Any] { #expect(obj["down"] as? Double == c.value) }
@@ -35,6 +47,9 @@ import TestSupport
         // 15 rural/national checks, 4 urban speed checks (2015/2020 urban and developed-city access),
         // urban gigabit coverage, Broadband Border 2025 (2) and 2027 (1), the USO pilot, ICT-14 5G.
         #expect(checked == 25)
+        // 2017 user shares (2), 2021 notice (4 traffic, 1 names), work plans 2022 (3), 2023 (3),
+        // 2025 (2), traffic plan (2 mobile), OMB (3).
+        #expect(captureChecked == 20)
         #expect(cat.profile(named: "BBC2020")?.name == "broadband-china-2020")
     }
 
@@ -45,7 +60,7 @@ import TestSupport
         let r = CoverageScorer.score(t)
         func check(_ kind: TargetCheckKind, _ value: Double, _ cmp: TargetComparator = .atLeast, threshold: Double? = nil, required: Double? = nil) -> TargetCheck {
             TargetCheck(id: "x", source: "S", metric: "m", value: value, unit: "u", comparator: cmp, targetYear: 2020, scope: nil,
-                        confidence: "confirmed", valueTextOriginal: nil, note: nil, kind: kind, thresholdMbps: threshold,
+                        confidence: .confirmed, valueTextOriginal: nil, note: nil, kind: kind, thresholdMbps: threshold,
                         requiredPercent: required, proxy: nil)
         }
         let profile = TargetProfile(name: "p", aliases: [], title: "p", sources: ["S"], checks: [
@@ -56,7 +71,7 @@ import TestSupport
             check(.householdSpeedShare, 100, .equal, threshold: 100),  // (10+40)/220 = 22.7% vs 100%
         ], context: [])
         let res = TargetScorer.score(profile, report: r, topology: t)
-        #expect(res[0].measured == 0 && res[0].met == false && res[0].gap == 12 && res[0].gapUnit == "Mbps")
+        #expect(res[0].measured == 0 && res[0].met == false && res[0].gap == 12 && res[0].gapUnit == .mbps)
         #expect(res[1].measured == 40 && res[1].met == true && res[1].gap == 0)
         #expect(res[2].measured == 80 && res[2].met == false && abs(res[2].gap! - 15) < 1e-9)
         #expect(res[3].measured == 40 && res[3].met == false)

@@ -47,7 +47,7 @@ import Testing
         #expect(r.count == 2)
         for x in r {
             #expect(x.met == nil && x.measured == nil && x.gap == nil, "\(x.check.id)")
-            #expect(x.status == "not measurable")
+            #expect(x.status == .notMeasurable)
             #expect(x.notMeasurable == "1 of 2 villages depend on links of unknown capacity (1 link of unknown capacity); pass --unknown-capacity MBPS")
         }
     }
@@ -57,7 +57,7 @@ import Testing
         #expect(!fast.isEmpty && fast.allSatisfy { $0.met == true && $0.notMeasurable == nil })
         let slow = try results(unknownCapacity: 10).filter { $0.check.population != .urban }
         let speed = try #require(slow.first { $0.check.kind == .householdSpeed })
-        #expect(speed.met == false && speed.status == "missed")
+        #expect(speed.met == false && speed.status == .missed)
         let share = try #require(slow.first { $0.check.kind == .villageBroadbandShare })
         #expect(share.met == true && share.measured == 100)
     }
@@ -99,7 +99,7 @@ import Testing
         t.links.append(TopologyLink(a: 0, b: 2, medium: .cellular, capacityMbps: 300, lengthKm: 2, attributes: ["generation": "5G"]))
         func check(_ kind: TargetCheckKind, _ value: Double) -> TargetCheck {
             TargetCheck(id: kind.rawValue, source: "S", metric: "m", value: value, unit: "percent", comparator: .atLeast, targetYear: 2025,
-                        scope: nil, confidence: "confirmed", valueTextOriginal: nil, note: nil, kind: kind, thresholdMbps: nil,
+                        scope: nil, confidence: .confirmed, valueTextOriginal: nil, note: nil, kind: kind, thresholdMbps: nil,
                         requiredPercent: nil, proxy: nil)
         }
         let p = TargetProfile(name: "p", aliases: [], title: "p", sources: ["S"],
@@ -107,6 +107,6 @@ import Testing
         let report = CoverageScorer.score(t, options: CoverageOptions())
         let r = TargetScorer.score(p, report: report, topology: t)
         #expect(r[0].measured == 50 && r[0].met == false && r[0].notMeasurable == nil && r[0].gap == 30)
-        #expect(r[1].status == "not measurable")
+        #expect(r[1].status == .notMeasurable)
     }
 }

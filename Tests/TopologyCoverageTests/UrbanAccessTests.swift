@@ -36,7 +36,7 @@ import Testing
     func check(_ kind: TargetCheckKind, _ value: Double, population: CheckPopulation? = nil, threshold: Double? = nil,
                minHouseholds: Int? = nil) -> TargetCheck {
         TargetCheck(id: kind.rawValue, source: "S", metric: "m", value: value, unit: "u", comparator: .atLeast, targetYear: 2020, scope: nil,
-                    confidence: "confirmed", valueTextOriginal: nil, note: nil, kind: kind, thresholdMbps: threshold,
+                    confidence: .confirmed, valueTextOriginal: nil, note: nil, kind: kind, thresholdMbps: threshold,
                     requiredPercent: kind == .householdSpeed ? 100 : nil, proxy: nil, population: population, minHouseholds: minHouseholds)
     }
 
@@ -73,10 +73,10 @@ import Testing
         let t = handBuiltTopology()
         let p = try #require(try TargetCatalog.bundled().profile(named: "gigabit-plan"))
         let res = TargetScorer.score(p, report: CoverageScorer.score(t), topology: t)
-        #expect(res.count == 1 && res[0].status == "n/a" && res[0].notApplicable != nil)
+        #expect(res.count == 1 && res[0].status == .notApplicable && res[0].notApplicable != nil)
         // With the urban topology the same bundled check is scored: 33.3 % of 80 %.
         let u = topology()
         let scored = TargetScorer.score(p, report: CoverageScorer.score(u), topology: u)
-        #expect(scored[0].status == "missed" && abs(scored[0].measured! - 100.0 / 3) < 1e-9)
+        #expect(scored[0].status == .missed && abs(scored[0].measured! - 100.0 / 3) < 1e-9)
     }
 }

@@ -77,6 +77,77 @@ SCORING = {
         "proxy": "5G reach = a cellular link marked generation=5g ends at the village and the village is connected to the backbone"},
 }
 
+# How a row is computed from a capture (TargetProfile.swift, CaptureCheckKind; docs/targets.md).
+# Every capture figure is a proxy for a national measurement, so each carries its proxy text.
+#   ipv6_traffic_share       % of the capture's bytes carried over native IPv6 (transition
+#                            analysis adoption.bytes.ipv6_share); "network" says which network's
+#                            row it is (fixed / mobile / metro): scored only when the capture was
+#                            declared from that network (--network)
+#   ipv6_user_share          % of local devices using IPv6 (devices.using_ipv6 / devices that are
+#                            not local-only)
+#   ipv6_only_device_share   % of local devices that are IPv6-only (devices.ipv6_only / same)
+#   aaaa_name_share          % of looked-up names with a non-synthesized AAAA answer
+#                            (destinations.names_with_aaaa_share)
+TRAFFIC_PROXY = ("IPv6 share of this capture's bytes (native IPv6 / native IPv6 + NAT64-translated + IPv4), "
+                 "standing in for the national monitoring platform's share of the %s network's traffic")
+USERS_PROXY = ("local devices of the capture using IPv6 (at least one native or translated non-link-local IPv6 "
+               "connection) / local devices, standing in for active IPv6 users / Internet users")
+NAMES_PROXY = ("looked-up names with a non-synthesized AAAA answer / names looked up (A or AAAA), standing in for "
+               "the share of major websites and apps that support IPv6: the names this capture's users resolved, "
+               "not the official list of sites")
+OMB_PROXY = ("local devices that used only IPv6 (no IPv4 connection) / local devices, standing in for IP-enabled "
+             "assets operating IPv6-only")
+CAPTURE_SCORING = {
+    "cn-ipv6-2017-user-share-2018": {"kind": "ipv6_user_share", "proxy": USERS_PROXY},
+    "cn-ipv6-2017-user-share-2020": {"kind": "ipv6_user_share", "proxy": USERS_PROXY},
+    "cn-ipv6-2021-mobile-network-ipv6-traffic-share-2023": {"kind": "ipv6_traffic_share", "network": "mobile"},
+    "cn-ipv6-2021-mobile-network-ipv6-traffic-share-2025": {"kind": "ipv6_traffic_share", "network": "mobile"},
+    "cn-ipv6-2021-metropolitan-area-network-ipv6-traffic-share-2023": {"kind": "ipv6_traffic_share", "network": "metro"},
+    "cn-ipv6-2021-metropolitan-area-network-ipv6-traffic-share-2025": {"kind": "ipv6_traffic_share", "network": "metro"},
+    "cn-ipv6-2021-major-commercial-websites-and-mobile-apps-supporting-ipv6-2025": {"kind": "aaaa_name_share", "proxy": NAMES_PROXY},
+    "cn-ipv6-wp2022-fixed-network-ipv6-traffic-share": {"kind": "ipv6_traffic_share", "network": "fixed"},
+    "cn-ipv6-wp2022-mobile-network-ipv6-traffic-share": {"kind": "ipv6_traffic_share", "network": "mobile"},
+    "cn-ipv6-wp2022-major-domestic-commercial-websites-and-mobile-apps-supporting-ipv6": {"kind": "aaaa_name_share", "proxy": NAMES_PROXY},
+    "cn-ipv6-wp2023-fixed-network-ipv6-traffic-share": {"kind": "ipv6_traffic_share", "network": "fixed"},
+    "cn-ipv6-wp2023-mobile-network-ipv6-traffic-share": {"kind": "ipv6_traffic_share", "network": "mobile"},
+    "cn-ipv6-wp2023-major-domestic-commercial-websites-and-mobile-apps-supporting-ipv6": {"kind": "aaaa_name_share", "proxy": NAMES_PROXY},
+    "cn-ipv6-wp2025-fixed-network-ipv6-traffic-share": {"kind": "ipv6_traffic_share", "network": "fixed"},
+    "cn-ipv6-wp2025-mobile-network-ipv6-traffic-share": {"kind": "ipv6_traffic_share", "network": "mobile"},
+    "cn-ipv6-traffic-mobile-share-2021": {"kind": "ipv6_traffic_share", "network": "mobile"},
+    "cn-ipv6-traffic-mobile-share-2023": {"kind": "ipv6_traffic_share", "network": "mobile"},
+    "us-omb-ipv6-only-assets-2023": {"kind": "ipv6_only_device_share", "proxy": OMB_PROXY},
+    "us-omb-ipv6-only-assets-2024": {"kind": "ipv6_only_device_share", "proxy": OMB_PROXY},
+    "us-omb-ipv6-only-assets-2025": {"kind": "ipv6_only_device_share", "proxy": OMB_PROXY},
+}
+for _k, _v in CAPTURE_SCORING.items():
+    if _v["kind"] == "ipv6_traffic_share":
+        _v["proxy"] = TRAFFIC_PROXY % _v["network"]
+
+CAPTURE_WHY = {
+    "cn-ipv6-wp2022-county-level-and-above-government-portals-supporting-ipv6":
+        "share of a fixed list of government portals: the capture's looked-up names are not that list",
+    "cn-ipv6-traffic-fixed-volume-2021": "ratio to the network's end-2020 IPv6 volume: needs that baseline, which a capture does not hold",
+    "cn-ipv6-traffic-fixed-volume-2023": "ratio to the network's end-2020 IPv6 volume: needs that baseline, which a capture does not hold",
+}
+
+
+def capture_why(t):
+    if t["id"] in CAPTURE_WHY:
+        return CAPTURE_WHY[t["id"]]
+    c = t["comparator"]
+    if c == "qualitative":
+        return "qualitative goal: no number to score"
+    if c == "not_found":
+        return "no figure found in the sources (placeholder)"
+    u = (t.get("unit") or "").lower()
+    if "million" in u:
+        return "national count: a capture sample cannot be compared with it"
+    m = t["metric"].lower()
+    if "router" in m:
+        return "installed base of home routers: a capture does not enumerate routers"
+    return "not derivable from a capture"
+
+
 PROFILES = [
     ("broadband-china-2015", "Broadband China, 2015 stage (State Council 2013 plan + 2015 speed-up guidance)",
      ["CN-BBC-2013", "CN-SPEEDUP-2015"], lambda t: t["source"] in ("CN-BBC-2013", "CN-SPEEDUP-2015") and t["target_year"] in (2015, 2017)),
@@ -103,12 +174,24 @@ PROFILES = [
      ["CN-GIGABIT-2021"], lambda t: t["source"] == "CN-GIGABIT-2021"),
     ("ict-14th-fyp", "14th Five-Year plan for information and communication industry development (2021), 2025 objectives",
      ["CN-ICT-14FYP"], lambda t: t["source"] == "CN-ICT-14FYP"),
+    # IPv6 profiles scored from captures (their rows are capture checks; a topology scores none).
+    ("ipv6-notice-2021", "Notice on accelerating large-scale IPv6 deployment and application (2021), 2023/2025 objectives",
+     ["CN-IPV6-NOTICE-2021"], lambda t: t["source"] == "CN-IPV6-NOTICE-2021"),
+    ("ipv6-work-plan-2022", "IPv6 work arrangements 2022", ["CN-IPV6-WP-2022"], lambda t: t["source"] == "CN-IPV6-WP-2022"),
+    ("ipv6-work-plan-2023", "IPv6 work arrangements 2023", ["CN-IPV6-WP-2023"], lambda t: t["source"] == "CN-IPV6-WP-2023"),
+    ("ipv6-work-plan-2025", "IPv6 key points 2025", ["CN-IPV6-WP-2025"], lambda t: t["source"] == "CN-IPV6-WP-2025"),
+    ("ipv6-traffic-2021", "Three-year special action plan for raising IPv6 traffic (2021-2023)",
+     ["CN-IPV6-TRAFFIC-2021"], lambda t: t["source"] == "CN-IPV6-TRAFFIC-2021"),
+    ("us-omb-m-21-07", "US OMB M-21-07: federal IP-enabled assets operating IPv6-only (FY2023-2025)",
+     ["US-OMB-M-21-07"], lambda t: t["source"] == "US-OMB-M-21-07"),
 ]
 ALIASES = {"broadband-china-2015": ["bbc2015", "cn2015"], "broadband-china-2020": ["bbc2020", "cn2020", "broadband-china"],
            "ipv6-plan": ["cn-ipv6", "ipv6"], "broadband-border-2025": ["border2025", "border"],
            "broadband-border-2027": ["border2027"], "universal-service-pilot": ["uso", "uso-pilot"],
            "gigabit-plan": ["dual-gigabit", "gigabit"], "ict-14th-fyp": ["ict14", "14th-fyp"], "eu-digital-decade-2030": ["eu2030", "digital-decade"],
-           "eu-gigabit-society-2025": ["eu2025"], "fcc-100-20": ["fcc", "us"], "itu-bbcom-2025": ["itu", "broadband-commission"]}
+           "eu-gigabit-society-2025": ["eu2025"], "fcc-100-20": ["fcc", "us"], "itu-bbcom-2025": ["itu", "broadband-commission"],
+           "ipv6-notice-2021": ["ipv6-2021"], "ipv6-work-plan-2022": ["ipv6-wp2022"], "ipv6-work-plan-2023": ["ipv6-wp2023"],
+           "ipv6-work-plan-2025": ["ipv6-wp2025"], "ipv6-traffic-2021": ["ipv6-traffic"], "us-omb-m-21-07": ["omb", "m-21-07"]}
 
 
 WHY = {  # rows the generic rules below would misdescribe
@@ -157,12 +240,22 @@ def why_context(t):
 
 profiles = []
 for name, title, sources, pick in PROFILES:
-    checks, context = [], []
+    checks, context, capture_checks, capture_context = [], [], [], []
     for t in d["targets"]:
         if not pick(t):
             continue
         base = {k: t.get(k) for k in ("id", "source", "metric", "value", "unit", "comparator", "target_year",
                                       "scope", "confidence", "value_text_original", "note")}
+        # The capture side of the row: a capture check, or context with the capture's reason.
+        cap = dict(base)
+        if t["id"] in CAPTURE_SCORING:
+            cap.update(CAPTURE_SCORING[t["id"]])
+            capture_checks.append(cap)
+        else:
+            cap["value_text"] = json.dumps(t["value"], ensure_ascii=False) if isinstance(t["value"], dict) else (None if t["value"] is None else str(t["value"]))
+            cap["value"] = None
+            cap["why_context"] = capture_why(t)
+            capture_context.append(cap)
         if t["id"] in SCORING:
             s = dict(SCORING[t["id"]])
             if isinstance(t["value"], dict):
@@ -176,7 +269,9 @@ for name, title, sources, pick in PROFILES:
             base["why_context"] = why_context(t)
             context.append(base)
     profiles.append({"name": name, "aliases": ALIASES.get(name, []), "title": title, "sources": sources,
-                     "checks": checks, "context": context})
+                     "checks": checks, "context": context,
+                     # A profile with no capture check is not offered for captures at all.
+                     "capture_checks": capture_checks, "capture_context": capture_context if capture_checks else []})
 
 out = {
     "derived_from": "shared/targets/broadband_targets.json (schema_version %s) by Topologies/tools/derive_target_profiles.py" % d["schema_version"],
@@ -188,4 +283,5 @@ with open(out_path, "w", encoding="utf-8") as fh:
     json.dump(out, fh, ensure_ascii=False, indent=1)
     fh.write("\n")
 for p in profiles:
-    print(p["name"], len(p["checks"]), "checks", len(p["context"]), "context")
+    print(p["name"], len(p["checks"]), "checks", len(p["context"]), "context",
+          len(p["capture_checks"]), "capture checks", len(p["capture_context"]), "capture context")

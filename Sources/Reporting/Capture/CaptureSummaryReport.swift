@@ -28,7 +28,7 @@ public enum CaptureSummaryReport {
     ///   rules' name; nil when it was not run (`cdn` is then null).
     public static func document(files: [(FileFacts, AdoptionSummary)], total: AdoptionSummary, filter: String?,
                                 tool: String, cdn: (files: [CDNSummary], total: CDNSummary, rules: String)? = nil,
-                                transition: ReportValue? = nil) -> ReportValue {
+                                transition: ReportValue? = nil, targets: ReportValue? = nil) -> ReportValue {
         func section(_ s: CDNSummary?) -> ReportValue { s.map { CDNReport.section($0, rules: cdn?.rules ?? "") } ?? .null }
         func with(_ v: ReportValue, _ c: ReportValue) -> ReportValue {
             guard case .object(let m) = v else { return v }
@@ -46,6 +46,7 @@ public enum CaptureSummaryReport {
                            section(cdn?.total))),
         ]
         if let t = transition { members.append(("transition", t)) }
+        if let t = targets { members.append(("targets", t)) }
         return .object(members)
     }
 

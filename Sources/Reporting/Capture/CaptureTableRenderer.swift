@@ -19,6 +19,7 @@ public enum CaptureTableRenderer {
         }
         if case .string(let f)? = document["filter"] { title += ", filter: " + Escaping.terminal(f) }
         out += block(document["total"] ?? .null, title: title)
+        if let t = document["targets"] { out += "\n" + CaptureTargetsReport.lines(t) }
         return out
     }
 

@@ -161,15 +161,15 @@ public enum TopologyText {
         o.append("Targets: \(clean(p.name)) — \(clean(p.title, max: 120))")
         let rows = results.map { x -> [String] in
             let c = x.check
-            let unit = x.gapUnit == "Mbps" ? " Mbps" : "%"
+            let unit = x.gapUnit == .mbps ? " Mbps" : "%"
             let target = "\(c.comparator) \(mbps(c.value))\(unit)\(c.thresholdMbps.map { " at \(mbps($0)) Mbps/hh" } ?? "")"
             let met = x.notMeasurable != nil ? "not measurable" : x.met.map { $0 ? "met" : "MISSED" } ?? "n/a"
-            let gap = x.gap.map { $0 == 0 ? "-" : "\(num($0, 2)) \(x.gapUnit == "Mbps" ? "Mbps" : "pp")" } ?? "-"
+            let gap = x.gap.map { $0 == 0 ? "-" : "\(num($0, 2)) \(x.gapUnit == .mbps ? "Mbps" : "pp")" } ?? "-"
             let behind = x.regionsBehind.prefix(3).map { "\(clean($0.region, max: 20)) (\(num($0.measured, 1)))" }.joined(separator: ", ")
             let meeting = x.householdsMeetingPercent == nil && x.villagesMeetingPercent == nil ? "-"
                 : "\(pct100(x.householdsMeetingPercent)) / \(pct100(x.villagesMeetingPercent))"
             return [c.id, c.targetYear.map(String.init) ?? "-", target, x.measured == nil ? "-" : "\(num(x.measured, 2))\(unit)", met, gap,
-                    meeting, c.confidence, c.source ?? "-", behind.isEmpty ? "-" : behind]
+                    meeting, c.confidence.rawValue, c.source ?? "-", behind.isEmpty ? "-" : behind]
         }
         // No results (the `targets NAME` listing): no empty scoring table.
         if !rows.isEmpty {

@@ -38,6 +38,37 @@ public enum TargetComparator: String, Sendable, Codable, CustomStringConvertible
     public var description: String { rawValue }
 }
 
+/// A source row's comparator as written, including the two non-numeric kinds that context rows
+/// carry (shared/targets README: `qualitative` = no number, `not_found` = no figure found).
+/// Checked when the catalog loads: an unknown comparator is an error naming the file and row,
+/// never silently `>=`.
+public enum SourceComparator: String, Sendable, Codable, CustomStringConvertible {
+    case atLeast = ">=", greaterThan = ">", equal = "=", lessThan = "<", atMost = "<="
+    case qualitative, notFound = "not_found"
+    public var description: String { rawValue }
+}
+
+/// How firmly the figure was read from its source (shared/targets README): `confirmed` = read in
+/// a reproduction of the official text or two independent reports, `secondary` = one report or
+/// an English paraphrase, `uncertain` = not pinned down.
+public enum TargetConfidence: String, Sendable, Codable, CustomStringConvertible {
+    case confirmed, secondary, uncertain
+    public var description: String { rawValue }
+}
+
+/// The outcome of one check: `met`, `missed`, `not measurable` (the data cannot answer: the
+/// reason says why) or `n/a` (nothing to measure, or the row is for another network).
+public enum TargetStatus: String, Sendable, Codable, CustomStringConvertible {
+    case met, missed, notMeasurable = "not measurable", notApplicable = "n/a"
+    public var description: String { rawValue }
+}
+
+/// The unit of a measured figure and its gap: percent (gap in percentage points) or Mbps.
+public enum GapUnit: String, Sendable, Codable, CustomStringConvertible {
+    case percentagePoints = "percentage points", mbps = "Mbps"
+    public var description: String { rawValue }
+}
+
 /// Which access nodes a check measures.
 public enum CheckPopulation: String, Sendable, Codable {
     /// Villages (`BackboneSelection.villages`): administrative villages, the default.
@@ -60,7 +91,7 @@ public struct TargetCheck: Sendable, Codable, Equatable {
     public var targetYear: Int?
     public var scope: String?
     /// confirmed / secondary / uncertain (source README).
-    public var confidence: String
+    public var confidence: TargetConfidence
     public var valueTextOriginal: String?
     public var note: String?
     public var kind: TargetCheckKind
@@ -81,10 +112,53 @@ public struct TargetContext: Sendable, Codable, Equatable {
     public var metric: String
     public var valueText: String?
     public var unit: String?
-    public var comparator: String
+    public var comparator: SourceComparator
     public var targetYear: Int?
-    public var confidence: String
+    public var confidence: TargetConfidence
     public var whyContext: String
+}
+
+/// What a capture check measures (docs/targets.md, "Capture checks"). Every figure is a share in
+/// percent of one capture (or of the captures read together), a proxy for a national figure.
+public enum CaptureCheckKind: String, Sendable, Codable {
+    /// % of bytes over native IPv6: transition `adoption.bytes.ipv6_share` × 100 (native IPv6 /
+    /// native IPv6 + NAT64-translated + IPv4). Rows name the network they apply to.
+    case ipv6TrafficShare = "ipv6_traffic_share"
+    /// % of local devices using IPv6: `devices.using_ipv6` / (`devices.devices` − `local_only`).
+    case ipv6UserShare = "ipv6_user_share"
+    /// % of local devices that are IPv6-only: `devices.ipv6_only` / the same denominator.
+    case ipv6OnlyDeviceShare = "ipv6_only_device_share"
+    /// % of looked-up names with a non-synthesized AAAA answer: `destinations.names_with_aaaa`
+    /// / `destinations.names_looked_up`.
+    case aaaaNameShare = "aaaa_name_share"
+}
+
+/// The network a capture was taken on (`--network`), and the network a traffic-share row is for.
+public enum CaptureNetwork: String, Sendable, Codable, CaseIterable, CustomStringConvertible {
+    case fixed, mobile, metro
+    public var description: String { rawValue }
+}
+
+/// One target row scored from a capture: the source row's figures (as `TargetCheck`) plus what
+/// the capture measures for it and how far that is from the source's metric.
+public struct CaptureCheck: Sendable, Codable, Equatable {
+    public var id: String
+    public var source: String?
+    public var metric: String
+    /// The figure to reach, in percent.
+    public var value: Double
+    public var unit: String?
+    public var comparator: TargetComparator
+    public var targetYear: Int?
+    public var scope: String?
+    public var confidence: TargetConfidence
+    public var valueTextOriginal: String?
+    public var note: String?
+    public var kind: CaptureCheckKind
+    /// Traffic-share rows: the network the source's figure is for.
+    public var network: CaptureNetwork?
+    /// How the capture's figure stands in for the source's metric (every capture check is a proxy).
+    public var proxy: String
 }
 
 public struct TargetSource: Sendable, Codable, Equatable {
@@ -104,6 +178,10 @@ public struct TargetProfile: Sendable, Codable, Equatable {
     public var sources: [String]
     public var checks: [TargetCheck]
     public var context: [TargetContext]
+    /// Rows scored from captures (`CaptureTargetScorer`); absent in topology-only profile files.
+    public var captureChecks: [CaptureCheck]?
+    /// The profile's other rows, each with why a capture cannot score it.
+    public var captureContext: [TargetContext]?
 
     /// Per-household speeds (Mbps) the profile's checks use, ascending: `household_speed` values
     /// and `household_speed_share` thresholds.
@@ -139,10 +217,41 @@ public struct TargetCatalog: Sendable, Codable {
         }
         let dec = JSONDecoder()
         dec.keyDecodingStrategy = .convertFromSnakeCase
-        do { return try dec.decode(TargetCatalog.self, from: data) } catch let DecodingError.keyNotFound(k, ctx) {
+        do {
+            let catalog = try dec.decode(TargetCatalog.self, from: data)
+            try catalog.validate(file: path)
+            return catalog
+        } catch let DecodingError.keyNotFound(k, ctx) {
             throw TopologyImportError(file: path, location: ctx.codingPath.map(\.stringValue).joined(separator: "."), reason: "missing key '\(k.stringValue)'")
         } catch let DecodingError.typeMismatch(_, ctx), let DecodingError.valueNotFound(_, ctx), let DecodingError.dataCorrupted(ctx) {
             throw TopologyImportError(file: path, location: ctx.codingPath.map(\.stringValue).joined(separator: "."), reason: ctx.debugDescription)
+        }
+    }
+
+    /// Checks what the types cannot: every percent-kind check has a percent unit and every speed
+    /// check Mbps, values are finite, capture checks are percent and traffic-share rows name
+    /// their network. Throws `TopologyImportError` naming the file, profile and row id.
+    public func validate(file: String) throws {
+        for p in profiles {
+            func fail(_ id: String, _ why: String) -> TopologyImportError {
+                TopologyImportError(file: file, location: "profile \(p.name), row \(id)", reason: why)
+            }
+            for c in p.checks {
+                guard c.value.isFinite else { throw fail(c.id, "value is not a finite number") }
+                let unit = (c.unit ?? "").lowercased()
+                if c.kind == .householdSpeed {
+                    guard unit == "mbps" else { throw fail(c.id, "a household_speed check needs unit Mbps, not '\(c.unit ?? "")'") }
+                } else if !unit.hasPrefix("percent") {
+                    throw fail(c.id, "a \(c.kind.rawValue) check needs a percent unit, not '\(c.unit ?? "")'")
+                }
+            }
+            for c in p.captureChecks ?? [] {
+                guard c.value.isFinite else { throw fail(c.id, "value is not a finite number") }
+                guard (c.unit ?? "").lowercased().hasPrefix("percent") else {
+                    throw fail(c.id, "a capture check needs a percent unit, not '\(c.unit ?? "")'")
+                }
+                if c.kind == .ipv6TrafficShare, c.network == nil { throw fail(c.id, "an ipv6_traffic_share row must name its network") }
+            }
         }
     }
 

@@ -7,8 +7,8 @@ public struct TargetResult: Sendable, Codable, Equatable {
     public var met: Bool?
     /// How far short of the target, in the target's own unit (percentage points or Mbps); 0 when met.
     public var gap: Double?
-    /// "percentage points" or "Mbps".
-    public var gapUnit: String
+    /// Percentage points or Mbps.
+    public var gapUnit: GapUnit
     /// Size of the population measured (villages or households).
     public var population: Int
     public var populationUnit: String
@@ -36,11 +36,11 @@ public struct TargetResult: Sendable, Codable, Equatable {
     /// urban_access)"; `status` is then "n/a".
     public var notApplicable: String? = nil
 
-    /// "met", "missed", "not measurable" (see `notMeasurable`) or "n/a" (nothing to measure:
-    /// no villages, or no households for household checks).
-    public var status: String {
-        if notMeasurable != nil { return "not measurable" }
-        return met.map { $0 ? "met" : "missed" } ?? "n/a"
+    /// Met, missed, not measurable (see `notMeasurable`) or n/a (nothing to measure: no
+    /// villages, or no households for household checks).
+    public var status: TargetStatus {
+        if notMeasurable != nil { return .notMeasurable }
+        return met.map { $0 ? .met : .missed } ?? .notApplicable
     }
 }
 
@@ -98,7 +98,7 @@ public enum TargetScorer {
         return profile.checks.map { check in
             let members = measuredNodes(check, report: report)
             let unit = check.population == .urban ? "urban access nodes" : "villages"
-            let gapUnit = check.kind == .householdSpeed ? "Mbps" : "percentage points"
+            let gapUnit: GapUnit = check.kind == .householdSpeed ? .mbps : .percentagePoints
             if let reason = unknownReason, check.kind.readsCapacity {
                 let deps = members.filter { report.dependsOnUnknownCapacity[$0] }.count
                 if deps > 0 {
@@ -141,19 +141,26 @@ public enum TargetScorer {
 
     /// Met and gap from a measured figure under the check's comparator.
     static func judge(_ c: TargetCheck, _ measured: Double?) -> (Bool?, Double?) {
+        judge(c.comparator, c.value, measured)
+    }
+
+    /// Met and gap of `measured` against `target` under `comparator` (1e-9 tolerance); the gap is
+    /// in the target's unit, 0 when met. `=` is how the sources write "100 % by year Y" and is
+    /// judged as `>=`.
+    public static func judge(_ comparator: TargetComparator, _ target: Double, _ measured: Double?) -> (Bool?, Double?) {
         guard let x = measured else { return (nil, nil) }
         let eps = 1e-9
         let met: Bool
-        switch c.comparator {
-        case .greaterThan: met = x > c.value + eps
-        case .lessThan: met = x < c.value - eps
-        case .atMost: met = x <= c.value + eps
-        case .atLeast, .equal: met = x >= c.value - eps   // "=" is how sources write "100 % by year Y"
+        switch comparator {
+        case .greaterThan: met = x > target + eps
+        case .lessThan: met = x < target - eps
+        case .atMost: met = x <= target + eps
+        case .atLeast, .equal: met = x >= target - eps
         }
         let gap: Double
-        switch c.comparator {
-        case .lessThan, .atMost: gap = met ? 0 : x - c.value
-        case .atLeast, .equal, .greaterThan: gap = met ? 0 : max(0, c.value - x)
+        switch comparator {
+        case .lessThan, .atMost: gap = met ? 0 : x - target
+        case .atLeast, .equal, .greaterThan: gap = met ? 0 : max(0, target - x)
         }
         return (met, gap)
     }

@@ -58,6 +58,7 @@ struct CaptureSummarize: ParsableCommand {
     @OptionGroup var decoding: CaptureDecodingOptions
     @OptionGroup(title: "Connection state") var state: AnalysisStateOptions
     @OptionGroup(title: "CDN reachability") var cdnRules: CDNRulesOptions
+    @OptionGroup(title: "Targets") var targets: CaptureTargetsOptions
 
     @Flag(name: .customLong("no-cdn"), help: "Leave out the CDN analysis (the JSON's cdn members are null).")
     var noCDN = false
@@ -66,8 +67,8 @@ struct CaptureSummarize: ParsableCommand {
         if paths.isEmpty { throw ValidationError("Give at least one capture file or directory.") }
         if let j = jobs, !(1...1024).contains(j) { throw ValidationError("--jobs must be in [1, 1024].") }
         if inputName != nil && paths.count != 1 { throw ValidationError("--input-name needs exactly one input.") }
-        if transition && stateOut != nil {
-            throw ValidationError("--transition cannot be used with --state-out: transition figures are not mergeable yet.")
+        if (transition || targets.targets != nil) && stateOut != nil {
+            throw ValidationError("--transition and --targets cannot be used with --state-out: transition figures are not mergeable yet.")
         }
     }
 
@@ -81,6 +82,7 @@ struct CaptureSummarize: ParsableCommand {
             }
         }
 
+        let profile = try targets.profile()
         let rules = noCDN ? nil : try cdnRules.load()
         let progress = ProgressLine.make(quiet: output.quiet, files: inputs.count)
         let perFile = try ParallelFiles.run(inputs, jobs: jobs ?? ParallelFiles.defaultJobs) {
@@ -120,13 +122,16 @@ struct CaptureSummarize: ParsableCommand {
         // one after another (a device or a lookup in one file meets its connections in the next),
         // in a second pass so the per-file pass above stays parallel and mergeable.
         var transitionSection: ReportValue? = nil
-        if self.transition {
+        var targetsSection: ReportValue? = nil
+        if self.transition || profile != nil {
             var analyzer = TransitionAnalyzer()
             for input in inputs where input.openError == nil {
                 _ = CaptureFileJob.run(path: input.path, options: state.analysisOptions, decoderOptions: decoding.decoderOptions,
                                        filter: bpf.map { f in { f.matches($0) } }, transition: &analyzer)
             }
-            transitionSection = TransitionReport.section(analyzer.finish())
+            let summary = analyzer.finish()
+            if self.transition { transitionSection = TransitionReport.section(summary) }
+            if let profile { targetsSection = targets.section(profile, summary: summary) }
         }
         // The state is written even when no input yielded a packet: a shard's unreadable files
         // still belong in the merged document, as they do in one run over every input.
@@ -142,7 +147,8 @@ struct CaptureSummarize: ParsableCommand {
 
         let document = CaptureSummaryReport.document(
             files: results.map { (CaptureSummaryReport.FileFacts(path: $0.path, format: $0.format?.rawValue, recordsRead: $0.recordsRead), $0.summary) },
-            total: total, filter: filter, tool: tool, cdn: rules.map { (cdnFiles, cdnTotal, $0.label) }, transition: transitionSection)
+            total: total, filter: filter, tool: tool, cdn: rules.map { (cdnFiles, cdnTotal, $0.label) }, transition: transitionSection,
+            targets: targetsSection)
         try output.print(document)
     }
 

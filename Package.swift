@@ -14,7 +14,7 @@ let package = Package(
         .library(name: "NetCensusKit", targets: [
             "CaptureCore", "CaptureFiles", "LiveCapture", "PacketDecoding", "TrafficAnalysis", "CaptureJobs",
             "NetworkGraph", "TopologyCoverage", "Reporting", "QUICInitial", "CDNAttribution", "CDNReachability", "TransitionAnalysis", "FlowRecords",
-            "CaptureTargets",
+            "CaptureTargets", "QuarterlyReport",
         ]),
         .executable(name: "netcensus", targets: ["netcensus"]),
         .executable(name: "netcensus-bench", targets: ["NetCensusBench"]),
@@ -29,6 +29,9 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         // QUIC Initial decryption (HKDF-SHA256, AES-128-GCM, AES block for header protection): no hand-written cryptography.
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // HTML for the quarterly report: Plot builds the page as typed nodes and escapes every
+        // text node, so DNS names, SNI and node names cannot become markup (no string-built HTML).
+        .package(url: "https://github.com/JohnSundell/Plot", from: "0.14.0"),
     ],
     targets: [
         // C libraries from Debian: libpcap-dev (live capture, BPF), zlib1g-dev (.gz captures),
@@ -89,6 +92,11 @@ let package = Package(
 
         // Capture figures scored against the target profiles' capture rows (docs/targets.md).
         .target(name: "CaptureTargets", dependencies: ["TopologyCoverage", "TransitionAnalysis"]),
+        // The quarterly report: one document model, rendered as HTML (Plot), Markdown, JSON, CSV.
+        .target(name: "QuarterlyReport", dependencies: [
+            "Reporting", "TrafficAnalysis", "TransitionAnalysis", "TopologyCoverage", "CaptureTargets",
+            .product(name: "Plot", package: "Plot"),
+        ]),
 
         // Rendering: the only layer that turns numbers into text; escapes untrusted strings in one place.
         .target(name: "Reporting", dependencies: [
@@ -97,7 +105,7 @@ let package = Package(
 
         .executableTarget(name: "netcensus", dependencies: [
             "CaptureCore", "CaptureFiles", "LiveCapture", "PacketDecoding", "TrafficAnalysis", "TransitionAnalysis", "CaptureJobs", "CaptureSamples",
-            "NetworkGraph", "TopologyCoverage", "Reporting", "CDNAttribution", "CDNReachability", "FlowRecords", "CaptureTargets",
+            "NetworkGraph", "TopologyCoverage", "Reporting", "CDNAttribution", "CDNReachability", "FlowRecords", "CaptureTargets", "QuarterlyReport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "NetCensusBench", dependencies: [

@@ -54,12 +54,10 @@ struct TopologyInputOptions: ParsableArguments {
         return o
     }
 
-    /// Loads the topology and the profile, mapping failures to the documented exit codes.
-    func load() throws -> (Topology, TargetProfile, [String: TargetSource]) {
-        let profile: (TargetProfile, [String: TargetSource])
-        do { profile = try TargetCatalog.resolve(targets) } catch {
-            TopologyOutput.error("\(error)"); throw NetCensusExit.usage
-        }
+    /// Loads a topology file as `topology score` does, printing the one error line and mapping
+    /// failures to the documented exit codes (66 cannot open, 65 no topology in it). Shared
+    /// with `report`.
+    static func loadTopology(_ file: String, includePlanned: Bool) throws -> Topology {
         let topo: Topology
         do {
             var geo: GeoJSONImporter.Options?
@@ -80,6 +78,16 @@ struct TopologyInputOptions: ParsableArguments {
         guard !topo.nodes.isEmpty else {
             TopologyOutput.error("\(file): no nodes could be read"); throw NetCensusExit.noData
         }
+        return topo
+    }
+
+    /// Loads the topology and the profile, mapping failures to the documented exit codes.
+    func load() throws -> (Topology, TargetProfile, [String: TargetSource]) {
+        let profile: (TargetProfile, [String: TargetSource])
+        do { profile = try TargetCatalog.resolve(targets) } catch {
+            TopologyOutput.error("\(error)"); throw NetCensusExit.usage
+        }
+        let topo = try Self.loadTopology(file, includePlanned: includePlanned)
         // Roles (idc, ixp, landing, international_gateway) and link marks (international,
         // generation) become enums here: a misspelt role is bad data, not a missing data centre.
         do { try topo.validateInfrastructureAttributes() } catch {

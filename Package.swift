@@ -137,6 +137,9 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
         ]),
         .testTarget(name: "CaptureTargetsTests", dependencies: ["CaptureTargets", "TopologyCoverage", "TransitionAnalysis", "TestSupport"]),
+        .testTarget(name: "QuarterlyReportTests", dependencies: [
+            "QuarterlyReport", "CaptureTargets", "TopologyCoverage", "TrafficAnalysis", "TransitionAnalysis", "TestSupport",
+        ]),
         .testTarget(name: "CDNAttributionTests", dependencies: ["CDNAttribution", "PacketDecoding", "TestSupport"]),
         .testTarget(name: "CDNReachabilityTests", dependencies: [
             "CDNReachability", "CDNAttribution", "QUICInitial", "TrafficAnalysis", "PacketDecoding", "CaptureCore",

@@ -156,9 +156,16 @@ struct ReportGenerate: ParsableCommand {
         let run = ReportRun(generatedAt: Self.now(), toolVersion: "netcensus \(NetCensusCommand.configuration.version)", inputs: inputs,
                             options: Self.optionList(quarter: quarter, captures: capturePaths, topology: topologyPath, targets: profileNames,
                                                      network: network, contention: contention, noCDN: noCDN, localPrefix: localPrefix))
-        let store: (any HistoryStore)? = noHistory ? nil : try HistoryFailure.open(database)
+        var store: (any HistoryStore)? = nil
+        var past: [HistoryRow] = []
+        if !noHistory {
+            do {
+                let s = try HistoryStores.open(database)
+                store = s
+                past = try s.rows(from: nil, to: nil)
+            } catch { throw HistoryFailure.exit(error) }
+        }
         defer { try? store?.close() }
-        let past = try store.map { s in try HistoryFailure.guarded(database) { try s.rows(from: nil, to: nil) } } ?? []
         let history = past.map { HistoryPoint(quarter: $0.quarter.description, section: $0.figure.section, key: $0.figure.key, value: $0.figure.value) }
         let document = QuarterlyReportBuilder.build(quarter: q.description, run: run, capture: captureFindings, topology: topologyFindings, history: history)
 
@@ -168,7 +175,7 @@ struct ReportGenerate: ParsableCommand {
             let historyRun = HistoryRun(generatedAt: run.generatedAt, toolVersion: run.toolVersion,
                                         inputs: run.inputs.map { HistoryInput(path: $0.path, sha256: $0.sha256, bytes: $0.bytes) }, options: run.options)
             let figures = document.figures.map { HistoryFigure(section: $0.section, key: $0.key, value: $0.value, unit: $0.unit.rawValue) }
-            try HistoryFailure.guarded(database) { try s.replace(quarter: q, run: historyRun, figures: figures) }
+            do { try s.replace(quarter: q, run: historyRun, figures: figures) } catch { throw HistoryFailure.exit(error) }
         }
         if !quiet { StandardError.line("netcensus: report for \(q) written to \(Escaping.terminal(dir))/ (index.html, report.md, report.json, \(ReportCSV.tables(document).count) CSV files)") }
     }

@@ -21,8 +21,10 @@ public struct CDNAnalyzerOptions: Sendable, Equatable {
     /// recently seen of a sample of 8 is dropped (`flow_state_evictions`; its connection is then
     /// attributed by DNS or prefix only).
     public var maxFlows = 1 << 19
-    /// ClientHellos being gathered at once (split over segments or Initial packets); a flow
-    /// finding every slot busy is not parsed (`parser_slots_exhausted`).
+    /// ClientHellos being gathered at once (split over segments or Initial packets). When every
+    /// slot is busy, a parser idle for 1 s or more (the stalest of 8 sampled) gives its slot to
+    /// the new flow (`parser_evictions`); when none is, the new flow is not parsed
+    /// (`parser_slots_exhausted`). See `CDNParserPool`.
     public var maxParsers = 4096
     /// Server addresses remembered from DNS answers.
     public var maxAddressNames = 1 << 18
@@ -167,7 +169,7 @@ public struct CDNAnalyzer: PipelineExtension {
                 var acc = TLSClientHelloAccumulator(initialSequence: initialSequence ?? sequence)
                 switch acc.add(payload, sequenceNumber: sequence) {
                 case .done(let r): apply(r, to: &s, quic: false)
-                case .needMore: s.parser = pool.allocate(.tls(acc)) ?? -1
+                case .needMore: s.parser = pool.allocate(.tls(acc), time: time)
                 }
             } else if offset == 0 && Self.looksLikeHTTPRequest(payload) {
                 s = CDNFlowState(clientIsA: fromA, kind: .http, last: time)
@@ -187,7 +189,7 @@ public struct CDNAnalyzer: PipelineExtension {
                 // A parser slot only for a flow whose first datagram held an Initial that opened
                 // (a real client's always does): spoofed junk "Initials" on UDP 443 filled every
                 // slot before, and later ClientHellos went unread (adversarial finding).
-                s.parser = reader.counters.initialPacketsOpened > 0 ? (pool.allocate(.quic(reader)) ?? -1) : -1
+                s.parser = reader.counters.initialPacketsOpened > 0 ? pool.allocate(.quic(reader), time: time) : .none
             }
         }
         s.initialSequence = initialSequence
@@ -198,7 +200,7 @@ public struct CDNAnalyzer: PipelineExtension {
         if flows.count >= options.maxFlows, let (slot, next) = flows.leastRecent(from: flowCursor, by: { $0.last }) {
             flowCursor = next
             let old = flows.remove(at: slot).value
-            if old.parser >= 0 { pool.release(old.parser) }
+            pool.release(old.parser)
             flowEvictions += 1
         }
         _ = flows.findOrInsert(key) { s }
@@ -222,19 +224,20 @@ public struct CDNAnalyzer: PipelineExtension {
             return c.complete
         }
         if fromA == s.clientIsA {
-            guard s.parser >= 0 else { return s.complete }  // nothing more to learn from the client
+            guard !s.parser.isNone else { return s.complete }  // nothing more to learn from the client
             let slot = s.parser
             switch pool.take(slot) {
             case .tls(var acc):
                 if case .done(let r) = acc.add(payload, sequenceNumber: sequence) {
-                    apply(r, to: &s, quic: false); pool.release(slot); s.parser = -1
-                } else { pool.put(.tls(acc), at: slot) }
+                    apply(r, to: &s, quic: false); pool.release(slot); s.parser = .none
+                } else { pool.put(.tls(acc), at: slot, time: time) }
             case .quic(var reader):
                 if case .done(let r) = reader.add(datagram: payload) {
-                    apply(r, to: &s, quic: true); pool.release(slot); s.parser = -1
-                } else { pool.put(.quic(reader), at: slot) }
+                    apply(r, to: &s, quic: true); pool.release(slot); s.parser = .none
+                } else { pool.put(.quic(reader), at: slot, time: time) }
             case .empty:
-                s.parser = -1
+                // The parser was evicted for a newer connection (see CDNParserPool).
+                s.parser = .none
             }
         } else {
             if s.serverReplied && (s.kind != .tls || s.serverChecked) { return s.complete }
@@ -330,14 +333,14 @@ public struct CDNAnalyzer: PipelineExtension {
             var state: CDNFlowState? = nil
             if let i = flows.index(of: key) {
                 var s = flows.remove(at: i).value
-                if s.parser >= 0 {
+                if !s.parser.isNone {
                     // The connection ended before its ClientHello was whole: read what was gathered.
                     switch pool.take(s.parser) {
                     case .tls(var acc): apply(acc.finishPartial(), to: &s, quic: false)
                     case .quic(var reader): apply(reader.finishPartial(), to: &s, quic: true)
                     case .empty: break
                     }
-                    pool.release(s.parser); s.parser = -1
+                    pool.release(s.parser); s.parser = .none
                 }
                 state = s
             }
@@ -420,6 +423,7 @@ public struct CDNAnalyzer: PipelineExtension {
         s.unnamed = unnamed
         s.flowStateEvictions = flowEvictions
         s.parserSlotsExhausted = pool.exhausted
+        s.parserEvictions = pool.evictions
         s.addressNameEvictions = addressNames.evictions
         s.namesOverCap = namesOverCap
         return s

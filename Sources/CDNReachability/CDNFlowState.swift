@@ -17,8 +17,8 @@ struct CDNFlowState: Sendable {
     var last: Int64
     /// The client's SYN sequence number + 1 (stream offset 0), when its SYN was seen.
     var initialSequence: UInt32? = nil
-    /// Parser slot in the pool while the ClientHello is incomplete; -1 when none.
-    var parser: Int32 = -1
+    /// Parser slot in the pool while the ClientHello is incomplete; `.none` when none.
+    var parser: CDNParserPool.Handle = .none
     /// The name the connection carried (SNI, QUIC SNI, Host), already capped and lower-cased.
     var name: String? = nil
     var nameSource: CDNNameSource? = nil
@@ -36,8 +36,8 @@ struct CDNFlowState: Sendable {
     var complete: Bool {
         switch kind {
         case .pending: false
-        case .tls: parser < 0 && serverChecked
-        case .http, .quic: parser < 0 && serverReplied
+        case .tls: parser.isNone && serverChecked
+        case .http, .quic: parser.isNone && serverReplied
         }
     }
 }

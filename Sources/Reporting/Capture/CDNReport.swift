@@ -69,6 +69,7 @@ public enum CDNReport {
             ("names", .integer(Int64(s.names.count))),
             ("flow_state_evictions", .unsigned(s.flowStateEvictions)),
             ("parser_slots_exhausted", .unsigned(s.parserSlotsExhausted)),
+            ("parser_evictions", .unsigned(s.parserEvictions)),
             ("address_name_evictions", .unsigned(s.addressNameEvictions)),
             ("names_over_cap", .unsigned(s.namesOverCap)),
         ])

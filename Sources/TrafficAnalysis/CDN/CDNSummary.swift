@@ -129,6 +129,8 @@ public struct CDNSummary: Sendable, Equatable {
     /// connections whose name had no row because `maxNames` was reached.
     public var flowStateEvictions: UInt64 = 0
     public var parserSlotsExhausted: UInt64 = 0
+    /// ClientHello parsers idle for 1 s or more taken for a newer connection (docs/cdn.md, "Bounds").
+    public var parserEvictions: UInt64 = 0
     public var addressNameEvictions: UInt64 = 0
     public var namesOverCap: UInt64 = 0
     /// Providers in the rules used (so a provider with no traffic is still listed).
@@ -144,7 +146,7 @@ public struct CDNSummary: Sendable, Equatable {
         unattributed += o.unattributed
         for (k, v) in o.namedBy { namedBy[k, default: 0] += v }
         unnamed += o.unnamed
-        flowStateEvictions += o.flowStateEvictions; parserSlotsExhausted += o.parserSlotsExhausted
+        flowStateEvictions += o.flowStateEvictions; parserSlotsExhausted += o.parserSlotsExhausted; parserEvictions += o.parserEvictions
         addressNameEvictions += o.addressNameEvictions; namesOverCap += o.namesOverCap
         for p in o.ruleProviders where !ruleProviders.contains(p) { ruleProviders.append(p) }
     }

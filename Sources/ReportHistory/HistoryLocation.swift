@@ -53,17 +53,19 @@ struct PostgresURL: Sendable {
             throw HistoryError.invalidLocation(location: "(unparsable postgresql URL)", reason: "not a valid URL")
         }
         var shown = c
-        if shown.password != nil { shown.password = "***" }
-        redacted = shown.string ?? "(postgresql URL)"
-        func fail(_ reason: String) -> HistoryError { .invalidLocation(location: redacted, reason: reason) }
+        if shown.percentEncodedPassword != nil { shown.percentEncodedPassword = "***" }
+        let shownText = shown.string ?? "(postgresql URL)"
+        redacted = shownText
+        let fail = { (reason: String) -> HistoryError in .invalidLocation(location: shownText, reason: reason) }
 
         guard let h = c.host, !h.isEmpty else { throw fail("no host (postgresql://USER@HOST[:PORT]/DATABASE)") }
         host = h.hasPrefix("[") && h.hasSuffix("]") ? String(h.dropFirst().dropLast()) : h
         port = c.port ?? 5432
         guard (1...65535).contains(port) else { throw fail("port out of range") }
-        guard let u = c.user, !u.isEmpty else { throw fail("no user name (postgresql://USER@HOST/DATABASE)") }
+        // The percent-encoded forms, decoded once (a decoded password may itself contain '%').
+        guard let u = c.percentEncodedUser, !u.isEmpty else { throw fail("no user name (postgresql://USER@HOST/DATABASE)") }
         user = u.removingPercentEncoding ?? u
-        password = c.password.map { $0.removingPercentEncoding ?? $0 } ?? environment["PGPASSWORD"]
+        password = c.percentEncodedPassword.map { $0.removingPercentEncoding ?? $0 } ?? environment["PGPASSWORD"]
         let db = String(c.percentEncodedPath.drop(while: { $0 == "/" }))
         guard !db.isEmpty, !db.contains("/") else { throw fail("no database name (postgresql://USER@HOST/DATABASE)") }
         database = db.removingPercentEncoding ?? db

@@ -131,7 +131,10 @@ final class SQLiteHistoryStore: HistoryStore {
     /// SQLite's own message (`database is locked`, `attempt to write a readonly database`)
     /// without GRDB's SQL echo.
     static func reason(_ error: any Error) -> String {
-        if let e = error as? DatabaseError { return e.message ?? "\(e.resultCode)" }
+        if let e = error as? DatabaseError {
+            if e.resultCode == .SQLITE_NOTADB { return "not a SQLite database" }
+            return e.message ?? "\(e.resultCode)"
+        }
         return (error as NSError).localizedDescription
     }
 }

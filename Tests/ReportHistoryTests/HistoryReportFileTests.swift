@@ -30,7 +30,8 @@ import ReportHistory
         ("\"netcensus-report\"", "\"other\"", "schema"),
         ("\"schema_version\": 1", "\"schema_version\": 2", "schema_version 2"),
         ("\"key\": \"ipv6_share_packets\"", "\"key\": \"\"", "empty key"),
-        ("\"value\": 0.41", "\"value\": 1e999", "value"),
+        // Out of double range: Foundation's reader refuses the whole document.
+        ("\"value\": 0.41", "\"value\": 1e999", "not JSON"),
         ("\"tool_version\": \"0.1.0\",", "", "tool_version"),
         ("\"value\": 0.41", "\"value\": \"0.41\"", "figures[0].value"),
     ])

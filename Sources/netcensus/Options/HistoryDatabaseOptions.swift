@@ -9,6 +9,6 @@ struct HistoryDatabaseOptions: ParsableArguments {
     var database: String = HistoryStores.defaultLocation
 }
 
-extension QuarterID: @retroactive ExpressibleByArgument {
+extension QuarterID: ExpressibleByArgument {
     public init?(argument: String) { self.init(argument) }
 }

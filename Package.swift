@@ -15,9 +15,17 @@ let package = Package(
             "CaptureCore", "CaptureFiles", "LiveCapture", "PacketDecoding", "TrafficAnalysis", "CaptureJobs",
             "NetworkGraph", "TopologyCoverage", "Reporting", "QUICInitial", "CDNAttribution", "CDNReachability", "TransitionAnalysis", "FlowRecords",
             "CaptureTargets", "QuarterlyReport",
+            "ReportHistory",
         ]),
         .executable(name: "netcensus", targets: ["netcensus"]),
         .executable(name: "netcensus-bench", targets: ["NetCensusBench"]),
+    ],
+    // Postgres: the report history can also live in PostgreSQL (`--database postgresql://...`).
+    // postgres-nio and its SwiftNIO/swift-nio-ssl tree cost minutes of build on 2 cores, so the
+    // default build leaves it out; `swift build --traits Postgres` (and CI's test command) adds it.
+    traits: [
+        .trait(name: "Postgres", description: "PostgreSQL backend for the report history (postgres-nio)"),
+        .default(enabledTraits: []),
     ],
     dependencies: [
         // Argument parsing: Apple's kept parser gives --help, validation and completion for free.
@@ -32,6 +40,14 @@ let package = Package(
         // HTML for the quarterly report: Plot builds the page as typed nodes and escapes every
         // text node, so DNS names, SNI and node names cannot become markup (no string-built HTML).
         .package(url: "https://github.com/JohnSundell/Plot", from: "0.14.0"),
+        // Report history in SQLite: GRDB gives typed statements, transactions and a versioned
+        // DatabaseMigrator over the system SQLite (Debian libsqlite3-dev), instead of hand-written
+        // sqlite3 C calls; it builds in seconds.
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // Report history in PostgreSQL (several operators into one server): Vapor's postgres-nio is
+        // the kept, pure-Swift wire-protocol client (SCRAM auth, typed binds); only fetched and
+        // built with the Postgres trait.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // C libraries from Debian: libpcap-dev (live capture, BPF), zlib1g-dev (.gz captures),
@@ -103,10 +119,20 @@ let package = Package(
             "TrafficAnalysis", "TransitionAnalysis", "TopologyCoverage",
         ]),
 
+        // Report history: every quarterly report's figures in SQLite (GRDB) or PostgreSQL
+        // (postgres-nio, Postgres trait), one schema with versioned migrations (docs/history.md).
+        .target(name: "ReportHistory", dependencies: [
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["Postgres"])),
+        ]),
+
         .executableTarget(name: "netcensus", dependencies: [
             "CaptureCore", "CaptureFiles", "LiveCapture", "PacketDecoding", "TrafficAnalysis", "TransitionAnalysis", "CaptureJobs", "CaptureSamples",
             "NetworkGraph", "TopologyCoverage", "Reporting", "CDNAttribution", "CDNReachability", "FlowRecords", "CaptureTargets", "QuarterlyReport",
+            "ReportHistory",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            // SHA-256 of the report's inputs (methods section): swift-crypto, no hand-written hashing.
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .executableTarget(name: "NetCensusBench", dependencies: [
             "CaptureCore", "CaptureFiles", "PacketDecoding", "TrafficAnalysis", "TransitionAnalysis", "CaptureJobs", "NetworkGraph", "TopologyCoverage",
@@ -126,7 +152,12 @@ let package = Package(
         ]),
         .testTarget(name: "NetworkGraphTests", dependencies: ["NetworkGraph", "TestSupport"]),
         .testTarget(name: "TopologyCoverageTests", dependencies: ["TopologyCoverage", "Reporting", "TestSupport"]),
-        .testTarget(name: "NetCensusCLITests", dependencies: ["TestSupport", "CaptureCore", "CaptureFiles", "CaptureSamples", "FlowRecords"]),
+        .testTarget(name: "NetCensusCLITests", dependencies: [
+            "TestSupport", "CaptureCore", "CaptureFiles", "CaptureSamples", "FlowRecords",
+            // The history CLI tests reopen the database the command wrote (after killing it mid-write).
+            "ReportHistory",
+        ]),
+        .testTarget(name: "ReportHistoryTests", dependencies: ["ReportHistory", "TestSupport"]),
         .testTarget(name: "FlowRecordsTests", dependencies: ["FlowRecords", "CaptureFiles", "CaptureSamples", "TestSupport"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "TrafficAnalysis", "TestSupport"]),
         .testTarget(name: "QUICInitialTests", dependencies: [

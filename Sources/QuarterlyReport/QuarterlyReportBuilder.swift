@@ -49,8 +49,9 @@ public enum QuarterlyReportBuilder {
         if let c = capture { figures += captureFigures(c) }
         if let t = topology { figures += topologyFigures(t) }
         let past = history.filter { $0.quarter != quarter }
-        let quarters = (Set(past.map(\.quarter)).sorted() + [quarter])
-        let previousQuarter = quarters.count > 1 ? quarters[quarters.count - 2] : nil
+        let quarters = Set(past.map(\.quarter) + [quarter]).sorted()
+        // Quarter-on-quarter: the calendar quarter before, when it is stored (as `report history`).
+        let previousQuarter = Self.calendarPrevious(quarter).flatMap { q in past.contains { $0.quarter == q } ? q : nil }
         func previous(_ section: String, _ key: String) -> Double? {
             guard let q = previousQuarter else { return nil }
             return past.first { $0.quarter == q && $0.section == section && $0.key == key }?.value
@@ -79,6 +80,13 @@ public enum QuarterlyReportBuilder {
         sections.append(methods(run))
         return ReportDocument(quarter: quarter, title: "NetCensus quarterly report \(quarter)", run: run, figures: figures,
                               headline: headline, sections: sections)
+    }
+
+    /// "2026Q1" → "2025Q4"; nil for text that is not YYYYQn.
+    static func calendarPrevious(_ quarter: String) -> String? {
+        let parts = quarter.uppercased().split(separator: "Q")
+        guard parts.count == 2, let y = Int(parts[0]), let q = Int(parts[1]), (1...4).contains(q) else { return nil }
+        return q == 1 ? "\(y - 1)Q4" : "\(y)Q\(q - 1)"
     }
 
     static func pct(_ part: Int, _ whole: Int) -> Double? { whole > 0 ? 100 * Double(part) / Double(whole) : nil }
@@ -286,8 +294,8 @@ public enum QuarterlyReportBuilder {
             out.append(ReportSection(key: "fiber_plan", title: "Fiber plan: top works", blocks: [
                 .paragraph("\(p.works.count) works, \(String(format: p.totalKm, digits: 1)) km in all (docs: topology plan). Top works by households reached per unit of cost."),
                 .table(ReportTable(key: "fiber_plan", title: "Top works",
-                    columns: [ReportColumn("rank", "rank", .count), ReportColumn("villages", "villages", .count), ReportColumn("households", "households", .count),
-                              ReportColumn("km", "km", .km), ReportColumn("cost", "cost (\(p.options.currency))", .count), ReportColumn("first_village", "first village")],
+                    columns: [ReportColumn("rank", "rank"), ReportColumn("villages", "villages", .count), ReportColumn("households", "households", .count),
+                              ReportColumn("km", "km", .km), ReportColumn("cost", "cost (\(p.options.currency))"), ReportColumn("first_village", "first village")],
                     rows: works.prefix(15).enumerated().map { i, w in
                         [.integer(Int64(i + 1)), .integer(Int64(w.villages.count)), .integer(Int64(w.households)), .number(w.km, digits: 1), .number(w.cost, digits: 0),
                          .text(w.villages.first.map { t.topology.nodes[$0].name } ?? "")]
@@ -320,7 +328,7 @@ public enum QuarterlyReportBuilder {
         ("Villages with broadband", "Villages whose bottleneck capacity to the backbone is above 0 Mbps (widest path)."),
         ("Fiber all the way", "Villages whose widest path to the backbone uses fiber links only."),
         ("Behind a single point of failure", "Villages whose edge connectivity to the backbone is 1: a bridge on every path."),
-        ("Quarter-on-quarter change", "This quarter's figure minus the latest earlier quarter stored in the history database; percentage points for shares."),
+        ("Quarter-on-quarter change", "This quarter's figure minus the same figure of the calendar quarter before, when that quarter is stored in the history database; percentage points for shares."),
         ("Target status", "met / missed under the source's comparator (= read as >=); not measurable when the data cannot answer (reason given); n/a when the row is for another network or nothing is there to measure."),
     ]
 }

@@ -80,7 +80,7 @@ public enum ReportMarkdown {
 
 /// One CSV per table (`<key>.csv`, RFC 4180, CRLF): text cells through `Escaping.csv`, which
 /// quotes and neutralises a leading `=`, `+`, `-`, `@`, tab or CR (spreadsheet injection);
-/// numbers unrounded, so a spreadsheet reads the full value.
+/// numbers with up to 6 decimals (not the page's display rounding).
 public enum ReportCSV {
     public static func tables(_ d: ReportDocument) -> [(name: String, text: String)] {
         var out: [(String, String)] = []

@@ -14,7 +14,7 @@ struct NetCensusCommand: ParsableCommand {
         against published broadband targets.
         """,
         version: "0.1.0",
-        subcommands: [CaptureCommand.self, FlowsCommand.self, TopologyCommand.self]
+        subcommands: [CaptureCommand.self, FlowsCommand.self, TopologyCommand.self, ReportCommand.self]
     )
 }
 

@@ -69,9 +69,12 @@ import TransitionAnalysis
         #expect(abs(fig("topology", "village_broadband_share")! - 200.0 / 3) < 1e-9)
         #expect(abs(fig("topology", "village_fiber_share")! - 100.0 / 3) < 1e-9)
         #expect(fig("targets", "ipv6-work-plan-2025/cn-ipv6-wp2025-fixed-network-ipv6-traffic-share") == 30)
-        // The previous quarter is the latest stored before this one (Q3, not Q2): +5 pp.
+        // The previous quarter is the calendar quarter before (Q3, not Q2): +5 pp.
         let bytes = try #require(d.headline.first { $0.key == "ipv6_share_bytes" })
         #expect(bytes.previous == 25 && bytes.change == 5)
+        // With Q3 missing, there is no previous quarter (Q2 is not "the previous quarter").
+        let gap = try Self.document(history: [history[1]])
+        #expect(gap.headline.first { $0.key == "ipv6_share_bytes" }?.previous == nil)
     }
 
     @Test func everyFormatAgreesAndHostileNamesStayText() throws {

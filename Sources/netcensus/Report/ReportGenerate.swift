@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import CaptureJobs
 import CaptureTargets
+import CDNAttribution
 import CDNReachability
 import Crypto
 import QuarterlyReport
@@ -14,7 +15,8 @@ import TransitionAnalysis
 /// `netcensus report --quarter 2026Q4 [--captures PATH...] [--topology FILE] [--targets NAME...]
 /// [--network fixed|mobile|metro] [--out DIR] [--database LOC]`: the quarter's report
 /// (index.html, report.md, report.json, one CSV per table) and its figures in history.
-/// With only `--quarter` it reads the project's samples (`Captures/`, `Topologies/synth-300-seed7`).
+/// With only `--quarter` it reads the project's samples (`Captures/`, `Topologies/synth-300-seed7`),
+/// as a fixed network.
 struct ReportGenerate: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate",
@@ -88,7 +90,8 @@ struct ReportGenerate: ParsableCommand {
                 StandardError.line("netcensus: error: \(Escaping.terminal("\(error)"))"); throw NetCensusExit.usage
             }
         }
-        let net = network.flatMap { CaptureNetwork(rawValue: $0.lowercased()) }
+        // The samples are a home network's traffic: scored as a fixed network unless told otherwise.
+        let net = (network ?? (samples ? "fixed" : nil)).flatMap { CaptureNetwork(rawValue: $0.lowercased()) }
         var inputs: [ReportInput] = []
 
         // Captures: one transition analysis over every file in order (it also yields each
@@ -155,7 +158,7 @@ struct ReportGenerate: ParsableCommand {
 
         let run = ReportRun(generatedAt: Self.now(), toolVersion: "netcensus \(NetCensusCommand.configuration.version)", inputs: inputs,
                             options: Self.optionList(quarter: quarter, captures: capturePaths, topology: topologyPath, targets: profileNames,
-                                                     network: network, contention: contention, noCDN: noCDN, localPrefix: localPrefix))
+                                                     network: net?.rawValue, contention: contention, noCDN: noCDN, localPrefix: localPrefix))
         var store: (any HistoryStore)? = nil
         var past: [HistoryRow] = []
         if !noHistory {
@@ -177,7 +180,8 @@ struct ReportGenerate: ParsableCommand {
             let figures = document.figures.map { HistoryFigure(section: $0.section, key: $0.key, value: $0.value, unit: $0.unit.rawValue) }
             do { try s.replace(quarter: q, run: historyRun, figures: figures) } catch { throw HistoryFailure.exit(error) }
         }
-        if !quiet { StandardError.line("netcensus: report for \(q) written to \(Escaping.terminal(dir))/ (index.html, report.md, report.json, \(ReportCSV.tables(document).count) CSV files)") }
+        // stdout: the headline and the target outcomes, so a terminal user sees the quarter at once.
+        try StandardOutput.write(ReportSummaryText.render(document, directory: dir, history: store != nil ? HistoryStores.displayName(database) : nil))
     }
 
     /// Path, size and SHA-256 (streamed in 1 MiB reads) of an input file.

@@ -1,0 +1,13 @@
+import ArgumentParser
+
+/// `netcensus report ...`: the quarterly report (docs/report.md) and its history
+/// (docs/history.md). `generate` (the default: `netcensus report --quarter 2026Q4`) writes the
+/// report; `history` prints the stored series; `import` stores a report.json's figures.
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Quarterly reports and the history of their figures (SQLite or PostgreSQL).",
+        subcommands: [ReportGenerate.self, ReportHistoryCommand.self, ReportImport.self],
+        defaultSubcommand: ReportGenerate.self
+    )
+}

@@ -128,6 +128,30 @@ import TransitionAnalysis
         #expect(kept.contains { $0.status == .unreached })
     }
 
+    /// The page stays under 2 MB at 500,000 villages: the map is thinned (at most 161 × 101 dots
+    /// as three paths), tables are per region or capped (worst 20 villages, top 15 works). The
+    /// end-to-end figure on `topology synth --villages 500000` is in BENCHMARKS.md.
+    @Test func pageWeightAt500000Villages() throws {
+        var rng = SplitMix64(seed: 11)
+        var points: [MapPoint] = []
+        for i in 0..<500_000 {
+            // Spread over China's extent (73–135 °E, 18–54 °N): the worst case for the dot count.
+            points.append(MapPoint(longitude: 73 + Double(rng.next() % 62_000) / 1000, latitude: 18 + Double(rng.next() % 36_000) / 1000,
+                                   status: i % 3 == 0 ? .unreached : (i % 3 == 1 ? .broadband : .fiber)))
+        }
+        let thinned = MapThinning.thin(points)
+        let regions = (0..<34).map { r -> [ReportCell] in [.text("Province \(r)"), .integer(14_706), .number(99.5, digits: 1)] }
+        var d = try Self.document()
+        d.sections.append(ReportSection(key: "big", title: "Big network", blocks: [
+            .chart(.map(key: "villages", title: "Villages", points: thinned.points, omitted: thinned.omitted)),
+            .table(ReportTable(key: "regions", title: "Regions", columns: [ReportColumn("r", "region"), ReportColumn("v", "villages", .count),
+                                                                            ReportColumn("b", "broadband", .percent)], rows: regions)),
+        ]))
+        let html = ReportHTML.render(d)
+        #expect(html.utf8.count < 2_000_000, "\(html.utf8.count) bytes")
+        #expect(thinned.points.count > 10_000, "the map is still dense enough to read")
+    }
+
     /// Python's html.parser over the page: tables by caption (cell texts), headline cards, and
     /// counts of script elements, on* attributes, remote URLs and SVG elements.
     static func parseHTML(_ html: String) throws -> [String: Any] {

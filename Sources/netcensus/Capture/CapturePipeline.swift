@@ -95,11 +95,15 @@ extension CapturePipeline {
     }
 }
 
-/// A one-line progress display on stderr, used only when stderr is a terminal. Safe to share
-/// between `--jobs` threads: a lock orders the updates, and the line shows the latest file.
+/// A one-line progress display on stderr, used only when stderr is a terminal: files done of
+/// all, the current file and its size, packets read from it and the rate (packets/s over the
+/// file so far). Safe to share between `--jobs` threads: a lock orders the updates, and the
+/// line shows the latest file.
 final class ProgressLine: @unchecked Sendable {
     private let lock = NSLock()
     private var file = ""
+    private var fileBytes: Int64 = 0
+    private var fileStart: Int64 = 0
     private var lastDraw: Int64 = 0
     private let total: Int
     private var index = 0
@@ -111,16 +115,31 @@ final class ProgressLine: @unchecked Sendable {
 
     private init(files: Int) { total = files }
 
-    func start(file: String) { lock.lock(); self.file = file; index += 1; lock.unlock() }
-
-    func update(packets: UInt64) {
+    static func nowMilliseconds() -> Int64 {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)
-        let now = Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
+        return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
+    }
+
+    func start(file: String) {
+        var st = stat()
+        let size = stat(file, &st) == 0 ? Int64(st.st_size) : 0
+        lock.lock(); self.file = file; fileBytes = size; fileStart = Self.nowMilliseconds(); index += 1; lock.unlock()
+    }
+
+    func update(packets: UInt64) {
+        let now = Self.nowMilliseconds()
         lock.lock(); defer { lock.unlock() }
         guard now - lastDraw >= 250 else { return }
         lastDraw = now
-        StandardError.write("\r\u{1b}[K[\(index)/\(total)] \(Escaping.terminalName(file)): \(packets) packets")
+        let seconds = Double(max(1, now - fileStart)) / 1000
+        let rate = UInt64(Double(packets) / seconds)
+        StandardError.write("\r\u{1b}[K[\(index)/\(total)] \(Escaping.terminalName(file)) (\(Self.megabytes(fileBytes))): \(packets) packets, \(rate) packets/s")
+    }
+
+    static func megabytes(_ b: Int64) -> String {
+        let tenths = (b * 10 + 524_288) / 1_048_576
+        return "\(tenths / 10).\(tenths % 10) MiB"
     }
 
     func finish() {

@@ -84,7 +84,7 @@ import TestSupport
         let dir = SharedData.temporaryDirectory()
         let cat = try TargetCatalog.bundled()
         let one = TargetCatalog(derivedFrom: nil, sources: [:], profiles: [cat.profile(named: "fcc-100-20")!])
-        let enc = JSONEncoder(); enc.keyEncodingStrategy = .convertToSnakeCase
+        let enc = JSONEncoder()
         let file = dir.appendingPathComponent("mine.json")
         try enc.encode(one).write(to: file)
         let (p, _) = try TargetCatalog.resolve(file.path)
@@ -96,7 +96,7 @@ import TestSupport
     /// the place of the row (DESIGN practice 16).
     @Test func badComparatorIsRefusedAtLoad() throws {
         let cat = try TargetCatalog.bundled()
-        let enc = JSONEncoder(); enc.keyEncodingStrategy = .convertToSnakeCase
+        let enc = JSONEncoder()
         let one = TargetCatalog(derivedFrom: nil, sources: [:], profiles: [cat.profile(named: "uso")!])
         let text = String(decoding: try enc.encode(one), as: UTF8.self).replacingOccurrences(of: "\">=\"", with: "\"about\"")
         let file = SharedData.temporaryDirectory().appendingPathComponent("bad.json")

@@ -68,6 +68,21 @@ import Reporting
         #expect(CoverageScorer.score(back).bottleneckMbps == r.bottleneckMbps)
     }
 
+    /// The GeoJSON is a report-model tree rendered by `JSONRenderer.renderCompactExact`:
+    /// coordinates keep every digit and a region path keeps its `/` (written unescaped).
+    @Test func geojsonKeepsFullPrecision() throws {
+        var u = t
+        for i in u.nodes.indices { u.nodes[i].latitude = 30.123456789012345 + Double(i); u.nodes[i].longitude = 100.98765432109876 }
+        u.nodes[0].region = ["P", "C"]
+        let data = try TopologyGeoJSON.score(topology: u, report: CoverageScorer.score(u))
+        let text = String(decoding: data, as: UTF8.self)
+        #expect(!text.contains("\n") && text.contains("\"region\":\"P/C\"") && text.hasPrefix("{\"features\":[{\"geometry\":{\"coordinates\":["))
+        // Swift's shortest round-trip form of each coordinate (JSONSerialization's reader is not
+        // exact to the last digit, so the text is checked).
+        let (lon, lat) = (u.nodes[0].longitude!, u.nodes[0].latitude!)
+        #expect(text.contains("\"coordinates\":[\(lon),\(lat)]") && Double("\(lon)") == lon && "\(lon)".count == 18)
+    }
+
     @Test func textEscapesControlCharacters() throws {
         var u = t
         u.nodes[5].name = "evil\u{1B}[2Jname"

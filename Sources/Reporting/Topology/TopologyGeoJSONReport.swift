@@ -5,79 +5,90 @@ import TopologyCoverage
 /// node (tier, region, households, IPv6; access nodes also carry their figures) — readable back
 /// by `GeoJSONImporter` — and LineString features per link; plans as
 /// LineString features per planned link (work rank, kind, km, cost). Nodes without coordinates
-/// are left out. Strings go through JSONSerialization, which escapes them.
+/// are left out. Built as a `ReportValue` tree with explicit keys (members in key order) and
+/// written on one line by `JSONRenderer.renderCompactExact`: numbers at full precision, a
+/// number that is not finite as null, strings escaped by `Escaping.json`.
 public enum TopologyGeoJSON {
-    static func point(_ n: TopologyNode) -> [String: Any]? {
+    static func point(_ n: TopologyNode) -> ReportValue? {
         guard let la = n.latitude, let lo = n.longitude else { return nil }
-        return ["type": "Point", "coordinates": [lo, la]]
+        return .object([("coordinates", .array([.number(lo), .number(la)])), ("type", .string("Point"))])
     }
-    static func line(_ a: TopologyNode, _ b: TopologyNode) -> [String: Any]? {
+    static func line(_ a: TopologyNode, _ b: TopologyNode) -> ReportValue? {
         guard let la = a.latitude, let lo = a.longitude, let lb = b.latitude, let ob = b.longitude else { return nil }
-        return ["type": "LineString", "coordinates": [[lo, la], [ob, lb]]]
+        return .object([("coordinates", .array([.array([.number(lo), .number(la)]), .array([.number(ob), .number(lb)])])),
+                        ("type", .string("LineString"))])
     }
-    static func encode(_ features: [[String: Any]]) throws -> Data {
-        try JSONSerialization.data(withJSONObject: ["type": "FeatureCollection", "features": features], options: [.sortedKeys])
+    static func feature(_ geometry: ReportValue, _ properties: [(String, ReportValue)]) -> ReportValue {
+        .object([("geometry", geometry), ("properties", .object(properties.sorted { $0.0 < $1.0 })), ("type", .string("Feature"))])
     }
-    static func clean(_ x: Double?) -> Any { x.flatMap { $0.isFinite ? $0 : nil } ?? NSNull() }
+    static func encode(_ features: [ReportValue]) -> Data {
+        Data(JSONRenderer.renderCompactExact(.object([("features", .array(features)), ("type", .string("FeatureCollection"))])).utf8)
+    }
+    static func number(_ x: Double?) -> ReportValue { x.map { .number($0) } ?? .null }
+    static func integer(_ x: Int?) -> ReportValue { x.map { .integer(Int64($0)) } ?? .null }
+    static func bool(_ x: Bool?) -> ReportValue { x.map { .bool($0) } ?? .null }
+    static func string(_ x: String?) -> ReportValue { x.map { .string($0) } ?? .null }
 
     /// A FeatureCollection of node Points and link LineStrings (`length_km` as scored, with
-    /// `length_source` given|great_circle). Throws what `JSONSerialization` throws.
+    /// `length_source` given|great_circle). Does not throw (kept `throws` for its callers).
     public static func score(topology t: Topology, report r: CoverageReport) throws -> Data {
-        var fs: [[String: Any]] = []
+        var fs: [ReportValue] = []
         var isAccess = [Bool](repeating: false, count: t.nodes.count)
         for v in r.selection.accessNodes { isAccess[v] = true }
         for (v, n) in t.nodes.enumerated() {
             guard let g = point(n) else { continue }
-            var props: [String: Any] = ["id": n.id, "name": n.name, "tier": n.tier.rawValue, "region": n.region.joined(separator: "/"),
-                                        "households": n.households, "ipv6": n.ipv6 as Any? ?? NSNull()]
+            var props: [(String, ReportValue)] = [
+                ("id", .string(n.id)), ("name", .string(n.name)), ("tier", .string(n.tier.rawValue)),
+                ("region", .string(n.region.joined(separator: "/"))), ("households", integer(n.households)), ("ipv6", bool(n.ipv6)),
+            ]
             if isAccess[v] {
                 let x = r.row(v, in: t)
-                props.merge([
-                    "broadband": x.broadband, "hops": x.hops as Any? ?? NSNull(), "path_km": clean(x.pathKm), "latency_ms": clean(x.latencyMs),
-                    "path_km_lower_bound": x.pathKm == nil ? NSNull() : x.pathKmLowerBound as Any,
-                    "latency_ms_lower_bound": x.latencyMs == nil ? NSNull() : x.latencyMsLowerBound as Any,
-                    "bottleneck_mbps": clean(x.bottleneckMbps), "per_household_mbps": clean(x.perHouseholdMbps),
-                    "fiber_all_the_way": x.fiberAllTheWay, "first_non_fiber_from": x.firstNonFiberSegment?.from ?? NSNull(), "first_non_fiber_to": x.firstNonFiberSegment?.to ?? NSNull(),
-                    "first_non_fiber_medium": x.firstNonFiberSegment?.medium ?? NSNull(),
-                    "edge_connectivity": x.edgeConnectivity, "behind_bridge": x.behindBridge, "ipv6_end_to_end": x.ipv6EndToEnd,
-                ] as [String: Any]) { _, new in new }
+                props += [
+                    ("broadband", .bool(x.broadband)), ("hops", integer(x.hops)), ("path_km", number(x.pathKm)), ("latency_ms", number(x.latencyMs)),
+                    ("path_km_lower_bound", x.pathKm == nil ? .null : .bool(x.pathKmLowerBound)),
+                    ("latency_ms_lower_bound", x.latencyMs == nil ? .null : .bool(x.latencyMsLowerBound)),
+                    ("bottleneck_mbps", number(x.bottleneckMbps)), ("per_household_mbps", number(x.perHouseholdMbps)),
+                    ("fiber_all_the_way", .bool(x.fiberAllTheWay)), ("first_non_fiber_from", string(x.firstNonFiberSegment?.from)),
+                    ("first_non_fiber_to", string(x.firstNonFiberSegment?.to)), ("first_non_fiber_medium", string(x.firstNonFiberSegment?.medium)),
+                    ("edge_connectivity", integer(x.edgeConnectivity)), ("behind_bridge", .bool(x.behindBridge)), ("ipv6_end_to_end", .bool(x.ipv6EndToEnd)),
+                ]
             }
-            fs.append(["type": "Feature", "geometry": g, "properties": props])
+            fs.append(feature(g, props))
         }
         // The length scoring used (path_km, km by medium): the given one, else great-circle.
         let lengths = t.linkLengthsKm()
         for (j, l) in t.links.enumerated() where l.a != l.b {
             guard let g = line(t.nodes[l.a], t.nodes[l.b]) else { continue }
-            let source: Any = l.lengthKm != nil ? "given" as Any : (lengths[j] != nil ? "great_circle" as Any : NSNull())
-            fs.append(["type": "Feature", "geometry": g, "properties": [
-                "link": j, "a": t.nodes[l.a].id, "b": t.nodes[l.b].id, "medium": l.medium.rawValue,
-                "capacity_mbps": clean(l.capacityMbps), "length_km": clean(lengths[j]), "length_source": source,
-                "ipv6": l.ipv6 as Any? ?? NSNull(),
-            ] as [String: Any]])
+            let source: ReportValue = l.lengthKm != nil ? .string("given") : (lengths[j] != nil ? .string("great_circle") : .null)
+            fs.append(feature(g, [
+                ("link", integer(j)), ("a", .string(t.nodes[l.a].id)), ("b", .string(t.nodes[l.b].id)), ("medium", .string(l.medium.rawValue)),
+                ("capacity_mbps", number(l.capacityMbps)), ("length_km", number(lengths[j])), ("length_source", source), ("ipv6", bool(l.ipv6)),
+            ]))
         }
-        return try encode(fs)
+        return encode(fs)
     }
 
     /// A FeatureCollection of one LineString per planned link of `p`, with its work's rank, kind,
-    /// km and cost. Throws what `JSONSerialization` throws.
+    /// km and cost. Does not throw (kept `throws` for its callers).
     public static func plan(topology t: Topology, plan p: FiberPlan) throws -> Data {
-        var fs: [[String: Any]] = []
+        var fs: [ReportValue] = []
         for (i, w) in p.works.enumerated() {
             for l in w.links {
                 guard let g = line(t.nodes[l.a], t.nodes[l.b]) else { continue }
-                fs.append(["type": "Feature", "geometry": g, "properties": [
-                    "work": i + 1, "kind": l.kind.rawValue, "a": t.nodes[l.a].id, "b": t.nodes[l.b].id, "km": l.km,
-                    "cost": l.km * p.options.costPerKm, "existing_medium": l.existingMedium?.rawValue ?? NSNull(),
-                    "work_households": w.households, "work_households_per_km": w.householdsPerKm,
-                ] as [String: Any]])
+                fs.append(feature(g, [
+                    ("work", integer(i + 1)), ("kind", .string(l.kind.rawValue)), ("a", .string(t.nodes[l.a].id)), ("b", .string(t.nodes[l.b].id)),
+                    ("km", .number(l.km)), ("cost", .number(l.km * p.options.costPerKm)), ("existing_medium", string(l.existingMedium?.rawValue)),
+                    ("work_households", integer(w.households)), ("work_households_per_km", .number(w.householdsPerKm)),
+                ]))
             }
             for v in w.villages {
                 guard let g = point(t.nodes[v]) else { continue }
-                fs.append(["type": "Feature", "geometry": g, "properties": [
-                    "work": i + 1, "village": t.nodes[v].id, "name": t.nodes[v].name, "households": t.nodes[v].households,
-                ] as [String: Any]])
+                fs.append(feature(g, [
+                    ("work", integer(i + 1)), ("village", .string(t.nodes[v].id)), ("name", .string(t.nodes[v].name)),
+                    ("households", integer(t.nodes[v].households)),
+                ]))
             }
         }
-        return try encode(fs)
+        return encode(fs)
     }
 }

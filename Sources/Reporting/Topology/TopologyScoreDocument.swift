@@ -32,6 +32,13 @@ public struct TopologyScoreDocument: Codable, Sendable {
     public var accessNodes: [AccessNodeRow]?
     public var timingsSeconds: [String: Double]
 
+    /// JSON keys, named explicitly (docs/topology-schema.md); none is derived from a property name.
+    enum CodingKeys: String, CodingKey {
+        case schemaVersion = "schema_version", tool, command, input, importNotes = "import_notes", options, network
+        case villages, urban, infrastructure, byTier = "by_tier", byRegion = "by_region", worstVillages = "worst_villages"
+        case targets, accessNodes = "access_nodes", timingsSeconds = "timings_seconds"
+    }
+
     /// The chosen target profile (`targets`): its name and title, one result per scorable check,
     /// the context rows that a topology cannot score, and the source documents by key.
     public struct TargetsBlock: Codable, Sendable {
@@ -40,6 +47,7 @@ public struct TopologyScoreDocument: Codable, Sendable {
         public var results: [TargetResult]
         public var context: [TargetContext]
         public var sources: [String: TargetSource]
+        enum CodingKeys: String, CodingKey { case profile, title, results, context, sources }
     }
 
     /// Builds the document from a score: `input` is the path as given, `results` come from
@@ -68,7 +76,7 @@ public struct TopologyScoreDocument: Codable, Sendable {
         timingsSeconds = tm
     }
 
-    /// Pretty JSON, keys sorted, snake_case. A number that is not finite (arithmetic overflow:
+    /// Pretty JSON, keys sorted, snake_case (explicit `CodingKeys`). A number that is not finite (arithmetic overflow:
     /// a capacity near 1e308 times the contention ratio) is written as null, never as a
     /// string, and `import_notes` gains a note saying how many (docs/topology-schema.md).
     public func jsonData() throws -> Data {
@@ -224,6 +232,14 @@ public struct FiberPlanDocument: Codable, Sendable {
     /// With `--reach PROFILE`: the works kept and whether the profile is reached.
     public var reach: ReachPlanJSON?
 
+    /// JSON keys, named explicitly (docs/topology-schema.md); none is derived from a property name.
+    enum CodingKeys: String, CodingKey {
+        case schemaVersion = "schema_version", tool, command, input, profile, options
+        case missingVillages = "missing_villages", missingOnFiber = "missing_on_fiber", unplannable
+        case totalKm = "total_km", totalCost = "total_cost", works, before, after
+        case targetsBefore = "targets_before", targetsAfter = "targets_after", budgetPlan = "budget_plan", reach
+    }
+
     /// One work in build order (`rank` from 1): km, cost in `options.currency`, households served
     /// and households per km, village ids, and its links.
     public struct Work: Codable, Sendable {
@@ -234,6 +250,7 @@ public struct FiberPlanDocument: Codable, Sendable {
         public var householdsPerKm: Double
         public var villages: [String]
         public var links: [Link]
+        enum CodingKeys: String, CodingKey { case rank, km, cost, households, householdsPerKm = "households_per_km", villages, links }
     }
     /// One planned link by node ids: `kind` "new" or "upgrade", km, and for an upgrade the
     /// medium it replaces.
@@ -243,6 +260,7 @@ public struct FiberPlanDocument: Codable, Sendable {
         public var b: String
         public var km: Double
         public var existingMedium: String?
+        enum CodingKeys: String, CodingKey { case kind, a, b, km, existingMedium = "existing_medium" }
     }
 
     /// Builds the document from a plan: `before` is the score the plan started from,
@@ -262,20 +280,19 @@ public struct FiberPlanDocument: Codable, Sendable {
         self.targetsBefore = targetsBefore; self.targetsAfter = targetsAfter
     }
 
-    /// Pretty JSON, keys sorted, snake_case (schema in docs/topology-schema.md); a non-finite
+    /// Pretty JSON, keys sorted, snake_case from explicit `CodingKeys` (schema in docs/topology-schema.md); a non-finite
     /// number (overflow) is written as null.
     public func jsonData() throws -> Data { try topologyJSONData(self).data }
 }
 
-/// The one JSON encoding of the topology score and plan documents: pretty, keys sorted,
-/// snake_case. RFC 8259 (section 6) has no infinity or NaN, and the schema says number, so a
+/// The one JSON encoding of the topology score and plan documents: pretty, keys sorted, each
+/// key as its type's `CodingKeys` names it (no key strategy: DESIGN practice 15). RFC 8259 (section 6) has no infinity or NaN, and the schema says number, so a
 /// non-finite number is written as `null`; `nonFinite` counts them so the caller can add a note.
 /// (JSONEncoder can only write them as strings: each becomes a per-process random marker
 /// string, which no input can spell, and the quoted marker is then replaced by `null`.)
 /// Throws what `JSONEncoder.encode` throws.
 func topologyJSONData<T: Encodable>(_ value: T) throws -> (data: Data, nonFinite: Int) {
     let enc = JSONEncoder()
-    enc.keyEncodingStrategy = .convertToSnakeCase
     enc.outputFormatting = [.prettyPrinted, .sortedKeys]
     enc.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: nonFiniteMarker,
                                                               negativeInfinity: nonFiniteMarker, nan: nonFiniteMarker)

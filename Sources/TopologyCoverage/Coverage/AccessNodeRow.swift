@@ -60,6 +60,7 @@ public struct NonFiberSegment: Sendable, Codable, Equatable {
     public var from: String
     public var to: String
     public var medium: String
+    enum CodingKeys: String, CodingKey { case from, to, medium }
     public init(from: String, to: String, medium: String) { self.from = from; self.to = to; self.medium = medium }
 }
 

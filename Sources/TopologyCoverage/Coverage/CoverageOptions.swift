@@ -22,6 +22,14 @@ public struct CoverageOptions: Sendable, Codable, Equatable {
     /// Propagation model used for `latencyMs`.
     public var latency: LatencyModel
 
+    /// JSON keys (`options` of the topology documents), named explicitly (docs/topology-schema.md).
+    enum CodingKeys: String, CodingKey {
+        case contentionRatio = "contention_ratio", unknownCapacityMbps = "unknown_capacity_mbps"
+        case unknownCapacityGiven = "unknown_capacity_given", backboneIds = "backbone_ids"
+        case backbonePerComponent = "backbone_per_component", regionLevel = "region_level"
+        case thresholdsMbps = "thresholds_mbps", worstCount = "worst_count", latency
+    }
+
     public init(contentionRatio: Double = 20, unknownCapacityMbps: Double = 0, backboneIds: [String]? = nil,
                 regionLevel: Int = 1, thresholdsMbps: [Double] = [4, 12, 20, 50, 100], worstCount: Int = 10,
                 latency: LatencyModel = LatencyModel()) {
@@ -45,6 +53,11 @@ public struct LatencyModel: Sendable, Codable, Equatable {
     public var guidedMicrosecondsPerKm: Double
     public var radioMicrosecondsPerKm: Double
     public var satelliteMilliseconds: Double
+    /// JSON keys (`options.latency`), named explicitly (docs/topology-schema.md).
+    enum CodingKeys: String, CodingKey {
+        case guidedMicrosecondsPerKm = "guided_microseconds_per_km", radioMicrosecondsPerKm = "radio_microseconds_per_km"
+        case satelliteMilliseconds = "satellite_milliseconds"
+    }
     public init(guidedMicrosecondsPerKm: Double = 5, radioMicrosecondsPerKm: Double = 3.34, satelliteMilliseconds: Double = 240) {
         self.guidedMicrosecondsPerKm = guidedMicrosecondsPerKm; self.radioMicrosecondsPerKm = radioMicrosecondsPerKm
         self.satelliteMilliseconds = satelliteMilliseconds

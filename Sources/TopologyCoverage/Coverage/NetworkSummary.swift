@@ -25,4 +25,12 @@ public struct NetworkSummary: Sendable, Codable, Equatable {
     public var backbone: [String]
     public var backboneRule: String
     public var villageRule: String
+
+    /// JSON keys (`network`), named explicitly (docs/topology-schema.md).
+    enum CodingKeys: String, CodingKey {
+        case name, nodes, links, selfLoops = "self_loops", tiers, components, largestComponentNodes = "largest_component_nodes"
+        case bridges, articulationPoints = "articulation_points", diameterHops = "diameter_hops", kmByMedium = "km_by_medium"
+        case linksByMedium = "links_by_medium", linksWithoutLength = "links_without_length", linksWithoutCapacity = "links_without_capacity"
+        case backbone, backboneRule = "backbone_rule", villageRule = "village_rule"
+    }
 }

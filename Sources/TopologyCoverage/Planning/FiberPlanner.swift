@@ -14,6 +14,11 @@ public struct FiberPlanOptions: Sendable, Codable, Equatable {
     /// Build costs by method and terrain (`--costs`, `--budget`, `--reach`); nil = the flat
     /// `costPerKm` on every km (the plan before cost files, kept byte for byte).
     public var costs: PlanCosts?
+    /// JSON keys (plan `options`), named explicitly (docs/topology-schema.md).
+    enum CodingKeys: String, CodingKey {
+        case costPerKm = "cost_per_km", currency, nearestFiber = "nearest_fiber", routeFactor = "route_factor"
+        case newFiberMbps = "new_fiber_mbps", costs
+    }
     public init(costPerKm: Double = 20_000, currency: String = "USD", nearestFiber: Int = 3, routeFactor: Double = 1.0, newFiberMbps: Double = 10_000,
                 costs: PlanCosts? = nil) {
         self.costPerKm = costPerKm; self.currency = currency; self.nearestFiber = nearestFiber
@@ -34,6 +39,7 @@ public struct PlannedLink: Sendable, Codable, Equatable {
     /// For upgrades: the link index in the topology and its current medium.
     public var existingLink: Int?
     public var existingMedium: Medium?
+    enum CodingKeys: String, CodingKey { case kind, a, b, km, cost, existingLink = "existing_link", existingMedium = "existing_medium" }
 }
 
 /// A connected piece of the plan hanging off existing fiber.
@@ -44,6 +50,7 @@ public struct PlannedWork: Sendable, Codable, Equatable {
     public var households: Int
     public var km: Double
     public var cost: Double
+    enum CodingKeys: String, CodingKey { case links, villages, households, km, cost }
     public var householdsPerKm: Double { km > 0 ? Double(households) / km : .infinity }
     public var householdsPerCost: Double { cost > 0 ? Double(households) / cost : .infinity }
 }

@@ -103,6 +103,13 @@ public struct TargetCheck: Sendable, Codable, Equatable {
     public var population: CheckPopulation? = nil
     /// `settlement_broadband_share`: the least households of a settlement (nil = 20).
     public var minHouseholds: Int? = nil
+
+    /// Keys of target-profiles.json and of the topology documents' `check`, named explicitly.
+    enum CodingKeys: String, CodingKey {
+        case id, source, metric, value, unit, comparator, targetYear = "target_year", scope, confidence
+        case valueTextOriginal = "value_text_original", note, kind, thresholdMbps = "threshold_mbps"
+        case requiredPercent = "required_percent", proxy, population, minHouseholds = "min_households"
+    }
 }
 
 /// A target row that a topology cannot score, kept so reports can show it as context.
@@ -116,6 +123,12 @@ public struct TargetContext: Sendable, Codable, Equatable {
     public var targetYear: Int?
     public var confidence: TargetConfidence
     public var whyContext: String
+
+    /// Keys of target-profiles.json and of the documents' `context`, named explicitly.
+    enum CodingKeys: String, CodingKey {
+        case id, source, metric, valueText = "value_text", unit, comparator, targetYear = "target_year", confidence
+        case whyContext = "why_context"
+    }
 }
 
 /// What a capture check measures (docs/targets.md, "Capture checks"). Every figure is a share in
@@ -159,6 +172,12 @@ public struct CaptureCheck: Sendable, Codable, Equatable {
     public var network: CaptureNetwork?
     /// How the capture's figure stands in for the source's metric (every capture check is a proxy).
     public var proxy: String
+
+    /// Keys of target-profiles.json (`capture_checks`), named explicitly.
+    enum CodingKeys: String, CodingKey {
+        case id, source, metric, value, unit, comparator, targetYear = "target_year", scope, confidence
+        case valueTextOriginal = "value_text_original", note, kind, network, proxy
+    }
 }
 
 public struct TargetSource: Sendable, Codable, Equatable {
@@ -168,6 +187,10 @@ public struct TargetSource: Sendable, Codable, Equatable {
     public var documentNumber: String?
     public var date: String?
     public var section: String?
+    /// Keys of target-profiles.json (`sources`) and of the documents' `targets.sources`, named explicitly.
+    enum CodingKeys: String, CodingKey {
+        case title, titleEn = "title_en", issuingBody = "issuing_body", documentNumber = "document_number", date, section
+    }
 }
 
 /// A named set of checks (e.g. `broadband-china-2020`).
@@ -182,6 +205,11 @@ public struct TargetProfile: Sendable, Codable, Equatable {
     public var captureChecks: [CaptureCheck]?
     /// The profile's other rows, each with why a capture cannot score it.
     public var captureContext: [TargetContext]?
+
+    /// Keys of target-profiles.json, named explicitly.
+    enum CodingKeys: String, CodingKey {
+        case name, aliases, title, sources, checks, context, captureChecks = "capture_checks", captureContext = "capture_context"
+    }
 
     /// Per-household speeds (Mbps) the profile's checks use, ascending: `household_speed` values
     /// and `household_speed_share` thresholds.
@@ -201,6 +229,9 @@ public struct TargetCatalog: Sendable, Codable {
     public var sources: [String: TargetSource]
     public var profiles: [TargetProfile]
 
+    /// Keys of target-profiles.json, named explicitly (no key strategy: DESIGN practice 15).
+    enum CodingKeys: String, CodingKey { case derivedFrom = "derived_from", sources, profiles }
+
     /// The catalog shipped with NetCensus.
     public static func bundled() throws -> TargetCatalog {
         guard let url = Bundle.module.url(forResource: "target-profiles", withExtension: "json", subdirectory: "Resources")
@@ -216,7 +247,6 @@ public struct TargetCatalog: Sendable, Codable {
             throw TopologyImportError(file: path, location: "byte 0", reason: "cannot open file", kind: .cannotOpen)
         }
         let dec = JSONDecoder()
-        dec.keyDecodingStrategy = .convertFromSnakeCase
         do {
             let catalog = try dec.decode(TargetCatalog.self, from: data)
             try catalog.validate(file: path)

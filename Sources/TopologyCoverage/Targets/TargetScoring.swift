@@ -36,6 +36,15 @@ public struct TargetResult: Sendable, Codable, Equatable {
     /// urban_access)"; `status` is then "n/a".
     public var notApplicable: String? = nil
 
+    /// JSON keys (a *result* of the topology documents), named explicitly (docs/topology-schema.md).
+    enum CodingKeys: String, CodingKey {
+        case check, measured, met, gap, gapUnit = "gap_unit", population, populationUnit = "population_unit"
+        case regionsBehind = "regions_behind", householdsMeetingPercent = "households_meeting_percent"
+        case villagesMeetingPercent = "villages_meeting_percent", householdsMeeting = "households_meeting"
+        case villagesMeeting = "villages_meeting", villagesWithHouseholds = "villages_with_households"
+        case worstVillageMbps = "worst_village_mbps", notMeasurable = "not_measurable", notApplicable = "not_applicable"
+    }
+
     /// Met, missed, not measurable (see `notMeasurable`) or n/a (nothing to measure: no
     /// villages, or no households for household checks).
     public var status: TargetStatus {
@@ -61,6 +70,7 @@ public struct RegionGap: Sendable, Codable, Equatable {
     public var region: String
     public var measured: Double?
     public var gap: Double
+    enum CodingKeys: String, CodingKey { case region, measured, gap }
 }
 
 /// Scores a `TargetProfile` against a `CoverageReport`.

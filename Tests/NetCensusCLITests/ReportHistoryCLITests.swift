@@ -85,6 +85,11 @@ import Glibc
         let unreached = try #require(rows.first { $0["key"] as? String == "villages_unreached" })
         #expect(unreached["value"] is NSNull && unreached["change"] is NSNull)
 
+        #expect(json.stdout.hasPrefix("{\n  \"schema\": \"netcensus-history\",\n"))
+        // The earliest quarter as lower bound: its predecessor is not a quarter, the bound stays open.
+        let earliest = try CaptureCLI.run(["report", "history", "--database", db, "--json", "--from", "1000Q1"])
+        #expect((earliest.json?["rows"] as? [Any])?.count == 8)
+
         let csv = try CaptureCLI.run(["report", "history", "--database", db, "--csv", "--from", "2026q4"])
         #expect(csv.status == 0)
         let lines = csv.stdout.split(separator: "\r\n").map(String.init)

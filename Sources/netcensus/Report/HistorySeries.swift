@@ -63,7 +63,7 @@ struct HistorySeries {
         ])
     }
 
-    func json() -> String { JSONRenderer.render(document, indent: 2) + "\n" }
+    func json() -> String { JSONRenderer.render(document) + "\n" }
 
     func csv() -> String {
         let header = ["quarter", "section", "key", "value", "unit", "previous_value", "change"]

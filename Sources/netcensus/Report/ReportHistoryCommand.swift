@@ -39,8 +39,9 @@ struct ReportHistoryCommand: ParsableCommand {
             // Reading never creates a database: a mistyped path is an error, not an empty history.
             let store = try HistoryStores.open(history.database, createIfMissing: false)
             defer { try? store.close() }
-            // One quarter more at the start, for the first shown quarter's change.
-            let rows = try store.rows(from: from?.previous, to: to)
+            // One quarter more at the start, for the first shown quarter's change (open when that
+            // quarter is out of range: 1000Q1 has no storable predecessor).
+            let rows = try store.rows(from: from.flatMap { QuarterID($0.previous.description) }, to: to)
             let series = HistorySeries(rows: rows, from: from, to: to)
             switch format {
             case .table:

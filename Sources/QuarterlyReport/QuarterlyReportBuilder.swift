@@ -49,13 +49,15 @@ public enum QuarterlyReportBuilder {
         if let c = capture { figures += captureFigures(c) }
         if let t = topology { figures += topologyFigures(t) }
         let past = history.filter { $0.quarter != quarter }
-        let quarters = Set(past.map(\.quarter) + [quarter]).sorted()
+        // Indexed once (quarter/section/key): every lookup below is O(1), so many stored
+        // quarters cost linear time. Trends show the latest `trendQuarters` quarters up to this one.
+        var pastIndex: [String: Double?] = [:]
+        for h in past { pastIndex[h.quarter + "\u{0}" + h.section + "\u{0}" + h.key] = h.value }
+        func stored(_ q: String, _ section: String, _ key: String) -> Double? { pastIndex[q + "\u{0}" + section + "\u{0}" + key] ?? nil }
+        let quarters = Array(Set(past.map(\.quarter).filter { $0 < quarter } + [quarter]).sorted().suffix(Self.trendQuarters))
         // Quarter-on-quarter: the calendar quarter before, when it is stored (as `report history`).
-        let previousQuarter = Self.calendarPrevious(quarter).flatMap { q in past.contains { $0.quarter == q } ? q : nil }
-        func previous(_ section: String, _ key: String) -> Double? {
-            guard let q = previousQuarter else { return nil }
-            return past.first { $0.quarter == q && $0.section == section && $0.key == key }?.value
-        }
+        let previousQuarter = Self.calendarPrevious(quarter)
+        func previous(_ section: String, _ key: String) -> Double? { previousQuarter.flatMap { stored($0, section, key) } }
         let headlineKeys: [(String, String, String)] = [
             ("capture", "ipv6_share_bytes", "IPv6 share of traffic (bytes)"),
             ("capture", "ipv6_share_connections", "IPv6 share of connections"),
@@ -71,7 +73,7 @@ public enum QuarterlyReportBuilder {
             return HeadlineFigure(key: k, label: label, value: f.value, unit: f.unit, previous: previous(s, k))
         }
         func series(_ section: String, _ key: String) -> [Double?] {
-            quarters.map { q in q == quarter ? byKey[section + "/" + key]?.value : past.first { $0.quarter == q && $0.section == section && $0.key == key }?.value }
+            quarters.map { q in q == quarter ? byKey[section + "/" + key]?.value : stored(q, section, key) }
         }
 
         var sections: [ReportSection] = []
@@ -80,6 +82,19 @@ public enum QuarterlyReportBuilder {
         sections.append(methods(run))
         return ReportDocument(quarter: quarter, title: "NetCensus quarterly report \(quarter)", run: run, figures: figures,
                               headline: headline, sections: sections)
+    }
+
+    /// Quarters drawn in trend charts: this one and the 39 before it that are stored (10 years).
+    public static let trendQuarters = 40
+
+    /// A profile name as a key part (section ids, CSV file names): `a-z 0-9 - _` only, at most
+    /// 64 characters. Catalog names are checked at load already; this is the second line.
+    static func slug(_ s: String) -> String {
+        var out = ""
+        for u in s.lowercased().unicodeScalars.prefix(64) {
+            out.unicodeScalars.append((("a"..."z").contains(u) || ("0"..."9").contains(u) || u == "-" || u == "_") ? u : "_")
+        }
+        return out.isEmpty ? "_" : out
     }
 
     /// "2026Q1" → "2025Q4"; nil for text that is not YYYYQn.
@@ -116,7 +131,7 @@ public enum QuarterlyReportBuilder {
         ]
         for (profile, _, results) in c.targets {
             for r in results where r.kind != nil {
-                f.append(.init(section: "targets", key: profile.name + "/" + r.id, value: r.measured, unit: .percent))
+                f.append(.init(section: "capture_targets", key: profile.name + "/" + r.id, value: r.measured, unit: .percent))
             }
         }
         return f
@@ -196,9 +211,9 @@ public enum QuarterlyReportBuilder {
         }
 
         for (profile, network, results) in c.targets {
-            out.append(ReportSection(key: "capture_targets_" + profile.name, title: "Capture targets: \(profile.title)", blocks: [
+            out.append(ReportSection(key: "capture_targets_" + slug(profile.name), title: "Capture targets: \(profile.title)", blocks: [
                 .paragraph("Network: \(network?.rawValue ?? "not given (traffic-share rows are not measurable)"). Every capture figure is a proxy for a national measurement; the proxy column says how."),
-                .table(targetTable(key: "capture_targets_" + profile.name, title: profile.name, rows: results.map { r in
+                .table(targetTable(key: "capture_targets_" + slug(profile.name), title: profile.name, rows: results.map { r in
                     (r.id, r.metric, r.comparator.rawValue, r.target.map { .number($0, digits: 1) } ?? r.targetText.map(ReportCell.text) ?? .empty,
                      r.measured.map { .number($0, digits: 1) } ?? .empty, r.status, r.gap.map { .number($0, digits: 1) } ?? .empty,
                      r.reason ?? r.proxy.map { "proxy: " + $0 } ?? "", r.confidence.rawValue)
@@ -232,7 +247,7 @@ public enum QuarterlyReportBuilder {
         ]
         for (profile, results) in t.targets {
             for r in results {
-                f.append(.init(section: "targets", key: profile.name + "/" + r.check.id, value: r.measured, unit: r.gapUnit == .mbps ? .mbps : .percent))
+                f.append(.init(section: "topology_targets", key: profile.name + "/" + r.check.id, value: r.measured, unit: r.gapUnit == .mbps ? .mbps : .percent))
             }
         }
         if let p = t.plan { f.append(.init(section: "topology", key: "plan_km", value: p.totalKm, unit: .km)) }
@@ -279,8 +294,8 @@ public enum QuarterlyReportBuilder {
                                     w.perHouseholdMbps.map { .number($0, digits: 2) } ?? .empty, .text(w.fiberAllTheWay ? "yes" : "no"), .text(w.behindBridge ? "yes" : "no")] })))
         var out = [ReportSection(key: "coverage", title: "Broadband coverage of villages", blocks: coverage)]
         for (profile, results) in t.targets {
-            out.append(ReportSection(key: "topology_targets_" + profile.name, title: "Coverage targets: \(profile.title)", blocks: [
-                .table(targetTable(key: "topology_targets_" + profile.name, title: profile.name, rows: results.map { x in
+            out.append(ReportSection(key: "topology_targets_" + slug(profile.name), title: "Coverage targets: \(profile.title)", blocks: [
+                .table(targetTable(key: "topology_targets_" + slug(profile.name), title: profile.name, rows: results.map { x in
                     let unitDigits = x.gapUnit == .mbps ? 1 : 1
                     return (x.check.id, x.check.metric, x.check.comparator.rawValue, .number(x.check.value, digits: unitDigits),
                             x.measured.map { .number($0, digits: unitDigits) } ?? .empty, x.status, x.gap.map { .number($0, digits: unitDigits) } ?? .empty,

@@ -135,7 +135,9 @@ public enum MapThinning {
         let k = max(0.1, cosApprox(midLat))
         let spanX = max(1e-9, (b.maxLon - b.minLon) * k), spanY = max(1e-9, b.maxLat - b.minLat)
         let scale = min((width - 20) / spanX, (height - 20) / spanY)
-        return { p in (10 + (p.longitude - b.minLon) * k * scale, 10 + (b.maxLat - p.latitude) * scale) }
+        // Centred: the drawn extent's margins are shared equally (a single point sits mid-canvas).
+        let offsetX = (width - spanX * scale) / 2, offsetY = (height - spanY * scale) / 2
+        return { p in (offsetX + (p.longitude - b.minLon) * k * scale, offsetY + (b.maxLat - p.latitude) * scale) }
     }
 
     /// cos without Foundation (Taylor series, |x| <= pi/2 here: latitudes).

@@ -58,13 +58,29 @@ public enum HistoryStores {
 
     /// Checks figures before a replacement writes anything (shared by every engine).
     /// - Throws: `HistoryError.invalidReport` naming the first offending figure.
+    /// Longest section, key or unit accepted, in UTF-8 bytes.
+    public static let maxNameBytes = 256
+
     public static func validate(_ figures: [HistoryFigure]) throws {
+        guard !figures.isEmpty else {
+            throw HistoryError.invalidReport(reason: "no figures: a quarter is never replaced by nothing")
+        }
         var seen = Set<String>()
         for (i, f) in figures.enumerated() {
             let name = "figure \(i + 1) (\(f.section).\(f.key))"
             guard !f.section.isEmpty else { throw HistoryError.invalidReport(reason: "\(name): empty section") }
             guard !f.key.isEmpty else { throw HistoryError.invalidReport(reason: "\(name): empty key") }
             guard !f.unit.isEmpty else { throw HistoryError.invalidReport(reason: "\(name): empty unit") }
+            // Bounded, printable names: a key is an identifier, not a payload (a 5 MB key made the
+            // history table hundreds of MB), and a NUL would be cut by the database's C strings.
+            for (what, text) in [("section", f.section), ("key", f.key), ("unit", f.unit)] {
+                guard text.utf8.count <= Self.maxNameBytes else {
+                    throw HistoryError.invalidReport(reason: "\(name): \(what) longer than \(Self.maxNameBytes) bytes")
+                }
+                guard !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f }) else {
+                    throw HistoryError.invalidReport(reason: "\(name): \(what) holds a control character")
+                }
+            }
             if let v = f.value, !v.isFinite {
                 throw HistoryError.invalidReport(reason: "\(name): value is not a finite number")
             }

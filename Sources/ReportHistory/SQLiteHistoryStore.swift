@@ -96,10 +96,27 @@ final class SQLiteHistoryStore: HistoryStore {
         sql += " ORDER BY quarter, section, key"
         do {
             let fetched = try queue.read { db in try Row.fetchAll(db, sql: sql, arguments: arguments) }
+            // Values are read through DatabaseValue and checked, never with GRDB's converting
+            // subscripts (which trap on a stored value of another type: a shared or damaged
+            // database must give an error, not abort).
             return try fetched.map { row in
-                let text: String = row["quarter"]
-                guard let q = QuarterID(text) else { throw HistoryError.query(database: path, reason: "stored quarter '\(text)' is not YYYYQn") }
-                return HistoryRow(quarter: q, figure: HistoryFigure(section: row["section"], key: row["key"], value: row["value"], unit: row["unit"]))
+                func text(_ column: String) throws -> String {
+                    guard let t = String.fromDatabaseValue(row[column] as DatabaseValue) else {
+                        throw HistoryError.query(database: path, reason: "stored \(column) is not text")
+                    }
+                    return t
+                }
+                let quarter = try text("quarter")
+                guard let q = QuarterID(quarter) else { throw HistoryError.query(database: path, reason: "stored quarter '\(quarter)' is not YYYYQn") }
+                let raw = row["value"] as DatabaseValue
+                var value: Double? = nil
+                if !raw.isNull {
+                    guard let v = Double.fromDatabaseValue(raw), v.isFinite else {
+                        throw HistoryError.query(database: path, reason: "stored value of \(q) \(try text("section")).\(try text("key")) is not a finite number")
+                    }
+                    value = v
+                }
+                return HistoryRow(quarter: q, figure: HistoryFigure(section: try text("section"), key: try text("key"), value: value, unit: try text("unit")))
             }
         } catch let e as HistoryError {
             throw e

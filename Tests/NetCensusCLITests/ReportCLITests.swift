@@ -78,6 +78,42 @@ import TestSupport
         #expect(Set(keys).count == keys.count && !keys.isEmpty)
     }
 
+    /// Killed inside the history transaction: the page and the rows of the previous run both
+    /// survive (files are staged and renamed only after the history commit), and no temporary
+    /// file is left behind in the output folder.
+    @Test func killedReportKeepsThePreviousPageAndRows() throws {
+        let dir = SharedData.temporaryDirectory("report-kill")
+        #expect(try Self.generate("2026Q4", dir: dir, extra: ["--captures", Self.root + "/Captures/nat64_dns64.pcap"]).status == 0)
+        let page = dir.appendingPathComponent("2026Q4/report.json")
+        let before = try Data(contentsOf: page)
+        let flag = dir.appendingPathComponent("paused").path
+        guard let exe = CaptureCLI.executable else { Issue.record("no netcensus binary"); return }
+        let p = Process()
+        p.executableURL = exe
+        p.arguments = ["report", "--quarter", "2026Q4", "--captures", Self.root + "/Captures", "--topology", Self.root + "/Topologies/synth-300-seed7",
+                       "--out", dir.appendingPathComponent("2026Q4").path, "--database", dir.appendingPathComponent("history.sqlite").path, "-q"]
+        var env = ProcessInfo.processInfo.environment
+        env["NETCENSUS_TEST_PAUSE_IN_TRANSACTION"] = flag
+        p.environment = env
+        p.standardOutput = FileHandle.nullDevice; p.standardError = FileHandle.nullDevice
+        try p.run()
+        let deadline = Date().addingTimeInterval(120)
+        while !FileManager.default.fileExists(atPath: flag) && Date() < deadline && p.isRunning { usleep(50_000) }
+        #expect(FileManager.default.fileExists(atPath: flag), "the run reached the transaction")
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        #expect(try Data(contentsOf: page) == before, "the previous report.json is untouched")
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("2026Q4").path).filter { $0.hasPrefix(".") }
+        // The killed run's temporaries may remain (nothing can remove them after SIGKILL), but
+        // never under a final name; the next run writes its own.
+        #expect(leftovers.allSatisfy { $0.hasSuffix(".tmp") })
+        let h = try CaptureCLI.run(["report", "history", "--database", dir.appendingPathComponent("history.sqlite").path, "--json"])
+        let rows = try #require(Self.historyRows(h.stdout))
+        let doc = try Self.json(page)
+        let bytes = rows.first { $0["key"] as? String == "bytes" }?["value"] as? Double
+        #expect(bytes != nil && bytes == Self.figure(doc, "capture", "bytes"), "the stored rows are the previous run's")
+    }
+
     /// The rows of `report history --json`, whatever the top-level shape (an array, or an
     /// object holding one).
     static func historyRows(_ text: String) -> [[String: Any]]? {

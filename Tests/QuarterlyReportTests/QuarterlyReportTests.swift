@@ -68,7 +68,7 @@ import TransitionAnalysis
         #expect(fig("capture", "names_with_aaaa_share") == 75)
         #expect(abs(fig("topology", "village_broadband_share")! - 200.0 / 3) < 1e-9)
         #expect(abs(fig("topology", "village_fiber_share")! - 100.0 / 3) < 1e-9)
-        #expect(fig("targets", "ipv6-work-plan-2025/cn-ipv6-wp2025-fixed-network-ipv6-traffic-share") == 30)
+        #expect(fig("capture_targets", "ipv6-work-plan-2025/cn-ipv6-wp2025-fixed-network-ipv6-traffic-share") == 30)
         // The previous quarter is the calendar quarter before (Q3, not Q2): +5 pp.
         let bytes = try #require(d.headline.first { $0.key == "ipv6_share_bytes" })
         #expect(bytes.previous == 25 && bytes.change == 5)

@@ -261,13 +261,29 @@ public struct TargetCatalog: Sendable, Codable {
     /// Checks what the types cannot: every percent-kind check has a percent unit and every speed
     /// check Mbps, values are finite, capture checks are percent and traffic-share rows name
     /// their network. Throws `TopologyImportError` naming the file, profile and row id.
+    /// Profile names and aliases are identifiers: they name report sections, HTML ids and CSV
+    /// files, so they hold only `a-z 0-9 . _ -`, start with a letter or digit, at most 64 bytes.
+    public static func isValidProfileName(_ s: String) -> Bool {
+        guard let f = s.utf8.first, s.utf8.count <= 64, (f >= 0x61 && f <= 0x7a) || (f >= 0x30 && f <= 0x39) else { return false }
+        return s.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7a) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2d || $0 == 0x5f || $0 == 0x2e }
+    }
+
     public func validate(file: String) throws {
         for p in profiles {
             func fail(_ id: String, _ why: String) -> TopologyImportError {
                 TopologyImportError(file: file, location: "profile \(p.name), row \(id)", reason: why)
             }
+            for n in [p.name] + p.aliases where !Self.isValidProfileName(n) {
+                throw TopologyImportError(file: file, location: "profiles", reason: "profile name or alias '\(n)' is not an identifier (a-z, 0-9, '.', '_', '-'; at most 64 bytes)")
+            }
+            var ids = Set<String>(), captureIds = Set<String>()
+            for c in p.checks where !ids.insert(c.id).inserted { throw fail(c.id, "row id given twice among the checks") }
+            for c in p.captureChecks ?? [] where !captureIds.insert(c.id).inserted { throw fail(c.id, "row id given twice among the capture checks") }
             for c in p.checks {
-                guard c.value.isFinite else { throw fail(c.id, "value is not a finite number") }
+                guard c.value.isFinite, c.value >= 0 else { throw fail(c.id, "value is not a finite number >= 0") }
+                if let r = c.requiredPercent, !(r.isFinite && r > 0 && r <= 100) { throw fail(c.id, "required_percent must be in (0, 100]") }
+                if let t = c.thresholdMbps, !(t.isFinite && t >= 0) { throw fail(c.id, "threshold_mbps must be a finite number >= 0") }
+                if let m = c.minHouseholds, m < 0 { throw fail(c.id, "min_households must be >= 0") }
                 let unit = (c.unit ?? "").lowercased()
                 if c.kind == .householdSpeed {
                     guard unit == "mbps" else { throw fail(c.id, "a household_speed check needs unit Mbps, not '\(c.unit ?? "")'") }
@@ -276,7 +292,7 @@ public struct TargetCatalog: Sendable, Codable {
                 }
             }
             for c in p.captureChecks ?? [] {
-                guard c.value.isFinite else { throw fail(c.id, "value is not a finite number") }
+                guard c.value.isFinite, (0...100).contains(c.value) else { throw fail(c.id, "a capture check's value is a percent in [0, 100]") }
                 guard (c.unit ?? "").lowercased().hasPrefix("percent") else {
                     throw fail(c.id, "a capture check needs a percent unit, not '\(c.unit ?? "")'")
                 }

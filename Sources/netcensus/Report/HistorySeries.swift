@@ -73,17 +73,20 @@ struct HistorySeries {
     }
 
     func table() -> String {
-        func text(_ d: Double?) -> String { d.map { JSONRenderer.renderCompact(.number($0)) } ?? "n/a" }
+        func text(_ d: Double?) -> String { d.flatMap { $0.isFinite ? JSONRenderer.renderCompact(.number($0)) : nil } ?? "n/a" }
         func signed(_ d: Double?) -> String {
             guard let d else { return "" }
+            guard d.isFinite else { return "n/a" }   // a change that overflows (1e308 − (−1e308))
             let t = JSONRenderer.renderCompact(.number(d))
             return d > 0 ? "+" + t : t
         }
+        // Cells are cut at 64 characters (…), so one long key cannot widen every line of the table.
+        func cut(_ s: String) -> String { s.count > 64 ? String(s.prefix(63)) + "…" : s }
         var cells = [["quarter", "section", "key", "value", "unit", "change"]]
         for l in lines {
             let f = l.row.figure
-            cells.append([l.row.quarter.description, Escaping.terminal(f.section), Escaping.terminal(f.key),
-                          text(f.value), Escaping.terminal(f.unit), signed(l.change)])
+            cells.append([l.row.quarter.description, cut(Escaping.terminal(f.section)), cut(Escaping.terminal(f.key)),
+                          text(f.value), cut(Escaping.terminal(f.unit)), signed(l.change)])
         }
         var widths = [Int](repeating: 0, count: 6)
         for row in cells { for (i, c) in row.enumerated() { widths[i] = max(widths[i], c.count) } }

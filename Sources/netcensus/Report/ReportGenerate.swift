@@ -86,9 +86,13 @@ struct ReportGenerate: ParsableCommand {
         let profileNames = targets.isEmpty ? ["broadband-china-2020", "ipv6-work-plan-2025"] : targets
         var profiles: [TargetProfile] = []
         for name in profileNames {
-            do { profiles.append(try TargetCatalog.resolve(name).0) } catch {
-                StandardError.line("netcensus: error: \(Escaping.terminal("\(error)"))"); throw NetCensusExit.usage
+            let p: TargetProfile
+            do { p = try TargetCatalog.resolve(name).0 } catch {
+                StandardError.line("netcensus: error: \(Escaping.terminal("\(error)"))")
+                throw (error as? TopologyImportError)?.cannotOpen == true ? NetCensusExit.cannotOpen : NetCensusExit.usage
             }
+            // A profile named twice (by name and alias) is scored once.
+            if !profiles.contains(where: { $0.name == p.name }) { profiles.append(p) }
         }
         // The samples are a home network's traffic: scored as a fixed network unless told otherwise.
         let net = (network ?? (samples ? "fixed" : nil)).flatMap { CaptureNetwork(rawValue: $0.lowercased()) }
@@ -106,6 +110,7 @@ struct ReportGenerate: ParsableCommand {
             let pipeline = CapturePipeline(filter: nil, progress: progress)
             var total = AdoptionSummary()
             var cdnTotal: CDNSummary? = nil
+            var openedAny = false
             let rules = noCDN ? nil : CDNMatcher(try CDNRules.bundled())
             for f in files {
                 if let e = f.openError {
@@ -114,6 +119,9 @@ struct ReportGenerate: ParsableCommand {
                 }
                 let r = pipeline.summarize(path: f.path, transition: &analyzer)
                 if !quiet { for w in r.summary.warnings { StandardError.line("netcensus: warning: " + Escaping.terminal(w.description)) } }
+                // Opened by the reader, or not an input at all (a device, a FIFO named directly).
+                guard r.openError == nil else { continue }
+                openedAny = true
                 total.merge(r.summary)
                 if let m = rules {
                     var cdn = CDNAnalyzer(matcher: m)
@@ -121,6 +129,10 @@ struct ReportGenerate: ParsableCommand {
                     var t = cdnTotal ?? CDNSummary(); t.merge(cdn.finish()); cdnTotal = t
                 }
                 inputs.append(try Self.describe(f.path, kind: "capture", first: r.summary.firstTimestamp, last: r.summary.lastTimestamp))
+            }
+            guard openedAny else {
+                StandardError.line("netcensus: error: none of the captures could be opened (\(Escaping.terminal(capturePaths.joined(separator: " "))))")
+                throw NetCensusExit.cannotOpen
             }
             guard total.packets > 0 else {
                 StandardError.line("netcensus: error: no packets could be read from the captures (\(Escaping.terminal(capturePaths.joined(separator: " "))))")
@@ -172,21 +184,33 @@ struct ReportGenerate: ParsableCommand {
         let history = past.map { HistoryPoint(quarter: $0.quarter.description, section: $0.figure.section, key: $0.figure.key, value: $0.figure.value) }
         let document = QuarterlyReportBuilder.build(quarter: q.description, run: run, capture: captureFindings, topology: topologyFindings, history: history)
 
+        // Files staged, history stored, then the files renamed into place: a failure or a kill
+        // before the history commit leaves both the previous page and the previous rows.
         let dir = out ?? "Reports/\(q.description)"
-        try ReportFiles.write(document, to: dir)
+        let figures = document.figures.map { HistoryFigure(section: $0.section, key: $0.key, value: $0.value, unit: $0.unit.rawValue) }
+        do { try HistoryStores.validate(figures) } catch {
+            StandardError.line("netcensus: error: internal: the report's figures do not validate: \(Escaping.terminal("\(error)"))")
+            throw NetCensusExit.failure
+        }
+        let staged = try ReportFiles.stage(document, in: dir)
         if let s = store {
             let historyRun = HistoryRun(generatedAt: run.generatedAt, toolVersion: run.toolVersion,
                                         inputs: run.inputs.map { HistoryInput(path: $0.path, sha256: $0.sha256, bytes: $0.bytes) }, options: run.options)
-            let figures = document.figures.map { HistoryFigure(section: $0.section, key: $0.key, value: $0.value, unit: $0.unit.rawValue) }
-            do { try s.replace(quarter: q, run: historyRun, figures: figures) } catch { throw HistoryFailure.exit(error) }
+            do { try s.replace(quarter: q, run: historyRun, figures: figures) } catch {
+                ReportFiles.discard(staged)
+                throw HistoryFailure.exit(error)
+            }
         }
+        try ReportFiles.commit(staged)
         // stdout: the headline and the target outcomes, so a terminal user sees the quarter at once.
         try StandardOutput.write(ReportSummaryText.render(document, directory: dir, history: store != nil ? HistoryStores.displayName(database) : nil))
     }
 
-    /// Path, size and SHA-256 (streamed in 1 MiB reads) of an input file.
+    /// Path, size and SHA-256 (streamed in 1 MiB reads) of an input file. Only regular files
+    /// are hashed (a FIFO or device would block or never end): the caller passes files that
+    /// were read, and anything else is refused here with exit 66.
     static func describe(_ path: String, kind: String, first: Int64?, last: Int64?) throws -> ReportInput {
-        guard let h = FileHandle(forReadingAtPath: path) else {
+        guard isRegularFile(path), let h = FileHandle(forReadingAtPath: path) else {
             StandardError.line("netcensus: error: \(Escaping.terminal(path)): cannot open to hash"); throw NetCensusExit.cannotOpen
         }
         defer { try? h.close() }
@@ -201,15 +225,18 @@ struct ReportGenerate: ParsableCommand {
                            firstTimestamp: first.map(CaptureSummaryReport.isoTimestamp), lastTimestamp: last.map(CaptureSummaryReport.isoTimestamp))
     }
 
-    /// The files a topology path stands for: itself, or the regular files of its directory.
+    /// The files a topology path stands for: itself, or the regular files of its directory
+    /// (FIFOs, devices and sockets left out: they are not part of a topology and cannot be hashed).
     static func topologyFiles(_ path: String) throws -> [String] {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue else { return [path] }
         let names = (try? FileManager.default.subpathsOfDirectory(atPath: path)) ?? []
-        return names.sorted().map { path + "/" + $0 }.filter {
-            var d: ObjCBool = false
-            return FileManager.default.fileExists(atPath: $0, isDirectory: &d) && !d.boolValue
-        }
+        return names.sorted().map { path + "/" + $0 }.filter(isRegularFile)
+    }
+
+    static func isRegularFile(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
     }
 
     static func now() -> String {

@@ -26,22 +26,22 @@ enum ReportCharts {
         let maxV = unit == .percent ? 100 : max(1, groups.flatMap { $0.values.compactMap { $0 } }.max() ?? 1)
         let groupH = Double(max(1, series.count)) * barH + gap
         let height = 30 + Double(groups.count) * groupH + 24
-        var nodes: [N] = [el("title", [], [.text(title)])]
+        var nodes: [N] = [el("title", [], [.literal(title)])]
         for (gi, g) in groups.enumerated() {
             let y0 = 30 + Double(gi) * groupH
-            nodes.append(el("text", [("x", n(labelW - 6)), ("y", n(y0 + barH * Double(series.count) / 2 + 4)), ("text-anchor", "end"), ("class", "lbl")], [.text(g.label)]))
+            nodes.append(el("text", [("x", n(labelW - 6)), ("y", n(y0 + barH * Double(series.count) / 2 + 4)), ("text-anchor", "end"), ("class", "lbl")], [.literal(g.label)]))
             for (si, v) in g.values.enumerated() {
                 let w = max(0, min(1, (v ?? 0) / maxV)) * plotW
                 let y = y0 + Double(si) * barH
                 nodes.append(el("rect", [("x", n(labelW)), ("y", n(y)), ("width", n(w)), ("height", n(barH - 2)), ("class", "s\(si % 4)")]))
                 nodes.append(el("text", [("x", n(labelW + w + 4)), ("y", n(y + barH - 4)), ("class", "val")],
-                                [.text(v.map { ReportText.figure($0, unit) } ?? "n/a")]))
+                                [.literal(v.map { ReportText.figure($0, unit) } ?? "n/a")]))
             }
         }
         for (si, s) in series.enumerated() {
             let x = labelW + Double(si) * 110
             nodes.append(el("rect", [("x", n(x)), ("y", "8"), ("width", "10"), ("height", "10"), ("class", "s\(si % 4)")]))
-            nodes.append(el("text", [("x", n(x + 14)), ("y", "17"), ("class", "lbl")], [.text(s)]))
+            nodes.append(el("text", [("x", n(x + 14)), ("y", "17"), ("class", "lbl")], [.literal(s)]))
         }
         return figure(key, title, el("svg", [("viewBox", "0 0 \(Int(labelW + plotW + 90)) \(Int(height))"), ("role", "img"), ("class", "chart")], nodes))
     }
@@ -53,14 +53,14 @@ enum ReportCharts {
         let step = quarters.count > 1 ? (w - left - right) / Double(quarters.count - 1) : 0
         func x(_ i: Int) -> Double { quarters.count > 1 ? left + Double(i) * step : (left + w - right) / 2 }
         func y(_ v: Double) -> Double { top + (1 - max(0, min(1, v / maxV))) * (h - top - bottom) }
-        var nodes: [N] = [el("title", [], [.text(title)])]
+        var nodes: [N] = [el("title", [], [.literal(title)])]
         for t in 0...4 {
             let v = maxV * Double(t) / 4
             nodes.append(el("line", [("x1", n(left)), ("x2", n(w - right)), ("y1", n(y(v))), ("y2", n(y(v))), ("class", "grid")]))
-            nodes.append(el("text", [("x", n(left - 4)), ("y", n(y(v) + 4)), ("text-anchor", "end"), ("class", "val")], [.text(ReportText.figure(v, unit))]))
+            nodes.append(el("text", [("x", n(left - 4)), ("y", n(y(v) + 4)), ("text-anchor", "end"), ("class", "val")], [.literal(ReportText.figure(v, unit))]))
         }
         for (i, q) in quarters.enumerated() {
-            nodes.append(el("text", [("x", n(x(i))), ("y", n(h - bottom + 16)), ("text-anchor", "middle"), ("class", "lbl")], [.text(q)]))
+            nodes.append(el("text", [("x", n(x(i))), ("y", n(h - bottom + 16)), ("text-anchor", "middle"), ("class", "lbl")], [.literal(q)]))
         }
         for (si, s) in series.enumerated() {
             var run: [String] = []
@@ -76,7 +76,7 @@ enum ReportCharts {
             flush()
             let lx = left + Double(si) * 150
             nodes.append(el("rect", [("x", n(lx)), ("y", "8"), ("width", "10"), ("height", "10"), ("class", "s\(si % 4)")]))
-            nodes.append(el("text", [("x", n(lx + 14)), ("y", "17"), ("class", "lbl")], [.text(s.name)]))
+            nodes.append(el("text", [("x", n(lx + 14)), ("y", "17"), ("class", "lbl")], [.literal(s.name)]))
         }
         return figure(key, title, el("svg", [("viewBox", "0 0 \(Int(w)) \(Int(h))"), ("role", "img"), ("class", "chart")], nodes))
     }
@@ -86,7 +86,7 @@ enum ReportCharts {
     /// path of zero-length round-capped segments, so 16,000 dots cost ~150 KB.
     static func map(_ key: String, _ title: String, _ points: [MapPoint], _ omitted: Int) -> N {
         let w = 640.0, h = 400.0
-        var nodes: [N] = [el("title", [], [.text(title)])]
+        var nodes: [N] = [el("title", [], [.literal(title)])]
         if let box = MapThinning.box(points) {
             let project = MapThinning.projector(box, width: w, height: h)
             for status in MapPoint.Status.allOrdered {
@@ -100,7 +100,7 @@ enum ReportCharts {
         }
         let legend: [N] = [("fiber", "fiber all the way"), ("broadband", "broadband, not all fiber"), ("unreached", "no broadband")].enumerated().map { i, item in
             .group([el("rect", [("x", n(10 + Double(i) * 190)), ("y", n(h + 8)), ("width", "10"), ("height", "10"), ("class", "k-\(item.0)")]),
-                    el("text", [("x", n(24 + Double(i) * 190)), ("y", n(h + 17)), ("class", "lbl")], [.text(item.1)])])
+                    el("text", [("x", n(24 + Double(i) * 190)), ("y", n(h + 17)), ("class", "lbl")], [.literal(item.1)])])
         }
         return figure(key, title, el("svg", [("viewBox", "0 0 \(Int(w)) \(Int(h + 24))"), ("role", "img"), ("class", "chart map")], nodes + legend),
                       caption: omitted > 0 ? "\(points.count) dots drawn; \(omitted) villages share a dot with a nearby village or have no coordinates (docs/report.md, \"Map\")." : nil)
@@ -108,7 +108,7 @@ enum ReportCharts {
 
     static func figure(_ key: String, _ title: String, _ svg: N, caption: String? = nil) -> N {
         .element(named: "figure", nodes: [N.id("chart-" + key), svg,
-                                          .element(named: "figcaption", nodes: [N.text(caption.map { title + ". " + $0 } ?? title)])])
+                                          .element(named: "figcaption", nodes: [N.literal(caption.map { title + ". " + $0 } ?? title)])])
     }
 }
 

@@ -18,8 +18,8 @@ public enum ReportHTML {
                 .style(css)
             ),
             .body(
-                .header(.h1(.text(d.title)),
-                        .p(.class("meta"), .text("Generated \(d.run.generatedAt) by \(d.run.toolVersion). Quarter \(d.quarter)."))),
+                .header(.h1(.literal(d.title)),
+                        .p(.class("meta"), .literal("Generated \(d.run.generatedAt) by \(d.run.toolVersion). Quarter \(d.quarter)."))),
                 .main(
                     headline(d),
                     .group(d.sections.map(section))
@@ -34,41 +34,41 @@ public enum ReportHTML {
         return .section(.id("headline"), .h2("Headline figures"),
             .div(.class("cards"), .group(d.headline.map { h in
                 .div(.class("card"),
-                     .div(.class("label"), .text(h.label)),
-                     .div(.class("value"), .text(ReportText.figure(h.value, h.unit))),
-                     .div(.class("change"), .text(h.previous == nil ? "no previous quarter" : "\(ReportText.change(h)) on the previous quarter")))
+                     .div(.class("label"), .literal(h.label)),
+                     .div(.class("value"), .literal(ReportText.figure(h.value, h.unit))),
+                     .div(.class("change"), .literal(h.previous == nil ? "no previous quarter" : "\(ReportText.change(h)) on the previous quarter")))
             })))
     }
 
     static func section(_ s: ReportSection) -> N {
-        .section(.id("section-" + s.key), .h2(.text(s.title)), .group(s.blocks.map(block)))
+        .section(.id("section-" + s.key), .h2(.literal(s.title)), .group(s.blocks.map(block)))
     }
 
     static func block(_ b: ReportBlock) -> N {
         switch b {
-        case .paragraph(let t): return .p(.text(t))
+        case .paragraph(let t): return .p(.literal(t))
         case .definitions(let defs):
-            let items: [Node<HTML.DescriptionListContext>] = defs.map { d in .group([.dt(.text(d.term)), .dd(.text(d.text))]) }
+            let items: [Node<HTML.DescriptionListContext>] = defs.map { d in .group([.dt(.literal(d.term)), .dd(.literal(d.text))]) }
             return .dl(.group(items))
         case .chart(let c): return ReportCharts.chart(c)
         case .table(let t):
             return .div(.class("table"), .id("table-" + t.key),
                 .table(
-                    .caption(.text(t.title)),
-                    .thead(.tr(.group(t.columns.map { c in .th(.text(ReportMarkdown.header(c))) }))),
+                    .caption(.literal(t.title)),
+                    .thead(.tr(.group(t.columns.map { c in .th(.literal(ReportMarkdown.header(c))) }))),
                     .tbody(.group(t.rows.map { r in
                         .tr(.group(zip(t.columns, r).map { c, v in cell(c, v) }))
                     }))
                 ),
-                .unwrap(t.note) { .p(.class("note"), .text($0)) })
+                .unwrap(t.note) { .p(.class("note"), .literal($0)) })
         }
     }
 
     static func cell(_ c: ReportColumn, _ v: ReportCell) -> Node<HTML.TableRowContext> {
         switch v {
-        case .status(let s): .td(.class("st-" + statusClass(s)), .text(s.rawValue))
-        case .number, .integer: .td(.class("num"), .text(ReportText.cell(v)))
-        default: .td(.text(ReportText.cell(v)))
+        case .status(let s): .td(.class("st-" + statusClass(s)), .literal(s.rawValue))
+        case .number, .integer: .td(.class("num"), .literal(ReportText.cell(v)))
+        default: .td(.literal(ReportText.cell(v)))
         }
     }
 

@@ -13,6 +13,7 @@ import TransitionAnalysis
 @Suite struct QuarterlyReportTests {
     static let script = "<script>alert(1)</script>"
     static let formula = "=HYPERLINK(\"http://evil.example\",\"x\")"
+    static let entity = "AT&T &lt;b&gt;"
 
     /// B ── fiber 1000 ── V1 (30 hh), B ── copper 10 ── V2 (20 hh, named <script>),
     /// V3 (50 hh, named =HYPERLINK…) unreached. Villages 3: broadband 2 (66.7 %), fiber 1 (33.3 %).
@@ -20,7 +21,7 @@ import TransitionAnalysis
         var t = Topology(name: "crafted")
         t.nodes = [
             TopologyNode(id: "B", tier: .backbone, latitude: 30, longitude: 110),
-            TopologyNode(id: "V1", tier: .village, region: ["North"], latitude: 30.1, longitude: 110.1, households: 30),
+            TopologyNode(id: "V1", name: entity, tier: .village, region: ["North"], latitude: 30.1, longitude: 110.1, households: 30),
             TopologyNode(id: "V2", name: script, tier: .village, region: ["South"], latitude: 29.9, longitude: 110.2, households: 20),
             TopologyNode(id: "V3", name: formula, tier: .village, region: ["South"], latitude: 29.8, longitude: 110.3, households: 50),
         ]
@@ -97,6 +98,7 @@ import TransitionAnalysis
         let worst = try #require(tables["Worst villages (lowest capacity per household)"])
         #expect(worst.contains { $0.contains(Self.script) }, "the hostile name is shown as text")
         #expect(worst.contains { $0.contains(Self.formula) })
+        #expect(worst.contains { $0.contains(Self.entity) }, "text that looks like an entity reads as written")
         let cards = try #require(parsed["cards"] as? [[String]])
         #expect(cards.contains { $0.first == "IPv6 share of traffic (bytes)" && $0.dropFirst().first == "30.0 %" })
         #expect((parsed["svgs"] as? Int ?? 0) >= 3, "bar, trend and map charts")

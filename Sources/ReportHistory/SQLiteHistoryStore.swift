@@ -18,6 +18,12 @@ final class SQLiteHistoryStore: HistoryStore {
         var isDirectory: ObjCBool = false
         if fm.fileExists(atPath: path, isDirectory: &isDirectory) {
             if isDirectory.boolValue { throw HistoryError.cannotOpen(database: path, reason: "is a directory") }
+            // A device or FIFO (/dev/null, a named pipe) is no database: refused before SQLite
+            // opens it (SQLite would fail later, mid-migration, with a disk I/O error).
+            var st = stat()
+            if stat(path, &st) == 0 && (st.st_mode & S_IFMT) != S_IFREG {
+                throw HistoryError.cannotOpen(database: path, reason: "not a regular file")
+            }
         } else {
             guard createIfMissing else { throw HistoryError.missingDatabase(database: path) }
             let parent = URL(fileURLWithPath: path).deletingLastPathComponent()

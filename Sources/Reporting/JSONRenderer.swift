@@ -60,27 +60,31 @@ extension JSONRenderer {
     /// One-line JSON (no indentation, no newline inside): one object per line for NDJSON logs.
     public static func renderCompact(_ value: ReportValue) -> String {
         var out = ""
-        writeCompact(value, into: &out)
+        writeCompact(value, exact: false, into: &out)
         return out
     }
 
-    static func writeCompact(_ v: ReportValue, into out: inout String) {
+    /// One line; `exact` writes every `.number` at full precision (`exactNumber`) instead of
+    /// the six decimals of `formatNumber`.
+    static func writeCompact(_ v: ReportValue, exact: Bool, into out: inout String) {
         switch v {
         case .object(let members):
             out += "{"
             for (i, (k, m)) in members.enumerated() {
                 if i > 0 { out += "," }
                 out += Escaping.json(k) + ":"
-                writeCompact(m, into: &out)
+                writeCompact(m, exact: exact, into: &out)
             }
             out += "}"
         case .array(let items):
             out += "["
             for (i, m) in items.enumerated() {
                 if i > 0 { out += "," }
-                writeCompact(m, into: &out)
+                writeCompact(m, exact: exact, into: &out)
             }
             out += "]"
+        case .number(let d) where exact:
+            out += exactNumber(d)
         default:
             write(v, indent: 0, into: &out)
         }

@@ -6,30 +6,8 @@ extension JSONRenderer {
     /// six decimals of `render` would change the value.
     public static func renderCompactExact(_ value: ReportValue) -> String {
         var out = ""
-        writeCompactExact(value, into: &out)
+        writeCompact(value, exact: true, into: &out)
         return out
-    }
-
-    static func writeCompactExact(_ v: ReportValue, into out: inout String) {
-        switch v {
-        case .object(let members):
-            out += "{"
-            for (i, (k, m)) in members.enumerated() {
-                if i > 0 { out += "," }
-                out += Escaping.json(k) + ":"
-                writeCompactExact(m, into: &out)
-            }
-            out += "}"
-        case .array(let items):
-            out += "["
-            for (i, m) in items.enumerated() {
-                if i > 0 { out += "," }
-                writeCompactExact(m, into: &out)
-            }
-            out += "]"
-        case .number(let d): out += exactNumber(d)
-        default: write(v, indent: 0, into: &out)
-        }
     }
 
     /// The shortest round-trip decimal of `d` (integral values without ".0"); `null` when not finite.

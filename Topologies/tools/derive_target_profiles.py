@@ -131,14 +131,21 @@ CAPTURE_WHY = {
 }
 
 
-def capture_why(t):
-    if t["id"] in CAPTURE_WHY:
-        return CAPTURE_WHY[t["id"]]
-    c = t["comparator"]
-    if c == "qualitative":
+def unscorable_why(t, named):
+    """The reason shared by both sides: a row named in `named`, a qualitative goal, a placeholder."""
+    if t["id"] in named:
+        return named[t["id"]]
+    if t["comparator"] == "qualitative":
         return "qualitative goal: no number to score"
-    if c == "not_found":
+    if t["comparator"] == "not_found":
         return "no figure found in the sources (placeholder)"
+    return None
+
+
+def capture_why(t):
+    why = unscorable_why(t, CAPTURE_WHY)
+    if why:
+        return why
     u = (t.get("unit") or "").lower()
     if "million" in u:
         return "national count: a capture sample cannot be compared with it"
@@ -214,13 +221,9 @@ WHY = {  # rows the generic rules below would misdescribe
 
 
 def why_context(t):
-    if t["id"] in WHY:
-        return WHY[t["id"]]
-    c = t["comparator"]
-    if c == "qualitative":
-        return "qualitative goal: no number to score"
-    if c == "not_found":
-        return "no figure found in the sources (placeholder)"
+    why = unscorable_why(t, WHY)
+    if why:
+        return why
     u = (t.get("unit") or "").lower()
     if "million" in u or u in ("subscribers", "villages", "cities", "ports", "people", "users", "connections", "per 10k people"):
         return "national count: a topology sample cannot be compared with it"

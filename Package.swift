@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "NetCensusKit", targets: [
             "CaptureCore", "CaptureFiles", "LiveCapture", "PacketDecoding", "TrafficAnalysis", "CaptureJobs",
             "NetworkGraph", "TopologyCoverage", "Reporting", "QUICInitial", "CDNAttribution", "CDNReachability", "TransitionAnalysis", "FlowRecords",
+            "LiveMonitor",
         ]),
         .executable(name: "netcensus", targets: ["netcensus"]),
         .executable(name: "netcensus-bench", targets: ["NetCensusBench"]),
@@ -28,6 +29,12 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         // QUIC Initial decryption (HKDF-SHA256, AES-128-GCM, AES block for header protection): no hand-written cryptography.
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // `capture live --metrics-listen`: swift-prometheus keeps the registry and the text
+        // exposition format (escaping, HELP/TYPE); FlyingFox is a kept HTTP/1.1 server without
+        // SwiftNIO, so the one GET /metrics route costs seconds of a clean build, not the
+        // 2.5-4.5 minutes Hummingbird (or swift-nio's ~1 min) would add to every CI run.
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         // C libraries from Debian: libpcap-dev (live capture, BPF), zlib1g-dev (.gz captures),
@@ -56,6 +63,12 @@ let package = Package(
         // Jobs: a capture file through the analysis pipeline (what the command, tests and bench run).
         .target(name: "CaptureJobs", dependencies: ["CaptureCore", "CaptureFiles", "PacketDecoding", "TrafficAnalysis", "TransitionAnalysis", "CZlib"],
                 swiftSettings: releaseSpeed),
+        // Live monitoring (issue 12): capture workers (one libpcap handle and one analysis state
+        // each, optionally in one PACKET_FANOUT group), interval figures, pcapng output with
+        // rotation, signals. docs/live.md.
+        .target(name: "LiveMonitor", dependencies: [
+            "CaptureCore", "CaptureFiles", "LiveCapture", "PacketDecoding", "TrafficAnalysis", "CDNReachability",
+        ]),
         // Flow records in: IPFIX (RFC 7011, files per RFC 5655) and NetFlow v9 (RFC 3954) messages,
         // templates per exporter and domain, sampling applied, adoption figures from flows.
         .target(name: "FlowRecords", dependencies: ["CaptureCore", "CaptureFiles", "PacketDecoding", "TrafficAnalysis"],
@@ -93,8 +106,9 @@ let package = Package(
 
         .executableTarget(name: "netcensus", dependencies: [
             "CaptureCore", "CaptureFiles", "LiveCapture", "PacketDecoding", "TrafficAnalysis", "TransitionAnalysis", "CaptureJobs", "CaptureSamples",
-            "NetworkGraph", "TopologyCoverage", "Reporting", "CDNAttribution", "CDNReachability", "FlowRecords",
+            "NetworkGraph", "TopologyCoverage", "Reporting", "CDNAttribution", "CDNReachability", "FlowRecords", "LiveMonitor",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Prometheus", package: "swift-prometheus"), .product(name: "FlyingFox", package: "FlyingFox"),
         ]),
         .executableTarget(name: "NetCensusBench", dependencies: [
             "CaptureCore", "CaptureFiles", "PacketDecoding", "TrafficAnalysis", "TransitionAnalysis", "CaptureJobs", "NetworkGraph", "TopologyCoverage",

@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+"""Bounded, self-addressed test traffic on loopback for `capture live` (tests and benchmarks).
+
+Sends only to 127.0.0.1 / ::1 on the given port range, never elsewhere, and stops after
+--seconds or --count. Kinds per round (one "round" = one of each, in this order):
+  udp4, udp6            one datagram each to 127.0.0.1 / ::1 :PORT
+  dns4 A, dns6 AAAA     a DNS-shaped query (RFC 1035 header + one question) to :PORT+1
+  tcp4, tcp6            a full TCP handshake to a listener on :PORT+2, then close
+With --udp-only only udp4/udp6 are sent (a steady packet rate for drop measurements).
+Prints one JSON line: what was sent per kind, and packets on the wire expected.
+"""
+import argparse, json, socket, struct, time
+
+def dns_query(qid, name, qtype):
+    q = b"".join(bytes([len(p)]) + p.encode() for p in name.split(".")) + b"\0"
+    return struct.pack("!HHHHHH", qid, 0x0100, 1, 0, 0, 0) + q + struct.pack("!HH", qtype, 1)
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--port", type=int, required=True)
+    ap.add_argument("--rate", type=float, default=100, help="rounds (udp-only: datagrams) per second")
+    ap.add_argument("--seconds", type=float, default=1)
+    ap.add_argument("--count", type=int, default=0, help="rounds; 0: by --seconds")
+    ap.add_argument("--udp-only", action="store_true")
+    ap.add_argument("--size", type=int, default=64)
+    a = ap.parse_args()
+    sent = {"udp4": 0, "udp6": 0, "dns4_a": 0, "dns6_aaaa": 0, "tcp4": 0, "tcp6": 0}
+    u4 = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    u6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    listeners = []
+    if not a.udp_only:
+        for fam, addr in ((socket.AF_INET, "127.0.0.1"), (socket.AF_INET6, "::1")):
+            l = socket.socket(fam, socket.SOCK_STREAM)
+            l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            l.bind((addr, a.port + 2)); l.listen(128)
+            listeners.append(l)
+    payload = b"n" * a.size
+    start = time.monotonic()
+    period = 1.0 / a.rate
+    i = 0
+    while True:
+        if a.count and i >= a.count: break
+        if not a.count and time.monotonic() - start >= a.seconds: break
+        due = start + i * period
+        now = time.monotonic()
+        if due > now: time.sleep(due - now)
+        u4.sendto(payload, ("127.0.0.1", a.port)); sent["udp4"] += 1
+        if not a.udp_only or i % 2 == 1:
+            pass
+        u6.sendto(payload, ("::1", a.port)); sent["udp6"] += 1
+        if not a.udp_only:
+            u4.sendto(dns_query(i & 0xffff, "v4.example.org", 1), ("127.0.0.1", a.port + 1)); sent["dns4_a"] += 1
+            u6.sendto(dns_query(i & 0xffff, "v6.example.org", 28), ("::1", a.port + 1)); sent["dns6_aaaa"] += 1
+            for fam, addr, key, l in ((socket.AF_INET, "127.0.0.1", "tcp4", listeners[0]), (socket.AF_INET6, "::1", "tcp6", listeners[1])):
+                c = socket.socket(fam, socket.SOCK_STREAM)
+                c.connect((addr, a.port + 2))
+                s, _ = l.accept()
+                c.close(); s.close()
+                sent[key] += 1
+        i += 1
+    for l in listeners: l.close()
+    print(json.dumps({"rounds": i, "sent": sent, "seconds": round(time.monotonic() - start, 3)}), flush=True)
+
+if __name__ == "__main__":
+    main()

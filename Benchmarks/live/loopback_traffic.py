@@ -4,7 +4,10 @@
 Sends only to 127.0.0.1 / ::1 on the given port range, never elsewhere, and stops after
 --seconds or --count. Kinds per round (one "round" = one of each, in this order):
   udp4, udp6            one datagram each to 127.0.0.1 / ::1 :PORT
-  dns4 A, dns6 AAAA     a DNS-shaped query (RFC 1035 header + one question) to :PORT+1
+  dns4 A, dns6 AAAA     a DNS-shaped query (RFC 1035 header + one question) from source port
+                        PORT+3 to port --dns-port (53: the port the analyzers read as DNS);
+                        nothing answers (the kernel's ICMP port unreachable has no ports, so a
+                        `portrange PORT-PORT+3` filter keeps exactly what this script sends)
   tcp4, tcp6            a full TCP handshake to a listener on :PORT+2, then close
 With --udp-only only udp4/udp6 are sent (a steady packet rate for drop measurements).
 Prints one JSON line: what was sent per kind, and packets on the wire expected.
@@ -23,10 +26,15 @@ def main():
     ap.add_argument("--count", type=int, default=0, help="rounds; 0: by --seconds")
     ap.add_argument("--udp-only", action="store_true")
     ap.add_argument("--size", type=int, default=64)
+    ap.add_argument("--dns-port", type=int, default=53)
     a = ap.parse_args()
     sent = {"udp4": 0, "udp6": 0, "dns4_a": 0, "dns6_aaaa": 0, "tcp4": 0, "tcp6": 0}
     u4 = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     u6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    d4 = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    d6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    if not a.udp_only:
+        d4.bind(("127.0.0.1", a.port + 3)); d6.bind(("::1", a.port + 3))
     listeners = []
     if not a.udp_only:
         for fam, addr in ((socket.AF_INET, "127.0.0.1"), (socket.AF_INET6, "::1")):
@@ -45,12 +53,10 @@ def main():
         now = time.monotonic()
         if due > now: time.sleep(due - now)
         u4.sendto(payload, ("127.0.0.1", a.port)); sent["udp4"] += 1
-        if not a.udp_only or i % 2 == 1:
-            pass
         u6.sendto(payload, ("::1", a.port)); sent["udp6"] += 1
         if not a.udp_only:
-            u4.sendto(dns_query(i & 0xffff, "v4.example.org", 1), ("127.0.0.1", a.port + 1)); sent["dns4_a"] += 1
-            u6.sendto(dns_query(i & 0xffff, "v6.example.org", 28), ("::1", a.port + 1)); sent["dns6_aaaa"] += 1
+            d4.sendto(dns_query(i & 0xffff, "v4.example.org", 1), ("127.0.0.1", a.dns_port)); sent["dns4_a"] += 1
+            d6.sendto(dns_query(i & 0xffff, "v6.example.org", 28), ("::1", a.dns_port)); sent["dns6_aaaa"] += 1
             for fam, addr, key, l in ((socket.AF_INET, "127.0.0.1", "tcp4", listeners[0]), (socket.AF_INET6, "::1", "tcp6", listeners[1])):
                 c = socket.socket(fam, socket.SOCK_STREAM)
                 c.connect((addr, a.port + 2))

@@ -70,11 +70,14 @@ public final class LiveControl: Sendable {
 /// SIGINT, SIGTERM and SIGHUP taken without a signal handler of ours: each signal is set to
 /// `SIG_IGN` (so its default action cannot kill the process) and delivered through a
 /// `DispatchSource` on a serial queue, which asks the run to stop or to reopen its files. A
-/// second SIGINT or SIGTERM while stopping ends the process at once (exit 130 / 143), as
-/// operators expect from a tool that hangs.
+/// second SIGINT or SIGTERM more than 2 s after the first ends the process at once (exit 130 /
+/// 143), for a stop that hangs; one sooner is the same stop delivered twice (GNU `timeout`
+/// signals the child and then its process group, a terminal's Ctrl-C the whole group), ignored.
 public final class SignalWatch: @unchecked Sendable {
     private var sources: [DispatchSourceSignal] = []
     private let queue = DispatchQueue(label: "netcensus.signals")
+    /// Monotonic nanoseconds of the first stop signal (touched only on `queue`).
+    private var firstStop: Int64 = 0
 
     public init(control: LiveControl, onSignal: @escaping @Sendable (Int32) -> Void = { _ in }) {
         for sig in [SIGINT, SIGTERM, SIGHUP] {
@@ -85,7 +88,10 @@ public final class SignalWatch: @unchecked Sendable {
                 switch sig {
                 case SIGHUP: control.requestReopen()
                 default:
-                    if control.stopRequested && (control.stopReason == "SIGINT" || control.stopReason == "SIGTERM") { _exit(128 + sig) }
+                    var ts = timespec()
+                    clock_gettime(CLOCK_MONOTONIC, &ts)
+                    let now = Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
+                    if self.firstStop == 0 { self.firstStop = now } else if now - self.firstStop > 2_000_000_000 { _exit(128 + sig) }
                     control.requestStop(sig == SIGINT ? "SIGINT" : "SIGTERM")
                 }
             }

@@ -169,7 +169,12 @@ struct LiveSession {
             summary.merge(r.summary)
             if let c = r.cdn { cdn?.merge(c) }
         }
-        metrics?.update(figures)
+        // The endpoint's last figures are the summary's: the connections still open at the stop
+        // were finished by it (end_of_capture), so they count now and none is live.
+        var closing = figures
+        closing.connections = LiveFigures.labels(summary.connections)
+        closing.liveConnections = 0
+        metrics?.update(closing)
         let stoppedBy = control.stopReason ?? "SIGINT"
         if figures.pcap.dropShare > 0.001 && !options.output.quiet {
             StandardError.line("netcensus: warning: \(Escaping.terminal(interface)): the kernel dropped \(figures.pcap.dropped) of \(figures.pcap.received) packets received (\(String(format: "%.3f", figures.pcap.dropShare * 100))%); try a larger --buffer-mb or more --workers")

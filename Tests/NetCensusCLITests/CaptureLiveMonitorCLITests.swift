@@ -149,7 +149,9 @@ import Glibc
         defer { try? FileManager.default.removeItem(at: dir) }
         let td = Process()
         td.executableURL = URL(fileURLWithPath: tcpdumpPath)
-        td.arguments = ["-i", "lo", "--immediate-mode", "-w", dir.appendingPathComponent("td.pcap").path, "udp port \(port)"]
+        // -G 5 -W 1: tcpdump ends by itself 5 s after it started, at the next packet, and prints
+        // its counters (signals cannot be relied on: a test runner may start it with them blocked).
+        td.arguments = ["-i", "lo", "--immediate-mode", "-G", "5", "-W", "1", "-w", dir.appendingPathComponent("td.pcap").path, "udp port \(port)"]
         let tdErr = Pipe()
         td.standardError = tdErr
         td.standardOutput = FileHandle.nullDevice
@@ -158,16 +160,14 @@ import Glibc
         #expect(live.waitUntilCapturing(), "\(live.stderr)")
         usleep(500_000)   // tcpdump listening too
         guard let sent = LoopbackTraffic.send(["--port", "\(port)", "--seconds", "2", "--rate", "500", "--udp-only"]) else {
-            live.send(SIGINT); _ = live.finish(); td.interrupt(); return
+            live.send(SIGINT); _ = live.finish(); kill(td.processIdentifier, SIGKILL); return
         }
         let n = 2 * (sent["rounds"] as? Int ?? 0)
         usleep(300_000)
         live.send(SIGINT)
         let r = live.finish()
-        // tcpdump's blocking read may not see its SIGINT until a packet arrives (libpcap on
-        // TPACKET_V3): wake it with datagrams it will also count, then read its figures.
-        kill(td.processIdentifier, SIGTERM)   // SIGINT may be inherited as ignored (background jobs)
-        for _ in 0..<30 where td.isRunning {
+        // Datagrams after its 5 s let tcpdump notice the end (it counts them too).
+        for _ in 0..<80 where td.isRunning {
             _ = LoopbackTraffic.send(["--port", "\(port)", "--count", "1", "--udp-only"])
             usleep(100_000)
         }

@@ -122,7 +122,7 @@ let package = Package(
         .testTarget(name: "TransitionAnalysisTests", dependencies: [
             "TransitionAnalysis", "TrafficAnalysis", "PacketDecoding", "CaptureFiles", "CaptureJobs", "CaptureSamples", "Reporting", "TestSupport",
         ]),
-        .testTarget(name: "LiveCaptureTests", dependencies: ["LiveCapture", "CaptureFiles", "TestSupport"]),
+        .testTarget(name: "LiveCaptureTests", dependencies: ["LiveCapture", "LiveMonitor", "CaptureFiles", "TrafficAnalysis", "TestSupport"]),
         .testTarget(name: "CaptureCorpusTests", dependencies: [
             "CaptureFiles", "PacketDecoding", "TrafficAnalysis", "CaptureJobs", "LiveCapture", "TestSupport",
         ]),

@@ -67,7 +67,7 @@ let package = Package(
         // each, optionally in one PACKET_FANOUT group), interval figures, pcapng output with
         // rotation, signals. docs/live.md.
         .target(name: "LiveMonitor", dependencies: [
-            "CaptureCore", "CaptureFiles", "LiveCapture", "PacketDecoding", "TrafficAnalysis", "CDNReachability",
+            "CaptureCore", "CaptureFiles", "LiveCapture", "PacketDecoding", "TrafficAnalysis", "CDNReachability", "TransitionAnalysis",
         ]),
         // Flow records in: IPFIX (RFC 7011, files per RFC 5655) and NetFlow v9 (RFC 3954) messages,
         // templates per exporter and domain, sampling applied, adoption figures from flows.

@@ -4,6 +4,7 @@ import CDNReachability
 import LiveCapture
 import PacketDecoding
 import TrafficAnalysis
+import TransitionAnalysis
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -19,6 +20,11 @@ public final class LiveWorker: @unchecked Sendable {
     public private(set) var pipeline: AnalysisPipeline
     private var cdn: CDNAnalyzer?
     private var output: RotatingCaptureFile?
+    /// `--transition`: a second pipeline and the transition analyzer fed with the same records,
+    /// exactly as `capture summarize --transition` reads a file a second time
+    /// (`CaptureFileJob.run(transition:)`), so the live section equals the offline one.
+    private var transitionPipeline: AnalysisPipeline?
+    private var transitionAnalyzer: TransitionAnalyzer?
     /// Packets libpcap handed over.
     public private(set) var delivered: UInt64 = 0
     /// The first read or write failure (the run then stops).
@@ -28,9 +34,19 @@ public final class LiveWorker: @unchecked Sendable {
     /// Files written (with `--write`).
     public var files: [String] { output?.paths ?? [] }
 
+    /// - Parameter transition: the transition analysis and the analyzer options of its own
+    ///   pipeline (records are turned on for it here); nil leaves it out.
     public init(index: Int, source: LiveCaptureSource, pipeline: AnalysisPipeline, cdn: CDNAnalyzer?,
-                output: CaptureFileOptions?, workers: Int, application: String) {
+                output: CaptureFileOptions?, workers: Int, application: String,
+                transition: (analyzer: TransitionAnalyzer, options: AnalysisOptions, decoder: DecoderOptions)? = nil) {
         self.index = index
+        if let t = transition {
+            var o = t.options
+            o.emitConnectionRecords = true
+            o.emitDNSRecords = true
+            transitionPipeline = AnalysisPipeline(source: source.interface, options: o, decoderOptions: t.decoder)
+            transitionAnalyzer = t.analyzer
+        }
         self.source = source
         self.pipeline = pipeline
         self.cdn = cdn
@@ -99,7 +115,8 @@ public final class LiveWorker: @unchecked Sendable {
 
     /// Every packet queued now through the file writer and the analyzers.
     private func processQueued(control: LiveControl) {
-        var batch = QueuedPackets(source: source, control: control, output: failure == nil ? output : nil)
+        var batch = QueuedPackets(source: source, control: control, output: failure == nil ? output : nil,
+                                  transition: transitionAnalyzer == nil ? nil : { [unowned self] in self.addTransition($0) })
         if var c = cdn {
             cdn = nil    // keep the analyzer's storage uniquely referenced while it runs
             _ = pipeline.run(&batch, extension: &c)
@@ -109,6 +126,33 @@ public final class LiveWorker: @unchecked Sendable {
         }
         delivered += UInt64(batch.delivered)
         if let e = batch.failure, failure == nil { failure = e }
+    }
+
+    /// One record through the transition pass: the loop of `CaptureFileJob.run(transition:)`
+    /// (packet, then the DNS transactions, then the connections that finished on it).
+    private func addTransition(_ record: PacketRecord) {
+        transitionPipeline!.process(record)
+        transitionAnalyzer!.add(record, transitionPipeline!.packet)
+        if !transitionPipeline!.analyzers.dnsTransactions.finished.isEmpty {
+            for t in transitionPipeline!.analyzers.dnsTransactions.finished { transitionAnalyzer!.add(dns: t) }
+            transitionPipeline!.analyzers.dnsTransactions.finished.removeAll(keepingCapacity: true)
+        }
+        if !transitionPipeline!.analyzers.connections.finished.isEmpty {
+            for c in transitionPipeline!.analyzers.connections.finished { transitionAnalyzer!.add(connection: c) }
+            transitionPipeline!.analyzers.connections.finished.removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// Finishes the transition pass as `CaptureFileJob.run(transition:)` ends a file (DNS still
+    /// open first, then connections); nil without `--transition`. Call once, after `run`.
+    public func finishTransition() -> TransitionSummary? {
+        guard var p = transitionPipeline, var t = transitionAnalyzer else { return nil }
+        transitionPipeline = nil; transitionAnalyzer = nil
+        p.analyzers.dnsTransactions.flush()
+        for d in p.analyzers.dnsTransactions.finished { t.add(dns: d) }
+        p.analyzers.dnsTransactions.finished.removeAll()
+        _ = p.finish(connections: { batch in for c in batch { t.add(connection: c) } }, dns: { _ in })
+        return t.finish()
     }
 
     /// Finishes the analyzers: the worker's summary and CDN figures (nil without CDN rules).
@@ -130,6 +174,8 @@ struct QueuedPackets: PacketSource {
     let source: LiveCaptureSource
     let control: LiveControl
     let output: RotatingCaptureFile?
+    /// Called with each record after it was written, before the main pipeline (the transition pass).
+    let transition: ((PacketRecord) -> Void)?
     var delivered = 0
     var failure: String?
 
@@ -147,6 +193,7 @@ struct QueuedPackets: PacketSource {
                 if let o = output, writeFailure == nil {
                     do { try o.append(record) } catch { writeFailure = "\(error)"; return false }
                 }
+                transition?(record)
                 return body(record)
             }
         } catch {

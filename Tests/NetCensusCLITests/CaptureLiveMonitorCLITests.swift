@@ -25,14 +25,16 @@ import Glibc
     /// Runs until SIGINT (no --duration, no --count): the final summary counts exactly the
     /// handshakes, DNS queries and datagrams sent over both families; libpcap's received equals
     /// delivered (nothing dropped, the loopback duplicates not counted); the --write file holds
-    /// the same packets (tshark) and, re-analysed offline, gives the same `total`.
+    /// the same packets (tshark) and, re-analysed offline, gives the same `total` and, with
+    /// `--transition`, the same transition section.
     @Test func untilSigintCountsWhatWasSentAndFileMatches() throws {
         guard Self.rootOrSkip() else { return }
         let port = LoopbackTraffic.port(0)
         let dir = SharedData.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("run.pcapng").path
-        let live = try LiveProcess(["capture", "live", "-i", "lo", "--filter", "portrange \(port)-\(port + 3)", "--json", "--write", file])
+        let live = try LiveProcess(["capture", "live", "-i", "lo", "--filter", "portrange \(port)-\(port + 3)", "--json", "--write", file,
+                                    "--transition"])
         #expect(live.waitUntilCapturing(), "\(live.stderr)")
         let n = 20
         guard let sent = LoopbackTraffic.send(["--port", "\(port)", "--count", "\(n)", "--rate", "200"]) else {
@@ -69,10 +71,15 @@ import Glibc
         if let udp = PeerTool.run("tshark", ["-r", file, "-Y", "udp.dstport == \(port)", "-T", "fields", "-e", "frame.number"]) {
             #expect(udp.split(separator: "\n").count == 2 * n)
         }
-        let offline = try CaptureCLI.run(["capture", "summarize", file, "--json"])
+        let offline = try CaptureCLI.run(["capture", "summarize", file, "--json", "--transition"])
         #expect(offline.status == 0, "\(offline.stderr)")
         let offlineTotal = try #require(offline.json?["total"] as? [String: Any])
         #expect(NSDictionary(dictionary: offlineTotal).isEqual(to: total), "offline total differs from the live run's")
+        // The transition section (--transition) too: the live second pass is the offline one.
+        let liveTransition = try #require(doc["transition"] as? [String: Any])
+        let offlineTransition = try #require(offline.json?["transition"] as? [String: Any])
+        #expect(NSDictionary(dictionary: offlineTransition).isEqual(to: liveTransition), "offline transition differs from the live run's")
+        #expect(liveTransition["mechanisms", "native_ipv6", "packets"] as? Int == v6)
     }
 
     /// SIGTERM stops as SIGINT does; --interval lines arrive about every S seconds, each parses

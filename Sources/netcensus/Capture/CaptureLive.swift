@@ -6,6 +6,7 @@ import LiveMonitor
 import PacketDecoding
 import Reporting
 import TrafficAnalysis
+import TransitionAnalysis
 
 /// `netcensus capture live -i IFACE [--duration S] [--count N] [--interval S] [--write FILE.pcapng]
 /// [--rotate-mb M] [--rotate-seconds S] [--workers N] [--filter EXPR] [--json|--csv]`
@@ -68,6 +69,10 @@ struct CaptureLive: ParsableCommand {
     @Flag(name: .long, help: "List capturable interfaces with their addresses and exit.")
     var list = false
 
+    @Flag(name: .long, help: ArgumentHelp(
+        "Add the transition section (as `summarize --transition`, docs/transition.md), from a second analysis of the same packets. Needs --workers 1: not mergeable yet."))
+    var transition = false
+
     @Flag(name: .customLong("no-cdn"), help: "Leave out the CDN analysis (the JSON's cdn members are null).")
     var noCDN = false
 
@@ -84,6 +89,7 @@ struct CaptureLive: ParsableCommand {
         guard snaplen >= 64 && snaplen <= 262_144 else { throw ValidationError("--snaplen must be in [64, 262144].") }
         if let i = interval, !(i >= 0.1 && i <= 86_400) { throw ValidationError("--interval must be in [0.1, 86400] seconds.") }
         guard (1...64).contains(workers) else { throw ValidationError("--workers must be in [1, 64].") }
+        if transition && workers > 1 { throw ValidationError("--transition needs --workers 1: transition figures are not mergeable yet.") }
         guard (1...2048).contains(bufferMB) else { throw ValidationError("--buffer-mb must be in [1, 2048].") }
         if (rotateMB != nil || rotateSeconds != nil) && write == nil { throw ValidationError("--rotate-mb and --rotate-seconds need --write.") }
         if let m = rotateMB, !(m >= 0.001 && m <= 1_000_000) { throw ValidationError("--rotate-mb must be in [0.001, 1000000].") }
@@ -106,7 +112,8 @@ struct CaptureLive: ParsableCommand {
         var document = CaptureSummaryReport.document(
             files: [(CaptureSummaryReport.FileFacts(path: name, format: "live", recordsRead: Int(outcome.figures.delivered)), summary)],
             total: summary, filter: filter, tool: tool,
-            cdn: rules.map { ([outcome.cdn ?? CDNSummary()], outcome.cdn ?? CDNSummary(), $0.label) })
+            cdn: rules.map { ([outcome.cdn ?? CDNSummary()], outcome.cdn ?? CDNSummary(), $0.label) },
+            transition: outcome.transition.map { TransitionReport.section($0) })
         if case .object(var members) = document {
             members.append(("capture", LiveReport.captureSection(interface: name, outcome: outcome)))
             document = .object(members)

@@ -7,6 +7,7 @@ import LiveMonitor
 import PacketDecoding
 import Reporting
 import TrafficAnalysis
+import TransitionAnalysis
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -24,6 +25,8 @@ struct LiveSession {
     struct Outcome {
         var summary: AdoptionSummary
         var cdn: CDNSummary?
+        /// `--transition` only.
+        var transition: TransitionSummary?
         /// libpcap counters and delivered packets over all workers, after the final drain.
         var figures: LiveFigures
         var stoppedBy: String
@@ -93,7 +96,9 @@ struct LiveSession {
         let workers = sources.enumerated().map { k, source in
             LiveWorker(index: k, source: source,
                        pipeline: AnalysisPipeline(source: interface, options: analysisOptions, decoderOptions: options.decoding.decoderOptions),
-                       cdn: rules.map { CDNAnalyzer(matcher: $0) }, output: fileOptions, workers: n, application: tool)
+                       cdn: rules.map { CDNAnalyzer(matcher: $0) }, output: fileOptions, workers: n, application: tool,
+                       transition: options.transition
+                           ? (TransitionAnalyzer(), options.state.analysisOptions, options.decoding.decoderOptions) : nil)
         }
         for w in workers {
             do { try w.prepare() } catch {
@@ -183,7 +188,7 @@ struct LiveSession {
             StandardError.line("netcensus: error: no packets captured on \(Escaping.terminal(interface)) in \(options.duration ?? 0) s")
             throw NetCensusExit.noData
         }
-        return Outcome(summary: summary, cdn: cdn, figures: figures, stoppedBy: stoppedBy, workers: n,
+        return Outcome(summary: summary, cdn: cdn, transition: workers.first?.finishTransition(), figures: figures, stoppedBy: stoppedBy, workers: n,
                        files: workers.flatMap(\.files), seconds: seconds, bufferBytes: options.bufferMB << 20)
     }
 

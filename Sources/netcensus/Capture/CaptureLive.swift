@@ -88,6 +88,7 @@ struct CaptureLive: ParsableCommand {
         if let c = count, c <= 0 { throw ValidationError("--count must be positive.") }
         guard snaplen >= 64 && snaplen <= 262_144 else { throw ValidationError("--snaplen must be in [64, 262144].") }
         if let i = interval, !(i >= 0.1 && i <= 86_400) { throw ValidationError("--interval must be in [0.1, 86400] seconds.") }
+        if interval != nil && output.csv { throw ValidationError("--interval writes table lines or, with --json, NDJSON; not with --csv.") }
         guard (1...64).contains(workers) else { throw ValidationError("--workers must be in [1, 64].") }
         if transition && workers > 1 { throw ValidationError("--transition needs --workers 1: transition figures are not mergeable yet.") }
         guard (1...2048).contains(bufferMB) else { throw ValidationError("--buffer-mb must be in [1, 2048].") }

@@ -366,7 +366,8 @@ import Glibc
         return out
     }
 
-    /// `--list` shows addresses and IPv6; an unknown interface is one line saying what to do.
+    /// `--list` shows addresses and IPv6; an unknown interface, and capturing without the
+    /// permission, are one line saying what to do.
     @Test func listAndUnknownInterface() throws {
         guard Self.rootOrSkip() else { return }
         let l = try CaptureCLI.run(["capture", "live", "--list"])
@@ -376,5 +377,25 @@ import Glibc
         let u = try CaptureCLI.run(["capture", "live", "-i", "no-such-if0"])
         #expect(u.status == 66)
         #expect(u.stderr == "netcensus: error: no interface named no-such-if0; `netcensus capture live --list` shows the interfaces\n")
+        // Without root or CAP_NET_RAW (setpriv to nobody, a copy of the binary it may execute):
+        // one line saying what to do.
+        guard let setpriv = PeerTool.locate("setpriv"), let exe = CaptureCLI.executable else { return }
+        let dir = SharedData.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let copy = dir.appendingPathComponent("netcensus").path
+        try FileManager.default.copyItem(atPath: exe.path, toPath: copy)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: dir.path)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: copy)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: setpriv)
+        p.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all", copy, "capture", "live", "-i", "lo", "--duration", "1"]
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 66)
+        #expect(text == "netcensus: error: no permission to capture on lo: run as root or give the binary CAP_NET_RAW and CAP_NET_ADMIN (setcap cap_net_raw,cap_net_admin=eip netcensus)\n")
     }
 }

@@ -105,7 +105,7 @@ public final class LiveCaptureSource {
         linkType = LinkType(rawValue: dlt == UInt16(DLT_RAW) ? 101 : dlt)
         snaplen = Int(pcap_snapshot(h))
         timestampResolution = pcap_get_tstamp_precision(h) == Int32(PCAP_TSTAMP_PRECISION_NANO) ? 9 : 6
-        isLoopback = (try? LiveCaptureSource.interfaces().first { $0.name == interface }?.isLoopback) == true
+        isLoopback = LiveCaptureSource.isLoopbackInterface(interface)
         var program = bpf_program()
         defer { pcap_freecode(&program) }
         if let f = options.filter {
@@ -256,6 +256,29 @@ public final class LiveCaptureSource {
             p = d.pointee.next
         }
         return out
+    }
+
+    /// Whether `name` is a loopback interface: `IFF_LOOPBACK` (0x8) in the flags Linux shows in
+    /// /sys/class/net/NAME/flags (read directly: `pcap_findalldevs` takes about half a second,
+    /// which delayed the start of every capture). Elsewhere, or when sysfs cannot be read,
+    /// libpcap's interface list answers.
+    static func isLoopbackInterface(_ name: String) -> Bool {
+        #if os(Linux)
+        if !name.contains("/") {
+            let fd = open("/sys/class/net/\(name)/flags", O_RDONLY)
+            if fd >= 0 {
+                defer { close(fd) }
+                var buffer = [UInt8](repeating: 0, count: 32)
+                let n = read(fd, &buffer, buffer.count)
+                // "0x1009\n": hexadecimal after "0x".
+                if n > 2, buffer[0] == UInt8(ascii: "0"), buffer[1] == UInt8(ascii: "x") {
+                    let digits = buffer[2..<n].prefix { ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }
+                    if let flags = UInt64(String(decoding: digits, as: UTF8.self), radix: 16) { return flags & 0x8 != 0 }
+                }
+            }
+        }
+        #endif
+        return (try? interfaces().first { $0.name == name }?.isLoopback) == true
     }
 
     /// The IPv4/IPv6 addresses of a `pcap_addr` list as text (other families left out).

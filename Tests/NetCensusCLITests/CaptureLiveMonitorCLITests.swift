@@ -245,6 +245,24 @@ import Glibc
         } else { #expect(!SharedData.isCI, "promtool missing (Debian package prometheus)") }
     }
 
+    /// A metrics address already in use: one line with the system's reason, exit 69.
+    @Test func metricsPortInUseIs69() throws {
+        guard Self.rootOrSkip() else { return }
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var a = sockaddr_in()
+        a.sin_family = sa_family_t(AF_INET); a.sin_port = 0; a.sin_addr.s_addr = UInt32(0x7f00_0001).bigEndian
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &a) { p in
+            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && listen(fd, 1) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        #expect(bound)
+        let port = Int(UInt16(bigEndian: a.sin_port))
+        let r = try CaptureCLI.run(["capture", "live", "-i", "lo", "--duration", "0.5", "--metrics-listen", "127.0.0.1:\(port)"])
+        #expect(r.status == 69)
+        #expect(r.stderr == "netcensus: error: --metrics-listen 127.0.0.1:\(port): Address already in use\n")
+    }
+
     /// `--workers 2` (one PACKET_FANOUT group, flow hash) and one worker capture the same traffic
     /// at the same time: the merged figures equal the single worker's (every handshake complete
     /// in one worker: both directions of a connection reached the same handle).

@@ -109,7 +109,7 @@ struct LiveSession {
         let metrics: MetricsExporter?
         if let listen = options.metricsListen {
             do { metrics = try MetricsExporter(listen: listen) } catch {
-                StandardError.line("netcensus: error: --metrics-listen \(Escaping.terminal(listen)): \(Escaping.terminal("\(error)"))")
+                StandardError.line("netcensus: error: --metrics-listen \(Escaping.terminal(listen)): \(Escaping.terminal(MetricsExporter.reason(error)))")
                 throw NetCensusExit.unavailable
             }
         } else {

@@ -86,6 +86,17 @@ final class MetricsExporter: @unchecked Sendable {
         }
     }
 
+    /// The operating system's words for a server error (FlyingSocks' `SocketError.failed`
+    /// carries errno's text as `message`), else the error's description.
+    static func reason(_ error: any Error) -> String {
+        for child in Mirror(reflecting: error).children {
+            for field in Mirror(reflecting: child.value).children where field.label == "message" {
+                if let m = field.value as? String { return m }
+            }
+        }
+        return "\(error)"
+    }
+
     func stop() {
         let server = self.server
         let done = DispatchSemaphore(value: 0)

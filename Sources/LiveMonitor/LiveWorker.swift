@@ -83,6 +83,8 @@ public final class LiveWorker: @unchecked Sendable {
             let now = LiveCaptureSource.monotonicNanoseconds()
             if let d = deadline, now >= d { control.requestStop("duration"); break }
             if now >= nextTick, let step = interval {
+                // What the kernel queued before the boundary belongs to this interval.
+                processQueued(control: control)
                 board.publish(tick: tick, worker: index, figures: figures())
                 tick += 1
                 nextTick += step

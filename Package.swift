@@ -31,8 +31,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         // `capture live --metrics-listen`: swift-prometheus keeps the registry and the text
         // exposition format (escaping, HELP/TYPE); FlyingFox is a kept HTTP/1.1 server without
-        // SwiftNIO, so the one GET /metrics route costs seconds of a clean build, not the
-        // 2.5-4.5 minutes Hummingbird (or swift-nio's ~1 min) would add to every CI run.
+        // SwiftNIO. Both with swift-atomics and swift-metrics: 74 s of a clean debug build alone
+        // (2 cores at load ~6, 2026-12-05), against the 2.5-4.5 minutes Hummingbird adds to
+        // every CI run (SWIFT-NOTES probe); swift-nio alone was 23-70 s before any HTTP code.
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],

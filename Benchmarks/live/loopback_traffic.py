@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Bounded, self-addressed test traffic on loopback for `capture live` (tests and benchmarks).
 
-Sends only to 127.0.0.1 / ::1 on the given port range, never elsewhere, and stops after
---seconds or --count. Kinds per round (one "round" = one of each, in this order):
+Sends only to 127.0.0.1 / ::1 (or, with --v4/--v6, to addresses of a network namespace the
+calling test created itself) on the given port range, and stops after --seconds or --count. Kinds per round (one "round" = one of each, in this order):
   udp4, udp6            one datagram each to 127.0.0.1 / ::1 :PORT
   dns4 A, dns6 AAAA     a DNS-shaped query (RFC 1035 header + one question) from source port
                         PORT+3 to port --dns-port (53: the port the analyzers read as DNS);
@@ -27,6 +27,9 @@ def main():
     ap.add_argument("--udp-only", action="store_true")
     ap.add_argument("--size", type=int, default=64)
     ap.add_argument("--dns-port", type=int, default=53)
+    ap.add_argument("--v4", default="127.0.0.1", help="IPv4 destination (loopback, or an address of a test's own namespace)")
+    ap.add_argument("--v6", default="::1", help="IPv6 destination (loopback, or an address of a test's own namespace)")
+    ap.add_argument("--no-tcp", action="store_true", help="UDP and DNS only (the destination need not be local)")
     a = ap.parse_args()
     sent = {"udp4": 0, "udp6": 0, "dns4_a": 0, "dns6_aaaa": 0, "tcp4": 0, "tcp6": 0}
     u4 = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -34,10 +37,11 @@ def main():
     d4 = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     d6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
     if not a.udp_only:
-        d4.bind(("127.0.0.1", a.port + 3)); d6.bind(("::1", a.port + 3))
+        d6.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+        d4.bind(("0.0.0.0", a.port + 3)); d6.bind(("::", a.port + 3))
     listeners = []
-    if not a.udp_only:
-        for fam, addr in ((socket.AF_INET, "127.0.0.1"), (socket.AF_INET6, "::1")):
+    if not a.udp_only and not a.no_tcp:
+        for fam, addr in ((socket.AF_INET, a.v4), (socket.AF_INET6, a.v6)):
             l = socket.socket(fam, socket.SOCK_STREAM)
             l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             l.bind((addr, a.port + 2)); l.listen(128)
@@ -52,12 +56,12 @@ def main():
         due = start + i * period
         now = time.monotonic()
         if due > now: time.sleep(due - now)
-        u4.sendto(payload, ("127.0.0.1", a.port)); sent["udp4"] += 1
-        u6.sendto(payload, ("::1", a.port)); sent["udp6"] += 1
+        u4.sendto(payload, (a.v4, a.port)); sent["udp4"] += 1
+        u6.sendto(payload, (a.v6, a.port)); sent["udp6"] += 1
         if not a.udp_only:
-            d4.sendto(dns_query(i & 0xffff, "v4.example.org", 1), ("127.0.0.1", a.dns_port)); sent["dns4_a"] += 1
-            d6.sendto(dns_query(i & 0xffff, "v6.example.org", 28), ("::1", a.dns_port)); sent["dns6_aaaa"] += 1
-            for fam, addr, key, l in ((socket.AF_INET, "127.0.0.1", "tcp4", listeners[0]), (socket.AF_INET6, "::1", "tcp6", listeners[1])):
+            d4.sendto(dns_query(i & 0xffff, "v4.example.org", 1), (a.v4, a.dns_port)); sent["dns4_a"] += 1
+            d6.sendto(dns_query(i & 0xffff, "v6.example.org", 28), (a.v6, a.dns_port)); sent["dns6_aaaa"] += 1
+            for fam, addr, key, l in ((socket.AF_INET, a.v4, "tcp4", listeners[0]), (socket.AF_INET6, a.v6, "tcp6", listeners[1])) if listeners else ():
                 c = socket.socket(fam, socket.SOCK_STREAM)
                 c.connect((addr, a.port + 2))
                 s, _ = l.accept()

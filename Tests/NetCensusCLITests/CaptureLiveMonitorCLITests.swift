@@ -384,6 +384,67 @@ import Glibc
         return out
     }
 
+    /// On a veth pair between two network namespaces the test creates (iproute2), with two
+    /// workers: datagrams and DNS-shaped A/AAAA queries sent from one namespace to the other's
+    /// IPv4 and IPv6 addresses are counted exactly, once each (no loopback duplicates to reject
+    /// here), and `--list` inside the namespace shows the veth with its addresses.
+    @Test func vethBetweenOwnNamespaces() throws {
+        guard Self.rootOrSkip() else { return }
+        guard let ip = PeerTool.locate("ip") else { #expect(!SharedData.isCI, "iproute2 missing"); return }
+        let tag = String(getpid() % 10_000_000)
+        let a = "ncA\(tag)", b = "ncB\(tag)", va = "vA\(tag)", vb = "vB\(tag)"
+        func run(_ args: [String]) -> Bool {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: ip)
+            p.arguments = args
+            p.standardOutput = FileHandle.nullDevice; p.standardError = FileHandle.nullDevice
+            do { try p.run() } catch { return false }
+            p.waitUntilExit()
+            return p.terminationStatus == 0
+        }
+        defer { _ = run(["netns", "del", a]); _ = run(["netns", "del", b]) }
+        let setup = [["netns", "add", a], ["netns", "add", b],
+                     ["link", "add", va, "netns", a, "type", "veth", "peer", "name", vb, "netns", b],
+                     ["-n", a, "addr", "add", "10.203.0.1/24", "dev", va], ["-n", b, "addr", "add", "10.203.0.2/24", "dev", vb],
+                     ["-n", a, "addr", "add", "fd00:203::1/64", "dev", va, "nodad"], ["-n", b, "addr", "add", "fd00:203::2/64", "dev", vb, "nodad"],
+                     ["-n", a, "link", "set", va, "up"], ["-n", b, "link", "set", vb, "up"]]
+        for step in setup {
+            guard run(step) else {
+                print("SKIP: cannot create network namespaces (\(step.joined(separator: " ")))\(SharedData.isCI ? " (CI: this is a failure)" : "")")
+                #expect(!SharedData.isCI, "network namespaces unavailable")
+                return
+            }
+        }
+        let port = LoopbackTraffic.port(7)
+        let live = try LiveProcess(["capture", "live", "-i", va, "--filter", "portrange \(port)-\(port + 3)", "--json", "--workers", "2"],
+                                   wrapper: [ip, "netns", "exec", a])
+        #expect(live.waitUntilCapturing(), "\(live.stderr)")
+        let n = 25
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: ip)
+        p.arguments = ["netns", "exec", b, "python3", LoopbackTraffic.script, "--port", "\(port)", "--count", "\(n)", "--no-tcp",
+                       "--v4", "10.203.0.1", "--v6", "fd00:203::1"]
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+        usleep(300_000)
+        live.send(SIGINT)
+        let r = live.finish()
+        #expect(r.status == 0, "\(r.stderr)")
+        let doc = try #require(Self.json(r.stdout.joined(separator: "\n")))
+        let total = try #require(doc["total"] as? [String: Any])
+        #expect(total["packets"] as? Int == 4 * n)
+        #expect(total["outermost", "ipv4", "packets"] as? Int == 2 * n)
+        #expect(total["outermost", "ipv6", "packets"] as? Int == 2 * n)
+        #expect(total["dns", "queries_a"] as? Int == n)
+        #expect(total["dns", "queries_aaaa"] as? Int == n)
+        let c = try #require(doc["capture"] as? [String: Any])
+        #expect(c["received"] as? Int == 4 * n && c["delivered"] as? Int == 4 * n && c["dropped"] as? Int == 0)
+        let list = try LiveProcess(["capture", "live", "--list"], wrapper: [ip, "netns", "exec", a]).finish()
+        #expect(list.stdout.contains { $0.hasPrefix("\(va) ipv6 10.203.0.1 fd00:203::1") }, "\(list.stdout)")
+    }
+
     /// `--list` shows addresses and IPv6; an unknown interface, and capturing without the
     /// permission, are one line saying what to do.
     @Test func listAndUnknownInterface() throws {

@@ -15,10 +15,16 @@ final class LiveProcess: @unchecked Sendable {
     private var stdoutDone = false, stderrDone = false
     let started = Date()
 
-    init(_ arguments: [String]) throws {
+    /// - Parameter wrapper: a command that runs netcensus (e.g. `ip netns exec NS`), full path first.
+    init(_ arguments: [String], wrapper: [String] = []) throws {
         guard let exe = CaptureCLI.executable else { throw CocoaError(.fileNoSuchFile) }
-        process.executableURL = exe
-        process.arguments = arguments
+        if let first = wrapper.first {
+            process.executableURL = URL(fileURLWithPath: first)
+            process.arguments = Array(wrapper.dropFirst()) + [exe.path] + arguments
+        } else {
+            process.executableURL = exe
+            process.arguments = arguments
+        }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

@@ -16,7 +16,7 @@ OUT=${4:-/tmp/netcensus-soak}
 PORT=41000
 SAMPLE=10
 mkdir -p "$OUT"
-"$BIN" capture live -i lo --filter "portrange $PORT-$((PORT + 2))" --interval "$SAMPLE" --json \
+"$BIN" capture live -i lo --filter "portrange $PORT-$((PORT + 3))" --interval "$SAMPLE" --json \
   > "$OUT/intervals.ndjson" 2> "$OUT/stderr.txt" &
 NC=$!
 sleep 1.5

@@ -54,6 +54,9 @@ final class LiveProcess: @unchecked Sendable {
         }
     }
 
+    /// A test that throws before `finish` must not leave a capture running.
+    deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+
     var stderr: String { lock.lock(); defer { lock.unlock() }; return stderrText }
     var stdoutLines: [(Date, String)] { lock.lock(); defer { lock.unlock() }; return lines }
 

@@ -16,6 +16,7 @@ let package = Package(
             "NetworkGraph", "TopologyCoverage", "Reporting", "QUICInitial", "CDNAttribution", "CDNReachability", "TransitionAnalysis", "FlowRecords",
             "CaptureTargets", "QuarterlyReport",
             "ReportHistory",
+            "LiveMonitor",
         ]),
         .executable(name: "netcensus", targets: ["netcensus"]),
         .executable(name: "netcensus-bench", targets: ["NetCensusBench"]),
@@ -48,6 +49,13 @@ let package = Package(
         // the kept, pure-Swift wire-protocol client (SCRAM auth, typed binds); only fetched and
         // built with the Postgres trait.
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        // `capture live --metrics-listen`: swift-prometheus keeps the registry and the text
+        // exposition format (escaping, HELP/TYPE); FlyingFox is a kept HTTP/1.1 server without
+        // SwiftNIO. Both with swift-atomics and swift-metrics: 74 s of a clean debug build alone
+        // (2 cores at load ~6, 2026-12-05), against the 2.5-4.5 minutes Hummingbird adds to
+        // every CI run (SWIFT-NOTES probe); swift-nio alone was 23-70 s before any HTTP code.
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         // C libraries from Debian: libpcap-dev (live capture, BPF), zlib1g-dev (.gz captures),
@@ -76,6 +84,12 @@ let package = Package(
         // Jobs: a capture file through the analysis pipeline (what the command, tests and bench run).
         .target(name: "CaptureJobs", dependencies: ["CaptureCore", "CaptureFiles", "PacketDecoding", "TrafficAnalysis", "TransitionAnalysis", "CZlib"],
                 swiftSettings: releaseSpeed),
+        // Live monitoring (issue 12): capture workers (one libpcap handle and one analysis state
+        // each, optionally in one PACKET_FANOUT group), interval figures, pcapng output with
+        // rotation, signals. docs/live.md.
+        .target(name: "LiveMonitor", dependencies: [
+            "CaptureCore", "CaptureFiles", "LiveCapture", "PacketDecoding", "TrafficAnalysis", "CDNReachability", "TransitionAnalysis",
+        ]),
         // Flow records in: IPFIX (RFC 7011, files per RFC 5655) and NetFlow v9 (RFC 3954) messages,
         // templates per exporter and domain, sampling applied, adoption figures from flows.
         .target(name: "FlowRecords", dependencies: ["CaptureCore", "CaptureFiles", "PacketDecoding", "TrafficAnalysis"],
@@ -129,10 +143,11 @@ let package = Package(
         .executableTarget(name: "netcensus", dependencies: [
             "CaptureCore", "CaptureFiles", "LiveCapture", "PacketDecoding", "TrafficAnalysis", "TransitionAnalysis", "CaptureJobs", "CaptureSamples",
             "NetworkGraph", "TopologyCoverage", "Reporting", "CDNAttribution", "CDNReachability", "FlowRecords", "CaptureTargets", "QuarterlyReport",
-            "ReportHistory",
+            "ReportHistory", "LiveMonitor",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             // SHA-256 of the report's inputs (methods section): swift-crypto, no hand-written hashing.
             .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Prometheus", package: "swift-prometheus"), .product(name: "FlyingFox", package: "FlyingFox"),
         ]),
         .executableTarget(name: "NetCensusBench", dependencies: [
             "CaptureCore", "CaptureFiles", "PacketDecoding", "TrafficAnalysis", "TransitionAnalysis", "CaptureJobs", "NetworkGraph", "TopologyCoverage",
@@ -146,7 +161,7 @@ let package = Package(
         .testTarget(name: "TransitionAnalysisTests", dependencies: [
             "TransitionAnalysis", "TrafficAnalysis", "PacketDecoding", "CaptureFiles", "CaptureJobs", "CaptureSamples", "Reporting", "TestSupport",
         ]),
-        .testTarget(name: "LiveCaptureTests", dependencies: ["LiveCapture", "CaptureFiles", "TestSupport"]),
+        .testTarget(name: "LiveCaptureTests", dependencies: ["LiveCapture", "LiveMonitor", "CaptureFiles", "TrafficAnalysis", "TestSupport"]),
         .testTarget(name: "CaptureCorpusTests", dependencies: [
             "CaptureFiles", "PacketDecoding", "TrafficAnalysis", "CaptureJobs", "LiveCapture", "TestSupport",
         ]),

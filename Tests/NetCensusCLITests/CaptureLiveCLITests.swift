@@ -12,7 +12,9 @@ import Glibc
         guard getuid() == 0 else { #expect(!SharedData.isCI, "live capture needs root under CI"); return }
         let port = 30000 + Int(getpid() % 20000)
         let sender = Thread {
-            usleep(600_000)   // let the capture start first
+            // Let the capture start first: a debug binary on a loaded 2-core CI machine takes up to
+            // about a second before its handle is open (600 ms was seen to be too short).
+            usleep(1_500_000)
             for (family, address, n) in [(AF_INET6, "::1", 3), (AF_INET, "127.0.0.1", 2)] {
                 let fd = socket(family, Int32(SOCK_DGRAM.rawValue), 0)
                 for _ in 0..<n {
@@ -31,7 +33,7 @@ import Glibc
         }
         sender.start()
         let start = Date()
-        let r = try CaptureCLI.run(["capture", "live", "-i", "lo", "--duration", "2", "--filter", "udp dst port \(port)", "--json"])
+        let r = try CaptureCLI.run(["capture", "live", "-i", "lo", "--duration", "3", "--filter", "udp dst port \(port)", "--json"])
         let elapsed = Date().timeIntervalSince(start)
         #expect(r.status == 0, "\(r.stderr)")
         let total = try #require(r.json?["total"] as? [String: Any])

@@ -62,6 +62,10 @@ public struct ConnectionAnalyzer: PacketAnalyzer {
     /// Live connections right now.
     public var liveCount: Int { table.count }
 
+    /// Figures of the connections finished so far (live ones not included): what a live
+    /// monitor reports between intervals without finishing the table.
+    public var finishedSummary: ConnectionSummary { summary }
+
     /// Packets and wire bytes of a live connection, both directions; nil when not live.
     public func traffic(of key: FlowKey) -> TrafficCounters? {
         guard let i = table.index(of: key) else { return nil }

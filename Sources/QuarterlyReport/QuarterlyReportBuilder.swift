@@ -144,14 +144,14 @@ public enum QuarterlyReportBuilder {
             [.text(label), .integer(Int64(clamping: s.ipv6)), .integer(Int64(clamping: s.translated)), .integer(Int64(clamping: s.ipv4)),
              s.ipv6Share.map { .number($0 * 100, digits: 1) } ?? .empty, s.translatedShare.map { .number($0 * 100, digits: 1) } ?? .empty]
         }
-        let adoption = ReportTable(key: "adoption", title: "IPv6 adoption: native IPv6, NAT64-translated and IPv4",
-            columns: [ReportColumn("measure", "measure"), ReportColumn("ipv6", "native IPv6", .count), ReportColumn("translated", "translated", .count),
+        let adoption = ReportTable(key: "adoption", title: "IPv6 adoption: IPv6 (native and tunnelled), NAT64-translated and IPv4",
+            columns: [ReportColumn("measure", "measure"), ReportColumn("ipv6", "IPv6", .count), ReportColumn("translated", "translated", .count),
                       ReportColumn("ipv4", "IPv4", .count), ReportColumn("ipv6_share", "IPv6 share", .percent), ReportColumn("translated_share", "translated share", .percent)],
             rows: [shareRow("packets", t.packets), shareRow("bytes", t.bytes), shareRow("connections", t.connections), shareRow("devices", t.deviceShare)])
         var blocks: [ReportBlock] = [
-            .paragraph("Shares over native IPv6 + translated + IPv4; translation (NAT64, 464XLAT) never counts as IPv6 adoption. \(c.total.packets) packets, \(c.total.bytes) bytes read."),
+            .paragraph("Shares over IPv6 + translated + IPv4, where IPv6 is native IPv6 and IPv6 carried in tunnels (6in4, 6to4, Teredo, ...: the mechanism table below splits it) and translation (NAT64, 464XLAT) never counts as IPv6 adoption. \(c.total.packets) packets, \(c.total.bytes) bytes read."),
             .table(adoption),
-            .chart(.bars(key: "adoption", title: "IPv6 share this quarter", unit: .percent, series: ["native IPv6", "translated"],
+            .chart(.bars(key: "adoption", title: "IPv6 share this quarter", unit: .percent, series: ["IPv6", "translated"],
                          groups: [("packets", t.packets), ("bytes", t.bytes), ("connections", t.connections), ("devices", t.deviceShare)].map { label, s in
                              (label, [s.ipv6Share.map { $0 * 100 }, s.translatedShare.map { $0 * 100 }]) })),
             .chart(.trend(key: "adoption_trend", title: "IPv6 share over the stored quarters", unit: .percent, quarters: quarters,
@@ -194,7 +194,12 @@ public enum QuarterlyReportBuilder {
             ]))
         }
 
-        if let cdn = c.cdn, !cdn.providers.isEmpty {
+        if let cdn = c.cdn, !cdn.providers.contains(where: { $0.value.ipv4.allAttempts + $0.value.ipv6.allAttempts > 0 }) {
+            out.append(ReportSection(key: "cdn", title: "CDN reachability over IPv4 and IPv6", blocks: [
+                .paragraph("The CDN analysis ran over every capture: no connection was attributed to a provider of the rules (\(cdn.connections) connections looked at, \(cdn.unattributed) not attributed; docs/cdn.md)."),
+            ]))
+        }
+        if let cdn = c.cdn, cdn.providers.contains(where: { $0.value.ipv4.allAttempts + $0.value.ipv6.allAttempts > 0 }) {
             let providers = cdn.providers.sorted { $0.value.ipv4.allAttempts + $0.value.ipv6.allAttempts > $1.value.ipv4.allAttempts + $1.value.ipv6.allAttempts || ($0.value.ipv4.allAttempts + $0.value.ipv6.allAttempts == $1.value.ipv4.allAttempts + $1.value.ipv6.allAttempts && $0.key < $1.key) }
             out.append(ReportSection(key: "cdn", title: "CDN reachability over IPv4 and IPv6", blocks: [
                 .table(ReportTable(key: "cdn", title: "Per provider and family (docs/cdn.md)",
@@ -284,9 +289,10 @@ public enum QuarterlyReportBuilder {
                                    ("behind a bridge", series("topology", "village_behind_bridge_share"))])),
         ]
         if !points.isEmpty {
-            coverage.append(.chart(.map(key: "villages", title: "Villages by coverage", points: thinned.points, omitted: thinned.omitted + withoutCoordinates)))
+            coverage.append(.chart(.map(key: "villages", title: "Villages by coverage", points: thinned.points, omitted: thinned.omitted,
+                                        withoutCoordinates: withoutCoordinates)))
         }
-        let worst = r.worstVillages.prefix(20).map { r.row($0, in: t.topology) }
+        let worst = r.worstVillages.map { r.row($0, in: t.topology) }
         coverage.append(.table(ReportTable(key: "worst_villages", title: "Worst villages (lowest capacity per household)",
             columns: [ReportColumn("id", "id"), ReportColumn("name", "name"), ReportColumn("region", "region"), ReportColumn("households", "households", .count),
                       ReportColumn("per_household_mbps", "per household", .mbps), ReportColumn("fiber", "fiber all the way"), ReportColumn("behind_bridge", "behind a bridge")],
@@ -296,9 +302,9 @@ public enum QuarterlyReportBuilder {
         for (profile, results) in t.targets {
             out.append(ReportSection(key: "topology_targets_" + slug(profile.name), title: "Coverage targets: \(profile.title)", blocks: [
                 .table(targetTable(key: "topology_targets_" + slug(profile.name), title: profile.name, rows: results.map { x in
-                    let unitDigits = x.gapUnit == .mbps ? 1 : 1
-                    return (x.check.id, x.check.metric, x.check.comparator.rawValue, .number(x.check.value, digits: unitDigits),
-                            x.measured.map { .number($0, digits: unitDigits) } ?? .empty, x.status, x.gap.map { .number($0, digits: unitDigits) } ?? .empty,
+                    // Percent and Mbps alike read with one decimal.
+                    return (x.check.id, x.check.metric, x.check.comparator.rawValue, .number(x.check.value, digits: 1),
+                            x.measured.map { .number($0, digits: 1) } ?? .empty, x.status, x.gap.map { .number($0, digits: 1) } ?? .empty,
                             x.notMeasurable ?? x.notApplicable ?? x.check.proxy.map { "proxy: " + $0 } ?? (x.regionsBehind.isEmpty ? "" : "furthest behind: " + x.regionsBehind.map(\.region).joined(separator: ", ")),
                             x.check.confidence.rawValue)
                 })),
@@ -314,7 +320,7 @@ public enum QuarterlyReportBuilder {
                     rows: works.prefix(15).enumerated().map { i, w in
                         [.integer(Int64(i + 1)), .integer(Int64(w.villages.count)), .integer(Int64(w.households)), .number(w.km, digits: 1), .number(w.cost, digits: 0),
                          .text(w.villages.first.map { t.topology.nodes[$0].name } ?? "")]
-                    }, note: p.works.count > 15 ? "\(p.works.count - 15) more works: `netcensus topology plan` lists them all." : nil)),
+                    }, note: p.works.count > 15 ? "\(p.works.count - 15) more works: netcensus topology plan lists them all." : nil)),
             ]))
         }
         return out
@@ -335,7 +341,7 @@ public enum QuarterlyReportBuilder {
     }
 
     static let definitions: [(term: String, text: String)] = [
-        ("IPv6 share of traffic (bytes)", "Native IPv6 bytes / (native IPv6 + NAT64/464XLAT-translated + IPv4 bytes) over every capture of the quarter, as captured (frame length); docs/transition.md, \"Adoption with NAT64 apart\"."),
+        ("IPv6 share of traffic (bytes)", "IPv6 bytes (native and tunnelled) / (IPv6 + NAT64/464XLAT-translated + IPv4 bytes) over every capture of the quarter, as captured (frame length); docs/transition.md, \"Adoption with NAT64 apart\"."),
         ("IPv6 share of connections", "The same ratio over connection records (TCP, UDP flows as Zeek's conn.log defines them)."),
         ("Devices", "Connection originators inside --local-prefix (or on the capture's LAN side), one per MAC where bound (ARP, DHCPv4, frames), routers excluded; docs/transition.md, \"Devices\". Devices using IPv6: at least one own non-link-local IPv6 or translated connection; share over devices that are not local-only."),
         ("Looked-up names with AAAA", "Names of A/AAAA questions with at least one non-synthesized AAAA answer / names looked up."),

@@ -16,7 +16,7 @@ enum ReportCharts {
         switch c {
         case let .bars(key, title, unit, series, groups): bars(key, title, unit, series, groups)
         case let .trend(key, title, unit, quarters, series): trend(key, title, unit, quarters, series)
-        case let .map(key, title, points, omitted): map(key, title, points, omitted)
+        case let .map(key, title, points, omitted, withoutCoordinates): map(key, title, points, omitted, withoutCoordinates)
         }
     }
 
@@ -84,7 +84,7 @@ enum ReportCharts {
     /// Villages at their coordinates (equirectangular: x from longitude, y from latitude, scaled
     /// to the points' bounding box with cos(mid-latitude) for the aspect). Each status is one
     /// path of zero-length round-capped segments, so 16,000 dots cost ~150 KB.
-    static func map(_ key: String, _ title: String, _ points: [MapPoint], _ omitted: Int) -> N {
+    static func map(_ key: String, _ title: String, _ points: [MapPoint], _ omitted: Int, _ withoutCoordinates: Int) -> N {
         let w = 640.0, h = 400.0
         var nodes: [N] = [el("title", [], [.literal(title)])]
         if let box = MapThinning.box(points) {
@@ -103,12 +103,13 @@ enum ReportCharts {
                     el("text", [("x", n(24 + Double(i) * 190)), ("y", n(h + 17)), ("class", "lbl")], [.literal(item.1)])])
         }
         return figure(key, title, el("svg", [("viewBox", "0 0 \(Int(w)) \(Int(h + 24))"), ("role", "img"), ("class", "chart map")], nodes + legend),
-                      caption: omitted > 0 ? "\(points.count) dots drawn; \(omitted) villages share a dot with a nearby village or have no coordinates (docs/report.md, \"Map\")." : nil)
+                      caption: "\(points.count) dots drawn; \(omitted) more villages share a dot with a neighbour (a dot shows the worst status of its villages); \(withoutCoordinates) villages without coordinates (docs/report.md, \"Map\").")
     }
 
     static func figure(_ key: String, _ title: String, _ svg: N, caption: String? = nil) -> N {
-        .element(named: "figure", nodes: [N.id("chart-" + key), svg,
-                                          .element(named: "figcaption", nodes: [N.literal(caption.map { title + ". " + $0 } ?? title)])])
+        // The caption first: it titles the chart it sits above.
+        .element(named: "figure", nodes: [N.id("chart-" + key),
+                                          .element(named: "figcaption", nodes: [N.literal(caption.map { title + ". " + $0 } ?? title)]), svg])
     }
 }
 

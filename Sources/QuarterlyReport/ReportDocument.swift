@@ -119,7 +119,8 @@ public enum ReportChart: Sendable {
     /// Lines over quarters (x) with one value per quarter per series; nil = no figure that quarter.
     case trend(key: String, title: String, unit: FigureUnit, quarters: [String], series: [(name: String, values: [Double?])])
     /// Villages as points at their coordinates, coloured by status (equirectangular projection).
-    case map(key: String, title: String, points: [MapPoint], omitted: Int)
+    /// `omitted`: villages sharing a drawn dot; `withoutCoordinates`: villages not drawn at all.
+    case map(key: String, title: String, points: [MapPoint], omitted: Int, withoutCoordinates: Int)
 }
 
 /// A village on the map: longitude and latitude in degrees, and its coverage class.

@@ -67,11 +67,12 @@ public enum ReportJSON {
                 return .object([("type", .string("trend_chart")), ("key", .string(key)), ("title", .string(title)), ("unit", .string(unit.rawValue)),
                                 ("quarters", .array(quarters.map(ReportValue.string))),
                                 ("series", .array(series.map { s in .object([("name", .string(s.name)), ("values", .array(s.values.map(num)))]) }))])
-            case let .map(key, title, points, omitted):
+            case let .map(key, title, points, omitted, withoutCoordinates):
                 var counts: [String: Int] = [:]
                 for p in points { counts[p.status.rawValue, default: 0] += 1 }
                 return .object([("type", .string("village_map")), ("key", .string(key)), ("title", .string(title)),
                                 ("points_drawn", .integer(Int64(points.count))), ("points_omitted", .integer(Int64(omitted))),
+                                ("villages_without_coordinates", .integer(Int64(withoutCoordinates))),
                                 ("drawn_by_status", .object(MapPoint.Status.allOrdered.map { ($0.rawValue, .integer(Int64(counts[$0.rawValue] ?? 0))) }))])
             }
         }

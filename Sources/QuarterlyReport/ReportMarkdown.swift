@@ -49,11 +49,11 @@ public enum ReportMarkdown {
                     o.append("| \(escape(q)) | " + series.map { $0.values[i].map { ReportText.figure($0, unit) } ?? "–" }.joined(separator: " | ") + " |")
                 }
                 return o
-            case let .map(_, title, points, omitted):
+            case let .map(_, title, points, omitted, withoutCoordinates):
                 var counts: [MapPoint.Status: Int] = [:]
                 for p in points { counts[p.status, default: 0] += 1 }
                 return ["### " + escape(title), "",
-                        "Villages drawn: \(points.count) (fiber \(counts[.fiber] ?? 0), broadband without fiber \(counts[.broadband] ?? 0), unreached \(counts[.unreached] ?? 0)); \(omitted) without coordinates or thinned (docs/report.md, \"Map\")."]
+                        "Villages drawn: \(points.count) (fiber \(counts[.fiber] ?? 0), broadband without fiber \(counts[.broadband] ?? 0), unreached \(counts[.unreached] ?? 0)); \(omitted) more share a dot with a neighbour; \(withoutCoordinates) without coordinates (docs/report.md, \"Map\")."]
             }
         }
     }
@@ -66,7 +66,9 @@ public enum ReportMarkdown {
         var out = ""
         for ch in Escaping.terminal(s).unicodeScalars {
             switch ch {
-            case "\\", "`", "*", "_", "{", "}", "[", "]", "(", ")", "#", "+", "!", "|", "~":
+            // Only what is markup inside a table cell or a paragraph: emphasis, code, links,
+            // the cell separator, strikethrough (parentheses and `+` stay readable).
+            case "\\", "`", "*", "_", "[", "]", "|", "~":
                 out += "\\" + String(ch)
             case "<": out += "&lt;"
             case ">": out += "&gt;"

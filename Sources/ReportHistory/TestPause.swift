@@ -10,7 +10,7 @@ enum TestPause {
 
     static func pauseIfRequested() {
         guard let path = ProcessInfo.processInfo.environment[variable], !path.isEmpty else { return }
-        FileManager.default.createFile(atPath: path, contents: Data("paused inside the transaction\n".utf8))
+        _ = FileManager.default.createFile(atPath: path, contents: Data("paused inside the transaction\n".utf8))
         Thread.sleep(forTimeInterval: 60)
     }
 

@@ -88,7 +88,7 @@ SCORING = {
 #   ipv6_only_device_share   % of local devices that are IPv6-only (devices.ipv6_only / same)
 #   aaaa_name_share          % of looked-up names with a non-synthesized AAAA answer
 #                            (destinations.names_with_aaaa_share)
-TRAFFIC_PROXY = ("IPv6 share of this capture's bytes (native IPv6 / native IPv6 + NAT64-translated + IPv4), "
+TRAFFIC_PROXY = ("IPv6 share of this capture's bytes (IPv6, native and tunnelled / IPv6 + NAT64-translated + IPv4), "
                  "standing in for the national monitoring platform's share of the %s network's traffic")
 USERS_PROXY = ("local devices of the capture using IPv6 (at least one native or translated non-link-local IPv6 "
                "connection) / local devices, standing in for active IPv6 users / Internet users")

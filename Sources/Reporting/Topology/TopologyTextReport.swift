@@ -129,13 +129,14 @@ public enum TopologyText {
         return o.joined(separator: "\n") + "\n"
     }
 
-    /// `topology targets`: one entry per bundled profile (name, aliases, title; check and context
-    /// counts and source keys), as lines.
+    /// `topology targets`: one entry per bundled profile (name, aliases, title; check, context
+    /// and capture-check counts and source keys), as lines.
     public static func profileList(_ catalog: TargetCatalog) -> [String] {
         var out: [String] = []
         for p in catalog.profiles {
             out.append("\(p.name)\(p.aliases.isEmpty ? "" : " (\(p.aliases.joined(separator: ", ")))"): \(p.title)")
-            out.append("    \(p.checks.count) scorable check(s), \(p.context.count) context row(s); sources \(p.sources.joined(separator: ", "))")
+            let capture = (p.captureChecks ?? []).count
+            out.append("    \(p.checks.count) scorable check(s), \(p.context.count) context row(s)\(capture > 0 ? ", \(capture) capture check(s) (capture summarize --targets, report)" : ""); sources \(p.sources.joined(separator: ", "))")
         }
         return out
     }

@@ -134,8 +134,8 @@ public struct TargetContext: Sendable, Codable, Equatable {
 /// What a capture check measures (docs/targets.md, "Capture checks"). Every figure is a share in
 /// percent of one capture (or of the captures read together), a proxy for a national figure.
 public enum CaptureCheckKind: String, Sendable, Codable {
-    /// % of bytes over native IPv6: transition `adoption.bytes.ipv6_share` × 100 (native IPv6 /
-    /// native IPv6 + NAT64-translated + IPv4). Rows name the network they apply to.
+    /// % of bytes over IPv6: transition `adoption.bytes.ipv6_share` × 100 (IPv6, native and
+    /// tunnelled / IPv6 + NAT64-translated + IPv4). Rows name the network they apply to.
     case ipv6TrafficShare = "ipv6_traffic_share"
     /// % of local devices using IPv6: `devices.using_ipv6` / (`devices.devices` − `local_only`).
     case ipv6UserShare = "ipv6_user_share"

@@ -80,8 +80,8 @@ struct HistorySeries {
             let t = JSONRenderer.renderCompact(.number(d))
             return d > 0 ? "+" + t : t
         }
-        // Cells are cut at 64 characters (…), so one long key cannot widen every line of the table.
-        func cut(_ s: String) -> String { s.count > 64 ? String(s.prefix(63)) + "…" : s }
+        // Cells are cut at 120 characters (…), so one long key cannot widen every line of the table.
+        func cut(_ s: String) -> String { s.count > 120 ? String(s.prefix(119)) + "…" : s }
         var cells = [["quarter", "section", "key", "value", "unit", "change"]]
         for l in lines {
             let f = l.row.figure

@@ -7,6 +7,10 @@ struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Quarterly reports and the history of their figures (SQLite or PostgreSQL).",
+        discussion: """
+        `netcensus report --quarter 2026Q4 [options]` runs `generate`, the default subcommand: \
+        its options are listed by `netcensus report generate --help` (docs/report.md).
+        """,
         subcommands: [ReportGenerate.self, ReportHistoryCommand.self, ReportImport.self],
         defaultSubcommand: ReportGenerate.self
     )

@@ -27,7 +27,8 @@ struct ReportGenerate: ParsableCommand {
         has checks (capture rows against the captures, coverage rows against the topology). The \
         figures replace the quarter's rows in the history database in one transaction, and the \
         page shows the trend over every stored quarter. Definitions: docs/report.md. \
-        Exit codes: 0 written, 1 cannot write, 64 usage, 65 no data, 66 cannot open.
+        Exit codes: 0 written, 1 cannot write, 64 usage, 65 no data, 66 cannot open, 69 a postgresql:// \
+        database in a build without the Postgres trait.
         """)
 
     @Option(name: .long, help: ArgumentHelp("The quarter, e.g. 2026Q4.", valueName: "YYYYQn"))
@@ -43,22 +44,22 @@ struct ReportGenerate: ParsableCommand {
         "Target profiles (default: broadband-china-2020 and ipv6-work-plan-2025). Each is scored where it has checks.", valueName: "NAME"))
     var targets: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("Network the captures come from (fixed, mobile, metro), for traffic-share targets.", valueName: "NETWORK"))
+    @Option(name: .long, help: ArgumentHelp("Network the captures come from (fixed, mobile, metro), for traffic-share targets. Default: none (those rows are not measurable), except on the samples (only --quarter), which are a home network: fixed.", valueName: "NETWORK"))
     var network: String?
 
     @Option(name: .long, help: ArgumentHelp("Output folder (default: Reports/<quarter>/).", valueName: "DIR"))
     var out: String?
 
-    @Option(name: .long, help: ArgumentHelp("History: a SQLite file or a postgresql:// URL (default: Reports/netcensus.sqlite).", valueName: "LOC"))
+    @Option(name: .long, help: ArgumentHelp("History: a SQLite file or a postgresql:// URL.", valueName: "LOC"))
     var database: String = HistoryStores.defaultLocation
 
     @Flag(name: .long, help: "Do not read or write history (the page then has no trend beyond this quarter).")
     var noHistory = false
 
-    @Option(name: .long, parsing: .singleValue, help: "Local (operator) prefixes for devices, comma-separated or repeated.")
+    @Option(name: .long, parsing: .singleValue, help: ArgumentHelp("Local (operator) prefixes for devices, comma-separated or repeated.", valueName: "P,..."))
     var localPrefix: [String] = []
 
-    @Option(name: .long, help: "Contention ratio N (N:1) for capacity per household.")
+    @Option(name: .long, help: ArgumentHelp("Contention ratio N (N:1) for capacity per household.", valueName: "N"))
     var contention: Double = 20
 
     @Flag(name: .customLong("no-cdn"), help: "Leave out the CDN analysis.")
@@ -155,6 +156,7 @@ struct ReportGenerate: ParsableCommand {
             }
             let coverageProfiles = profiles.filter { !$0.checks.isEmpty }
             var o = CoverageOptions(contentionRatio: contention, unknownCapacityMbps: 0, backboneIds: nil, regionLevel: 1)
+            o.worstCount = 20   // the report's "worst villages" table (docs/report.md)
             o.thresholdsMbps = Array(Set(o.thresholdsMbps + coverageProfiles.flatMap(\.speedsMbps))).sorted()
             let report = CoverageScorer.score(topo, options: o)
             let scored = coverageProfiles.map { (profile: $0, results: TargetScorer.score($0, report: report, topology: topo)) }

@@ -124,13 +124,13 @@ let package = Package(
         .target(name: "CaptureTargets", dependencies: ["TopologyCoverage", "TransitionAnalysis"]),
         // The quarterly report: one document model, rendered as HTML (Plot), Markdown, JSON, CSV.
         .target(name: "QuarterlyReport", dependencies: [
-            "Reporting", "TrafficAnalysis", "TransitionAnalysis", "TopologyCoverage", "CaptureTargets",
+            "Reporting", "TrafficAnalysis", "TransitionAnalysis", "TopologyCoverage", "CaptureTargets", "ReportHistory",
             .product(name: "Plot", package: "Plot"),
         ]),
 
         // Rendering: the only layer that turns numbers into text; escapes untrusted strings in one place.
         .target(name: "Reporting", dependencies: [
-            "TrafficAnalysis", "TransitionAnalysis", "TopologyCoverage",
+            "TrafficAnalysis", "TransitionAnalysis", "TopologyCoverage", "CaptureTargets",
         ]),
 
         // Report history: every quarterly report's figures in SQLite (GRDB) or PostgreSQL
@@ -184,7 +184,7 @@ let package = Package(
         ]),
         .testTarget(name: "CaptureTargetsTests", dependencies: ["CaptureTargets", "TopologyCoverage", "TransitionAnalysis", "TestSupport"]),
         .testTarget(name: "QuarterlyReportTests", dependencies: [
-            "QuarterlyReport", "CaptureTargets", "TopologyCoverage", "TrafficAnalysis", "TransitionAnalysis", "TestSupport",
+            "QuarterlyReport", "CaptureTargets", "ReportHistory", "TopologyCoverage", "TrafficAnalysis", "TransitionAnalysis", "TestSupport",
         ]),
         .testTarget(name: "CDNAttributionTests", dependencies: ["CDNAttribution", "PacketDecoding", "TestSupport"]),
         .testTarget(name: "CDNReachabilityTests", dependencies: [

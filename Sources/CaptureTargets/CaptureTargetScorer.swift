@@ -50,7 +50,7 @@ public enum CaptureTargetScorer {
         for c in profile.captureChecks ?? [] {
             var r = CaptureTargetResult(
                 id: c.id, source: c.source, metric: c.metric, target: c.value, targetText: nil,
-                comparator: SourceComparator(rawValue: c.comparator.rawValue) ?? .atLeast,
+                comparator: c.comparator.asSourceComparator,
                 targetYear: c.targetYear, confidence: c.confidence, measured: nil, gap: nil,
                 status: .notMeasurable, reason: nil, proxy: c.proxy, kind: c.kind, network: c.network,
                 population: 0, populationUnit: "")

@@ -1,15 +1,8 @@
 import CaptureTargets
+import ReportHistory
 import TopologyCoverage
 import TrafficAnalysis
 import TransitionAnalysis
-
-/// A figure of an earlier quarter, read back from history.
-public struct HistoryPoint: Sendable, Equatable {
-    public var quarter: String, section: String, key: String, value: Double?
-    public init(quarter: String, section: String, key: String, value: Double?) {
-        self.quarter = quarter; self.section = section; self.key = key; self.value = value
-    }
-}
 
 /// What the quarter's captures gave: the merged adoption summary, the transition analysis over
 /// every capture in order, the merged CDN figures (nil when not run), and capture target results.
@@ -40,24 +33,23 @@ public struct TopologyFindings: Sendable {
 /// its key and its definition). Pure: the same findings and history give the same document.
 public enum QuarterlyReportBuilder {
     /// - Parameters:
-    ///   - history: figures of stored quarters (any order; this quarter's own rows are ignored,
+    ///   - history: rows of stored quarters (`HistoryStore.rows`; any order; this quarter's own rows are ignored,
     ///     since this run replaces them).
     /// - Returns: the document; sections for what is absent (no captures, no topology) are left out.
-    public static func build(quarter: String, run: ReportRun, capture: CaptureFindings?, topology: TopologyFindings?,
-                             history: [HistoryPoint]) -> ReportDocument {
+    public static func build(quarter: QuarterID, run: ReportRun, capture: CaptureFindings?, topology: TopologyFindings?,
+                             history: [HistoryRow]) -> ReportDocument {
         var figures: [ReportFigure] = []
         if let c = capture { figures += captureFigures(c) }
         if let t = topology { figures += topologyFigures(t) }
-        let past = history.filter { $0.quarter != quarter }
-        // Indexed once (quarter/section/key): every lookup below is O(1), so many stored
-        // quarters cost linear time. Trends show the latest `trendQuarters` quarters up to this one.
-        var pastIndex: [String: Double?] = [:]
-        for h in past { pastIndex[h.quarter + "\u{0}" + h.section + "\u{0}" + h.key] = h.value }
-        func stored(_ q: String, _ section: String, _ key: String) -> Double? { pastIndex[q + "\u{0}" + section + "\u{0}" + key] ?? nil }
-        let quarters = Array(Set(past.map(\.quarter).filter { $0 < quarter } + [quarter]).sorted().suffix(Self.trendQuarters))
+        // Earlier quarters only, indexed once by (quarter, section, key): every lookup below is
+        // O(1), so many stored quarters cost linear time. Trends show the latest `trendQuarters`.
+        let past = history.filter { $0.quarter < quarter }
+        var pastIndex: [StoredKey: Double?] = [:]
+        for h in past { pastIndex[StoredKey(quarter: h.quarter, section: h.figure.section, key: h.figure.key)] = h.figure.value }
+        func stored(_ q: QuarterID, _ section: String, _ key: String) -> Double? { pastIndex[StoredKey(quarter: q, section: section, key: key)] ?? nil }
+        let quarters = Array(Set(past.map(\.quarter) + [quarter]).sorted().suffix(Self.trendQuarters))
         // Quarter-on-quarter: the calendar quarter before, when it is stored (as `report history`).
-        let previousQuarter = Self.calendarPrevious(quarter)
-        func previous(_ section: String, _ key: String) -> Double? { previousQuarter.flatMap { stored($0, section, key) } }
+        func previous(_ section: String, _ key: String) -> Double? { stored(quarter.previous, section, key) }
         let headlineKeys: [(String, String, String)] = [
             ("capture", "ipv6_share_bytes", "IPv6 share of traffic (bytes)"),
             ("capture", "ipv6_share_connections", "IPv6 share of connections"),
@@ -75,12 +67,13 @@ public enum QuarterlyReportBuilder {
         func series(_ section: String, _ key: String) -> [Double?] {
             quarters.map { q in q == quarter ? byKey[section + "/" + key]?.value : stored(q, section, key) }
         }
+        let quarterLabels = quarters.map(\.description)
 
         var sections: [ReportSection] = []
-        if let c = capture { sections += captureSections(c, quarters: quarters, series: series) }
-        if let t = topology { sections += topologySections(t, quarters: quarters, series: series) }
+        if let c = capture { sections += captureSections(c, quarters: quarterLabels, series: series) }
+        if let t = topology { sections += topologySections(t, quarters: quarterLabels, series: series) }
         sections.append(methods(run))
-        return ReportDocument(quarter: quarter, title: "NetCensus quarterly report \(quarter)", run: run, figures: figures,
+        return ReportDocument(quarter: quarter.description, title: "NetCensus quarterly report \(quarter)", run: run, figures: figures,
                               headline: headline, sections: sections)
     }
 
@@ -97,12 +90,8 @@ public enum QuarterlyReportBuilder {
         return out.isEmpty ? "_" : out
     }
 
-    /// "2026Q1" → "2025Q4"; nil for text that is not YYYYQn.
-    static func calendarPrevious(_ quarter: String) -> String? {
-        let parts = quarter.uppercased().split(separator: "Q")
-        guard parts.count == 2, let y = Int(parts[0]), let q = Int(parts[1]), (1...4).contains(q) else { return nil }
-        return q == 1 ? "\(y - 1)Q4" : "\(y)Q\(q - 1)"
-    }
+    /// A stored figure's place: quarter, section, key.
+    struct StoredKey: Hashable { var quarter: QuarterID, section: String, key: String }
 
     static func pct(_ part: Int, _ whole: Int) -> Double? { whole > 0 ? 100 * Double(part) / Double(whole) : nil }
     static func pct(_ part: UInt64, _ whole: UInt64) -> Double? { whole > 0 ? 100 * Double(part) / Double(whole) : nil }

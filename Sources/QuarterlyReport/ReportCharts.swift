@@ -1,3 +1,4 @@
+import Foundation
 import Plot
 
 /// Inline SVG charts as Plot nodes: every label is a text node, so Plot escapes it like the rest
@@ -11,6 +12,12 @@ enum ReportCharts {
     }
 
     static func n(_ d: Double) -> String { String(format: d, digits: 1) }
+
+    /// A 10×10 swatch at (x, y) and its label beside it (the label a text node: escaped).
+    static func legendItem(x: Double, y: Double, swatchClass: String, label: String) -> N {
+        .group([el("rect", [("x", n(x)), ("y", n(y)), ("width", "10"), ("height", "10"), ("class", swatchClass)]),
+                el("text", [("x", n(x + 14)), ("y", n(y + 9)), ("class", "lbl")], [.literal(label)])])
+    }
 
     static func chart(_ c: ReportChart) -> N {
         switch c {
@@ -40,8 +47,7 @@ enum ReportCharts {
         }
         for (si, s) in series.enumerated() {
             let x = labelW + Double(si) * 110
-            nodes.append(el("rect", [("x", n(x)), ("y", "8"), ("width", "10"), ("height", "10"), ("class", "s\(si % 4)")]))
-            nodes.append(el("text", [("x", n(x + 14)), ("y", "17"), ("class", "lbl")], [.literal(s)]))
+            nodes.append(legendItem(x: x, y: 8, swatchClass: "s\(si % 4)", label: s))
         }
         return figure(key, title, el("svg", [("viewBox", "0 0 \(Int(labelW + plotW + 90)) \(Int(height))"), ("role", "img"), ("class", "chart")], nodes))
     }
@@ -75,8 +81,7 @@ enum ReportCharts {
             }
             flush()
             let lx = left + Double(si) * 150
-            nodes.append(el("rect", [("x", n(lx)), ("y", "8"), ("width", "10"), ("height", "10"), ("class", "s\(si % 4)")]))
-            nodes.append(el("text", [("x", n(lx + 14)), ("y", "17"), ("class", "lbl")], [.literal(s.name)]))
+            nodes.append(legendItem(x: lx, y: 8, swatchClass: "s\(si % 4)", label: s.name))
         }
         return figure(key, title, el("svg", [("viewBox", "0 0 \(Int(w)) \(Int(h))"), ("role", "img"), ("class", "chart")], nodes))
     }
@@ -99,8 +104,7 @@ enum ReportCharts {
             }
         }
         let legend: [N] = [("fiber", "fiber all the way"), ("broadband", "broadband, not all fiber"), ("unreached", "no broadband")].enumerated().map { i, item in
-            .group([el("rect", [("x", n(10 + Double(i) * 190)), ("y", n(h + 8)), ("width", "10"), ("height", "10"), ("class", "k-\(item.0)")]),
-                    el("text", [("x", n(24 + Double(i) * 190)), ("y", n(h + 17)), ("class", "lbl")], [.literal(item.1)])])
+            legendItem(x: 10 + Double(i) * 190, y: h + 8, swatchClass: "k-\(item.0)", label: item.1)
         }
         return figure(key, title, el("svg", [("viewBox", "0 0 \(Int(w)) \(Int(h + 24))"), ("role", "img"), ("class", "chart map")], nodes + legend),
                       caption: "\(points.count) dots drawn; \(omitted) more villages share a dot with a neighbour (a dot shows the worst status of its villages); \(withoutCoordinates) villages without coordinates (docs/report.md, \"Map\").")
@@ -133,18 +137,12 @@ public enum MapThinning {
     /// Equirectangular projection of the box onto width × height (aspect kept, 10 px margin).
     static func projector(_ b: (minLon: Double, maxLon: Double, minLat: Double, maxLat: Double), width: Double, height: Double) -> (MapPoint) -> (Double, Double) {
         let midLat = (b.minLat + b.maxLat) / 2 * Double.pi / 180
-        let k = max(0.1, cosApprox(midLat))
+        let k = max(0.1, cos(midLat))
         let spanX = max(1e-9, (b.maxLon - b.minLon) * k), spanY = max(1e-9, b.maxLat - b.minLat)
         let scale = min((width - 20) / spanX, (height - 20) / spanY)
         // Centred: the drawn extent's margins are shared equally (a single point sits mid-canvas).
         let offsetX = (width - spanX * scale) / 2, offsetY = (height - spanY * scale) / 2
         return { p in (offsetX + (p.longitude - b.minLon) * k * scale, offsetY + (b.maxLat - p.latitude) * scale) }
-    }
-
-    /// cos without Foundation (Taylor series, |x| <= pi/2 here: latitudes).
-    static func cosApprox(_ x: Double) -> Double {
-        let x2 = x * x
-        return 1 - x2 / 2 + x2 * x2 / 24 - x2 * x2 * x2 / 720 + x2 * x2 * x2 * x2 / 40320
     }
 
     /// The dots to draw and how many villages they stand for beyond one each.

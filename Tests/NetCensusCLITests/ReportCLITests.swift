@@ -138,7 +138,7 @@ import TestSupport
         // Every chart figure (id chart-…) holds an <svg>, counted in the DOM the browser built.
         let figures = dom.stdout.components(separatedBy: "<figure id=\"chart-").dropFirst()
         #expect(figures.count >= 4)
-        for f in figures { #expect(f.prefix(while: { _ in true }).range(of: "</figure>").map { f[..<$0.lowerBound].contains("<svg") } == true) }
+        for f in figures { #expect(f.range(of: "</figure>").map { f[..<$0.lowerBound].contains("<svg") } == true) }
         #expect(Self.consoleErrors(dom.stderr).isEmpty, "\(Self.consoleErrors(dom.stderr))")
 
         // The console check can fail: a page that logs an error is caught.

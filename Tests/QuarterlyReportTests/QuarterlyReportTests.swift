@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import CaptureTargets
 import QuarterlyReport
+import ReportHistory
 import TestSupport
 import TopologyCoverage
 import TrafficAnalysis
@@ -43,7 +44,7 @@ import TransitionAnalysis
         return s
     }
 
-    static func document(history: [HistoryPoint] = []) throws -> ReportDocument {
+    static func document(history: [HistoryRow] = []) throws -> ReportDocument {
         let topo = topology()
         let report = CoverageScorer.score(topo)
         let profile = try #require(try TargetCatalog.bundled().profile(named: "ipv6-work-plan-2025"))
@@ -54,14 +55,16 @@ import TransitionAnalysis
         let run = ReportRun(generatedAt: "2026-12-05T00:00:00Z", toolVersion: "netcensus test",
                             inputs: [ReportInput(path: "cap-\(script).pcap", kind: "capture", sha256: String(repeating: "ab", count: 32), bytes: 1234)],
                             options: ["--quarter 2026Q4"])
-        return QuarterlyReportBuilder.build(quarter: "2026Q4", run: run, capture: capture,
+        return QuarterlyReportBuilder.build(quarter: QuarterID("2026Q4")!, run: run, capture: capture,
                                             topology: TopologyFindings(name: "crafted", topology: topo, report: report, targets: [], plan: nil),
                                             history: history)
     }
 
     @Test func figuresAndHeadlineByHand() throws {
-        let history = [HistoryPoint(quarter: "2026Q3", section: "capture", key: "ipv6_share_bytes", value: 25),
-                       HistoryPoint(quarter: "2026Q2", section: "capture", key: "ipv6_share_bytes", value: 99)]
+        func row(_ q: String, _ v: Double) -> HistoryRow {
+            HistoryRow(quarter: QuarterID(q)!, figure: HistoryFigure(section: "capture", key: "ipv6_share_bytes", value: v, unit: "percent"))
+        }
+        let history = [row("2026Q3", 25), row("2026Q2", 99)]
         let d = try Self.document(history: history)
         func fig(_ s: String, _ k: String) -> Double? { d.figures.first { $0.section == s && $0.key == k }?.value }
         #expect(fig("capture", "ipv6_share_bytes") == 30)

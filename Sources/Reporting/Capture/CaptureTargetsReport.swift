@@ -1,41 +1,25 @@
+import CaptureTargets
 import TopologyCoverage
 
 /// The `targets` section of a capture document (docs/targets.md, "Capture checks") and its
 /// table lines. Keys are spelled here and nowhere else.
 public enum CaptureTargetsReport {
-    /// One row of a capture target result, as scored by `CaptureTargetScorer` (passed in as plain
-    /// values so Reporting does not depend on the scorer's module).
-    public struct Row: Sendable {
-        public var id: String, source: String?, metric: String
-        public var target: Double?, targetText: String?, comparator: String, targetYear: Int?, confidence: String
-        public var measured: Double?, gap: Double?, status: TargetStatus, reason: String?, proxy: String?
-        public var kind: String?, network: String?, population: UInt64, populationUnit: String
-        public init(id: String, source: String?, metric: String, target: Double?, targetText: String?, comparator: String, targetYear: Int?,
-                    confidence: String, measured: Double?, gap: Double?, status: TargetStatus, reason: String?, proxy: String?,
-                    kind: String?, network: String?, population: UInt64, populationUnit: String) {
-            self.id = id; self.source = source; self.metric = metric; self.target = target; self.targetText = targetText; self.comparator = comparator
-            self.targetYear = targetYear; self.confidence = confidence; self.measured = measured; self.gap = gap
-            self.status = status; self.reason = reason; self.proxy = proxy; self.kind = kind; self.network = network
-            self.population = population; self.populationUnit = populationUnit
-        }
-    }
-
     /// `{profile, title, network, results: [{id, source, metric, kind, network, comparator,
     /// target_percent, target_text (context rows: the source's figure and unit), target_year, confidence, measured_percent, gap_pp, status, reason, proxy,
     /// population, population_unit}]}`; percent figures are 0...100, `gap_pp` in percentage points.
-    public static func section(profile: TargetProfile, network: String?, rows: [Row]) -> ReportValue {
+    public static func section(profile: TargetProfile, network: CaptureNetwork?, rows: [CaptureTargetResult]) -> ReportValue {
         func num(_ d: Double?) -> ReportValue { d.map(ReportValue.number) ?? .null }
         func str(_ s: String?) -> ReportValue { s.map(ReportValue.string) ?? .null }
         return .object([
             ("profile", .string(profile.name)),
             ("title", .string(profile.title)),
-            ("network", str(network)),
+            ("network", str(network?.rawValue)),
             ("results", .array(rows.map { r in
                 .object([
                     ("id", .string(r.id)), ("source", str(r.source)), ("metric", .string(r.metric)),
-                    ("kind", str(r.kind)), ("network", str(r.network)), ("comparator", .string(r.comparator)),
+                    ("kind", str(r.kind?.rawValue)), ("network", str(r.network?.rawValue)), ("comparator", .string(r.comparator.rawValue)),
                     ("target_percent", num(r.target)), ("target_text", str(r.targetText)), ("target_year", r.targetYear.map { .integer(Int64($0)) } ?? .null),
-                    ("confidence", .string(r.confidence)), ("measured_percent", num(r.measured)), ("gap_pp", num(r.gap)),
+                    ("confidence", .string(r.confidence.rawValue)), ("measured_percent", num(r.measured)), ("gap_pp", num(r.gap)),
                     ("status", .string(r.status.rawValue)), ("reason", str(r.reason)), ("proxy", str(r.proxy)),
                     ("population", .unsigned(r.population)), ("population_unit", .string(r.populationUnit)),
                 ])

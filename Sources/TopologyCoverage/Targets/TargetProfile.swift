@@ -36,6 +36,16 @@ public enum TargetCheckKind: String, Sendable, Codable {
 public enum TargetComparator: String, Sendable, Codable, CustomStringConvertible {
     case atLeast = ">=", greaterThan = ">", equal = "=", lessThan = "<", atMost = "<="
     public var description: String { rawValue }
+    /// The same comparator among a source row's (which also has `qualitative`, `not_found`).
+    public var asSourceComparator: SourceComparator {
+        switch self {
+        case .atLeast: .atLeast
+        case .greaterThan: .greaterThan
+        case .equal: .equal
+        case .lessThan: .lessThan
+        case .atMost: .atMost
+        }
+    }
 }
 
 /// A source row's comparator as written, including the two non-numeric kinds that context rows

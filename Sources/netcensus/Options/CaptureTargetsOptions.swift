@@ -46,15 +46,8 @@ struct CaptureTargetsOptions: ParsableArguments {
 
     /// The `targets` section for `summary` under `profile`.
     func section(_ profile: TargetProfile, summary: TransitionSummary) -> ReportValue {
-        CaptureTargetsReport.section(profile: profile, network: captureNetwork?.rawValue,
-                                     rows: CaptureTargetScorer.score(profile, summary: summary, network: captureNetwork).map(\.reportRow))
+        CaptureTargetsReport.section(profile: profile, network: captureNetwork,
+                                     rows: CaptureTargetScorer.score(profile, summary: summary, network: captureNetwork))
     }
 }
 
-extension CaptureTargetResult {
-    var reportRow: CaptureTargetsReport.Row {
-        .init(id: id, source: source, metric: metric, target: target, targetText: targetText, comparator: comparator.rawValue, targetYear: targetYear,
-              confidence: confidence.rawValue, measured: measured, gap: gap, status: status, reason: reason, proxy: proxy,
-              kind: kind?.rawValue, network: network?.rawValue, population: population, populationUnit: populationUnit)
-    }
-}

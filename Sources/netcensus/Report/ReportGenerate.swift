@@ -183,8 +183,7 @@ struct ReportGenerate: ParsableCommand {
             } catch { throw HistoryFailure.exit(error) }
         }
         defer { try? store?.close() }
-        let history = past.map { HistoryPoint(quarter: $0.quarter.description, section: $0.figure.section, key: $0.figure.key, value: $0.figure.value) }
-        let document = QuarterlyReportBuilder.build(quarter: q.description, run: run, capture: captureFindings, topology: topologyFindings, history: history)
+        let document = QuarterlyReportBuilder.build(quarter: q, run: run, capture: captureFindings, topology: topologyFindings, history: past)
 
         // Files staged, history stored, then the files renamed into place: a failure or a kill
         // before the history commit leaves both the previous page and the previous rows.

@@ -112,9 +112,13 @@ final class RotatingCaptureFile {
         try w.close()
     }
 
-    static func wallClock() -> Int64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
-    }
+    static func wallClock() -> Int64 { wallClockNanoseconds() }
+}
+
+/// Wall-clock time, ns since the Unix epoch (CLOCK_REALTIME): statistics block times and
+/// interval end times.
+public func wallClockNanoseconds() -> Int64 {
+    var ts = timespec()
+    clock_gettime(CLOCK_REALTIME, &ts)
+    return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
 }

@@ -62,6 +62,8 @@ struct CaptureLive: ParsableCommand {
 
     @Option(name: .customLong("buffer-mb"), help: ArgumentHelp("Kernel capture buffer per handle in MiB (1...2048).", valueName: "M"))
     var bufferMB: Int = 32
+    /// `--buffer-mb` in bytes (the one place the unit changes).
+    var bufferBytes: Int { bufferMB << 20 }
 
     @Option(name: .customLong("metrics-listen"), help: ArgumentHelp("Serve Prometheus metrics on ADDRESS:PORT (e.g. 127.0.0.1:9464), path /metrics.", valueName: "ADDRESS:PORT"))
     var metricsListen: String?

@@ -47,7 +47,7 @@ struct LiveSession {
         var o = LiveCaptureOptions()
         o.snaplen = options.snaplen
         o.filter = options.filter
-        o.bufferBytes = options.bufferMB * 1 << 20
+        o.bufferBytes = options.bufferBytes
         o.fanoutGroup = group
         do { return try LiveCaptureSource(interface: interface, options: o) } catch let e as PcapError {
             let name = Escaping.terminal(interface)
@@ -189,13 +189,14 @@ struct LiveSession {
             throw NetCensusExit.noData
         }
         return Outcome(summary: summary, cdn: cdn, transition: workers.first?.finishTransition(), figures: figures, stoppedBy: stoppedBy, workers: n,
-                       files: workers.flatMap(\.files), seconds: seconds, bufferBytes: options.bufferMB << 20)
+                       files: workers.flatMap(\.files), seconds: seconds, bufferBytes: options.bufferBytes)
     }
 
     /// One interval: an NDJSON object with --json, else a table line; a warning when the
     /// interval's drops exceed 0.1% of what it received.
     func printInterval(sequence: Int, interval: LiveFigures, run: LiveFigures) throws {
-        let end = LiveSession.rfc3339(Date())
+        // RFC 3339 UTC through the project's one timestamp formatter (no Foundation formatter per line).
+        let end = CaptureSummaryReport.isoTimestamp(wallClockNanoseconds())
         if options.output.json {
             try StandardOutput.line(JSONRenderer.renderCompact(
                 LiveReport.intervalObject(sequence: sequence, end: end, seconds: options.interval ?? 0, interval: interval, run: run)))
@@ -205,11 +206,5 @@ struct LiveSession {
         if interval.pcap.dropShare > 0.001 && !options.output.quiet {
             StandardError.line("netcensus: warning: \(Escaping.terminal(interface)): interval \(sequence): the kernel dropped \(interval.pcap.dropped) of \(interval.pcap.received) packets received")
         }
-    }
-
-    static func rfc3339(_ d: Date) -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return f.string(from: d)
     }
 }

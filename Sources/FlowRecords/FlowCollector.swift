@@ -92,9 +92,7 @@ public struct FlowCollector {
             }
             result.warnings += reader.takeWarnings()
         }
-        result.summary = summary
-        result.counters = reader.counters
-        result.samplingRates = reader.samplingRates
+        result.finish(summary, reader: reader)
         return result
     }
 

@@ -50,8 +50,11 @@ public struct FlowExportReader: Sendable {
     public let source: String
     public private(set) var counters = Counters()
     public private(set) var warnings: [CaptureWarning] = []
-    /// Warnings beyond the first 1,000 are counted, not kept.
+    /// Warnings beyond the first `maxWarnings` of the reader's life are counted, not kept
+    /// (`takeWarnings` hands kept ones on; the cap counts every warning ever kept).
     public private(set) var warningsDropped = 0
+    private var warningsKept = 0
+    public static let maxWarnings = 1000
     /// Sampling rate per domain (domain -> rate), for the summary.
     public private(set) var samplingRates: [UInt32: UInt64] = [:]
     var templates: [TemplateKey: FlowTemplate] = [:]
@@ -67,8 +70,10 @@ public struct FlowExportReader: Sendable {
     }
 
     mutating func warn(_ offset: Int, _ code: String, _ reason: String) {
-        if warnings.count < 1000 { warnings.append(CaptureWarning(file: source, byteOffset: offset, code: code, reason: reason)) }
-        else { warningsDropped += 1 }
+        if warningsKept < Self.maxWarnings {
+            warningsKept += 1
+            warnings.append(CaptureWarning(file: source, byteOffset: offset, code: code, reason: reason))
+        } else { warningsDropped += 1 }
     }
 
     /// Reads a file of back-to-back messages (RFC 5655 for IPFIX). A message whose header is

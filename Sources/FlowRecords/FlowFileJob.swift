@@ -21,6 +21,18 @@ public struct FlowFileResult: Sendable {
     public var error: String?
     /// The file was opened (its content may still be unreadable).
     public var opened = false
+
+    /// Takes the reader's figures at the end of a read: summary, counters, sampling rates, and
+    /// one warning saying how many were not kept past the cap (never silent).
+    mutating func finish(_ summary: FlowSummary, reader: FlowExportReader) {
+        self.summary = summary
+        counters = reader.counters
+        samplingRates = reader.samplingRates
+        if reader.warningsDropped > 0 {
+            warnings.append(CaptureWarning(file: path, byteOffset: 0, code: "warnings_dropped",
+                                           reason: "\(reader.warningsDropped) further warnings not kept (at most \(FlowExportReader.maxWarnings) per input)"))
+        }
+    }
 }
 
 /// Reads flow records from a file: an IPFIX file (first two bytes 00 0a, RFC 5655: messages
@@ -85,9 +97,7 @@ public enum FlowFileJob {
             offset += length
             absorb(&reader, base: offset - length, into: &result)
         }
-        result.summary = summary
-        result.counters = reader.counters
-        result.samplingRates = reader.samplingRates
+        result.finish(summary, reader: reader)
     }
 
     /// Moves the reader's new warnings into the result with file offsets.
@@ -120,9 +130,7 @@ public enum FlowFileJob {
             absorb(&reader, base: record.fileOffset, into: &result)
         }
         result.warnings = report.warnings + result.warnings
-        result.summary = summary
-        result.counters = reader.counters
-        result.samplingRates = reader.samplingRates
+        result.finish(summary, reader: reader)
         return result
     }
 }

@@ -125,6 +125,16 @@ import TestSupport
         }
         #expect(reader.counters.templates == 1000 && reader.counters.templatesRefused == 69_000)
         #expect(reader.warnings.count == 1000 && reader.warningsDropped > 0)
+        // The same flood as an IPFIX file: the job takes the reader's warnings after every
+        // message, and the cap still holds over the whole file (it counted per message before:
+        // every warning was kept), with one line saying how many more there were.
+        var file: [UInt8] = []
+        for domain in 0..<100 { file += W.ipfixMessage(domain: UInt32(domain), sets: [W.Set(id: 2, body: body)]) }
+        let path = SharedData.temporaryDirectory("flow-warnings").appendingPathComponent("flood.ipfix").path
+        try Data(file).write(to: URL(fileURLWithPath: path))
+        let job = FlowFileJob.run(path: path)
+        #expect(job.warnings.count == FlowExportReader.maxWarnings + 1)
+        #expect(job.warnings.last?.code == "warnings_dropped")
         // A template announcing 65,535 fields in a short set is refused, not trusted.
         var short = FlowExportReader(source: "short")
         let m = W.ipfixMessage(domain: 1, sets: [W.Set(id: 2, body: W.be16(256) + W.be16(65_535) + W.be16(8) + W.be16(4))])

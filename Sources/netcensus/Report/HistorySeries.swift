@@ -80,13 +80,12 @@ struct HistorySeries {
             let t = JSONRenderer.renderCompact(.number(d))
             return d > 0 ? "+" + t : t
         }
-        // Cells are cut at 120 characters (…), so one long key cannot widen every line of the table.
-        func cut(_ s: String) -> String { s.count > 120 ? String(s.prefix(119)) + "…" : s }
+        // Cells escaped and cut at 120 characters (…), so one long key cannot widen every line.
+        func cut(_ s: String) -> String { TopologyText.clean(s, max: 120) }
         var cells = [["quarter", "section", "key", "value", "unit", "change"]]
         for l in lines {
             let f = l.row.figure
-            cells.append([l.row.quarter.description, cut(Escaping.terminal(f.section)), cut(Escaping.terminal(f.key)),
-                          text(f.value), cut(Escaping.terminal(f.unit)), signed(l.change)])
+            cells.append([l.row.quarter.description, cut(f.section), cut(f.key), text(f.value), cut(f.unit), signed(l.change)])
         }
         var widths = [Int](repeating: 0, count: 6)
         for row in cells { for (i, c) in row.enumerated() { widths[i] = max(widths[i], c.count) } }

@@ -50,7 +50,7 @@ public struct HistoryRun: Codable, Sendable, Equatable {
 ///
 /// JSON keys: `section` (`capture`, `topology`, `targets`, ...), `key` (stable snake_case name
 /// inside the section, e.g. `ipv6_share_packets`), `value` (a finite number, or `null` when the
-/// figure could not be measured that quarter; stored as SQL NULL), `unit` (`ratio` 0...1,
+/// figure could not be measured that quarter; stored as SQL NULL), `unit` (`percent` 0...100,
 /// `count`, `Mbps`, `km`, ...). (section, key) is unique within a quarter.
 public struct HistoryFigure: Codable, Sendable, Equatable {
     public var section: String

@@ -50,6 +50,23 @@ import TestSupport
         #expect(abs(try #require(Self.figure(doc, "topology", "village_broadband_share")) - (villages["broadband_share"] as! Double) * 100) < 1e-4)
         #expect(abs(try #require(Self.figure(doc, "topology", "village_fiber_share")) - (villages["fiber_share"] as! Double) * 100) < 1e-4)
 
+        // The history holds exactly report.json's figures, and `report import` of the generated
+        // report.json into a fresh database stores the same rows (the file the tool writes is
+        // one it can read back).
+        func rows(_ db: String) throws -> Set<String> {
+            let h = try CaptureCLI.run(["report", "history", "--database", db, "--json"])
+            #expect(h.status == 0, "\(h.stderr)")
+            return Set((Self.historyRows(h.stdout) ?? []).map { "\($0["section"] ?? "")/\($0["key"] ?? "")=\($0["value"].map { "\($0)" } ?? "null")" })
+        }
+        let figures = Set((doc["figures"] as? [[String: Any]] ?? []).map { "\($0["section"] ?? "")/\($0["key"] ?? "")=\($0["value"].map { "\($0)" } ?? "null")" })
+        let stored = try rows(dir.appendingPathComponent("history.sqlite").path)
+        #expect(!figures.isEmpty && stored == figures)
+        let fresh = dir.appendingPathComponent("imported.sqlite").path
+        let imp = try CaptureCLI.run(["report", "import", out.appendingPathComponent("report.json").path, "--database", fresh])
+        #expect(imp.status == 0, "\(imp.stderr)")
+        let imported = try rows(fresh)
+        #expect(imported == figures)
+
         // Every input with its SHA-256, checked against sha256sum.
         let run = try #require(doc["run"] as? [String: Any])
         let inputs = try #require(run["inputs"] as? [[String: Any]])

@@ -160,8 +160,11 @@ public final class LiveCaptureSource {
     public func wait(milliseconds: Int32, wake: Int32 = -1) {
         let fd = selectableDescriptor
         guard fd >= 0 else { usleep(UInt32(max(1, min(milliseconds, 10))) * 1000); return }
-        var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0), pollfd(fd: wake, events: Int16(POLLIN), revents: 0)]
-        _ = poll(&fds, wake >= 0 ? 2 : 1, max(0, milliseconds))
+        // A tuple on the stack, not an array: this runs at every wake-up of every worker.
+        var fds = (pollfd(fd: fd, events: Int16(POLLIN), revents: 0), pollfd(fd: wake, events: Int16(POLLIN), revents: 0))
+        _ = withUnsafeMutableBytes(of: &fds) { raw in
+            poll(raw.baseAddress!.assumingMemoryBound(to: pollfd.self), wake >= 0 ? 2 : 1, max(0, milliseconds))
+        }
     }
 
     /// Hands every packet queued now to `body` (at most `limit`), without waiting. The record's

@@ -48,7 +48,7 @@ public struct HistoryRun: Codable, Sendable, Equatable {
 
 /// One figure of a quarter's report: what the history stores and compares across quarters.
 ///
-/// JSON keys: `section` (`capture`, `topology`, `targets`, ...), `key` (stable snake_case name
+/// JSON keys: `section` (`capture`, `capture_targets`, `topology`, `topology_targets`), `key` (stable snake_case name
 /// inside the section, e.g. `ipv6_share_packets`), `value` (a finite number, or `null` when the
 /// figure could not be measured that quarter; stored as SQL NULL), `unit` (`percent` 0...100,
 /// `count`, `Mbps`, `km`, ...). (section, key) is unique within a quarter.

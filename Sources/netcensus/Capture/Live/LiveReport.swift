@@ -80,19 +80,14 @@ extension LiveReport {
     /// The `capture` member of the final summary (docs/summary-schema.md): interface, workers,
     /// why the run stopped, its length, libpcap's counters over all workers, and the files written.
     static func captureSection(interface: String, outcome: LiveSession.Outcome) -> ReportValue {
-        .object([
+        guard case .object(let counters) = capture(outcome.figures) else { return .null }
+        return .object([
             ("interface", .string(interface)),
             ("workers", .integer(Int64(outcome.workers))),
             ("stopped_by", .string(outcome.stoppedBy)),
             ("seconds", .number(outcome.seconds)),
             ("buffer_bytes", .integer(Int64(outcome.bufferBytes))),
-            ("received", .unsigned(outcome.figures.pcap.received)),
-            ("dropped", .unsigned(outcome.figures.pcap.dropped)),
-            ("interface_dropped", .unsigned(outcome.figures.pcap.interfaceDropped)),
-            ("delivered", .unsigned(outcome.figures.delivered)),
-            ("drop_share", .number(outcome.figures.pcap.dropShare)),
-            ("files", .array(outcome.files.map(ReportValue.string))),
-        ])
+        ] + counters + [("files", .array(outcome.files.map(ReportValue.string)))])
     }
 
     /// The same facts under the table.

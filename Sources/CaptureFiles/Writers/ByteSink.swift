@@ -30,12 +30,7 @@ public func writeFile(_ bytes: [UInt8], to path: String) throws {
     let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
     guard fd >= 0 else { throw CaptureWriteError(path: path, reason: String(cString: strerror(errno))) }
     defer { close(fd) }
-    var written = 0
-    try bytes.withUnsafeBytes { raw in
-        while written < raw.count {
-            let n = write(fd, raw.baseAddress!.advanced(by: written), raw.count - written)
-            guard n > 0 else { throw CaptureWriteError(path: path, reason: String(cString: strerror(errno))) }
-            written += n
-        }
+    if let e = bytes.withUnsafeBytes({ writeFully($0, to: fd) }) {
+        throw CaptureWriteError(path: path, reason: String(cString: strerror(e)))
     }
 }

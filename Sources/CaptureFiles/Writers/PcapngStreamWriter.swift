@@ -116,14 +116,8 @@ public final class PcapngStreamWriter {
     /// Writes the buffered blocks.
     /// - Throws: `CaptureWriteError` with errno's text.
     public func flush() throws {
-        var written = 0
-        try buffer.withUnsafeBytes { raw in
-            while written < raw.count {
-                let n = write(fd, raw.baseAddress!.advanced(by: written), raw.count - written)
-                if n < 0 && errno == EINTR { continue }
-                guard n > 0 else { throw CaptureWriteError(path: path, reason: String(cString: strerror(errno))) }
-                written += n
-            }
+        if let e = buffer.withUnsafeBytes({ writeFully($0, to: fd) }) {
+            throw CaptureWriteError(path: path, reason: String(cString: strerror(e)))
         }
         buffer.removeAll(keepingCapacity: true)
     }

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import ArgumentParser
+import CaptureCore
 
 /// Checked writes to stdout for the report itself.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import CaptureCore
 import QuarterlyReport
 import Reporting
 

@@ -1,4 +1,5 @@
 import Foundation
+import CaptureCore
 import Reporting
 #if canImport(Glibc)
 import Glibc

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import LiveCapture
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -79,18 +80,15 @@ public final class SignalWatch: @unchecked Sendable {
     /// Monotonic nanoseconds of the first stop signal (touched only on `queue`).
     private var firstStop: Int64 = 0
 
-    public init(control: LiveControl, onSignal: @escaping @Sendable (Int32) -> Void = { _ in }) {
+    public init(control: LiveControl) {
         for sig in [SIGINT, SIGTERM, SIGHUP] {
             signal(sig, SIG_IGN)
             let s = DispatchSource.makeSignalSource(signal: sig, queue: queue)
             s.setEventHandler {
-                onSignal(sig)
                 switch sig {
                 case SIGHUP: control.requestReopen()
                 default:
-                    var ts = timespec()
-                    clock_gettime(CLOCK_MONOTONIC, &ts)
-                    let now = Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
+                    let now = LiveCaptureSource.monotonicNanoseconds()
                     if self.firstStop == 0 { self.firstStop = now } else if now - self.firstStop > 2_000_000_000 { _exit(128 + sig) }
                     control.requestStop(sig == SIGINT ? "SIGINT" : "SIGTERM")
                 }

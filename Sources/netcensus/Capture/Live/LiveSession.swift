@@ -148,7 +148,7 @@ struct LiveSession {
                 for f in figures { run.merge(f) }
                 let delta = run.minus(previous)
                 previous = run
-                metrics?.update(run)
+                metrics?.add(delta, liveConnections: run.liveConnections)
                 if options.interval != nil, writeFailure == nil {
                     do { try printInterval(sequence: tick, interval: delta, run: run) } catch {
                         writeFailure = error
@@ -179,7 +179,7 @@ struct LiveSession {
         var closing = figures
         closing.connections = LiveFigures.labels(summary.connections)
         closing.liveConnections = 0
-        metrics?.update(closing)
+        metrics?.add(closing.minus(previous), liveConnections: closing.liveConnections)
         let stoppedBy = control.stopReason ?? "SIGINT"
         if figures.pcap.dropShare > 0.001 && !options.output.quiet {
             StandardError.line("netcensus: warning: \(Escaping.terminal(interface)): the kernel dropped \(figures.pcap.dropped) of \(figures.pcap.received) packets received (\(String(format: "%.3f", figures.pcap.dropShare * 100))%); try a larger --buffer-mb or more --workers")

@@ -43,7 +43,6 @@ final class MetricsExporter: @unchecked Sendable {
     private let registry = PrometheusCollectorRegistry()
     private let server: HTTPServer
     private var serverTask: Task<Void, Never>?
-    private var last = LiveFigures()
 
     init(listen: String) throws {
         guard let e = MetricsEndpoint.parse(listen) else { throw MetricsError(reason: "not ADDRESS:PORT") }
@@ -145,10 +144,9 @@ final class MetricsExporter: @unchecked Sendable {
         registry.makeGauge(descriptor: Self.named("live_connections", "Connections in the connection tables now (all workers)."))
     }
 
-    /// Brings every series to the run-so-far figures `run` (counters grow by the difference).
-    func update(_ run: LiveFigures) {
-        let d = run.minus(last)
-        last = run
+    /// Counters grow by `d`, the figures since the last update (the session's interval
+    /// difference); the live-connections gauge is set to `liveConnections`.
+    func add(_ d: LiveFigures, liveConnections live: Int) {
         func add(_ c: Counter, _ v: UInt64) { if v > 0 { c.increment(by: Int64(clamping: v)) } }
         add(packets("ipv4"), d.innermost.ipv4.packets); add(packets("ipv6"), d.innermost.ipv6.packets)
         add(packets("other"), d.innermost.other.packets)
@@ -161,6 +159,6 @@ final class MetricsExporter: @unchecked Sendable {
         add(dropped("kernel"), d.pcap.dropped)
         add(dropped("interface"), d.pcap.interfaceDropped)
         add(delivered, d.delivered)
-        liveConnections.set(Int64(run.liveConnections))
+        liveConnections.set(Int64(live))
     }
 }

@@ -74,6 +74,13 @@ public struct AccessSummary: Sendable, Codable, Equatable {
     public func meetsAndFiberShare(_ i: Int) -> Double? { share(meetsAndFiber[i], nodesWithHouseholds) }
 }
 
+/// Element n/2 of the values sorted ascending (the upper median, as the reference script):
+/// selected in O(n) (`OrderStatistics`), sorted when a value is NaN so the old order rules hold.
+func upperMedian(_ values: inout [Double]) -> Double {
+    if values.contains(where: \.isNaN) { values.sort(); return values[values.count / 2] }
+    return OrderStatistics.kthSmallest(&values, values.count / 2)
+}
+
 extension CoverageReport {
     /// Aggregates over `members` (node indices).
     public func summarize(_ members: [Int], group: String) -> AccessSummary {
@@ -109,8 +116,8 @@ extension CoverageReport {
             }
         }
         if hopN > 0 { s.hopsMean = Double(hopSum) / Double(hopN) }
-        if !ws.isEmpty { ws.sort(); s.bottleneckMedianMbps = ws[ws.count / 2] }
-        if !pv.isEmpty { pv.sort(); s.perHouseholdMedianMbps = pv[pv.count / 2] }
+        if !ws.isEmpty { s.bottleneckMedianMbps = upperMedian(&ws) }
+        if !pv.isEmpty { s.perHouseholdMedianMbps = upperMedian(&pv) }
         return s
     }
 }

@@ -13,95 +13,113 @@ public enum CoverageScorer {
     /// - Returns: a `CoverageReport` whose per-node arrays are indexed like `t.nodes`; capacities
     ///   in Mbps, lengths in km, latencies in ms, `timings` in seconds. Never throws: unreachable
     ///   nodes get hop count -1 and capacity 0.
-    public static func score(_ t: Topology, options: CoverageOptions = CoverageOptions()) -> CoverageReport {
-        var timings: [(String, Double)] = []
-        let clock = ContinuousClock()
-        var mark = clock.now
-        func lap(_ stage: String) {
-            let now = clock.now
-            let d = now - mark
-            timings.append((stage, Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18))
-            mark = now
-        }
-        let g = t.multigraph()
+    public static func score(_ t: Topology, options: CoverageOptions = CoverageOptions(),
+                             threads: Int? = nil) -> CoverageReport {
+        let stages = StageTimings()
+        let g = stages.time("build_graph") { t.multigraph() }
         let n = t.nodes.count, m = t.links.count
-        lap("build_graph")
         let sel = BackboneSelection(topology: t, graph: g, backboneIds: options.backboneIds, perComponent: options.backbonePerComponent)
-        let comps = g.connectedComponents()
-        lap("components")
-        // One low-link pass gives bridges, articulation points and behind-a-bridge flags.
-        let cuts = g.cutStructure(backbone: sel.backbone)
-        lap("cut_structure")
-        let hops = g.hopDistances(from: sel.backbone)
-        lap("bfs_hops")
+
+        // Per-link inputs of the searches, one pass over the links (no copy of a link or node:
+        // their attribute dictionaries and strings would be retained and released per link).
         let cap = t.linkCapacitiesMbps(unknown: options.unknownCapacityMbps)
-        let wide = g.widestPaths(from: sel.backbone, capacity: cap)
-        lap("widest_path")
         var capFiber = cap
-        for j in 0..<m where t.links[j].medium != .fiber { capFiber[j] = 0 }
-        let wideFiber = g.widestPaths(from: sel.backbone, capacity: capFiber)
-        lap("widest_path_fiber")
-        var noCapacity = 0
-        for l in t.links where l.capacityMbps == nil { noCapacity += 1 }
-        var dependsOnUnknown = [Bool](repeating: false, count: n)
-        if noCapacity > 0 && !options.unknownCapacityGiven {
+        var noCapacity = 0, noLength = 0
+        var kmByMediumCase = [Double](repeating: 0, count: Medium.allCases.count)
+        var kmSeen = [Bool](repeating: false, count: Medium.allCases.count)
+        var linksByMediumCase = [Int](repeating: 0, count: Medium.allCases.count)
+        var km = [Double](repeating: 0, count: m), lat = [Double](repeating: 0, count: m)
+        var unknownLength = [Bool](repeating: false, count: m)
+        stages.time("km_by_medium") {
+            // km by medium (links with a length), links by medium (every link), and the per-link
+            // km / latency weights for the two Dijkstras (unknown length = 0 km, flagged below).
+            t.links.withUnsafeBufferPointer { links in
+                t.nodes.withUnsafeBufferPointer { nodes in
+                    for j in 0..<m {
+                        let medium = links[j].medium
+                        let mi = medium.caseIndex
+                        linksByMediumCase[mi] += 1
+                        if medium != .fiber { capFiber[j] = 0 }
+                        if links[j].capacityMbps == nil { noCapacity += 1 }
+                        let a = links[j].a, b = links[j].b
+                        if a == b { continue }
+                        // `Topology.linkLengthsKm`'s rule, read in place.
+                        var length = links[j].lengthKm
+                        if length == nil, let la = nodes[a].latitude, let oa = nodes[a].longitude,
+                           let lb = nodes[b].latitude, let ob = nodes[b].longitude {
+                            length = greatCircleKm(lat1: la, lon1: oa, lat2: lb, lon2: ob)
+                        }
+                        if let L = length {
+                            kmByMediumCase[mi] += L; kmSeen[mi] = true; km[j] = L
+                        } else { noLength += 1; unknownLength[j] = true }
+                        lat[j] = options.latency.milliseconds(medium: medium, km: km[j])
+                    }
+                }
+            }
+        }
+        let capFiberLinks = capFiber, kmLinks = km, latLinks = lat
+
+        // The searches are independent of one another: each runs as a stage, longest first.
+        let compsStage = StageResult<Components>(), diameterStage = StageResult<Int?>()
+        let cutsStage = StageResult<CutStructure>(), hopsStage = StageResult<[Int32]>(), v6Stage = StageResult<[Bool]>()
+        let wideStage = StageResult<WidestPaths>(), wideFiberStage = StageResult<WidestPaths>()
+        let shortestStage = StageResult<ShortestPaths>(), fastestStage = StageResult<ShortestPaths>()
+        let wHighStage = StageResult<[Double]>(), wfHighStage = StageResult<[Double]>()
+        let boundsNeeded = noCapacity > 0 && !options.unknownCapacityGiven
+        let backbone = sel.backbone
+        var jobs: [@Sendable () -> Void] = [
+            {
+                compsStage.value = stages.time("components") { g.connectedComponents() }
+                diameterStage.value = stages.time("diameter") { () -> Int? in
+                    // The representative: the smallest node id of the largest component.
+                    guard let big = compsStage.get.largest, let rep = compsStage.get.label.firstIndex(of: Int32(big)) else { return nil }
+                    return g.diameter(ofComponentContaining: rep)
+                }
+            },
+            { shortestStage.value = stages.time("path_km") { g.shortestPaths(from: backbone, length: kmLinks) } },
+            { fastestStage.value = stages.time("latency") { g.shortestPaths(from: backbone, length: latLinks) } },
+            // One low-link pass gives bridges, articulation points and behind-a-bridge flags.
+            { cutsStage.value = stages.time("cut_structure") { g.cutStructure(backbone: backbone) } },
+            { wideStage.value = stages.time("widest_path") { g.widestPaths(from: backbone, capacity: cap) } },
+            { wideFiberStage.value = stages.time("widest_path_fiber") { g.widestPaths(from: backbone, capacity: capFiberLinks) } },
+            {
+                hopsStage.value = stages.time("bfs_hops") { g.hopDistances(from: backbone) }
+                v6Stage.value = stages.time("ipv6_end_to_end") { ipv6EndToEnd(t, graph: g, backbone: backbone) }
+            },
+        ]
+        if boundsNeeded {
             // Bounds: the same searches with every unknown link at +infinity. A node whose W or
             // W_fiber moves between the bounds depends on a capacity the data lack.
             let capHigh = t.linkCapacitiesMbps(unknown: .infinity)
             var capFiberHigh = capHigh
             for j in 0..<m where t.links[j].medium != .fiber { capFiberHigh[j] = 0 }
-            let wHigh = g.widestPaths(from: sel.backbone, capacity: capHigh).bottleneckMbps
-            let wfHigh = g.widestPaths(from: sel.backbone, capacity: capFiberHigh).bottleneckMbps
-            for v in 0..<n where wHigh[v] != wide.bottleneckMbps[v] || wfHigh[v] != wideFiber.bottleneckMbps[v] {
+            let capFiberHighLinks = capFiberHigh
+            jobs.append { wHighStage.value = stages.time("unknown_capacity_bounds") { g.widestPaths(from: backbone, capacity: capHigh).bottleneckMbps } }
+            jobs.append { wfHighStage.value = stages.time("unknown_capacity_bounds_fiber") { g.widestPaths(from: backbone, capacity: capFiberHighLinks).bottleneckMbps } }
+        }
+        ConcurrentStages.run(jobs, threads: threads ?? ConcurrentStages.defaultThreads)
+        let wide = wideStage.get, wideFiber = wideFiberStage.get, hops = hopsStage.get, cuts = cutsStage.get
+        var dependsOnUnknown = [Bool](repeating: false, count: n)
+        if boundsNeeded {
+            let hi = wHighStage.get, fhi = wfHighStage.get
+            for v in 0..<n where hi[v] != wide.bottleneckMbps[v] || fhi[v] != wideFiber.bottleneckMbps[v] {
                 dependsOnUnknown[v] = true
             }
-            lap("unknown_capacity_bounds")
         }
         var incident = [Int32](repeating: 0, count: n)
         for e in cuts.bridges { let (a, b) = g.endpoints(of: e); incident[a] += 1; incident[b] += 1 }
-        lap("incident_bridges")
-
-        // km by medium (links with a length), links by medium (every link), and the per-link
-        // km / latency weights for the two Dijkstras (unknown length = 0 km, flagged below).
-        let lengths = t.linkLengthsKm()
         var kmByMedium: [String: Double] = [:], linksByMedium: [String: Int] = [:]
-        var noLength = 0
-        var km = [Double](repeating: 0, count: m), lat = [Double](repeating: 0, count: m)
-        var unknownLength = [Bool](repeating: false, count: m)
-        for j in 0..<m {
-            let l = t.links[j]
-            let name = l.medium.rawValue
-            linksByMedium[name, default: 0] += 1
-            if l.a == l.b { continue }
-            if let L = lengths[j] {
-                kmByMedium[name, default: 0] += L; km[j] = L
-            } else { noLength += 1; unknownLength[j] = true }
-            lat[j] = options.latency.milliseconds(medium: l.medium, km: km[j])
+        for (i, medium) in Medium.allCases.enumerated() where linksByMediumCase[i] > 0 {
+            linksByMedium[medium.rawValue] = linksByMediumCase[i]
+            if kmSeen[i] { kmByMedium[medium.rawValue] = kmByMediumCase[i] }
         }
-        lap("km_by_medium")
-        let shortest = g.shortestPaths(from: sel.backbone, length: km)
-        lap("path_km")
-        let fastest = g.shortestPaths(from: sel.backbone, length: lat)
-        lap("latency")
+        let shortest = shortestStage.get, fastest = fastestStage.get
         let kmLowerBound = noLength > 0 ? pathHoldsFlaggedEdge(g, parentEdge: shortest.parentEdge, flagged: unknownLength) : [Bool](repeating: false, count: n)
         let latLowerBound = noLength > 0 ? pathHoldsFlaggedEdge(g, parentEdge: fastest.parentEdge, flagged: unknownLength) : [Bool](repeating: false, count: n)
-        lap("lower_bound_flags")
-
-        // IPv6 end to end: BFS from IPv6 backbone nodes over IPv6 links into IPv6 nodes.
-        var v6 = [Bool](repeating: false, count: n)
-        var queue: [Int32] = []
-        queue.reserveCapacity(n)
-        for b in sel.backbone where t.nodes[b].ipv6 == true && !v6[b] { v6[b] = true; queue.append(Int32(b)) }
-        var head = 0
-        while head < queue.count {
-            let u = Int(queue[head]); head += 1
-            g.forEachNeighbor(of: u) { w, e in
-                if !v6[w] && t.links[e].ipv6 == true && t.nodes[w].ipv6 == true { v6[w] = true; queue.append(Int32(w)) }
-            }
-        }
-        lap("ipv6_end_to_end")
+        let comps = compsStage.get, diameter = diameterStage.get, v6 = v6Stage.get
 
         // Fiber on a widest path, and the first non-fiber link of the recorded widest path.
+        let rowsClock = ContinuousClock.now
         var fiberPath = [Bool](repeating: false, count: n)
         var firstNonFiber = [Int32](repeating: -1, count: n)
         var firstNonFiberFrom = [Int32](repeating: -1, count: n)
@@ -122,20 +140,16 @@ public enum CoverageScorer {
         }
         let hh = t.nodes.map { $0.households }
         var reached5G = [Bool](repeating: false, count: n)
-        for l in t.links where l.is5GCellular {
-            if hops[l.a] >= 0 { reached5G[l.a] = true }
-            if hops[l.b] >= 0 { reached5G[l.b] = true }
+        for j in 0..<m where t.links[j].medium == .cellular && t.links[j].is5GCellular {
+            let a = t.links[j].a, b = t.links[j].b
+            if hops[a] >= 0 { reached5G[a] = true }
+            if hops[b] >= 0 { reached5G[b] = true }
         }
-        lap("per_village_rows")
-
+        var tierCounts = [Int](repeating: 0, count: Tier.allCases.count)
+        t.nodes.withUnsafeBufferPointer { nodes in for i in 0..<n { tierCounts[nodes[i].tier.caseIndex] += 1 } }
         var tiers: [String: Int] = [:]
-        for node in t.nodes { tiers[node.tier.rawValue, default: 0] += 1 }
-        var diameter: Int?
-        if let big = comps.largest {
-            // The representative: the smallest node id of the largest component.
-            if let rep = comps.label.firstIndex(of: Int32(big)) { diameter = g.diameter(ofComponentContaining: rep) }
-        }
-        lap("diameter")
+        for (i, tier) in Tier.allCases.enumerated() where tierCounts[i] > 0 { tiers[tier.rawValue] = tierCounts[i] }
+        stages.record("per_village_rows", since: rowsClock)
         let network = NetworkSummary(
             name: t.name, nodes: n, links: m, selfLoops: g.selfLoopCount, tiers: tiers,
             components: comps.count, largestComponentNodes: comps.largest.map { comps.size[$0] } ?? 0,
@@ -153,8 +167,7 @@ public enum CoverageScorer {
             incidentBridges: incident, ipv6EndToEnd: v6, reached5G: reached5G, households: hh,
             villages: AccessSummary(group: "villages"), urban: nil, byRegion: [], regionVillages: [], byTier: [], worstVillages: [],
             infrastructure: InfrastructureReport(), timings: [])
-        report.villages = report.summarize(sel.villages, group: "villages")
-        if !sel.urbanAccess.isEmpty { report.urban = report.summarize(sel.urbanAccess, group: "urban") }
+        let sharesClock = ContinuousClock.now
         // Group villages by region key; consecutive villages usually share a region, so the key
         // string is rebuilt only when the region path changes.
         var regionMembers: [String: [Int]] = [:]
@@ -165,27 +178,67 @@ public enum CoverageScorer {
             regionMembers[lastKey, default: []].append(v)
         }
         report.regionVillages = regionMembers.keys.sorted().map { (region: $0, villages: regionMembers[$0]!) }
-        func withWorst(_ g: AccessSummary, _ members: [Int]) -> AccessSummary {
+        // The aggregates read the per-node columns only: each group is a stage, the regions in
+        // two halves, over the same snapshot of the report.
+        let base = report, worstCount = options.worstCount
+        @Sendable func withWorst(_ g: AccessSummary, _ members: [Int]) -> AccessSummary {
             var g = g
-            for v in worstNodes(members, report: report, topology: t, count: 3) {
+            for v in worstNodes(members, report: base, topology: t, count: 3) {
                 g.worstVillageIds.append(t.nodes[v].id)
-                g.worstVillageMbps.append(report.perHouseholdMbps(v) ?? 0)
+                g.worstVillageMbps.append(base.perHouseholdMbps(v) ?? 0)
             }
             return g
         }
-        report.byRegion = report.regionVillages.map { withWorst(report.summarize($0.villages, group: $0.region), $0.villages) }
-        var byTier: [AccessSummary] = []
-        for tier in [Tier.township, .village, .building, .urbanAccess] {
-            let members = sel.accessNodes.filter { t.nodes[$0].tier == tier }
-            if !members.isEmpty { byTier.append(withWorst(report.summarize(members, group: tier.rawValue), members)) }
+        @Sendable func regions(_ range: Range<Int>) -> [AccessSummary] {
+            base.regionVillages[range].map { withWorst(base.summarize($0.villages, group: $0.region), $0.villages) }
         }
-        report.byTier = byTier
-        report.worstVillages = worstNodes(sel.villages, report: report, topology: t, count: options.worstCount)
-        lap("shares")
+        let villagesStage = StageResult<AccessSummary>(), urbanStage = StageResult<AccessSummary?>()
+        let regionsLow = StageResult<[AccessSummary]>(), regionsHigh = StageResult<[AccessSummary]>()
+        let tiersStage = StageResult<[AccessSummary]>(), worstStage = StageResult<[Int]>()
+        let half = base.regionVillages.count / 2
+        ConcurrentStages.run([
+            { villagesStage.value = base.summarize(sel.villages, group: "villages") },
+            { regionsLow.value = regions(0..<half) },
+            { regionsHigh.value = regions(half..<base.regionVillages.count) },
+            {
+                var byTier: [AccessSummary] = []
+                for tier in [Tier.township, .village, .building, .urbanAccess] {
+                    let members = sel.accessNodes.filter { t.nodes[$0].tier == tier }
+                    if !members.isEmpty { byTier.append(withWorst(base.summarize(members, group: tier.rawValue), members)) }
+                }
+                tiersStage.value = byTier
+            },
+            {
+                urbanStage.value = sel.urbanAccess.isEmpty ? nil : base.summarize(sel.urbanAccess, group: "urban")
+                worstStage.value = worstNodes(sel.villages, report: base, topology: t, count: worstCount)
+            },
+        ], threads: threads ?? ConcurrentStages.defaultThreads)
+        report.villages = villagesStage.get
+        report.urban = urbanStage.get
+        report.byRegion = regionsLow.get + regionsHigh.get
+        report.byTier = tiersStage.get
+        report.worstVillages = worstStage.get
+        stages.record("shares", since: sharesClock)
         report.infrastructure = InfrastructureAnalysis.analyze(t, graph: g, report: report, linkKm: km, linkLatencyMs: lat,
-                                                               capacityMbps: cap, lap: lap)
-        report.timings = timings
+                                                               capacityMbps: cap, stages: stages)
+        report.timings = stages.entries
         return report
+    }
+
+    /// IPv6 end to end: BFS from IPv6 backbone nodes over IPv6 links into IPv6 nodes.
+    static func ipv6EndToEnd(_ t: Topology, graph g: Multigraph, backbone: [Int]) -> [Bool] {
+        var v6 = [Bool](repeating: false, count: t.nodes.count)
+        var queue: [Int32] = []
+        queue.reserveCapacity(t.nodes.count)
+        for b in backbone where t.nodes[b].ipv6 == true && !v6[b] { v6[b] = true; queue.append(Int32(b)) }
+        var head = 0
+        while head < queue.count {
+            let u = Int(queue[head]); head += 1
+            g.forEachNeighbor(of: u) { w, e in
+                if !v6[w] && t.links[e].ipv6 == true && t.nodes[w].ipv6 == true { v6[w] = true; queue.append(Int32(w)) }
+            }
+        }
+        return v6
     }
 
     /// Per node: the recorded path (its parent-edge chain) holds an edge with `flagged[e]`.

@@ -27,23 +27,26 @@ public enum InfrastructureAnalysis {
     /// - Returns: the `InfrastructureReport`. Never throws (roles that do not parse are ignored;
     ///   the CLI refuses them at load with `Topology.validateInfrastructureAttributes`).
     static func analyze(_ t: Topology, graph g: Multigraph, report r: CoverageReport, linkKm: [Double],
-                        linkLatencyMs: [Double], capacityMbps: [Double], lap: (String) -> Void) -> InfrastructureReport {
+                        linkLatencyMs: [Double], capacityMbps: [Double], stages: StageTimings) -> InfrastructureReport {
         var out = InfrastructureReport()
         let roles = t.nodeRoles()
         let idcs = roles.indices.filter { roles[$0].contains(.idc) }
         if !idcs.isEmpty {
-            out.idcReach = IDCReach.compute(t, graph: g, report: r, idcs: idcs, linkKm: linkKm, linkLatencyMs: linkLatencyMs,
-                                            capacityMbps: capacityMbps)
-            lap("idc_reach")
+            out.idcReach = stages.time("idc_reach") {
+                IDCReach.compute(t, graph: g, report: r, idcs: idcs, linkKm: linkKm, linkLatencyMs: linkLatencyMs,
+                                 capacityMbps: capacityMbps)
+            }
         }
         let landings = roles.indices.filter { roles[$0].contains(where: \.isInternationalEnd) }
-        if !landings.isEmpty || t.links.contains(where: \.isInternational) {
-            out.international = InternationalEgress.compute(t, graph: g, backbone: r.selection.backbone, landings: landings,
-                                                            capacityMbps: capacityMbps)
-            lap("international_egress")
+        if !landings.isEmpty || t.links.indices.contains(where: { !t.links[$0].attributes.isEmpty && t.links[$0].isInternational }) {
+            out.international = stages.time("international_egress") {
+                InternationalEgress.compute(t, graph: g, backbone: r.selection.backbone, landings: landings,
+                                            capacityMbps: capacityMbps)
+            }
         }
+        let clock = ContinuousClock.now
         out.backboneCuts = BackboneCapacity.compute(t, graph: g, backbone: r.selection.backbone, capacityMbps: capacityMbps)
-        if out.backboneCuts != nil { lap("backbone_cuts") }
+        if out.backboneCuts != nil { stages.record("backbone_cuts", since: clock) }
         return out
     }
 }

@@ -35,8 +35,8 @@ import Foundation
 /// (negative capacity, length or households; latitude/longitude outside WGS84; NaN/inf), or a
 /// link to an unknown node. Line numbers are physical lines (a quoted newline counts).
 ///
-/// Speed: both files are mapped and parsed at the same time (`concurrentPerform`, one file per
-/// worker), fields are byte ranges (no String per field except ids, names and kept attributes),
+/// Speed: both files are mapped and parsed at the same time (`ConcurrentStages`, one file per
+/// thread), fields are byte ranges (no String per field except ids, names and kept attributes),
 /// numbers are read from bytes (`DecimalText`), and node ids that are all canonical integers
 /// are indexed by value in an array instead of a hash table.
 public enum CSVPairImporter {
@@ -47,10 +47,10 @@ public enum CSVPairImporter {
         let nodeFile = try InputFile(path: nodesPath)
         let linkFile = try InputFile(path: linksPath)
         let nodeBox = ResultBox<NodeTable>(), linkBox = ResultBox<LinkTable>()
-        DispatchQueue.concurrentPerform(iterations: 2) { worker in
-            if worker == 0 { nodeBox.result = Result { try parseNodes(nodeFile) } }
-            else { linkBox.result = Result { try parseLinks(linkFile) } }
-        }
+        ConcurrentStages.run([
+            { nodeBox.result = Result { try parseNodes(nodeFile) } },
+            { linkBox.result = Result { try parseLinks(linkFile) } },
+        ])
         let nodeTable = try nodeBox.result!.get()
         var linkTable = try linkBox.result!.get()
         var topo = Topology(name: name, nodes: nodeTable.nodes)
@@ -85,7 +85,7 @@ public enum CSVPairImporter {
         return try load(nodes: u.appendingPathComponent("nodes.csv").path, links: u.appendingPathComponent("links.csv").path)
     }
 
-    /// Result slot written by one `concurrentPerform` worker, read after it returns.
+    /// Result slot written by one stage, read after `ConcurrentStages.run` returns.
     final class ResultBox<T>: @unchecked Sendable { var result: Result<T, Error>? }
 
     private static func unknownEnd(_ which: String, _ t: LinkTable, _ k: Int, _ nodesPath: String, _ linksPath: String) -> TopologyImportError {

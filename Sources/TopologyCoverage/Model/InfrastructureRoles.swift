@@ -82,7 +82,10 @@ extension Topology {
     /// are ignored here (``validateInfrastructureAttributes()`` reports them).
     /// - Complexity: O(n).
     public func nodeRoles() -> [Set<NodeRole>] {
-        nodes.map { n in n.attributes[NodeRole.attribute].map { NodeRole.parse($0).roles } ?? [] }
+        nodes.indices.map { i in
+            guard !nodes[i].attributes.isEmpty, let text = nodes[i].attributes[NodeRole.attribute] else { return [] }
+            return NodeRole.parse(text).roles
+        }
     }
 
     /// Checks every `role` node attribute and every `international` / `generation` link
@@ -91,22 +94,24 @@ extension Topology {
     ///   a role token outside ``NodeRole``, an `international` value that is not 1/0/true/false/
     ///   yes/no, a `generation` value other than 2g/3g/4g/5g.
     public func validateInfrastructureAttributes() throws {
-        for n in nodes {
-            guard let text = n.attributes[NodeRole.attribute] else { continue }
+        // Index loops and the place text built only for an error: a national network has
+        // hundreds of thousands of links, most without attributes.
+        for i in nodes.indices {
+            guard !nodes[i].attributes.isEmpty, let text = nodes[i].attributes[NodeRole.attribute] else { continue }
             let parsed = NodeRole.parse(text)
             if let bad = parsed.unknown.first {
-                throw InfrastructureAttributeError(place: "node '\(n.id)'", attribute: NodeRole.attribute, value: bad,
+                throw InfrastructureAttributeError(place: "node '\(nodes[i].id)'", attribute: NodeRole.attribute, value: bad,
                     reason: "not a role; roles are \(NodeRole.allCases.map(\.rawValue).joined(separator: ", "))")
             }
         }
-        for (j, l) in links.enumerated() {
-            let place = "link \(j + 1) (\(nodes[l.a].id)–\(nodes[l.b].id))"
-            if let v = l.attributes[TopologyLink.internationalAttribute], TopologyLink.truthy(v) == nil {
-                throw InfrastructureAttributeError(place: place, attribute: TopologyLink.internationalAttribute, value: v,
+        for j in links.indices where !links[j].attributes.isEmpty {
+            func place() -> String { "link \(j + 1) (\(nodes[links[j].a].id)–\(nodes[links[j].b].id))" }
+            if let v = links[j].attributes[TopologyLink.internationalAttribute], TopologyLink.truthy(v) == nil {
+                throw InfrastructureAttributeError(place: place(), attribute: TopologyLink.internationalAttribute, value: v,
                                                    reason: "expected 1, 0, true, false, yes or no")
             }
-            if let v = l.attributes[TopologyLink.generationAttribute], !["2g", "3g", "4g", "5g", ""].contains(v.lowercased()) {
-                throw InfrastructureAttributeError(place: place, attribute: TopologyLink.generationAttribute, value: v,
+            if let v = links[j].attributes[TopologyLink.generationAttribute], !["2g", "3g", "4g", "5g", ""].contains(v.lowercased()) {
+                throw InfrastructureAttributeError(place: place(), attribute: TopologyLink.generationAttribute, value: v,
                                                    reason: "expected 2g, 3g, 4g or 5g")
             }
         }

@@ -23,13 +23,39 @@ public enum Tier: String, Sendable, Codable, CaseIterable, Comparable {
     /// Tier `building` or `urban_access`.
     public var isUrbanAccess: Bool { self == .building || self == .urbanAccess }
 
-    private var rank: Int { Tier.allCases.firstIndex(of: self)! }
-    public static func < (a: Tier, b: Tier) -> Bool { a.rank < b.rank }
+    /// Position in `allCases` (backbone first), for per-tier counters kept in arrays.
+    var caseIndex: Int {
+        switch self {
+        case .backbone: 0
+        case .metro: 1
+        case .county: 2
+        case .township: 3
+        case .village: 4
+        case .building: 5
+        case .urbanAccess: 6
+        case .unknown: 7
+        }
+    }
+    public static func < (a: Tier, b: Tier) -> Bool { a.caseIndex < b.caseIndex }
 }
 
 /// Transmission medium of a link.
 public enum Medium: String, Sendable, Codable, CaseIterable {
     case fiber, copper, coax, wireless, microwave, cellular, satellite, unknown
+
+    /// Position in `allCases`, for per-medium counters kept in arrays.
+    var caseIndex: Int {
+        switch self {
+        case .fiber: 0
+        case .copper: 1
+        case .coax: 2
+        case .wireless: 3
+        case .microwave: 4
+        case .cellular: 5
+        case .satellite: 6
+        case .unknown: 7
+        }
+    }
 }
 
 /// A site: backbone PoP, aggregation node, county/township office, or administrative village.

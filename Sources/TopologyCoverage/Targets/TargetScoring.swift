@@ -105,7 +105,7 @@ public enum TargetScorer {
     public static func score(_ profile: TargetProfile, report: CoverageReport, topology: Topology) -> [TargetResult] {
         let regionMembers = report.regionVillages
         let unknownReason = unknownCapacityReason(report)
-        return profile.checks.map { check in
+        @Sendable func scoreCheck(_ check: TargetCheck) -> TargetResult {
             let members = measuredNodes(check, report: report)
             let unit = check.population == .urban ? "urban access nodes" : "villages"
             let gapUnit: GapUnit = check.kind == .householdSpeed ? .mbps : .percentagePoints
@@ -147,6 +147,11 @@ public enum TargetScorer {
             }
             return result
         }
+        // Checks are independent (each reads the report's per-node columns): one stage each.
+        let checks = profile.checks
+        let results = checks.map { _ in StageResult<TargetResult>() }
+        ConcurrentStages.run(checks.indices.map { i in { results[i].value = scoreCheck(checks[i]) } })
+        return results.map(\.get)
     }
 
     /// Met and gap from a measured figure under the check's comparator.
@@ -242,21 +247,27 @@ public enum TargetScorer {
         case .householdSpeed:
             // The speed reached by requiredPercent of households: sort households by per-household
             // capacity, fastest first, and take the value at which the running total reaches the share.
-            var pairs: [(Double, Int)] = []
+            // (Selected in O(n) by `OrderStatistics.descendingWeightedThreshold`, which gives the
+            // value that sort and running total give; a NaN falls back to the sort itself.)
+            var pairs: [(value: Double, weight: Int)] = []
+            pairs.reserveCapacity(members.count)
             var tot = 0
             for v in members where r.households[v] > 0 {
                 pairs.append((CoverageReport.perHouseholdMbps(bottleneckMbps: r.bottleneckMbps[v], households: r.households[v], contention: contention), r.households[v]))
                 tot += r.households[v]
             }
             guard tot > 0 else { return (nil, 0, "households") }
-            pairs.sort { $0.0 > $1.0 }
             let need = Double(tot) * (c.requiredPercent ?? 100) / 100
+            if !pairs.contains(where: \.value.isNaN) {
+                return (OrderStatistics.descendingWeightedThreshold(&pairs, need: need), tot, "households")
+            }
+            pairs.sort { $0.value > $1.value }
             var acc = 0
             for (p, hh) in pairs {
                 acc += hh
                 if Double(acc) >= need - 1e-9 { return (p, tot, "households") }
             }
-            return (pairs.last?.0, tot, "households")
+            return (pairs.last?.value, tot, "households")
         }
     }
 }

@@ -218,26 +218,38 @@ extension Multigraph {
             label[s] = A.sourceLabel; origin[s] = Int32(s)
             heap.push(A.sourceLabel, Int32(s))
         }
-        while let top = heap.popBest() {
-            let v = Int(top.node)
-            if done[v] || top.label != label[v] { continue }   // stale entry (lazy deletion)
-            done[v] = true
-            let lv = label[v]
-            var i = Int(adjacencyStart[v])
-            let end = Int(adjacencyStart[v + 1])
-            while i < end {
-                let w = Int(adjacentNode[i]), e = Int(adjacentEdge[i]); i += 1
-                if done[w] { continue }
-                guard let cand = A.extend(lv, weight[e]) else { continue }
-                if A.better(cand, label[w]) {
-                    label[w] = cand; parent[w] = Int32(e); origin[w] = origin[v]
-                    // A node of degree 1 is reached only through v: its label is already final
-                    // and it relaxes nothing (its one neighbour is settled), so it skips the
-                    // queue. Access networks are mostly such leaves (single-homed villages).
-                    if adjacencyStart[w + 1] - adjacencyStart[w] == 1 { done[w] = true } else { heap.push(cand, Int32(w)) }
+        // The CSR arrays were checked when the graph was built (every node id < nodeCount, every
+        // edge id < edgeCount == weight.count), so the loop reads them without bounds checks:
+        // this loop is the largest single cost of scoring a national network.
+        adjacencyStart.withUnsafeBufferPointer { start in
+        adjacentNode.withUnsafeBufferPointer { adjNode in
+        adjacentEdge.withUnsafeBufferPointer { adjEdge in
+        weight.withUnsafeBufferPointer { weight in
+        label.withUnsafeMutableBufferPointer { label in
+        parent.withUnsafeMutableBufferPointer { parent in
+        origin.withUnsafeMutableBufferPointer { origin in
+        done.withUnsafeMutableBufferPointer { done in
+            while let top = heap.popBest() {
+                let v = Int(top.node)
+                if done[v] || top.label != label[v] { continue }   // stale entry (lazy deletion)
+                done[v] = true
+                let lv = label[v]
+                var i = Int(start[v])
+                let end = Int(start[v + 1])
+                while i < end {
+                    let w = Int(adjNode[i]), e = Int(adjEdge[i]); i += 1
+                    if done[w] { continue }
+                    guard let cand = A.extend(lv, weight[e]) else { continue }
+                    if A.better(cand, label[w]) {
+                        label[w] = cand; parent[w] = Int32(e); origin[w] = origin[v]
+                        // A node of degree 1 is reached only through v: its label is already final
+                        // and it relaxes nothing (its one neighbour is settled), so it skips the
+                        // queue. Access networks are mostly such leaves (single-homed villages).
+                        if start[w + 1] - start[w] == 1 { done[w] = true } else { heap.push(cand, Int32(w)) }
+                    }
                 }
             }
-        }
+        }}}}}}}}
         return (label, parent, origin)
     }
 }

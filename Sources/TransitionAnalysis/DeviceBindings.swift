@@ -329,17 +329,21 @@ public struct DeviceBindings: Sendable {
             return
         }
         flush(slot: slot)
-        if bindings.index(of: key) == nil {
+        let isNew = bindings.index(of: key) == nil
+        if isNew {
             guard bindings.count < maxBindings else { droppedBindings &+= 1; return }
             bindings.upsert(key, { BindingState(first: time, last: time, packets: 0) }) { _, _ in }
             noteEvidence(mac: mac, address: address)
         }
-        // An address belongs to the MAC of its first explicit binding, else of its first frame.
-        let value = explicit ? mac | Self.explicitFlag : mac
-        if let i = macOf.index(of: address) {
-            if explicit && macOf[index: i] & Self.explicitFlag == 0 { macOf.withValue(at: i) { $0 = value } }
-        } else if macOf.count < maxBindings {
-            macOf.upsert(address, { value }) { _, _ in }
+        // An address belongs to the MAC of its first explicit binding, else of its first frame
+        // (a known pair seen again in a frame changes nothing: no lookup).
+        if isNew || explicit {
+            let value = explicit ? mac | Self.explicitFlag : mac
+            if let i = macOf.index(of: address) {
+                if explicit && macOf[index: i] & Self.explicitFlag == 0 { macOf.withValue(at: i) { $0 = value } }
+            } else if macOf.count < maxBindings {
+                macOf.upsert(address, { value }) { _, _ in }
+            }
         }
         cache[slot] = CachedBinding(key: key, last: time, packets: 1)
     }

@@ -77,7 +77,8 @@ public struct ForwardingEvidence: Sendable {
 /// The MACs that sent a Router Advertisement are routers, not devices. Per packet: one compare
 /// in a direct-mapped cache of recent pairs; on a miss, bounded `OpenTable` lookups; ND and
 /// DHCPv6 are walked only for those messages, option by option, with every length checked
-/// (a malformed option stops the walk and counts in `malformedOptions`).
+/// (a malformed option stops the walk and counts in `malformedOptions`, unless the snapshot
+/// length cut the message).
 public struct DeviceBindings: Sendable {
     public var bindings: OpenTable<BindingKey, BindingState>
     /// The MAC an address belongs to (low 48 bits) and, in bit 63, whether an explicit binding
@@ -148,7 +149,7 @@ public struct DeviceBindings: Sendable {
             }
             if packet.icmpFamily == .v6, let type = packet.icmpType, type >= 133 && type <= 136 {
                 if type == 134 { routerAdvertisers.insert(src) }
-                neighborDiscovery(b, packet, type: type, frameSource: src, time: record.timestamp)
+                neighborDiscovery(b, packet, type: type, frameSource: src, cut: record.capturedLength < record.originalLength, time: record.timestamp)
             }
             if let t = packet.transport, t.protocolNumber == 17, t.payloadOffset >= 0 {
                 if t.sourcePort == 67, t.destinationPort == 68, t.payloadCapturedLength >= 34 {
@@ -156,7 +157,7 @@ public struct DeviceBindings: Sendable {
                 } else if outer.family == .v6, t.destinationPort == 546 || t.destinationPort == 547, t.payloadCapturedLength >= 4 {
                     let dst = Self.mac(b, at: 0).flatMap(Self.station)
                     dhcpv6(b, from: t.payloadOffset, to: t.payloadOffset + t.payloadCapturedLength, depth: 0,
-                           relayMAC: nil, frameDestination: dst, time: record.timestamp)
+                           relayMAC: nil, frameDestination: dst, cut: record.capturedLength < record.originalLength, time: record.timestamp)
                 }
             }
         } else if packet.etherType == 0x0806 {
@@ -191,7 +192,7 @@ public struct DeviceBindings: Sendable {
     /// RS/RA/NS/NA link-layer address options (RFC 4861 sections 4.1-4.4 and 4.6.1), on an
     /// outermost IPv6 header without extension headers (where ND lives: hop limit 255, link scope).
     @usableFromInline mutating func neighborDiscovery(_ b: UnsafeRawBufferPointer, _ packet: DecodedPacket, type: UInt8,
-                                                      frameSource: UInt64, time: Int64) {
+                                                      frameSource: UInt64, cut: Bool, time: Int64) {
         guard packet.ipLayers.count == 1, let ip = packet.ipLayers.first, ip.family == .v6, ip.upperProtocol == 58,
               ip.extensionHeaderCount == 0, !ip.isFragment, let source = ip.source else { return }
         let icmp = ip.headerOffset + 40
@@ -215,7 +216,8 @@ public struct DeviceBindings: Sendable {
         let ok = Self.walkOptions(b, from: optionsAt, to: end, dhcpv6: false) { code, data, length in
             if code == wanted, length == 6, linkLayer == nil { linkLayer = Self.mac(b, at: data) }
         }
-        if !ok { malformedOptions &+= 1 }
+        // A message cut by the snapshot length is not malformed, just short.
+        if !ok && !cut { malformedOptions &+= 1 }
         guard let m = linkLayer.flatMap(Self.station) else { return }
         let owner = type == 136 ? target : source
         if let a = owner, Self.isUnicast6(a) { bind(mac: m, address: a, time: time, explicit: true) }
@@ -226,11 +228,12 @@ public struct DeviceBindings: Sendable {
     /// DHCPv6 (RFC 8415 sections 8-9, 21): a Relay-Forward (12) binds its peer address to the
     /// MAC of its Client Link-Layer Address option (RFC 6939); a Reply (7), sent directly or
     /// inside Relay-Reply (13) Relay Message options, binds each IAADDR of its IA_NA and IA_TA
-    /// options with a valid lifetime above 0 to the client's MAC: the Ethernet destination of a
+    /// options with a valid lifetime above 0 (at most 4, kept in a stack tuple: no allocation)
+    /// to the client's MAC: the Ethernet destination of a
     /// direct Reply, else the option-79 MAC of an enclosing relay message, else the MAC in a
     /// DUID-LLT (type 1) or DUID-LL (type 3) Client Identifier of hardware type 1.
     @usableFromInline mutating func dhcpv6(_ b: UnsafeRawBufferPointer, from: Int, to: Int, depth: Int,
-                                           relayMAC: UInt64?, frameDestination: UInt64?, time: Int64) {
+                                           relayMAC: UInt64?, frameDestination: UInt64?, cut: Bool, time: Int64) {
         guard let type: UInt8 = b.readBigEndian(at: from) else { return }
         if type == 12 || type == 13 {
             guard to - from >= 34, depth < Self.maxRelayDepth, let peer = Self.address6(b, at: from + 18) else { return }
@@ -239,10 +242,10 @@ public struct DeviceBindings: Sendable {
                 if code == 79, length == 8, b.readBigEndian(at: data) == UInt16(1) { clientMAC = Self.mac(b, at: data + 2).flatMap(Self.station) }
                 if code == 9, inner == nil, length >= 4 { inner = (data, data + length) }
             }
-            if !ok { malformedOptions &+= 1; return }
+            if !ok { if !cut { malformedOptions &+= 1 }; return }
             if type == 12, let m = clientMAC, Self.isUnicast6(peer) { bind(mac: m, address: peer, time: time, explicit: true) }
             if let (s, e) = inner {
-                dhcpv6(b, from: s, to: e, depth: depth + 1, relayMAC: clientMAC ?? relayMAC, frameDestination: nil, time: time)
+                dhcpv6(b, from: s, to: e, depth: depth + 1, relayMAC: clientMAC ?? relayMAC, frameDestination: nil, cut: cut, time: time)
             }
             return
         }
@@ -255,12 +258,12 @@ public struct DeviceBindings: Sendable {
             if duidType == 3, length == 10 { duidMAC = Self.mac(b, at: data + 4) }
         }
         guard let client = (frameDestination ?? relayMAC ?? duidMAC).flatMap(Self.station) else {
-            if !ok { malformedOptions &+= 1 }
+            if !ok && !cut { malformedOptions &+= 1 }
             return
         }
         var addresses = (IPAddress(v4: 0), IPAddress(v4: 0), IPAddress(v4: 0), IPAddress(v4: 0))
         var found = 0
-        ok = ok && Self.walkOptions(b, from: from + 4, to: to, dhcpv6: true) { code, data, length in
+        let walked = Self.walkOptions(b, from: from + 4, to: to, dhcpv6: true) { code, data, length in
             guard code == 3 || code == 4 else { return }
             let fixed = code == 3 ? 12 : 4
             guard length >= fixed else { ok = false; return }
@@ -277,7 +280,8 @@ public struct DeviceBindings: Sendable {
             }
             if !inner { ok = false }
         }
-        if !ok { malformedOptions &+= 1 }
+        if !walked { ok = false }
+        if !ok && !cut { malformedOptions &+= 1 }
         if found > 0 { bind(mac: client, address: addresses.0, time: time, explicit: true) }
         if found > 1 { bind(mac: client, address: addresses.1, time: time, explicit: true) }
         if found > 2 { bind(mac: client, address: addresses.2, time: time, explicit: true) }

@@ -24,6 +24,12 @@ import TrafficAnalysis
               port: 20001 + 2 * id, id: id, name: name, type: 28, answers: [aaaa], mechanism: "native_ipv4")
     }
 
+    /// A laptop TCP connection through the router (5 packets, RTT 5 ms, with data).
+    static func connect(_ c: inout CraftedCapture, _ ms: Double, from client: [UInt8], to server: String, port: UInt16, _ mechanism: String) {
+        c.tcp(ms, clientMAC: laptop, routerMAC: router, client: client, server: CraftedCapture.a(server), cport: port, sport: 443,
+              rtt: 5, mechanism: mechanism)
+    }
+
     static func row(_ t: TransitionSummary, _ m: TransitionMechanism) -> TransitionSummary.MechanismRow { t.mechanisms.first { $0.mechanism == m }! }
     static func learnt(_ t: TransitionSummary) -> [String] {
         t.nat64Prefixes.filter { $0.learntAt != nil }.map { "\($0.prefix) \($0.source.rawValue)" }
@@ -170,19 +176,14 @@ import TrafficAnalysis
     /// wants link-local) with 2001:db8:6565::/96 is refused too.
     @Test func rogueRouterAdvertisementIsNotUsed() throws {
         var c = CraftedCapture()
-        c.tcp(0, clientMAC: Self.laptop, routerMAC: Self.router, client: Self.laptop4, server: CraftedCapture.a("9.9.9.9"),
-              cport: 41000, sport: 443, rtt: 5, mechanism: "native_ipv4")
-        c.tcp(20, clientMAC: Self.laptop, routerMAC: Self.router, client: Self.laptop4, server: CraftedCapture.a("1.1.1.1"),
-              cport: 41001, sport: 443, rtt: 5, mechanism: "native_ipv4")
+        Self.connect(&c, 0, from: Self.laptop4, to: "9.9.9.9", port: 41000, "native_ipv4")
+        Self.connect(&c, 20, from: Self.laptop4, to: "1.1.1.1", port: 41001, "native_ipv4")
         c.routerAdvertisement(100, sourceMAC: Self.laptop, source: "fe80::a", pref64: "2001:db8:bad::")
         c.routerAdvertisement(200, sourceMAC: Self.router, source: "fe80::1", pref64: "2001:db8:6464::")
         c.routerAdvertisement(250, sourceMAC: Self.router, source: "2001:db8:1:1::1", pref64: "2001:db8:6565::")
-        c.tcp(300, clientMAC: Self.laptop, routerMAC: Self.router, client: Self.laptop6, server: CraftedCapture.a("2001:db8:bad::c633:6401"),
-              cport: 41002, sport: 443, rtt: 5, mechanism: "native_ipv6")
-        c.tcp(350, clientMAC: Self.laptop, routerMAC: Self.router, client: Self.laptop6, server: CraftedCapture.a("2001:db8:6565::c633:6403"),
-              cport: 41003, sport: 443, rtt: 5, mechanism: "native_ipv6")
-        c.tcp(400, clientMAC: Self.laptop, routerMAC: Self.router, client: Self.laptop6, server: CraftedCapture.a("2001:db8:6464::c633:6402"),
-              cport: 41004, sport: 443, rtt: 5, mechanism: "nat64")
+        Self.connect(&c, 300, from: Self.laptop6, to: "2001:db8:bad::c633:6401", port: 41002, "native_ipv6")
+        Self.connect(&c, 350, from: Self.laptop6, to: "2001:db8:6565::c633:6403", port: 41003, "native_ipv6")
+        Self.connect(&c, 400, from: Self.laptop6, to: "2001:db8:6464::c633:6402", port: 41004, "nat64")
         let (t, _) = try c.analyze()
         #expect(Self.learnt(t) == ["2001:db8:6464::/96 pref64"])
         #expect(t.nat64Drops.pref64NotFromRouter == 2)
@@ -196,14 +197,10 @@ import TrafficAnalysis
     @Test func pendingPREF64IsLearntWhenItsSenderProvesToBeTheRouter() throws {
         var c = CraftedCapture()
         c.routerAdvertisement(0, sourceMAC: Self.router, source: "fe80::1", pref64: "2001:db8:6464::")
-        c.tcp(100, clientMAC: Self.laptop, routerMAC: Self.router, client: Self.laptop6, server: CraftedCapture.a("2001:db8:6464::c633:6401"),
-              cport: 41000, sport: 443, rtt: 5, mechanism: "native_ipv6")
-        c.tcp(200, clientMAC: Self.laptop, routerMAC: Self.router, client: Self.laptop4, server: CraftedCapture.a("9.9.9.9"),
-              cport: 41001, sport: 443, rtt: 5, mechanism: "native_ipv4")
-        c.tcp(300, clientMAC: Self.laptop, routerMAC: Self.router, client: Self.laptop4, server: CraftedCapture.a("1.1.1.1"),
-              cport: 41002, sport: 443, rtt: 5, mechanism: "native_ipv4")
-        c.tcp(400, clientMAC: Self.laptop, routerMAC: Self.router, client: Self.laptop6, server: CraftedCapture.a("2001:db8:6464::c633:6402"),
-              cport: 41003, sport: 443, rtt: 5, mechanism: "nat64")
+        Self.connect(&c, 100, from: Self.laptop6, to: "2001:db8:6464::c633:6401", port: 41000, "native_ipv6")
+        Self.connect(&c, 200, from: Self.laptop4, to: "9.9.9.9", port: 41001, "native_ipv4")
+        Self.connect(&c, 300, from: Self.laptop4, to: "1.1.1.1", port: 41002, "native_ipv4")
+        Self.connect(&c, 400, from: Self.laptop6, to: "2001:db8:6464::c633:6402", port: 41003, "nat64")
         let (t, _) = try c.analyze()
         let learnt = try #require(t.nat64Prefixes.first { $0.source == .pref64 })
         #expect(learnt.learntAt == CraftedCapture.base + 305_000_000)

@@ -122,6 +122,23 @@ import TrafficAnalysis
         #expect(plain.deviceCounts.devices == 2 && plain.deviceCounts.ipv4Only == 2 && plain.deviceCounts.usingIPv6 == 0)
     }
 
+    /// An NA whose Target Link-Layer Address option is cut by the snapshot length (captured 4
+    /// bytes short of the original) is short, not malformed: not counted, no binding. The same
+    /// bytes recorded as the whole frame are malformed (the option runs past the message).
+    @Test func snapshotLengthCutIsNotMalformed() throws {
+        let s = CraftedCapture.a("2001:db8:1:1::32"), d = CraftedCapture.a("ff02::1")
+        let body: [UInt8] = [0x20, 0, 0, 0] + s + [2, 1] + Self.e2
+        let ip = PacketBuilder.ipv6(source: s, destination: d, nextHeader: 58,
+                                    payload: PacketBuilder.icmpv6(source: s, destination: d, type: 136, body: body), hopLimit: 255)
+        let frame = PacketBuilder.ethernet(destination: CraftedCapture.mac("33:33:00:00:00:01"), source: Self.e2, etherType: 0x86dd, payload: ip)
+        for (original, malformed) in [(frame.count, 0), (frame.count - 4, 1)] {
+            var c = CraftedCapture()
+            c.writer.append(timestamp: CraftedCapture.base, packet: frame.prefix(frame.count - 4), originalLength: original)
+            let (t, _) = try c.analyze()
+            #expect(t.malformedBindingOptions == UInt64(malformed), "original length \(original)")
+        }
+    }
+
     /// Unit level: truncated and nonsense ND/DHCPv6 bodies give no crash and no binding.
     @Test func fuzzedBindingMessagesDoNotCrash() throws {
         var c = CraftedCapture()

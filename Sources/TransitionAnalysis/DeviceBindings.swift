@@ -38,19 +38,66 @@ public struct BindingState: Sendable {
     @inlinable public init(first: Int64, last: Int64, packets: UInt64) { self.first = first; self.last = last; self.packets = packets }
 }
 
-/// MAC/IP bindings from the link layer (docs/transition.md "Devices"): the Ethernet source MAC
-/// and the outermost IP source of every Ethernet frame, the sender fields of ARP (RFC 826), the
-/// client hardware address and assigned address of DHCPv4 ACKs (RFC 2131), and the MACs that
-/// sent a Router Advertisement (RFC 4861: routers, not devices). Per packet: one compare in a
-/// direct-mapped cache of recent pairs; on a miss, bounded `OpenTable` lookups.
+/// A MAC as an `OpenTable` key.
+public struct MACKey: TableKey, Hashable {
+    public var mac: UInt64
+    @inlinable public init(_ mac: UInt64) { self.mac = mac }
+    @inlinable public func tableHash(seed: UInt64) -> UInt64 { TableHash.finish(TableHash.fold(seed, mac)) }
+}
+
+/// What the addresses behind one MAC say about it forwarding traffic (the router rule of
+/// docs/transition.md "Devices"), each count capped at 2.
+public struct ForwardingEvidence: Sendable {
+    /// Public IPv4 source addresses (without `--local-prefix`).
+    public var publicIPv4: UInt8 = 0
+    /// Distinct /64s of non-link-local IPv6 sources, and the first one.
+    public var ipv6Nets: UInt8 = 0
+    public var firstNet: UInt64 = 0
+    /// Non-link-local sources outside every `--local-prefix` (with `--local-prefix`).
+    public var outside: UInt8 = 0
+    @inlinable public init() {}
+}
+
+/// MAC/IP bindings from the link layer (docs/transition.md "Devices"):
+/// * **frame** bindings: the Ethernet source MAC and the outermost IP source of every Ethernet
+///   frame;
+/// * **explicit** bindings, where a protocol states which MAC an address belongs to: the sender
+///   fields of ARP (RFC 826); the client hardware address and assigned address of DHCPv4 ACKs
+///   (RFC 2131); Neighbor Discovery link-layer address options (RFC 4861 section 4.6.1: the
+///   Source Link-Layer Address of an RS, RA or NS with its IPv6 source, the Target Link-Layer
+///   Address of an NA with its target) and the target of a duplicate-address-detection NS
+///   (source ::, RFC 4862 section 5.4.2) with the frame's source MAC; DHCPv6 (RFC 8415) Reply
+///   IA_NA/IA_TA IAADDR addresses (valid lifetime above 0) with the client's MAC, and the
+///   peer address of a Relay-Forward with its Client Link-Layer Address option (RFC 6939,
+///   option 79, hardware type 1).
+///
+/// An address belongs to the MAC of its first explicit binding, else of its first frame
+/// binding: an explicit binding replaces a frame one, so a device whose frames reach the
+/// capture through a router (source MAC the router's) is still joined to its own MAC.
+/// The MACs that sent a Router Advertisement are routers, not devices. Per packet: one compare
+/// in a direct-mapped cache of recent pairs; on a miss, bounded `OpenTable` lookups; ND and
+/// DHCPv6 are walked only for those messages, option by option, with every length checked
+/// (a malformed option stops the walk and counts in `malformedOptions`, unless the snapshot
+/// length cut the message).
 public struct DeviceBindings: Sendable {
     public var bindings: OpenTable<BindingKey, BindingState>
-    /// The MAC an address was first seen behind.
+    /// The MAC an address belongs to (low 48 bits) and, in bit 63, whether an explicit binding
+    /// said so (`explicitFlag`).
     public var macOf: OpenTable<IPAddress, UInt64>
+    public static let explicitFlag: UInt64 = 1 << 63
+    /// Forwarding evidence per MAC, updated when a new (MAC, address) pair is bound.
+    public var evidence: OpenTable<MACKey, ForwardingEvidence>
     public var routerAdvertisers = Set<UInt64>()
     /// Bindings not kept because the table was at its cap.
     public var droppedBindings: UInt64 = 0
+    /// ND or DHCPv6 messages whose options ran past their message (walk stopped; no binding
+    /// from the bad option).
+    public var malformedOptions: UInt64 = 0
+    /// Incremented each time a MAC first meets the router rule (`isForwarder`).
+    public private(set) var forwarderConfirmations: UInt64 = 0
     public let maxBindings: Int
+    /// `--local-prefix`, for the router rule.
+    public let localPrefixes: [IPPrefix]
     /// A recent pair, its latest time and the packets not yet written to the table.
     public struct CachedBinding: Sendable {
         public var key: BindingKey?
@@ -59,37 +106,186 @@ public struct DeviceBindings: Sendable {
         @inlinable public init(key: BindingKey?, last: Int64, packets: UInt64) { self.key = key; self.last = last; self.packets = packets }
     }
     public static let cacheSlots = 4096
+    /// Relay messages nested deeper than this are not walked (RFC 8415 allows 32 hops).
+    public static let maxRelayDepth = 8
     @usableFromInline var cache = [CachedBinding](repeating: CachedBinding(key: nil, last: 0, packets: 0), count: DeviceBindings.cacheSlots)
     @usableFromInline let cacheSeed = TableHash.randomSeed()
 
-    public init(maxBindings: Int) {
+    public init(maxBindings: Int, localPrefixes: [IPPrefix] = []) {
         self.maxBindings = maxBindings
+        self.localPrefixes = localPrefixes
         bindings = OpenTable(capacity: 1 << 8, maxEntries: maxBindings)
         macOf = OpenTable(capacity: 1 << 8, maxEntries: maxBindings)
+        evidence = OpenTable(capacity: 1 << 6, maxEntries: maxBindings)
+    }
+
+    /// The Ethernet source MAC of a frame, nil when not a station address (group bit, zero).
+    @inlinable public static func sourceMAC(_ b: UnsafeRawBufferPointer) -> UInt64? {
+        guard let srcHigh: UInt16 = b.readBigEndian(at: 10), let srcMid: UInt32 = b.readBigEndian(at: 6) else { return nil }
+        return station(UInt64(srcMid) << 16 | UInt64(srcHigh))
+    }
+
+    /// `mac` when it is a station address (not zero, group bit clear).
+    @inlinable static func station(_ mac: UInt64) -> UInt64? { mac == 0 || mac >> 40 & 1 == 1 ? nil : mac }
+
+    @inlinable static func mac(_ b: UnsafeRawBufferPointer, at o: Int) -> UInt64? {
+        guard let h: UInt32 = b.readBigEndian(at: o), let l: UInt16 = b.readBigEndian(at: o + 4) else { return nil }
+        return UInt64(h) << 16 | UInt64(l)
+    }
+
+    @inlinable static func address6(_ b: UnsafeRawBufferPointer, at o: Int) -> IPAddress? {
+        guard let h: UInt64 = b.readBigEndian(at: o), let l: UInt64 = b.readBigEndian(at: o + 8) else { return nil }
+        return IPAddress(v6High: h, low: l)
     }
 
     @inlinable
     public mutating func add(_ record: PacketRecord, _ packet: DecodedPacket) {
         guard record.linkType == .ethernet, packet.linkDecoded else { return }
         let b = record.bytes
-        guard let dstHigh: UInt32 = b.readBigEndian(at: 0), let srcHigh: UInt16 = b.readBigEndian(at: 10),
-              let srcMid: UInt32 = b.readBigEndian(at: 6) else { return }
-        _ = dstHigh
-        let src = UInt64(srcMid) << 16 | UInt64(srcHigh)
-        // Group bit set: not a station address.
-        if src >> 40 & 1 == 1 || src == 0 { return }
+        guard let src = Self.sourceMAC(b) else { return }
         if let outer = packet.ipLayers.first {
             if let a = outer.source, AddressClass(a).isHost, !(a.family == .v4 && a.v4Value == 0) {
                 bind(mac: src, address: a, time: record.timestamp)
             }
-            if packet.icmpFamily == .v6, packet.icmpType == 134 { routerAdvertisers.insert(src) }
-            if let t = packet.transport, t.protocolNumber == 17, t.sourcePort == 67, t.destinationPort == 68,
-               t.payloadOffset >= 0, t.payloadCapturedLength >= 34 {
-                dhcpAck(b, at: t.payloadOffset, time: record.timestamp)
+            if packet.icmpFamily == .v6, let type = packet.icmpType, type >= 133 && type <= 136 {
+                if type == 134 { routerAdvertisers.insert(src) }
+                neighborDiscovery(b, packet, type: type, frameSource: src, cut: record.capturedLength < record.originalLength, time: record.timestamp)
+            }
+            if let t = packet.transport, t.protocolNumber == 17, t.payloadOffset >= 0 {
+                if t.sourcePort == 67, t.destinationPort == 68, t.payloadCapturedLength >= 34 {
+                    dhcpAck(b, at: t.payloadOffset, time: record.timestamp)
+                } else if outer.family == .v6, t.destinationPort == 546 || t.destinationPort == 547, t.payloadCapturedLength >= 4 {
+                    let dst = Self.mac(b, at: 0).flatMap(Self.station)
+                    dhcpv6(b, from: t.payloadOffset, to: t.payloadOffset + t.payloadCapturedLength, depth: 0,
+                           relayMAC: nil, frameDestination: dst, cut: record.capturedLength < record.originalLength, time: record.timestamp)
+                }
             }
         } else if packet.etherType == 0x0806 {
             arp(b, time: record.timestamp, vlanTags: packet.vlanTags)
         }
+    }
+
+    /// Walks the options of `b[from..<to]` (`headerSize`-byte headers: ND 1-byte type and
+    /// 1-byte length in 8-octet units; DHCPv6 2-byte code and 2-byte length in octets),
+    /// calling `body(code, dataOffset, dataLength)`; stops after 64 options. Returns false when
+    /// an option ran past `to` (or had ND length 0): the message is malformed.
+    @inlinable static func walkOptions(_ b: UnsafeRawBufferPointer, from: Int, to: Int, dhcpv6: Bool,
+                                       _ body: (UInt16, Int, Int) -> Void) -> Bool {
+        var o = from, steps = 0
+        while o < to, steps < 64 {
+            steps += 1
+            let code: UInt16, dataLength: Int, data: Int
+            if dhcpv6 {
+                guard o + 4 <= to, let c: UInt16 = b.readBigEndian(at: o), let l: UInt16 = b.readBigEndian(at: o + 2) else { return false }
+                code = c; data = o + 4; dataLength = Int(l)
+            } else {
+                guard o + 2 <= to, let c: UInt8 = b.readBigEndian(at: o), let u: UInt8 = b.readBigEndian(at: o + 1), u > 0 else { return false }
+                code = UInt16(c); data = o + 2; dataLength = Int(u) * 8 - 2
+            }
+            guard data + dataLength <= to else { return false }
+            body(code, data, dataLength)
+            o = data + dataLength
+        }
+        return true
+    }
+
+    /// RS/RA/NS/NA link-layer address options (RFC 4861 sections 4.1-4.4 and 4.6.1), on an
+    /// outermost IPv6 header without extension headers (where ND lives: hop limit 255, link scope).
+    @usableFromInline mutating func neighborDiscovery(_ b: UnsafeRawBufferPointer, _ packet: DecodedPacket, type: UInt8,
+                                                      frameSource: UInt64, cut: Bool, time: Int64) {
+        guard packet.ipLayers.count == 1, let ip = packet.ipLayers.first, ip.family == .v6, ip.upperProtocol == 58,
+              ip.extensionHeaderCount == 0, !ip.isFragment, let source = ip.source else { return }
+        let icmp = ip.headerOffset + 40
+        let end = min(b.count, ip.headerOffset + ip.datagramLength)
+        let optionsAt: Int
+        switch type {
+        case 133: optionsAt = icmp + 8
+        case 134: optionsAt = icmp + 16
+        default: optionsAt = icmp + 24
+        }
+        guard optionsAt <= end else { return }
+        var target: IPAddress? = nil
+        if type >= 135 { target = Self.address6(b, at: icmp + 8) }
+        // DAD (RFC 4862 section 5.4.2): source ::, the target is the sender's tentative address.
+        if type == 135, source.high == 0, source.low == 0, let t = target, Self.isUnicast6(t) {
+            bind(mac: frameSource, address: t, time: time, explicit: true)
+            return
+        }
+        var linkLayer: UInt64? = nil
+        let wanted: UInt16 = type == 136 ? 2 : 1
+        let ok = Self.walkOptions(b, from: optionsAt, to: end, dhcpv6: false) { code, data, length in
+            if code == wanted, length == 6, linkLayer == nil { linkLayer = Self.mac(b, at: data) }
+        }
+        // A message cut by the snapshot length is not malformed, just short.
+        if !ok && !cut { malformedOptions &+= 1 }
+        guard let m = linkLayer.flatMap(Self.station) else { return }
+        let owner = type == 136 ? target : source
+        if let a = owner, Self.isUnicast6(a) { bind(mac: m, address: a, time: time, explicit: true) }
+    }
+
+    @inlinable static func isUnicast6(_ a: IPAddress) -> Bool { a.family == .v6 && AddressClass(a).isHost && !(a.high == 0 && a.low <= 1) }
+
+    /// DHCPv6 (RFC 8415 sections 8-9, 21): a Relay-Forward (12) binds its peer address to the
+    /// MAC of its Client Link-Layer Address option (RFC 6939); a Reply (7), sent directly or
+    /// inside Relay-Reply (13) Relay Message options, binds each IAADDR of its IA_NA and IA_TA
+    /// options with a valid lifetime above 0 (at most 4, kept in a stack tuple: no allocation)
+    /// to the client's MAC: the Ethernet destination of a
+    /// direct Reply, else the option-79 MAC of an enclosing relay message, else the MAC in a
+    /// DUID-LLT (type 1) or DUID-LL (type 3) Client Identifier of hardware type 1.
+    @usableFromInline mutating func dhcpv6(_ b: UnsafeRawBufferPointer, from: Int, to: Int, depth: Int,
+                                           relayMAC: UInt64?, frameDestination: UInt64?, cut: Bool, time: Int64) {
+        guard let type: UInt8 = b.readBigEndian(at: from) else { return }
+        if type == 12 || type == 13 {
+            guard to - from >= 34, depth < Self.maxRelayDepth, let peer = Self.address6(b, at: from + 18) else { return }
+            var clientMAC: UInt64? = nil, inner: (Int, Int)? = nil
+            let ok = Self.walkOptions(b, from: from + 34, to: to, dhcpv6: true) { code, data, length in
+                if code == 79, length == 8, b.readBigEndian(at: data) == UInt16(1) { clientMAC = Self.mac(b, at: data + 2).flatMap(Self.station) }
+                if code == 9, inner == nil, length >= 4 { inner = (data, data + length) }
+            }
+            if !ok { if !cut { malformedOptions &+= 1 }; return }
+            if type == 12, let m = clientMAC, Self.isUnicast6(peer) { bind(mac: m, address: peer, time: time, explicit: true) }
+            if let (s, e) = inner {
+                dhcpv6(b, from: s, to: e, depth: depth + 1, relayMAC: clientMAC ?? relayMAC, frameDestination: nil, cut: cut, time: time)
+            }
+            return
+        }
+        guard type == 7 else { return }
+        var duidMAC: UInt64? = nil
+        var ok = Self.walkOptions(b, from: from + 4, to: to, dhcpv6: true) { code, data, length in
+            guard code == 1, length >= 4, let duidType: UInt16 = b.readBigEndian(at: data),
+                  let hw: UInt16 = b.readBigEndian(at: data + 2), hw == 1 else { return }
+            if duidType == 1, length == 14 { duidMAC = Self.mac(b, at: data + 8) }
+            if duidType == 3, length == 10 { duidMAC = Self.mac(b, at: data + 4) }
+        }
+        guard let client = (frameDestination ?? relayMAC ?? duidMAC).flatMap(Self.station) else {
+            if !ok && !cut { malformedOptions &+= 1 }
+            return
+        }
+        var addresses = (IPAddress(v4: 0), IPAddress(v4: 0), IPAddress(v4: 0), IPAddress(v4: 0))
+        var found = 0
+        let walked = Self.walkOptions(b, from: from + 4, to: to, dhcpv6: true) { code, data, length in
+            guard code == 3 || code == 4 else { return }
+            let fixed = code == 3 ? 12 : 4
+            guard length >= fixed else { ok = false; return }
+            let inner = Self.walkOptions(b, from: data + fixed, to: data + length, dhcpv6: true) { sub, d, l in
+                guard sub == 5, l >= 24, let a = Self.address6(b, at: d), let valid: UInt32 = b.readBigEndian(at: d + 20),
+                      valid > 0, Self.isUnicast6(a), found < 4 else { return }
+                switch found {
+                case 0: addresses.0 = a
+                case 1: addresses.1 = a
+                case 2: addresses.2 = a
+                default: addresses.3 = a
+                }
+                found += 1
+            }
+            if !inner { ok = false }
+        }
+        if !walked { ok = false }
+        if !ok && !cut { malformedOptions &+= 1 }
+        if found > 0 { bind(mac: client, address: addresses.0, time: time, explicit: true) }
+        if found > 1 { bind(mac: client, address: addresses.1, time: time, explicit: true) }
+        if found > 2 { bind(mac: client, address: addresses.2, time: time, explicit: true) }
+        if found > 3 { bind(mac: client, address: addresses.3, time: time, explicit: true) }
     }
 
     /// ARP sender hardware / protocol address (RFC 826) for Ethernet and IPv4.
@@ -97,18 +293,16 @@ public struct DeviceBindings: Sendable {
         let base = 14 + 4 * vlanTags
         guard let htype: UInt16 = b.readBigEndian(at: base), htype == 1,
               let ptype: UInt16 = b.readBigEndian(at: base + 2), ptype == 0x0800,
-              let shaHigh: UInt32 = b.readBigEndian(at: base + 8), let shaLow: UInt16 = b.readBigEndian(at: base + 12),
-              let spa: UInt32 = b.readBigEndian(at: base + 14), spa != 0 else { return }
-        let sha = UInt64(shaHigh) << 16 | UInt64(shaLow)
-        guard sha != 0, sha >> 40 & 1 == 0 else { return }
-        bind(mac: sha, address: IPAddress(v4: spa), time: time)
+              let sha = Self.mac(b, at: base + 8), let spa: UInt32 = b.readBigEndian(at: base + 14), spa != 0,
+              let m = Self.station(sha) else { return }
+        bind(mac: m, address: IPAddress(v4: spa), time: time, explicit: true)
     }
 
     /// DHCPv4 reply (op 2) with a message type 5 (ACK) option: chaddr -> yiaddr (RFC 2131 section 2).
     @usableFromInline mutating func dhcpAck(_ b: UnsafeRawBufferPointer, at p: Int, time: Int64) {
         guard let op: UInt8 = b.readBigEndian(at: p), op == 2,
               let yiaddr: UInt32 = b.readBigEndian(at: p + 16), yiaddr != 0,
-              let chHigh: UInt32 = b.readBigEndian(at: p + 28), let chLow: UInt16 = b.readBigEndian(at: p + 32) else { return }
+              let chaddr = Self.mac(b, at: p + 28) else { return }
         // Options after the 236-byte fixed part and the 4-byte magic cookie.
         var o = p + 240
         var isAck = false
@@ -121,32 +315,77 @@ public struct DeviceBindings: Sendable {
             if code == 53, len == 1, let v: UInt8 = b.readBigEndian(at: o + 2) { isAck = v == 5; break }
             o += 2 + Int(len)
         }
-        guard isAck else { return }
-        let mac = UInt64(chHigh) << 16 | UInt64(chLow)
-        guard mac != 0, mac >> 40 & 1 == 0 else { return }
-        bind(mac: mac, address: IPAddress(v4: yiaddr), time: time)
+        guard isAck, let m = Self.station(chaddr) else { return }
+        bind(mac: m, address: IPAddress(v4: yiaddr), time: time, explicit: true)
     }
 
-    /// Records that `address` was seen behind `mac` at `time`. A direct-mapped cache of recent
+    /// Records that `address` was seen behind `mac` at `time`; `explicit` when a protocol said
+    /// so (ARP, ND options, DHCP) rather than a frame's source. A direct-mapped cache of recent
     /// pairs (`cacheSlots` entries, indexed by a keyed hash) absorbs the repeats, so most frames
     /// cost one compare; a pair leaving the cache writes its latest time and count to the table.
     @inlinable
-    public mutating func bind(mac: UInt64, address: IPAddress, time: Int64) {
+    public mutating func bind(mac: UInt64, address: IPAddress, time: Int64, explicit: Bool = false) {
         let key = BindingKey(mac: mac, address: address)
         let slot = Int(truncatingIfNeeded: key.tableHash(seed: cacheSeed) >> 52) & (Self.cacheSlots - 1)
-        if cache[slot].key == key {
+        if cache[slot].key == key && !explicit {
             cache[slot].packets &+= 1
             if time > cache[slot].last { cache[slot].last = time }
             return
         }
         flush(slot: slot)
-        if bindings.index(of: key) == nil {
+        let isNew = bindings.index(of: key) == nil
+        if isNew {
             guard bindings.count < maxBindings else { droppedBindings &+= 1; return }
             bindings.upsert(key, { BindingState(first: time, last: time, packets: 0) }) { _, _ in }
-            // An address belongs to the MAC it was first seen behind.
-            if macOf.index(of: address) == nil && macOf.count < maxBindings { macOf.upsert(address, { mac }) { _, _ in } }
+            noteEvidence(mac: mac, address: address)
+        }
+        // An address belongs to the MAC of its first explicit binding, else of its first frame
+        // (a known pair seen again in a frame changes nothing: no lookup).
+        if isNew || explicit {
+            let value = explicit ? mac | Self.explicitFlag : mac
+            if let i = macOf.index(of: address) {
+                if explicit && macOf[index: i] & Self.explicitFlag == 0 { macOf.withValue(at: i) { $0 = value } }
+            } else if macOf.count < maxBindings {
+                macOf.upsert(address, { value }) { _, _ in }
+            }
         }
         cache[slot] = CachedBinding(key: key, last: time, packets: 1)
+    }
+
+    /// Updates the forwarding evidence of `mac` for a newly bound `address` (link-local and
+    /// non-host addresses aside).
+    @usableFromInline mutating func noteEvidence(mac: UInt64, address a: IPAddress) {
+        let cls = AddressClass(a)
+        guard cls.isHost, cls != .ipv4LinkLocal, cls != .ipv6LinkLocal else { return }
+        let local = localPrefixes
+        let before = evidence.index(of: MACKey(mac)).map { Self.forwards(evidence[index: $0], local: !local.isEmpty) } ?? false
+        guard !before, evidence.count < maxBindings || evidence.index(of: MACKey(mac)) != nil else { return }
+        let now: Bool = evidence.upsert(MACKey(mac), { ForwardingEvidence() }) { e, _ in
+            if !local.isEmpty {
+                if !local.contains(where: { $0.contains(a) }) { e.outside = min(e.outside + 1, 2) }
+            } else if a.family == .v4 {
+                if cls == .ipv4Public { e.publicIPv4 = min(e.publicIPv4 + 1, 2) }
+            } else if e.ipv6Nets == 0 {
+                e.ipv6Nets = 1; e.firstNet = a.high
+            } else if e.firstNet != a.high {
+                e.ipv6Nets = 2
+            }
+            return Self.forwards(e, local: !local.isEmpty)
+        }
+        if now { forwarderConfirmations &+= 1 }
+    }
+
+    static func forwards(_ e: ForwardingEvidence, local: Bool) -> Bool {
+        local ? e.outside >= 2 : e.publicIPv4 >= 2 || e.ipv6Nets >= 2
+    }
+
+    /// The router rule (docs/transition.md "Devices") from the addresses bound so far: with
+    /// `--local-prefix`, two or more source addresses outside the local prefixes (link-local
+    /// ones aside); without, two or more public IPv4 addresses, or IPv6 addresses (link-local
+    /// aside) in two or more /64s.
+    public func isForwarder(_ mac: UInt64) -> Bool {
+        guard let i = evidence.index(of: MACKey(mac)) else { return false }
+        return Self.forwards(evidence[index: i], local: !localPrefixes.isEmpty)
     }
 
     @usableFromInline mutating func flush(slot: Int) {
@@ -158,7 +397,7 @@ public struct DeviceBindings: Sendable {
 
     /// The device an address belongs to: its MAC when bound, else the address.
     public func device(of address: IPAddress) -> DeviceKey {
-        if let i = macOf.index(of: address) { return DeviceKey(mac: macOf[index: i], address: nil) }
+        if let i = macOf.index(of: address) { return DeviceKey(mac: macOf[index: i] & 0xffff_ffff_ffff, address: nil) }
         return DeviceKey(mac: nil, address: address)
     }
 

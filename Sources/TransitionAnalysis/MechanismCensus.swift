@@ -50,7 +50,7 @@ public struct MechanismCensus: Sendable {
         }
     }
 
-    /// Classifies a finished connection and counts it.
+    /// Classifies a finished connection (NAT64 prefixes that applied at its first packet) and counts it.
     public mutating func add(connection c: ConnectionRecord, classifier: MechanismClassifier, nat64: NAT64PrefixBook) -> TransitionMechanism {
         let m = Self.mechanism(of: c, classifier: classifier, nat64: nat64)
         counts[Int(m.rawValue)].connections &+= 1
@@ -60,7 +60,7 @@ public struct MechanismCensus: Sendable {
 
     public static func mechanism(of c: ConnectionRecord, classifier: MechanismClassifier, nat64: NAT64PrefixBook) -> TransitionMechanism {
         classifier.classify(tunnel: MechanismClassifier.transitionTunnel(c.tunnels), family: c.family,
-                            source: c.originator, destination: c.responder, nat64: nat64)
+                            source: c.originator, destination: c.responder, nat64: nat64, at: c.firstTimestamp)
     }
 
     @inlinable static func isCGN(_ a: IPAddress?) -> Bool {

@@ -1,4 +1,5 @@
 import PacketDecoding
+import TrafficAnalysis
 
 /// IPv4-embedded IPv6 addresses (RFC 6052 section 2.2). The IPv4 address sits right after a
 /// prefix of 32, 40, 48, 56, 64 or 96 bits, skipping bits 64-71 (the "u" octet, which must be
@@ -55,7 +56,8 @@ public enum NAT64Embedding {
     }
 }
 
-/// Where a NAT64 prefix came from.
+/// Where a NAT64 prefix came from. The cases are listed from the most trusted down; `rank`
+/// orders them for eviction (docs/transition.md "NAT64 prefixes").
 public enum NAT64PrefixSource: String, Sendable, CaseIterable {
     /// 64:ff9b::/96 (RFC 6052 section 2.1).
     case wellKnown = "well_known"
@@ -63,58 +65,189 @@ public enum NAT64PrefixSource: String, Sendable, CaseIterable {
     case localUse = "local_use"
     /// `--nat64-prefix`.
     case configured
+    /// A Router Advertisement PREF64 option (RFC 8781) sent by the LAN's router: an RA whose
+    /// IPv6 source is link-local (RFC 4861 section 6.1.2) from a MAC that forwards traffic
+    /// (`DeviceBindings.isForwarder`).
+    case pref64
     /// An ipv4only.arpa AAAA answer (RFC 7050 section 3).
     case ipv4onlyArpa = "ipv4only_arpa"
-    /// A Router Advertisement PREF64 option (RFC 8781).
-    case pref64
     /// A AAAA answer embedding, at an RFC 6052 position, an IPv4 address the same name was
-    /// answered with in an A record (DNS64 synthesis, RFC 6147 section 5.1.7).
+    /// answered with in an A record (DNS64 synthesis, RFC 6147 section 5.1.7), corroborated by
+    /// `NAT64PrefixBook.dns64Corroboration` distinct embedded IPv4 addresses.
     case dns64Match = "dns64_a_match"
+
+    /// Trust rank: 3 configured (well-known, local-use, `--nat64-prefix`; never evicted),
+    /// 2 PREF64 from the router, 1 ipv4only.arpa, 0 DNS64 A/AAAA matching.
+    public var rank: Int {
+        switch self {
+        case .wellKnown, .localUse, .configured: 3
+        case .pref64: 2
+        case .ipv4onlyArpa: 1
+        case .dns64Match: 0
+        }
+    }
 }
 
 /// One NAT64 prefix the capture uses, with where it was first learnt.
 public struct NAT64Prefix: Sendable, Equatable {
     public var prefix: IPPrefix
     public var source: NAT64PrefixSource
-    /// Capture time it was learnt (ns); nil for the well-known, local-use and configured ones.
+    /// Capture time it was learnt (ns); nil for the well-known, local-use and configured ones,
+    /// which apply from the start. A learnt prefix applies to packets read after it was learnt
+    /// and to records whose first packet is at or after this time.
     public var learntAt: Int64?
+
+    /// The prefix applies to a record whose first packet is at `time` (nil: no time test).
+    @inlinable public func applies(at time: Int64?) -> Bool {
+        guard let l = learntAt, let t = time else { return true }
+        return t >= l
+    }
+}
+
+/// Learnt NAT64 prefixes not kept, by cause (the summary's `dropped.nat64_*` members).
+public struct NAT64PrefixDrops: Sendable, Equatable {
+    /// Refused because the table was full of prefixes of a higher rank.
+    public var tableFull = 0
+    /// Evicted (lowest rank, oldest within it) to make room for one of the same or a higher rank.
+    public var evicted = 0
+    /// In special-purpose space no NAT64 can use (`NAT64PrefixBook.isUsableLearnt`).
+    public var specialPurpose = 0
+    /// Overlapping `--local-prefix` or the /64 of a local IPv6 address (refused when learnt).
+    public var coversLocal = 0
+    /// Already in use and then withdrawn because a local IPv6 address turned up inside it.
+    public var withdrawnCoversLocal = 0
+    /// PREF64 options from an RA sender never shown to be the LAN's router (or not from a
+    /// link-local source), counted once per (prefix, sender) at the end.
+    public var pref64NotFromRouter = 0
+    /// DNS64-match candidates that never reached `dns64Corroboration` distinct IPv4 addresses.
+    public var dns64Uncorroborated = 0
+    public init() {}
 }
 
 /// The NAT64 prefixes of a capture: always the well-known and local-use prefixes and the
 /// configured ones, plus those learnt on the way (RA PREF64, ipv4only.arpa, DNS64 answers).
-/// A learnt prefix applies from the packet or record it was learnt from onwards.
+/// A learnt prefix applies from the time it was learnt; see `NAT64Prefix.applies(at:)`.
 ///
-/// Bounded: at most `maxPrefixes` prefixes (further ones are counted in `dropped`).
+/// Bounded: at most `maxPrefixes` prefixes. When full, a new learnt prefix evicts the
+/// lowest-ranked learnt one (the oldest within that rank) if that rank is not above its own;
+/// otherwise it is refused. Configured prefixes are never evicted. Every prefix not kept is
+/// counted in `drops`.
 public struct NAT64PrefixBook: Sendable {
     public private(set) var prefixes: [NAT64Prefix] = []
-    public private(set) var dropped = 0
-    /// Learnt prefixes refused because they lie in special-purpose space no NAT64 can use
-    /// (see `isUsableLearnt`).
-    public private(set) var refused = 0
+    public private(set) var drops = NAT64PrefixDrops()
     public static let maxPrefixes = 64
+    /// Distinct embedded IPv4 addresses a DNS64-match prefix needs before it is used. One
+    /// A/AAAA pair proves nothing: a site may number its server prefix::a.b.c.d itself, and any
+    /// zone owner can publish such a pair; a DNS64 synthesizes under one prefix for every
+    /// IPv4-only destination, so two different IPv4 addresses under it is what a translator shows.
+    public static let dns64Corroboration = 2
+    /// DNS64-match candidates waiting for corroboration (further ones are not tracked and are
+    /// counted in `drops.dns64Uncorroborated`).
+    public static let maxCandidates = 256
     /// The well-known addresses ipv4only.arpa resolves to (RFC 7050 section 2.2).
     public static let ipv4onlyAddresses: [UInt32] = [0xc000_00aa, 0xc000_00ab]  // 192.0.0.170, 192.0.0.171
 
-    public init(configured: [IPPrefix] = []) {
+    /// Local ranges a learnt prefix may not overlap (`--local-prefix`, IPv6 ones).
+    public let localPrefixes: [IPPrefix]
+    /// /64s (high 64 bits) of IPv6 addresses seen as local (see `noteLocal`), at most `maxLocalNets`.
+    public private(set) var localNets = Set<UInt64>()
+    public static let maxLocalNets = 4096
+    /// DNS64-match candidates: prefix -> the first embedded IPv4 address seen under it.
+    var candidates: [IPPrefix: UInt32] = [:]
+
+    public init(configured: [IPPrefix] = [], localPrefixes: [IPPrefix] = []) {
+        self.localPrefixes = localPrefixes.filter { $0.address.family == .v6 }
         prefixes.append(NAT64Prefix(prefix: IPPrefix("64:ff9b::/96")!, source: .wellKnown, learntAt: nil))
         prefixes.append(NAT64Prefix(prefix: IPPrefix("64:ff9b:1::/48")!, source: .localUse, learntAt: nil))
         for p in configured { learn(p, source: .configured, at: nil) }
     }
 
-    /// Adds `prefix` unless already known; keeps the list ordered longest first so a lookup
-    /// finds the most specific prefix.
+    /// Adds `prefix` learnt from `source` at `time` (nil for configured ones). Returns true
+    /// when the prefix is now known and was not before (a known prefix learnt again from a
+    /// higher-ranked source takes that source, keeping its first time, and returns false).
+    /// Refused, and counted in `drops`: lengths other than RFC 6052's (not counted), special-
+    /// purpose space, overlap with local addresses, a full table of higher-ranked prefixes.
     @discardableResult
     public mutating func learn(_ prefix: IPPrefix, source: NAT64PrefixSource, at time: Int64?) -> Bool {
         guard prefix.address.family == .v6, NAT64Embedding.prefixLengths.contains(prefix.length) else { return false }
-        if source != .configured && source != .wellKnown && source != .localUse && !Self.isUsableLearnt(prefix) {
-            refused += 1
+        if let i = prefixes.firstIndex(where: { $0.prefix == prefix }) {
+            if source.rank > prefixes[i].source.rank {
+                prefixes[i].source = source
+                if source.rank == 3 { prefixes[i].learntAt = nil }
+            }
             return false
         }
-        if prefixes.contains(where: { $0.prefix == prefix }) { return false }
-        guard prefixes.count < Self.maxPrefixes else { dropped += 1; return false }
+        if source.rank < 3 {
+            if !Self.isUsableLearnt(prefix) { drops.specialPurpose += 1; return false }
+            if coversLocal(prefix) { drops.coversLocal += 1; return false }
+        }
+        if prefixes.count >= Self.maxPrefixes {
+            var victim: Int? = nil
+            for (i, p) in prefixes.enumerated() where p.source.rank < 3 {
+                if let v = victim {
+                    let q = prefixes[v]
+                    if (p.source.rank, p.learntAt ?? .min) < (q.source.rank, q.learntAt ?? .min) { victim = i }
+                } else { victim = i }
+            }
+            guard let v = victim, prefixes[v].source.rank <= source.rank else { drops.tableFull += 1; return false }
+            prefixes.remove(at: v)
+            drops.evicted += 1
+        }
         prefixes.append(NAT64Prefix(prefix: prefix, source: source, learntAt: time))
         prefixes.sort { $0.prefix.length > $1.prefix.length }
         return true
+    }
+
+    /// A DNS64 A/AAAA match under `prefix` embedding `ipv4`: the prefix is learnt (source
+    /// `dns64Match`, at `time`) once `dns64Corroboration` distinct IPv4 addresses were seen
+    /// under it; before that it is a candidate. Returns true when it was learnt now.
+    @discardableResult
+    public mutating func corroborateDNS64(_ prefix: IPPrefix, ipv4: IPAddress, at time: Int64) -> Bool {
+        if prefixes.contains(where: { $0.prefix == prefix }) { return false }
+        if let first = candidates[prefix] {
+            guard first != ipv4.v4Value else { return false }
+            candidates[prefix] = nil
+            return learn(prefix, source: .dns64Match, at: time)
+        }
+        guard candidates.count < Self.maxCandidates else { drops.dns64Uncorroborated += 1; return false }
+        candidates[prefix] = ipv4.v4Value
+        return false
+    }
+
+    /// Candidates still waiting, to be counted as uncorroborated at the end.
+    public var pendingCandidates: Int { candidates.count }
+
+    /// Notes `a` as a local host's address (a LAN device's IPv6 source): from now on a learnt
+    /// prefix overlapping its /64 is refused, and learnt prefixes already overlapping it are
+    /// withdrawn (`drops.withdrawnCoversLocal`). IPv4, link-local and non-unicast addresses are
+    /// ignored. Cost: one set lookup once the /64 is known.
+    @inlinable
+    public mutating func noteLocal(_ a: IPAddress) {
+        guard a.family == .v6 else { return }
+        let net = a.high
+        if localNets.contains(net) { return }
+        let cls = AddressClass(a)
+        guard cls.isHost, cls != .ipv6LinkLocal, cls != .ipv6Loopback else { return }
+        addLocalNet(net)
+    }
+
+    @usableFromInline mutating func addLocalNet(_ net: UInt64) {
+        guard localNets.count < Self.maxLocalNets else { return }
+        localNets.insert(net)
+        let before = prefixes.count
+        prefixes.removeAll { $0.source.rank < 3 && Self.overlaps($0.prefix, net64: net) }
+        drops.withdrawnCoversLocal += before - prefixes.count
+    }
+
+    /// True when `prefix` overlaps a `--local-prefix` or a /64 noted by `noteLocal`.
+    public func coversLocal(_ prefix: IPPrefix) -> Bool {
+        if localPrefixes.contains(where: { $0.contains(prefix.address) || prefix.contains($0.address) }) { return true }
+        if prefix.length >= 64 { return localNets.contains(prefix.address.high) }
+        return localNets.contains { prefix.contains(IPAddress(v6High: $0, low: 0)) }
+    }
+
+    static func overlaps(_ p: IPPrefix, net64: UInt64) -> Bool {
+        p.length >= 64 ? p.address.high == net64 : p.contains(IPAddress(v6High: net64, low: 0))
     }
 
     /// A learnt prefix (ipv4only.arpa, PREF64, DNS64 answers: all from the network, so forgeable)
@@ -128,11 +261,12 @@ public struct NAT64PrefixBook: Sendable {
         return true
     }
 
-    /// The most specific known prefix holding `a`, with the IPv4 address it embeds.
+    /// The most specific known prefix holding `a` that applies at `time` (nil: any known
+    /// prefix, the packet path), with the IPv4 address it embeds.
     @inlinable
-    public func match(_ a: IPAddress) -> (prefix: NAT64Prefix, ipv4: IPAddress)? {
+    public func match(_ a: IPAddress, at time: Int64? = nil) -> (prefix: NAT64Prefix, ipv4: IPAddress)? {
         guard a.family == .v6 else { return nil }
-        for p in prefixes where p.prefix.contains(a) {
+        for p in prefixes where p.prefix.contains(a) && p.applies(at: time) {
             // The local-use /48 does not tell its length; read it as a /96 (RFC 8215 section 3).
             let length = p.source == .localUse ? 96 : p.prefix.length
             if let v4 = NAT64Embedding.ipv4(in: a, prefixLength: length) { return (p, v4) }
@@ -140,11 +274,11 @@ public struct NAT64PrefixBook: Sendable {
         return nil
     }
 
-    /// True when `a` lies in a known NAT64 prefix.
-    @inlinable public func contains(_ a: IPAddress) -> Bool {
+    /// True when `a` lies in a known prefix that applies at `time` (nil: any known prefix, for
+    /// packets, which are read in order).
+    @inlinable public func contains(_ a: IPAddress, at time: Int64? = nil) -> Bool {
         guard a.family == .v6 else { return false }
-        // Fast path for the common case: no 64:ff9b and no learnt prefix around.
-        for p in prefixes where p.prefix.contains(a) { return true }
+        for p in prefixes where p.prefix.contains(a) && p.applies(at: time) { return true }
         return false
     }
 

@@ -5,15 +5,15 @@ extension TransitionAnalyzer {
     /// Computes every figure from the state gathered so far (the state stays; call once at the end).
     public mutating func finish() -> TransitionSummary {
         var s = TransitionSummary()
-        let book = nat64
-        let synthesized: (IPAddress) -> Bool = { book.contains($0) }
+        let me = self
+        let synthesized: (IPAddress) -> Bool = { me.isSynthesized($0) }
 
         // Routers and device addresses from the bindings.
         let all = bindings.allBindings()
         var perMAC: [UInt64: [(IPAddress, BindingState)]] = [:]
         for (k, v) in all { perMAC[k.mac, default: []].append((k.address, v)) }
         var routers = bindings.routerAdvertisers
-        for (mac, list) in perMAC where isRouter(list.map(\.0)) { routers.insert(mac) }
+        for mac in perMAC.keys where bindings.isForwarder(mac) { routers.insert(mac) }
         s.deviceCounts.routerMACs = routers.count
 
         // Devices.
@@ -133,28 +133,13 @@ extension TransitionAnalyzer {
         s.droppedNames = names.droppedNames
         s.droppedBindings = bindings.droppedBindings
         s.droppedDevices = droppedDevices
-        s.droppedNAT64Prefixes = nat64.dropped
-        s.refusedNAT64Prefixes = nat64.refused
+        var drops = nat64.drops
+        drops.pref64NotFromRouter += refusedPREF64 + pendingPREF64.count
+        drops.dns64Uncorroborated += nat64.pendingCandidates
+        s.nat64Drops = drops
+        s.droppedSynthesizedAnswers = droppedSynthesized
+        s.malformedBindingOptions = bindings.malformedOptions
         return s
-    }
-
-    /// The router rule (docs/transition.md "Devices"), for a MAC that did not send an RA: with
-    /// `--local-prefix`, two or more source addresses outside the local prefixes (link-local
-    /// ones aside); without, two or more public IPv4 source addresses, or IPv6 sources (link-
-    /// local aside) in two or more /64s.
-    func isRouter(_ addresses: [IPAddress]) -> Bool {
-        if !options.localPrefixes.isEmpty {
-            let outside = addresses.filter { a in
-                let cls = AddressClass(a)
-                if cls == .ipv4LinkLocal || cls == .ipv6LinkLocal { return false }
-                return !options.localPrefixes.contains { $0.contains(a) }
-            }
-            return outside.count >= 2
-        }
-        let public4 = addresses.filter { $0.family == .v4 && AddressClass($0) == .ipv4Public }.count
-        var nets = Set<UInt64>()
-        for a in addresses where a.family == .v6 && AddressClass(a) != .ipv6LinkLocal { nets.insert(a.high) }
-        return public4 >= 2 || nets.count >= 2
     }
 
     /// Interface-identifier classes (docs/transition.md "Interface identifiers"): EUI-64 when

@@ -21,12 +21,24 @@ public struct TransitionAnalyzer: Sendable {
     public var names: DestinationNames
     public var activity: [DeviceKey: DeviceActivity] = [:]
     public var droppedDevices: UInt64 = 0
+    /// PREF64 options waiting for their RA sender to be shown to be the LAN's router: prefix,
+    /// sender MAC (at most `maxPendingPREF64`; further ones are refused at once).
+    public var pendingPREF64: [(prefix: IPPrefix, mac: UInt64)] = []
+    public static let maxPendingPREF64 = 8
+    @usableFromInline var seenConfirmations: UInt64 = 0
+    /// PREF64 options refused because their sender was not (or could not be) shown to be the router.
+    public var refusedPREF64 = 0
+    /// AAAA answer addresses that lay, at the time of an answer, in a NAT64 prefix that applied
+    /// then (DNS64 synthesis; at most `maxSynthesized`, further ones counted in `droppedSynthesized`).
+    public var synthesizedAnswers = Set<IPAddress>()
+    public var droppedSynthesized: UInt64 = 0
+    public static let maxSynthesized = 1 << 18
 
     public init(options: TransitionOptions = TransitionOptions()) {
         self.options = options
         classifier = MechanismClassifier(options: options)
-        nat64 = NAT64PrefixBook(configured: options.nat64Prefixes)
-        bindings = DeviceBindings(maxBindings: options.maxBindings)
+        nat64 = NAT64PrefixBook(configured: options.nat64Prefixes, localPrefixes: options.localPrefixes)
+        bindings = DeviceBindings(maxBindings: options.maxBindings, localPrefixes: options.localPrefixes)
         races = HappyEyeballsRaces(window: options.raceWindow, maxRaces: options.maxRaces)
         names = DestinationNames(maxNames: options.maxNames)
     }
@@ -35,16 +47,52 @@ public struct TransitionAnalyzer: Sendable {
 
     @inlinable
     public mutating func add(_ record: PacketRecord, _ packet: DecodedPacket) {
+        bindings.add(record, packet)
+        noteLocalSources(packet)
         if let p = packet.pref64Prefix, let lifetime = packet.pref64LifetimeSeconds, lifetime > 0 {
-            learnPREF64(p, time: record.timestamp)
+            learnPREF64(p, record: record, packet: packet)
+        }
+        if !pendingPREF64.isEmpty && bindings.forwarderConfirmations != seenConfirmations {
+            confirmPendingPREF64(time: record.timestamp)
         }
         census.add(record, packet, classifier: classifier, nat64: nat64)
-        bindings.add(record, packet)
     }
 
-    @usableFromInline mutating func learnPREF64(_ p: (high: UInt64, low: UInt64, length: Int), time: Int64) {
+    /// Local IPv6 hosts as far as one packet tells (so a learnt NAT64 prefix never covers
+    /// them): the source of a TCP SYN without ACK (a connection's originator) and the global
+    /// source of a Neighbor Discovery message (on-link by construction, RFC 4861 hop limit 255).
+    @inlinable mutating func noteLocalSources(_ packet: DecodedPacket) {
+        if let t = packet.transport, t.protocolNumber == 6, t.tcpFlags & 0x12 == 0x02, t.ipLayerIndex < packet.ipLayers.count,
+           let a = packet.ipLayers[t.ipLayerIndex].source, a.family == .v6 {
+            nat64.noteLocal(a)
+        } else if packet.icmpFamily == .v6, let type = packet.icmpType, type >= 133 && type <= 136,
+                  let a = packet.ipLayers.first?.source {
+            nat64.noteLocal(a)
+        }
+    }
+
+    /// RFC 8781 PREF64, used only from the LAN's router: the RA's IPv6 source must be
+    /// link-local (RFC 4861 section 6.1.2) and its Ethernet source MAC must meet the router
+    /// rule (`DeviceBindings.isForwarder`); until it does, the option waits in `pendingPREF64`
+    /// and is learnt when the sender qualifies (at that time). Without an Ethernet header the
+    /// sender cannot be checked and the option is refused.
+    @usableFromInline mutating func learnPREF64(_ p: (high: UInt64, low: UInt64, length: Int), record: PacketRecord, packet: DecodedPacket) {
         let prefix = IPPrefix(containing: IPAddress(v6High: p.high, low: p.low), length: p.length)
-        nat64.learn(prefix, source: .pref64, at: time)
+        guard record.linkType == .ethernet, let source = packet.ipLayers.first?.source, AddressClass(source) == .ipv6LinkLocal,
+              let mac = DeviceBindings.sourceMAC(record.bytes) else { refusedPREF64 += 1; return }
+        if bindings.isForwarder(mac) { nat64.learn(prefix, source: .pref64, at: record.timestamp); return }
+        if pendingPREF64.contains(where: { $0.prefix == prefix && $0.mac == mac }) { return }
+        guard pendingPREF64.count < Self.maxPendingPREF64 else { refusedPREF64 += 1; return }
+        pendingPREF64.append((prefix, mac))
+    }
+
+    @usableFromInline mutating func confirmPendingPREF64(time: Int64) {
+        seenConfirmations = bindings.forwarderConfirmations
+        var kept: [(prefix: IPPrefix, mac: UInt64)] = []
+        for p in pendingPREF64 {
+            if bindings.isForwarder(p.mac) { nat64.learn(p.prefix, source: .pref64, at: time) } else { kept.append(p) }
+        }
+        pendingPREF64 = kept
     }
 
     // MARK: Per record
@@ -63,19 +111,24 @@ public struct TransitionAnalyzer: Sendable {
             }
         }
         let time = t.responseTimestamp ?? t.queryTimestamp
+        // The DNS client is a local host: no learnt NAT64 prefix may cover it.
+        nat64.noteLocal(t.client)
         // RFC 7050 section 3: the NAT64 prefix from the ipv4only.arpa AAAA answers.
         if t.qname == "ipv4only.arpa" && t.qtype == 28 {
             for a in addresses { if let p = NAT64PrefixBook.prefixFromIPv4onlyAnswer(a) { nat64.learn(p, source: .ipv4onlyArpa, at: time) } }
         }
-        // DNS64 recognised from the answers: a AAAA embedding an A answer of the same name.
+        // DNS64 recognised from the answers: a AAAA embedding an A answer of the same name,
+        // used once corroborated (`NAT64PrefixBook.dns64Corroboration`).
         let known = names[t.qname]
         if t.qtype == 28, let aList = known?.aAddresses, !aList.isEmpty {
-            for a in addresses where !nat64.contains(a) {
-                if let p = NAT64PrefixBook.prefixEmbedding(a, anyOf: aList) { nat64.learn(p, source: .dns64Match, at: time) }
-            }
+            for a in addresses where !nat64.contains(a, at: time) { corroborateDNS64(a, anyOf: aList, time: time ?? 0) }
         } else if t.qtype == 1, let aaaaList = known?.aaaaAddresses, !aaaaList.isEmpty, !addresses.isEmpty {
-            for a in aaaaList where !nat64.contains(a) {
-                if let p = NAT64PrefixBook.prefixEmbedding(a, anyOf: addresses) { nat64.learn(p, source: .dns64Match, at: time) }
+            for a in aaaaList where !nat64.contains(a, at: time) { corroborateDNS64(a, anyOf: addresses, time: time ?? 0) }
+        }
+        // Synthesized: in a prefix that applies at the answer's time.
+        if t.qtype == 28 {
+            for a in addresses where nat64.contains(a, at: time) && !synthesizedAnswers.contains(a) {
+                if synthesizedAnswers.count < Self.maxSynthesized { synthesizedAnswers.insert(a) } else { droppedSynthesized &+= 1 }
             }
         }
         let empty = t.status == .answered && t.rcode == 0 && addresses.isEmpty
@@ -88,6 +141,18 @@ public struct TransitionAnalyzer: Sendable {
             if empty && t.qtype == 28 { n.aaaaEmptyAnswers += 1 }
         }
         races.add(t, device: bindings.device(of: t.client), addresses: addresses)
+    }
+
+    mutating func corroborateDNS64(_ aaaa: IPAddress, anyOf aList: [IPAddress], time: Int64) {
+        guard let p = NAT64PrefixBook.prefixEmbedding(aaaa, anyOf: aList),
+              let v4 = NAT64Embedding.ipv4(in: aaaa, prefixLength: p.length) else { return }
+        nat64.corroborateDNS64(p, ipv4: v4, at: time)
+    }
+
+    /// An AAAA answer address counted as synthesized: it lay in an applicable NAT64 prefix when
+    /// answered, or (past the `maxSynthesized` cap) lies in a configured prefix.
+    public func isSynthesized(_ a: IPAddress) -> Bool {
+        synthesizedAnswers.contains(a) || nat64.contains(a, at: .min)
     }
 
     /// A finished connection record.
@@ -180,7 +245,7 @@ public struct TransitionAnalyzer: Sendable {
     /// A name with an A answer and a non-synthesized AAAA answer (so far).
     func isEligible(_ name: String) -> Bool {
         guard let n = names[name], !n.aAddresses.isEmpty else { return false }
-        return n.aaaaAddresses.contains { !nat64.contains($0) }
+        return n.aaaaAddresses.contains { !isSynthesized($0) }
     }
 }
 

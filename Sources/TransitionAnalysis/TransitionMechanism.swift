@@ -63,8 +63,10 @@ public struct MechanismClassifier: Sendable {
     ///   - tunnel: the outermost transition tunnel crossed (4in6, Teredo, 6to4, ISATAP, 6in4), if any.
     ///   - family: innermost IP family.
     ///   - source, destination: innermost addresses (nil when cut).
+    ///   - time: for a connection record, its first packet's time (ns): only NAT64 prefixes that
+    ///     apply then count (`NAT64Prefix.applies(at:)`); nil for packets (every known prefix).
     public func classify(tunnel: TunnelMechanism?, family: IPFamily, source: IPAddress?, destination: IPAddress?,
-                         nat64: NAT64PrefixBook) -> TransitionMechanism {
+                         nat64: NAT64PrefixBook, at time: Int64? = nil) -> TransitionMechanism {
         if let t = tunnel {
             switch t {
             case .ipv4InIPv6: return .dsLite
@@ -79,8 +81,8 @@ public struct MechanismClassifier: Sendable {
         }
         guard family == .v6 else { return .nativeIPv4 }
         if let s = source, let d = destination {
-            if nat64.contains(d) { return isCLAT(s) ? .xlat464 : .nat64 }
-            if nat64.contains(s) { return isCLAT(d) ? .xlat464 : .nat64 }
+            if nat64.contains(d, at: time) { return isCLAT(s) ? .xlat464 : .nat64 }
+            if nat64.contains(s, at: time) { return isCLAT(d) ? .xlat464 : .nat64 }
         }
         return .nativeIPv6
     }

@@ -110,9 +110,12 @@ public struct TransitionSummary: Sendable {
     public var devices: [DeviceRow] = []
     /// Bounded-state overflow, never silent.
     public var droppedRaces: UInt64 = 0, droppedNames: UInt64 = 0, droppedBindings: UInt64 = 0, droppedDevices: UInt64 = 0
-    public var droppedNAT64Prefixes = 0
-    /// Learnt NAT64 prefixes refused as special-purpose space (`NAT64PrefixBook.isUsableLearnt`).
-    public var refusedNAT64Prefixes = 0
+    /// Learnt NAT64 prefixes not kept, by cause (refused, evicted, withdrawn, unconfirmed).
+    public var nat64Drops = NAT64PrefixDrops()
+    /// AAAA answers past the synthesized-answer cap (checked against configured prefixes only).
+    public var droppedSynthesizedAnswers: UInt64 = 0
+    /// ND and DHCPv6 messages with options running past their message (`DeviceBindings.malformedOptions`).
+    public var malformedBindingOptions: UInt64 = 0
 
     public init() {}
 

@@ -89,7 +89,6 @@ enum HomeNetwork {
     static let phone = CraftedCapture.mac("02:00:00:00:00:0d")       // CLAT (464XLAT)
     static let b4 = CraftedCapture.mac("02:00:00:00:00:0e")          // DS-Lite B4
     static let printer = CraftedCapture.mac("02:00:00:00:00:0f")     // IPv4-only
-    static let allNodes = CraftedCapture.mac("33:33:00:00:00:01")
 
     static let resolver4 = CraftedCapture.a("192.168.1.1"), resolver6 = CraftedCapture.a("2001:db8:1:1::1")
     static let laptop4 = CraftedCapture.a("192.168.1.10")
@@ -154,12 +153,7 @@ enum HomeNetwork {
               rtt: 30, mechanism: "nat64")
 
         // PREF64 in an RA (RFC 8781): 2001:db8:6464::/96, lifetime 600 s; then a NAT64 connection.
-        let raBody: [UInt8] = [64, 0, 0x07, 0x08, 0, 0, 0, 0, 0, 0, 0, 0]
-            + [38, 2, 0x02, 0x58] + Array(CraftedCapture.a("2001:db8:6464::")[0..<12])
-        let ll = CraftedCapture.a("fe80::1"), ff = CraftedCapture.a("ff02::1")
-        let ra = PacketBuilder.ipv6(source: ll, destination: ff, nextHeader: 58,
-                                    payload: PacketBuilder.icmpv6(source: ll, destination: ff, type: 134, body: raBody), hopLimit: 255)
-        c.add(6000, PacketBuilder.ethernet(destination: allNodes, source: R, etherType: 0x86dd, payload: ra), "native_ipv6")
+        c.routerAdvertisement(6000, sourceMAC: R, source: "fe80::1", pref64: "2001:db8:6464::")
         c.tcp(6100, clientMAC: laptop, routerMAC: R, client: laptopTemp1, server: CraftedCapture.a("2001:db8:6464::c633:640a"), cport: 40007, sport: 443,
               rtt: 25, mechanism: "nat64")
 
@@ -187,5 +181,25 @@ enum HomeNetwork {
         // The laptop's stable address again (same NTP 5-tuple).
         c.add(9000, CraftedCapture.frame(laptop, R, CraftedCapture.udpIP(laptopStable, CraftedCapture.a("2001:db8:ff::123"), 123, 123, [0x23] + [UInt8](repeating: 0, count: 47))), "native_ipv6")
         return c
+    }
+}
+
+extension CraftedCapture {
+    /// An ICMPv6 message in an Ethernet frame, hop limit 255 as Neighbor Discovery requires
+    /// (RFC 4861 section 6.1), labelled `native_ipv6`.
+    mutating func icmpv6(_ ms: Double, sourceMAC: [UInt8], destinationMAC: [UInt8], source: String, destination: String,
+                         type: UInt8, body: [UInt8]) {
+        let s = Self.a(source), d = Self.a(destination)
+        let ip = PacketBuilder.ipv6(source: s, destination: d, nextHeader: 58,
+                                    payload: PacketBuilder.icmpv6(source: s, destination: d, type: type, body: body), hopLimit: 255)
+        add(ms, PacketBuilder.ethernet(destination: destinationMAC, source: sourceMAC, etherType: 0x86dd, payload: ip), "native_ipv6")
+    }
+
+    /// A Router Advertisement (RFC 4861 section 4.2: hop limit 64, router lifetime 1800 s) to
+    /// ff02::1 carrying one PREF64 option (RFC 8781 section 4) for the /96 starting at `pref64`,
+    /// scaled lifetime 75 (600 s), PLC 0.
+    mutating func routerAdvertisement(_ ms: Double, sourceMAC: [UInt8], source: String, pref64: String) {
+        let body: [UInt8] = [64, 0, 0x07, 0x08, 0, 0, 0, 0, 0, 0, 0, 0] + [38, 2, 0x02, 0x58] + Array(Self.a(pref64)[0..<12])
+        icmpv6(ms, sourceMAC: sourceMAC, destinationMAC: Self.mac("33:33:00:00:00:01"), source: source, destination: "ff02::1", type: 134, body: body)
     }
 }

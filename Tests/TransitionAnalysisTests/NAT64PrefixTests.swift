@@ -124,10 +124,10 @@ import TrafficAnalysis
             #expect(!learnt, "\(bad)")
         }
         let multicast = book.learn(IPPrefix("ff05::/64")!, source: .pref64, at: 0)
-        #expect(!multicast && book.refused == 5)
+        #expect(!multicast && book.drops.specialPurpose == 5)
         let documentation = book.learn(IPPrefix("2001:db8:64::/96")!, source: .ipv4onlyArpa, at: 0)
         let wellKnownAgain = book.learn(IPPrefix("64:ff9b::/96")!, source: .dns64Match, at: 0)   // known already, not refused
-        #expect(documentation && !wellKnownAgain && book.refused == 5)
+        #expect(documentation && !wellKnownAgain && book.drops.specialPurpose == 5)
         #expect(!book.contains(IPAddress(v6High: 0xff02_0000_0000_0000, low: 0xfb)))
         // A configured prefix is the operator's word: kept even in odd space.
         #expect(NAT64PrefixBook(configured: [IPPrefix("fe80::/96")!]).prefixes.contains { $0.prefix == IPPrefix("fe80::/96")! })

@@ -87,8 +87,15 @@ public enum TransitionReport {
                 ("iid_temporary", i(d.temporary)),
             ])),
             ("dropped", .object([("races", u(s.droppedRaces)), ("names", u(s.droppedNames)), ("bindings", u(s.droppedBindings)),
-                                 ("devices", u(s.droppedDevices)), ("nat64_prefixes", i(s.droppedNAT64Prefixes)),
-                                 ("nat64_prefixes_refused", i(s.refusedNAT64Prefixes))])),
+                                 ("devices", u(s.droppedDevices)), ("nat64_prefixes", i(s.nat64Drops.tableFull)),
+                                 ("nat64_prefixes_refused", i(s.nat64Drops.specialPurpose)),
+                                 ("nat64_prefixes_evicted", i(s.nat64Drops.evicted)),
+                                 ("nat64_prefixes_covering_local", i(s.nat64Drops.coversLocal)),
+                                 ("nat64_prefixes_withdrawn_local", i(s.nat64Drops.withdrawnCoversLocal)),
+                                 ("nat64_pref64_not_from_router", i(s.nat64Drops.pref64NotFromRouter)),
+                                 ("nat64_dns64_uncorroborated", i(s.nat64Drops.dns64Uncorroborated)),
+                                 ("synthesized_answers", u(s.droppedSynthesizedAnswers)),
+                                 ("malformed_binding_options", u(s.malformedBindingOptions))])),
         ])
     }
 

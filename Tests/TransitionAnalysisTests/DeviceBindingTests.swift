@@ -1,0 +1,158 @@
+import Testing
+import CaptureSamples
+import PacketDecoding
+import TrafficAnalysis
+@testable import TransitionAnalysis
+
+/// Devices joined through Neighbor Discovery options (RFC 4861 section 4.6.1) and DHCPv6
+/// (RFC 8415, RFC 6939), where the device's IPv6 frames reach the capture with a router's
+/// source MAC (docs/transition.md "Devices"). Figures worked out by hand in the comments.
+@Suite struct DeviceBindingTests {
+    static let router = CraftedCapture.mac("02:00:00:00:00:01")
+    static let upstream = CraftedCapture.mac("02:00:00:00:00:98")   // next hop beyond the router
+    static let dhcpServer = CraftedCapture.mac("02:00:00:00:00:99")
+    static let d = CraftedCapture.mac("02:00:00:00:00:21")
+    static let e = CraftedCapture.mac("02:00:00:00:00:31"), e2 = CraftedCapture.mac("02:00:00:00:00:32")
+
+    static func be16(_ v: Int) -> [UInt8] { [UInt8(v >> 8 & 0xff), UInt8(v & 0xff)] }
+    static func be32(_ v: Int) -> [UInt8] { be16(v >> 16) + be16(v) }
+    /// A DHCPv6 option (RFC 8415 section 21.1): code, length, data.
+    static func option(_ code: Int, _ data: [UInt8]) -> [UInt8] { be16(code) + be16(data.count) + data }
+    /// DUID-LL (RFC 8415 section 11.4), hardware type 1 (Ethernet).
+    static func duidLL(_ mac: [UInt8]) -> [UInt8] { [0, 3, 0, 1] + mac }
+    /// IA_NA (section 21.4) with one IAADDR (section 21.6): preferred 3600 s, valid `valid` s.
+    static func iaNA(_ address: String, valid: Int) -> [UInt8] {
+        option(3, be32(1) + be32(1800) + be32(2880) + option(5, CraftedCapture.a(address) + be32(3600) + be32(valid)))
+    }
+
+    /// Device D (…:21) has IPv4 192.168.1.21 on the capture's segment; its IPv6 address
+    /// 2001:db8:1:2::21 is on another segment behind the router, so its IPv6 frames carry the
+    /// router's MAC. The relay (the router, 2001:db8:1:1::1) forwards D's Request with a Client
+    /// Link-Layer Address option (RFC 6939) and peer address fe80::21; the server's Relay-Reply
+    /// carries a Reply with D's DUID-LL and IA_NA 2001:db8:1:2::21.
+    static func routedCapture(withDHCPv6: Bool) -> CraftedCapture {
+        var c = CraftedCapture()
+        c.tcp(0, clientMAC: d, routerMAC: router, client: CraftedCapture.a("192.168.1.21"), server: CraftedCapture.a("9.9.9.9"),
+              cport: 40000, sport: 443, rtt: 5, mechanism: "native_ipv4")
+        if withDHCPv6 {
+            let relay = CraftedCapture.a("2001:db8:1:1::1"), server = CraftedCapture.a("2001:db8:ffff::547")
+            let link = CraftedCapture.a("2001:db8:1:2::1"), peer = CraftedCapture.a("fe80::21")
+            let request: [UInt8] = [3, 0x12, 0x34, 0x56] + option(1, duidLL(d))
+            let forward: [UInt8] = [12, 0] + link + peer + option(79, [0, 1] + d) + option(9, request)
+            c.add(100, CraftedCapture.frame(router, dhcpServer, CraftedCapture.udpIP(relay, server, 547, 547, forward)), "native_ipv6")
+            let reply: [UInt8] = [7, 0x12, 0x34, 0x56] + option(1, duidLL(d)) + iaNA("2001:db8:1:2::21", valid: 7200)
+            let relayReply: [UInt8] = [13, 0] + link + peer + option(9, reply)
+            c.add(110, CraftedCapture.frame(dhcpServer, router, CraftedCapture.udpIP(server, relay, 547, 547, relayReply)), "native_ipv6")
+        }
+        c.tcp(200, clientMAC: router, routerMAC: upstream, client: CraftedCapture.a("2001:db8:1:2::21"), server: CraftedCapture.a("2001:db8:ff::80"),
+              cport: 40001, sport: 443, rtt: 5, mechanism: "native_ipv6")
+        return c
+    }
+
+    @Test func dhcpv6JoinsARoutedDeviceToItsMAC() throws {
+        let (t, _) = try Self.routedCapture(withDHCPv6: true).analyze()
+        // The router forwards from 2001:db8:1:1::/64 and 2001:db8:1:2::/64: a router. D is one
+        // dual-stack device with its IPv4, its DHCPv6 address and the relay's peer address.
+        #expect(t.deviceCounts.devices == 1 && t.deviceCounts.dualStack == 1 && t.deviceCounts.routerMACs == 1)
+        let dev = try #require(t.devices.first)
+        #expect(dev.key.mac == 0x02_00_00_00_00_21)
+        #expect(dev.ipv4Addresses == 1 && dev.ipv6Addresses == 1 && dev.ipv6LinkLocal == 1)
+        #expect(dev.connectionsV4 == 1 && dev.connectionsV6 == 1)
+        #expect(t.malformedBindingOptions == 0)
+    }
+
+    @Test func withoutDHCPv6TheRoutedAddressIsTheRoutersOwn() throws {
+        // Without the DHCPv6 exchange the router shows one public IPv4 and one /64: not a
+        // router by the rule, so it is a second, IPv6-only device and D is IPv4-only.
+        let (t, _) = try Self.routedCapture(withDHCPv6: false).analyze()
+        #expect(t.deviceCounts.devices == 2 && t.deviceCounts.ipv4Only == 1 && t.deviceCounts.ipv6Only == 1)
+        #expect(t.deviceCounts.dualStack == 0)
+    }
+
+    /// E (…:31) and E2 (…:32): IPv4 from their own MACs; their IPv6 connections reach the capture
+    /// with the router's MAC. E is seen in IPv6 only through its duplicate address detection NS
+    /// (source ::, target 2001:db8:1:1::31, RFC 4862 section 5.4.2); E2's routed traffic comes
+    /// first, then its unsolicited NA with a Target Link-Layer Address option. Three malformed
+    /// messages from E2 follow: an NA option of length 0, an NS option running past the end,
+    /// and a direct DHCPv6 Reply whose option length runs past the datagram.
+    static func ndCapture(withND: Bool) -> CraftedCapture {
+        var c = CraftedCapture()
+        c.tcp(0, clientMAC: e, routerMAC: router, client: CraftedCapture.a("192.168.1.31"), server: CraftedCapture.a("9.9.9.9"),
+              cport: 40000, sport: 443, rtt: 5, mechanism: "native_ipv4")
+        c.tcp(20, clientMAC: e2, routerMAC: router, client: CraftedCapture.a("192.168.1.32"), server: CraftedCapture.a("1.1.1.1"),
+              cport: 40001, sport: 443, rtt: 5, mechanism: "native_ipv4")
+        if withND {
+            c.icmpv6(50, sourceMAC: e, destinationMAC: CraftedCapture.mac("33:33:ff:00:00:31"), source: "::", destination: "ff02::1:ff00:31",
+                     type: 135, body: [0, 0, 0, 0] + CraftedCapture.a("2001:db8:1:1::31"))
+        }
+        c.tcp(100, clientMAC: router, routerMAC: upstream, client: CraftedCapture.a("2001:db8:1:1::31"), server: CraftedCapture.a("2001:db8:ff::80"),
+              cport: 40002, sport: 443, rtt: 5, mechanism: "native_ipv6")
+        c.tcp(200, clientMAC: router, routerMAC: upstream, client: CraftedCapture.a("2001:db8:1:1::32"), server: CraftedCapture.a("2001:db8:ff::80"),
+              cport: 40003, sport: 443, rtt: 5, mechanism: "native_ipv6")
+        if withND {
+            let allNodes = CraftedCapture.mac("33:33:00:00:00:01")
+            c.icmpv6(300, sourceMAC: e2, destinationMAC: allNodes, source: "2001:db8:1:1::32", destination: "ff02::1",
+                     type: 136, body: [0x20, 0, 0, 0] + CraftedCapture.a("2001:db8:1:1::32") + [2, 1] + e2)
+            // Malformed: option length 0; an SLLA claiming 16 octets with 8 present.
+            c.icmpv6(400, sourceMAC: e2, destinationMAC: allNodes, source: "fe80::32", destination: "ff02::1",
+                     type: 136, body: [0x20, 0, 0, 0] + CraftedCapture.a("2001:db8:1:1::99") + [2, 0] + e2)
+            c.icmpv6(410, sourceMAC: e2, destinationMAC: router, source: "fe80::32", destination: "fe80::1",
+                     type: 135, body: [0, 0, 0, 0] + CraftedCapture.a("fe80::1") + [1, 2] + e2)
+            let bad: [UInt8] = [7, 1, 2, 3] + Self.be16(3) + Self.be16(0xffff) + [0, 0, 0, 1]
+            c.add(420, CraftedCapture.frame(router, e2, CraftedCapture.udpIP(CraftedCapture.a("fe80::1"), CraftedCapture.a("fe80::32"), 547, 546, bad)), "native_ipv6")
+        }
+        return c
+    }
+
+    @Test func neighborDiscoveryJoinsRoutedDevices() throws {
+        let (t, _) = try Self.ndCapture(withND: true).analyze()
+        // The router forwarded from 9.9.9.9 and 1.1.1.1: a router. E and E2 are each one
+        // dual-stack device; the malformed messages count and bind nothing.
+        #expect(t.deviceCounts.devices == 2 && t.deviceCounts.dualStack == 2 && t.deviceCounts.routerMACs == 1)
+        #expect(t.deviceCounts.usingIPv6Natively == 2)
+        let devE = try #require(t.devices.first { $0.key.mac == 0x02_00_00_00_00_31 })
+        #expect(devE.ipv4Addresses == 1 && devE.ipv6Addresses == 1 && devE.connectionsV6 == 1)
+        let devE2 = try #require(t.devices.first { $0.key.mac == 0x02_00_00_00_00_32 })
+        #expect(devE2.ipv6Addresses == 1 && devE2.ipv6LinkLocal == 1 && devE2.connectionsV6 == 1)
+        #expect(t.malformedBindingOptions == 3)
+        #expect(!devE2.addresses.contains { $0.address == NAT64PrefixTests.ip("2001:db8:1:1::99") })
+
+        let (plain, _) = try Self.ndCapture(withND: false).analyze()
+        // Without ND the IPv6 connections belong to the router's MAC: two IPv4-only devices.
+        #expect(plain.deviceCounts.devices == 2 && plain.deviceCounts.ipv4Only == 2 && plain.deviceCounts.usingIPv6 == 0)
+    }
+
+    /// An NA whose Target Link-Layer Address option is cut by the snapshot length (captured 4
+    /// bytes short of the original) is short, not malformed: not counted, no binding. The same
+    /// bytes recorded as the whole frame are malformed (the option runs past the message).
+    @Test func snapshotLengthCutIsNotMalformed() throws {
+        let s = CraftedCapture.a("2001:db8:1:1::32"), d = CraftedCapture.a("ff02::1")
+        let body: [UInt8] = [0x20, 0, 0, 0] + s + [2, 1] + Self.e2
+        let ip = PacketBuilder.ipv6(source: s, destination: d, nextHeader: 58,
+                                    payload: PacketBuilder.icmpv6(source: s, destination: d, type: 136, body: body), hopLimit: 255)
+        let frame = PacketBuilder.ethernet(destination: CraftedCapture.mac("33:33:00:00:00:01"), source: Self.e2, etherType: 0x86dd, payload: ip)
+        for (original, malformed) in [(frame.count, 0), (frame.count - 4, 1)] {
+            var c = CraftedCapture()
+            c.writer.append(timestamp: CraftedCapture.base, packet: frame.prefix(frame.count - 4), originalLength: original)
+            let (t, _) = try c.analyze()
+            #expect(t.malformedBindingOptions == UInt64(malformed), "original length \(original)")
+        }
+    }
+
+    /// Unit level: truncated and nonsense ND/DHCPv6 bodies give no crash and no binding.
+    @Test func fuzzedBindingMessagesDoNotCrash() throws {
+        var c = CraftedCapture()
+        var seed: UInt64 = 0x9e37_79b9_7f4a_7c15
+        func next() -> UInt8 { seed = seed &* 6364136223846793005 &+ 1442695040888963407; return UInt8(truncatingIfNeeded: seed >> 33) }
+        for i in 0..<200 {
+            let body = (0..<(i % 48)).map { _ in next() }
+            c.icmpv6(Double(i), sourceMAC: Self.e, destinationMAC: Self.router, source: "fe80::31", destination: "fe80::1",
+                     type: UInt8(133 + i % 4), body: body)
+            let dhcp = [UInt8(i % 2 == 0 ? 7 : 13)] + (0..<(i % 60)).map { _ in next() }
+            c.add(Double(i) + 0.5, CraftedCapture.frame(Self.router, Self.e, CraftedCapture.udpIP(CraftedCapture.a("fe80::1"), CraftedCapture.a("fe80::31"), 547, 546, dhcp)), "native_ipv6")
+        }
+        let (t, _) = try c.analyze()
+        #expect(t.malformedBindingOptions > 0)
+        #expect(t.deviceCounts.devices <= 2)
+    }
+}

@@ -40,12 +40,14 @@ public struct BackboneSelection: Sendable {
 
     public init(topology t: Topology, graph g: Multigraph, backboneIds: [String]?, perComponent: Bool = false) {
         unmatchedIds = []
+        // Tiers read once, by index (iterating the nodes would copy each with its strings).
+        let tiers = t.nodes.indices.map { t.nodes[$0].tier }
         if let ids = backboneIds, !ids.isEmpty {
             let r = Self.resolveBackboneIds(ids, in: t)
             unmatchedIds = r.unmatched
             backbone = r.nodes; backboneRule = "--backbone"
-        } else if t.nodes.contains(where: { $0.tier == .backbone }) {
-            backbone = t.nodes.indices.filter { t.nodes[$0].tier == .backbone }; backboneRule = "tier == backbone"
+        } else if tiers.contains(.backbone) {
+            backbone = tiers.indices.filter { tiers[$0] == .backbone }; backboneRule = "tier == backbone"
         } else if perComponent && !t.nodes.isEmpty {
             // One national network per component (e.g. 16 countries in one dataset): the
             // highest-degree node of every component of two or more nodes.
@@ -66,14 +68,14 @@ public struct BackboneSelection: Sendable {
             }
             backbone = [best]; backboneRule = "highest degree node"
         } else { backbone = []; backboneRule = "empty graph" }
-        if t.nodes.contains(where: { $0.tier == .village }) {
-            villages = t.nodes.indices.filter { t.nodes[$0].tier == .village }; villageRule = "tier == village"
+        if tiers.contains(.village) {
+            villages = tiers.indices.filter { tiers[$0] == .village }; villageRule = "tier == village"
         } else {
             var isB = [Bool](repeating: false, count: t.nodes.count)
             for b in backbone { isB[b] = true }
-            villages = t.nodes.indices.filter { !isB[$0] && !t.nodes[$0].tier.isUrbanAccess }; villageRule = "all non-backbone nodes"
+            villages = tiers.indices.filter { !isB[$0] && !tiers[$0].isUrbanAccess }; villageRule = "all non-backbone nodes"
         }
-        urbanAccess = t.nodes.indices.filter { t.nodes[$0].tier.isUrbanAccess }
-        accessNodes = villages + t.nodes.indices.filter { t.nodes[$0].tier == .township } + urbanAccess
+        urbanAccess = tiers.indices.filter { tiers[$0].isUrbanAccess }
+        accessNodes = villages + tiers.indices.filter { tiers[$0] == .township } + urbanAccess
     }
 }

@@ -138,7 +138,7 @@ public enum CoverageScorer {
             }
             firstNonFiber[v] = first; firstNonFiberFrom[v] = from
         }
-        let hh = t.nodes.map { $0.households }
+        let hh = t.nodes.indices.map { t.nodes[$0].households }
         var reached5G = [Bool](repeating: false, count: n)
         for j in 0..<m where t.links[j].medium == .cellular && t.links[j].is5GCellular {
             let a = t.links[j].a, b = t.links[j].b

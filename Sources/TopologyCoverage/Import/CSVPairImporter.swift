@@ -53,6 +53,9 @@ public enum CSVPairImporter {
         ])
         let nodeTable = try nodeBox.result!.get()
         var linkTable = try linkBox.result!.get()
+        // Drop the box's reference: the links are then uniquely held and resolving their ends
+        // below writes in place instead of copying all of them (and their attribute dictionaries).
+        linkBox.result = nil
         var topo = Topology(name: name, nodes: nodeTable.nodes)
         var selfLoops = 0
         var unknownLabels: [String: Int] = [:]

@@ -13,7 +13,8 @@ extension Topology {
     public func multigraph() -> Multigraph {
         var flat: [Int32] = []
         flat.reserveCapacity(links.count * 2)
-        for l in links { flat.append(Int32(l.a)); flat.append(Int32(l.b)) }
+        // By index: iterating the links would copy each one (its attributes dictionary retained).
+        for j in links.indices { flat.append(Int32(links[j].a)); flat.append(Int32(links[j].b)) }
         return Multigraph(nodeCount: nodes.count, flatEndpoints: flat)
     }
 
@@ -36,6 +37,6 @@ extension Topology {
     /// when known, else `unknown` (default 0: a link of unknown capacity is unusable, as in
     /// `shared/bench/topology_networkx.py` without `--unknown-capacity`).
     public func linkCapacitiesMbps(unknown: Double = 0) -> [Double] {
-        links.map { $0.capacityMbps ?? unknown }
+        links.indices.map { links[$0].capacityMbps ?? unknown }
     }
 }

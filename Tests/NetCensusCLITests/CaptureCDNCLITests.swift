@@ -83,8 +83,9 @@ import CaptureSamples
         var w = PcapWriter(linkType: .ethernet)
         var hello = ClientHelloBuilder()
         hello.serverName = "evil\r\nfake,row\n.example"
-        for (ms, flags, payload) in [(0, UInt8(0x02), [UInt8]()), (1, 0x18, hello.record)] as [(Int64, UInt8, [UInt8])] {
-            let seg = PacketBuilder.tcp(source: c, destination: s, sourcePort: 50000, destinationPort: 443, sequence: 1,
+        // SYN (sequence 1), then the ClientHello at stream offset 0 (sequence 2).
+        for (ms, seq, flags, payload) in [(0, 1, UInt8(0x02), [UInt8]()), (1, 2, 0x18, hello.record)] as [(Int64, UInt32, UInt8, [UInt8])] {
+            let seg = PacketBuilder.tcp(source: c, destination: s, sourcePort: 50000, destinationPort: 443, sequence: seq,
                                         acknowledgment: 0, flags: flags, payload: payload)
             let ip = PacketBuilder.ip(source: c, destination: s, protocol: 6, payload: seg)
             w.append(timestamp: 1_700_000_000_000_000_000 + ms * 1_000_000,

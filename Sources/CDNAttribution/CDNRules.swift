@@ -67,10 +67,15 @@ public struct CDNRules: Sendable, Equatable {
             throw fail("", "not valid JSON (\(error.localizedDescription))")
         }
         guard let top = root as? [String: Any] else { throw fail("", "the top level must be an object") }
+        // What JSONSerialization lets through: a member given twice (one of them silently
+        // kept) and `true` / `1.0` read as the number 1.
+        let strict = JSONStrictScan(Array(data))
+        if let d = strict.duplicate { throw fail(d.path, "key \(describe(d.key)) given twice") }
+        if strict.tooDeep { throw fail("", "nested deeper than \(JSONStrictScan.maxDepth) levels") }
         try checkKeys(top, allowed: ["format", "version", "comment", "providers"], entry: "top level", fail)
         guard top["format"] as? String == format else { throw fail("format", "must be \"\(format)\"") }
-        guard let v = top["version"] as? Int, v == version else {
-            throw fail("version", "must be \(version)")
+        guard strict.topLevelScalars["version"] == String(version) else {
+            throw fail("version", "must be the integer \(version)")
         }
         guard let list = top["providers"] as? [Any] else { throw fail("providers", "must be an array") }
 

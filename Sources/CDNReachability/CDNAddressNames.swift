@@ -10,7 +10,13 @@ import TrafficAnalysis
 struct CDNAddressNames: Sendable {
     struct Entry: Sendable {
         var name: String
+        /// The provider of the answer: its CNAME chain's, else the queried name's, else the
+        /// answered address's prefix (-1: none).
         var provider: Int32
+        /// The provider whose suffix the queried name itself is under (-1: none): what
+        /// `CDNMatcher.match(name:)` gives for `name`, kept so a connection named by this answer
+        /// is attributed without matching the name again.
+        var nameProvider: Int32
         var time: Int64
     }
 

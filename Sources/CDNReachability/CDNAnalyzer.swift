@@ -30,7 +30,7 @@ public struct CDNAnalyzerOptions: Sendable, Equatable {
     public var maxAddressNames = 1 << 18
     /// Destination-name rows per source; connections of further names count only for their
     /// provider (`names_over_cap`).
-    public var maxNames = 10_000
+    public var maxNames = CDNSummary.defaultMaxNames
     /// Keep every ClientHello read (`CDNAnalyzer.clientHellos`): for the corpus tests; off by default.
     public var keepClientHellos = false
 
@@ -46,9 +46,13 @@ public struct CDNAnalyzerOptions: Sendable, Equatable {
 /// * DNS answers: server address -> queried name and the provider its CNAME chain leads to;
 /// * the connection record (Zeek conn_state, handshake timing, bytes) when it finishes.
 ///
-/// Per packet it does nothing for packets without TCP/UDP payload; for others a table lookup
-/// and a few byte comparisons, and allocates only when it parses a ClientHello, a request head
-/// or an Initial.
+/// Per packet it does nothing for packets without TCP/UDP payload (a client SYN's sequence
+/// number goes into the connection analyzer's slot, `Slot`); a connection's first payload
+/// costs a few byte comparisons, and only recognised content gets an entry in `flows` (one
+/// lookup per later packet). It allocates only when it parses a ClientHello, a request head or
+/// an Initial. Per finished connection: one `flows` lookup, one DNS-address lookup, a name
+/// match only for a name read from content (a DNS name's match is kept with its answer), a
+/// prefix match only for a connection without a provider by name or DNS.
 public struct CDNAnalyzer: PipelineExtension {
     public let matcher: CDNMatcher
     public let options: CDNAnalyzerOptions
@@ -64,7 +68,17 @@ public struct CDNAnalyzer: PipelineExtension {
 
     // Figures (per provider index; names by text), folded into a `CDNSummary` by `finish`.
     var providerFigures: [CDNGroupFigures]
-    var nameFigures: [String: CDNGroupFigures] = [:]
+    /// Name rows in creation order, and each name's place: its row, or (row -1) the A/AAAA
+    /// answers seen for it before it has a row. One hash lookup per DNS answer and per
+    /// connection (a dictionary of rows and another of pending answers took up to three).
+    var nameRows: [(name: String, figures: CDNGroupFigures)] = []
+    var nameIndex: [String: NameSlot] = [:]
+    /// Entries of `nameIndex` without a row (pending answers), at most `maxPendingAnswerNames`.
+    var pendingNames = 0
+    struct NameSlot {
+        var row: Int32 = -1
+        var a: UInt64 = 0, aaaa: UInt64 = 0
+    }
     var connections: UInt64 = 0
     var attributed = [UInt64](repeating: 0, count: CDNAttributionMethod.allCases.count)
     var unattributed: UInt64 = 0
@@ -72,10 +86,10 @@ public struct CDNAnalyzer: PipelineExtension {
     var unnamed: UInt64 = 0
     var flowEvictions: UInt64 = 0
     var namesOverCap: UInt64 = 0
-    /// A and AAAA answers for names that have no row yet (no provider, no connection so far):
-    /// a row created later for the name (a connection named by that answer) takes them, so a
-    /// plain name's verdict sees its AAAA answers. At most `maxPendingAnswerNames` names.
-    var pendingAnswers: [String: (a: UInt64, aaaa: UInt64)] = [:]
+    var rttNegativeSkipped: UInt64 = 0
+    /// A and AAAA answers are kept for names that have no row yet (no provider, no connection
+    /// so far): a row created later for the name (a connection named by that answer) takes
+    /// them, so a plain name's verdict sees its AAAA answers. At most this many such names.
     static let maxPendingAnswerNames = 65_536
 
     public init(matcher: CDNMatcher, options: CDNAnalyzerOptions = CDNAnalyzerOptions()) {
@@ -101,7 +115,7 @@ public struct CDNAnalyzer: PipelineExtension {
     ///   pipeline then stops handing its packets over): past `inspectedPackets`, content that is
     ///   none of TLS/HTTP/QUIC, or everything read (ClientHello and the server's answer).
     public mutating func add(_ record: PacketRecord, _ packet: DecodedPacket, packetNumber: UInt64,
-                             connectionPackets: UInt64) -> Bool {
+                             connectionPackets: UInt64, connectionState slot: inout ConnectionExtensionState) -> Bool {
         packets = Int(truncatingIfNeeded: packetNumber)
         guard connectionPackets <= Self.inspectedPackets else { return true }
         guard let t = packet.transport, t.protocolNumber == 6 || t.protocolNumber == 17 else { return false }
@@ -119,28 +133,44 @@ public struct CDNAnalyzer: PipelineExtension {
         let fromA = (src.high, src.low, t.sourcePort) <= (dst.high, dst.low, t.destinationPort)
         let payload = t.payloadOffset >= 0 ? record.bytes.clampedSlice(from: t.payloadOffset, length: t.payloadCapturedLength)
                                            : UnsafeRawBufferPointer(start: nil, count: 0)
+        let tcp = t.protocolNumber == 6
+        if slot.flags & Slot.inTable != 0 {
+            // Content recognised earlier: its state is in `flows` (unless evicted under the cap,
+            // and then there is nothing more to learn).
+            guard let i = flows.index(of: key) else { return true }
+            return update(slot: i, key: key, fromA: fromA, payload: payload, tcp: tcp, sequence: t.sequenceNumber, time: record.timestamp)
+        }
         if isSYN && payload.isEmpty {
             // Remember stream offset 0 of the client's byte stream (RFC 9293 section 3.4: the
-            // first data byte is ISN + 1). A retransmitted SYN replaces it.
-            if let i = flows.index(of: key) {
-                if flows[index: i].kind == .pending { flows[index: i].initialSequence = t.sequenceNumber &+ 1 }
-            } else {
-                var s = CDNFlowState(clientIsA: fromA, kind: .pending, last: record.timestamp)
-                s.initialSequence = t.sequenceNumber &+ 1
-                insert(key, s)
-            }
+            // first data byte is ISN + 1), in the connection's own slot. A retransmitted SYN
+            // replaces it; the client is the first SYN's sender.
+            if slot.flags & Slot.synSeen == 0 { slot.flags |= Slot.synSeen | (fromA ? Slot.synFromA : 0) }
+            slot.word = t.sequenceNumber &+ 1
             return false
         }
         guard !payload.isEmpty else { return false }
-        if let i = flows.index(of: key) {
-            return update(slot: i, key: key, fromA: fromA, payload: payload, tcp: t.protocolNumber == 6, sequence: t.sequenceNumber,
-                          time: record.timestamp)
+        var initialSequence: UInt32? = nil
+        if slot.flags & Slot.synSeen != 0 {
+            // The server spoke first (a banner): noted; the client's first payload decides.
+            if fromA != (slot.flags & Slot.synFromA != 0) { slot.flags |= Slot.serverReplied; return false }
+            initialSequence = slot.word
         }
-        // No state: this is the connection's first payload seen (no SYN, or UDP).
-        guard let s = classify(fromA: fromA, payload: payload, tcp: t.protocolNumber == 6, sequence: t.sequenceNumber,
-                               initialSequence: nil, time: record.timestamp) else { return true }
+        // The connection's first client payload (UDP: its first datagram): TLS, HTTP, QUIC or nothing to learn.
+        guard var s = classify(fromA: fromA, payload: payload, tcp: tcp, sequence: t.sequenceNumber,
+                               initialSequence: initialSequence, time: record.timestamp) else { return true }
+        s.serverReplied = slot.flags & Slot.serverReplied != 0
         insert(key, s)
+        slot.flags |= Slot.inTable
         return s.complete
+    }
+
+    /// Bits of the connection's `ConnectionExtensionState.flags` (`word`: the client's SYN
+    /// sequence number + 1 once `synSeen`). Until a connection's content is recognised this is
+    /// all the analysis keeps of it: no table entry, no lookup.
+    enum Slot {
+        static let synSeen: UInt8 = 1, synFromA: UInt8 = 2, serverReplied: UInt8 = 4
+        /// The content was recognised: the state lives in `flows`.
+        static let inTable: UInt8 = 8
     }
 
     /// A request line's method, by its first four bytes (RFC 9110 section 9 methods; CONNECT
@@ -192,7 +222,6 @@ public struct CDNAnalyzer: PipelineExtension {
                 s.parser = reader.counters.initialPacketsOpened > 0 ? pool.allocate(.quic(reader), time: time) : .none
             }
         }
-        s.initialSequence = initialSequence
         return s
     }
 
@@ -210,19 +239,6 @@ public struct CDNAnalyzer: PipelineExtension {
     mutating func update(slot i: Int, key: FlowKey, fromA: Bool, payload: UnsafeRawBufferPointer, tcp: Bool, sequence: UInt32,
                          time: Int64) -> Bool {
         var s = flows[index: i]
-        if s.kind == .pending {
-            if fromA != s.clientIsA { s.serverReplied = true; flows[index: i] = s; return false }
-            let replied = s.serverReplied
-            guard var c = classify(fromA: fromA, payload: payload, tcp: tcp, sequence: sequence,
-                                   initialSequence: s.initialSequence, time: time) else {
-                // Neither TLS nor HTTP: nothing to learn from this connection's content.
-                _ = flows.remove(at: i)
-                return true
-            }
-            c.serverReplied = replied
-            flows[index: i] = c
-            return c.complete
-        }
         if fromA == s.clientIsA {
             guard !s.parser.isNone else { return s.complete }  // nothing more to learn from the client
             let slot = s.parser
@@ -272,12 +288,13 @@ public struct CDNAnalyzer: PipelineExtension {
 
     public mutating func finished(dns transactions: [DNSTransaction]) {
         for t in transactions where t.status == .answered && (t.qtype == 1 || t.qtype == 28) {
+            guard t.answers.contains(where: { $0.type == t.qtype }) else { continue }  // no A/AAAA record: nothing to learn
             var provider: Int32 = -1
-            let chain = t.cnameChain
-            for n in chain.reversed() where provider < 0 {
+            let nameProvider = matcher.match(name: t.qname).map { Int32($0.provider) } ?? -1
+            for n in (t.answers.contains { $0.type == 5 } ? t.cnameChain : []).reversed() where provider < 0 {
                 if let m = matcher.match(name: n) { provider = Int32(m.provider) }
             }
-            if provider < 0, let m = matcher.match(name: t.qname) { provider = Int32(m.provider) }
+            if provider < 0 { provider = nameProvider }
             guard let qname = CDNName.normalized(t.qname) else { continue }
             let time = t.responseTimestamp ?? 0
             var answered = 0
@@ -290,39 +307,68 @@ public struct CDNAnalyzer: PipelineExtension {
                 }
                 if provider < 0, let m = matcher.match(address: address) { provider = Int32(m.provider) }
                 answered += 1
-                addressNames.set(address, .init(name: qname, provider: provider, time: time))
+                addressNames.set(address, .init(name: qname, provider: provider, nameProvider: nameProvider, time: time))
             }
             guard answered > 0 else { continue }
             if provider >= 0 {
                 if t.qtype == 28 { providerFigures[Int(provider)].aaaaAnswers += 1 } else { providerFigures[Int(provider)].aAnswers += 1 }
             }
             // Name rows from DNS only for names attributed to a provider (others get a row when
-            // a connection names them).
-            if provider >= 0 || nameFigures.index(forKey: qname) != nil {
-                withNameRow(qname, provider: provider) { g in if t.qtype == 28 { g.aaaaAnswers += 1 } else { g.aAnswers += 1 } }
-            } else if pendingAnswers[qname] != nil || pendingAnswers.count < Self.maxPendingAnswerNames {
-                if t.qtype == 28 { pendingAnswers[qname, default: (0, 0)].aaaa += 1 } else { pendingAnswers[qname, default: (0, 0)].a += 1 }
+            // a connection names them; their answers wait for it).
+            let aaaa = t.qtype == 28
+            withNameRow(qname, provider: provider, createRow: provider >= 0, pendingAnswer: aaaa ? (0, 1) : (1, 0)) { g in
+                if aaaa { g.aaaaAnswers += 1 } else { g.aAnswers += 1 }
             }
         }
     }
 
-    /// Applies `body` to `name`'s row, creating it under the cap; one hash lookup for a row
-    /// that exists (this runs once per connection and per DNS answer).
-    mutating func withNameRow(_ name: String, provider: Int32, _ body: (inout CDNGroupFigures) -> Void) {
-        if let i = nameFigures.index(forKey: name) {
-            body(&nameFigures.values[i])
-            if provider >= 0 && nameFigures.values[i].provider == nil {
-                nameFigures.values[i].provider = matcher.rules.providers[Int(provider)].name
+    /// Applies `body` to `name`'s row (this runs once per connection and per DNS answer, with
+    /// one hash lookup). Without a row: when `createRow`, one is made under the `maxNames` cap
+    /// (taking the answers that waited for it; beyond the cap `names_over_cap` counts it);
+    /// otherwise `pendingAnswer` waits for a row, for at most `maxPendingAnswerNames` names.
+    mutating func withNameRow(_ name: String, provider: Int32, createRow: Bool = true, pendingAnswer: (a: UInt64, aaaa: UInt64) = (0, 0),
+                              _ body: (inout CDNGroupFigures) -> Void) {
+        enum Outcome { case row(Int), created(a: UInt64, aaaa: UInt64), overCap, pending, dropped }
+        var fresh = false
+        let room = nameRows.count < options.maxNames, next = Int32(nameRows.count)
+        let pendingRoom = pendingNames < Self.maxPendingAnswerNames
+        let outcome: Outcome = Self.modify(&nameIndex[name, default: { fresh = true; return NameSlot() }()]) { s in
+            if s.row >= 0 { return .row(Int(s.row)) }
+            if createRow {
+                guard room else { return .overCap }
+                let o = Outcome.created(a: s.a, aaaa: s.aaaa)
+                s = NameSlot(row: next)
+                return o
             }
-            return
+            guard !fresh || pendingRoom else { return .dropped }
+            s.a += pendingAnswer.a; s.aaaa += pendingAnswer.aaaa
+            return .pending
         }
-        guard nameFigures.count < options.maxNames else { namesOverCap += 1; return }
-        var g = CDNGroupFigures()
-        if provider >= 0 { g.provider = matcher.rules.providers[Int(provider)].name }
-        if let p = pendingAnswers.removeValue(forKey: name) { g.aAnswers += p.a; g.aaaaAnswers += p.aaaa }
-        body(&g)
-        nameFigures[name] = g
+        switch outcome {
+        case .row(let i):
+            body(&nameRows[i].figures)
+            if provider >= 0 && nameRows[i].figures.provider == nil {
+                nameRows[i].figures.provider = matcher.rules.providers[Int(provider)].name
+            }
+        case .created(let a, let aaaa):
+            if !fresh { pendingNames -= 1 }
+            var g = CDNGroupFigures()
+            if provider >= 0 { g.provider = matcher.rules.providers[Int(provider)].name }
+            g.aAnswers = a; g.aaaaAnswers = aaaa
+            body(&g)
+            nameRows.append((name, g))
+        case .overCap:
+            namesOverCap += 1
+            if fresh { nameIndex[name] = nil }
+        case .pending:
+            if fresh { pendingNames += 1 }
+        case .dropped:
+            nameIndex[name] = nil
+        }
     }
+
+    /// `body` on a value in place (a dictionary's `default:` subscript inserts and yields once).
+    @inline(__always) static func modify<T, R>(_ v: inout T, _ body: (inout T) -> R) -> R { body(&v) }
 
     // MARK: connection records
 
@@ -378,14 +424,18 @@ public struct CDNAnalyzer: PipelineExtension {
         let dnsEntry = addressNames.lookup(server)
         var name = state?.name
         var source = state?.nameSource
-        if name == nil, let e = dnsEntry { name = e.name; source = .dnsAnswer }
+        // The name's own provider: matched here for a name from content, kept with the DNS
+        // answer for a name from DNS (matched once per answer, not once per connection).
+        var nameProvider: Int32 = -1
+        if let n = name { nameProvider = matcher.match(name: n).map { Int32($0.provider) } ?? -1 }
+        else if let e = dnsEntry { name = e.name; source = .dnsAnswer; nameProvider = e.nameProvider }
         var provider: Int32 = -1
         var method: CDNAttributionMethod? = nil
-        if let n = name, let m = matcher.match(name: n) { provider = Int32(m.provider); method = .name }
+        if nameProvider >= 0 { provider = nameProvider; method = .name }
         else if let e = dnsEntry, e.provider >= 0 { provider = e.provider; method = .dnsChain }
         else if let m = matcher.match(address: server) { provider = Int32(m.provider); method = .prefix }
-        if let m = method { attributed[CDNAttributionMethod.allCases.firstIndex(of: m)!] += 1 } else { unattributed += 1 }
-        if let s = source { named[CDNNameSource.allCases.firstIndex(of: s)!] += 1 } else { unnamed += 1 }
+        if let m = method { attributed[Self.index(of: m)] += 1 } else { unattributed += 1 }
+        if let s = source { named[Self.index(of: s)] += 1 } else { unnamed += 1 }
 
         var t = Tally()
         t.bytes = r.originatorTraffic.bytes &+ r.responderTraffic.bytes
@@ -393,7 +443,14 @@ public struct CDNAnalyzer: PipelineExtension {
             if r.startedBeforeCapture { t.midstream = true } else {
                 t.attempt = true
                 t.handshake = r.state.outcome == .established || r.state.outcome == .reset
-                if t.handshake, let a = r.synToSynAck, let b = r.synAckToAck { t.rtt = a &+ b }
+                if t.handshake, let a = r.synToSynAck, let b = r.synAckToAck {
+                    // A SYN-ACK stamped before its SYN, or an ACK before the SYN-ACK (clock
+                    // steps, merged captures), is no RTT: counted apart, not recorded as 0 ms.
+                    if a < 0 || b < 0 { rttNegativeSkipped += 1 } else {
+                        let (sum, overflow) = a.addingReportingOverflow(b)
+                        t.rtt = overflow ? .max : sum
+                    }
+                }
                 t.clientHello = state?.clientHello == true
                 t.serverHello = t.clientHello && state?.serverHello == true
                 t.success = t.handshake && (!t.clientHello || t.serverHello)
@@ -406,6 +463,14 @@ public struct CDNAnalyzer: PipelineExtension {
         if let n = name { withNameRow(n, provider: provider) { t.add(to: &$0[r.family]) } }
     }
 
+    /// Index of a method / source in `allCases` (the order of `attributed` and `named`).
+    static func index(of m: CDNAttributionMethod) -> Int {
+        switch m { case .name: 0; case .dnsChain: 1; case .prefix: 2 }
+    }
+    static func index(of s: CDNNameSource) -> Int {
+        switch s { case .tlsSNI: 0; case .echOuterName: 1; case .quicSNI: 2; case .httpHost: 3; case .dnsAnswer: 4 }
+    }
+
     // MARK: end
 
     /// The figures (every connection record must have been delivered first, as the pipeline does).
@@ -415,7 +480,10 @@ public struct CDNAnalyzer: PipelineExtension {
         for (i, g) in providerFigures.enumerated() where g != CDNGroupFigures() {
             s.providers[matcher.rules.providers[i].name] = g
         }
-        s.names = nameFigures
+        s.names.reserveCapacity(nameRows.count)
+        for (n, g) in nameRows { s.names[n] = g }
+        s.maxNames = options.maxNames
+        s.rttNegativeSkipped = rttNegativeSkipped
         s.connections = connections
         for (i, m) in CDNAttributionMethod.allCases.enumerated() where attributed[i] > 0 { s.attributedBy[m] = attributed[i] }
         s.unattributed = unattributed

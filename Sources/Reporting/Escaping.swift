@@ -25,18 +25,31 @@ public enum Escaping {
     /// quotes doubled, after `csvCell`.
     public static func csv(_ s: String) -> String {
         let t = csvCell(s)
+        return quotedCSV(t)
+    }
+
+    /// A CSV field for text read from the network (SNI, HTTP Host, DNS names): `csv`, except
+    /// that CR and LF are made visible too (`\x0d`, `\x0a`, as `terminal` writes every other
+    /// control), so a cell never spans lines and line-based tools keep one row per line.
+    public static func csvUntrusted(_ s: String) -> String {
+        quotedCSV(csvCell(s, keepNewlines: false))
+    }
+
+    /// RFC 4180 quoting of an escaped cell.
+    static func quotedCSV(_ t: String) -> String {
         guard t.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return t }
         return "\"" + t.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
     /// The content of a text CSV field before RFC 4180 quoting: control characters made visible
-    /// as in `terminal` (CR and LF kept, quoting carries them), and a cell whose text starts with
+    /// as in `terminal` (CR and LF kept when `keepNewlines`, quoting carries them; escaped
+    /// like the other controls otherwise), and a cell whose text starts with
     /// `=`, `+`, `-`, `@`, tab or CR gets a leading `'`, so a spreadsheet shows it as text instead
     /// of running it as a formula (OWASP "CSV Injection" lists exactly these six). A cell that is
     /// a plain decimal number (`-5`, `+1.5e3`) is left alone: it cannot hold a formula.
     /// Only text cells go through here; writers emit numeric columns as numbers.
-    public static func csvCell(_ s: String) -> String {
-        var t = terminal(s, keepNewlines: true)
+    public static func csvCell(_ s: String, keepNewlines: Bool = true) -> String {
+        var t = terminal(s, keepNewlines: keepNewlines)
         if let f = s.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(f), !isPlainDecimal(s) { t = "'" + t }
         return t
     }

@@ -71,6 +71,29 @@ import PacketDecoding
         #expect((try? CDNRules.load(path: "/nonexistent/rules.json")) == nil)
     }
 
+    /// Issue 9 leftover: `version` was read through NSNumber, so `true`, `1.0` and `"1"`-like
+    /// values passed, and a member given twice was silently resolved (first one kept).
+    @Test func versionIsTheIntegerOneAndNoKeyTwice() throws {
+        for v in ["true", "1.0", "1e0", "\"1\"", "10", "-1", "null", "[1]"] {
+            let e = error(#"{"format": "netcensus-cdn-rules", "version": \#(v), "providers": []}"#)
+            #expect(e?.description == "rules.json: version: must be the integer 1", "version \(v)")
+        }
+        #expect(try load(#"{"format": "netcensus-cdn-rules", "version": 1, "providers": []}"#).providers.isEmpty)
+        // Duplicate members: named with the file, the object's path and the key, wherever they are.
+        var e = error(#"{"format": "netcensus-cdn-rules", "version": 1, "version": 2, "providers": []}"#)
+        #expect(e?.description == "rules.json: top level: key \"version\" given twice")
+        e = error(doc(#"{"name": "A", "name": "B", "sources": [{\#(src), "suffixes": ["x.net"]}]}"#))
+        #expect(e?.description == "rules.json: providers[0]: key \"name\" given twice")
+        e = error(doc(#"{"name": "A", "sources": [{\#(src), "suffixes": ["x.net"], "suffixes": ["y.net"]}]}"#))
+        #expect(e?.description == "rules.json: providers[0].sources[0]: key \"suffixes\" given twice")
+        // The same name written with an escape is the same name (RFC 8259 section 7).
+        e = error(#"{"format": "netcensus-cdn-rules", "version": 1, "provid\u0065rs": [], "providers": []}"#)
+        #expect(e?.description == "rules.json: top level: key \"providers\" given twice")
+        // Equal keys in different objects are fine.
+        let two = try load(doc(#"{"name": "A", "sources": [{\#(src), "suffixes": ["x.net"]}]}, {"name": "B", "sources": [{\#(src), "suffixes": ["y.net"]}]}"#))
+        #expect(two.providers.map(\.name) == ["A", "B"])
+    }
+
     @Test func prefixParsing() {
         #expect(IPPrefix("192.0.2.0/24")?.description == "192.0.2.0/24")
         #expect(IPPrefix("2001:DB8::/32")?.description == "2001:db8::/32")

@@ -72,6 +72,35 @@ import CaptureSamples
         #expect(Set(names.compactMap { $0["name"] as? String }) == ["evil\u{1b}[2j\u{07}.example", "t\u{1b}]0;x"])
     }
 
+    /// Issue 9 leftover: an SNI holding CR LF kept them raw inside the quoted CSV cell, so the
+    /// row spanned two lines. Every line of `--csv` is now one row, the controls as `\x0d\x0a`.
+    @Test func csvRowsNeverSpanLines() throws {
+        guard CaptureCLI.executable != nil else { #expect(!SharedData.isCI, "netcensus not built"); return }
+        let dir = SharedData.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let c = PacketBuilder.address("192.0.2.1"), s = PacketBuilder.address("104.16.0.1")
+        let mac1 = PacketBuilder.mac("02:00:00:00:00:01"), mac2 = PacketBuilder.mac("02:00:00:00:00:02")
+        var w = PcapWriter(linkType: .ethernet)
+        var hello = ClientHelloBuilder()
+        hello.serverName = "evil\r\nfake,row\n.example"
+        // SYN (sequence 1), then the ClientHello at stream offset 0 (sequence 2).
+        for (ms, seq, flags, payload) in [(0, 1, UInt8(0x02), [UInt8]()), (1, 2, 0x18, hello.record)] as [(Int64, UInt32, UInt8, [UInt8])] {
+            let seg = PacketBuilder.tcp(source: c, destination: s, sourcePort: 50000, destinationPort: 443, sequence: seq,
+                                        acknowledgment: 0, flags: flags, payload: payload)
+            let ip = PacketBuilder.ip(source: c, destination: s, protocol: 6, payload: seg)
+            w.append(timestamp: 1_700_000_000_000_000_000 + ms * 1_000_000,
+                     packet: PacketBuilder.ethernet(destination: mac2, source: mac1, etherType: 0x0800, payload: ip))
+        }
+        let path = dir.appendingPathComponent("crlf-sni.pcap").path
+        try w.write(to: path)
+        let r = try CaptureCLI.run(["capture", "cdn", "--by", "name", "--csv", path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let lines = r.stdout.components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        #expect(lines.count == 2, "header and one row: \(lines)")
+        #expect(!lines.contains { $0.contains("\r") || $0.contains("\n") })
+        #expect(lines.last?.hasPrefix("\"evil\\x0d\\x0afake,row\\x0a.example\",") == true, "\(lines)")
+    }
+
     @Test func summarizeCarriesTheSectionUnlessAskedNot() throws {
         guard CaptureCLI.executable != nil else { #expect(!SharedData.isCI, "netcensus not built"); return }
         let dir = SharedData.temporaryDirectory()

@@ -198,13 +198,14 @@ let rfc9001ClientHello = hex("""
         h = try #require(hello(parse(records: b.record)))
         #expect(h.has(.alpnMalformed))
         #expect(h.alpn == ["h2"])
-        // Bytes that are not UTF-8 survive as replacement characters, for the renderer to escape.
+        // Bytes that are not UTF-8 survive as \xNN (UntrustedText), so distinct bad names stay
+        // distinct (U+FFFD made them one); the renderer still escapes the result.
         b = ClientHelloBuilder()
         let raw: [UInt8] = [0x61, 0xff, 0x62]
         let entry: [UInt8] = [0] + ClientHelloBuilder.be16(raw.count) + raw
         b.extraExtensions = [(0, ClientHelloBuilder.be16(entry.count) + entry)]
         h = try #require(hello(parse(records: b.record)))
-        #expect(h.serverName == "a\u{FFFD}b")
+        #expect(h.serverName == "a\\xffb")
     }
 
     @Test func looksLikeClientHelloByContent() {

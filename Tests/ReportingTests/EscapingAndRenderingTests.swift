@@ -44,6 +44,21 @@ import PacketDecoding
         #expect(Escaping.csv("-12") == "-12")          // a number stays a number
         #expect(Escaping.csv("@cmd") == "'@cmd")
     }
+
+    /// Issue 9 leftover: names read from packets kept raw CR/LF inside quoted CDN CSV cells, so
+    /// one row spanned lines. Untrusted cells escape them like every other control.
+    @Test func untrustedCSVCellsNeverSpanLines() {
+        #expect(Escaping.csvUntrusted("a\r\nb.example") == "a\\x0d\\x0ab.example")
+        #expect(Escaping.csvUntrusted("x,\ny") == "\"x,\\x0ay\"")
+        #expect(Escaping.csvUntrusted("\r=1") == "'\\x0d=1")            // still defused as a formula
+        #expect(Escaping.csvUntrusted("plain") == Escaping.csv("plain"))
+        let rows: [ReportValue] = [.object([("name", .string("evil\r\nfake,row")), ("attempts", .unsigned(1))])]
+        let text = CSVRenderer.render(rows: rows, untrustedText: true)
+        #expect(text == "name,attempts\r\n\"evil\\x0d\\x0afake,row\",1\r\n")
+        #expect(text.split(separator: "\r\n").count == 2 && !text.replacingOccurrences(of: "\r\n", with: "").contains("\n"))
+        // Trusted text keeps its line breaks inside quotes (RFC 4180), as before.
+        #expect(CSVRenderer.render(rows: rows).contains("\"evil\r\nfake,row\""))
+    }
 }
 
 @Suite struct RenderingTests {

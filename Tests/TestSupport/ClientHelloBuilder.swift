@@ -6,6 +6,8 @@ public struct ClientHelloBuilder {
     public var sessionID: [UInt8] = Array(repeating: 0x11, count: 32)
     public var cipherSuites: [UInt16] = [0x1301, 0x1302, 0x1303]
     public var serverName: String? = nil
+    /// The server_name's bytes as sent, when they must not be UTF-8 (overrides `serverName`).
+    public var serverNameBytes: [UInt8]? = nil
     public var alpn: [String] = []
     public var supportedVersions: [UInt16]? = nil
     /// encrypted_client_hello (0xfe0d) body: type byte then opaque bytes; nil for none.
@@ -26,8 +28,7 @@ public struct ClientHelloBuilder {
     /// The extensions in order: server_name, ALPN, supported_versions, ECH, extras.
     public var extensions: [UInt8] {
         var out: [UInt8] = []
-        if let serverName {
-            let name = Array(serverName.utf8)
+        if let name = serverNameBytes ?? serverName.map({ Array($0.utf8) }) {
             let entry: [UInt8] = [0] + Self.be16(name.count) + name
             out += Self.ext(0, Self.be16(entry.count) + entry)
         }

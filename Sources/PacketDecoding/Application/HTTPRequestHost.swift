@@ -13,9 +13,16 @@ import CaptureCore
 // 3.2): a second Host is flagged and the first kept. A bare LF is accepted as a line end
 // (section 2.2 allows a recipient to). Only the first request of a connection is read, within
 // the first `maxHeadBytes` bytes.
+//
+// absolute-form (section 3.2.2), `GET http://host:port/path HTTP/1.1`, as sent to proxies: "the
+// proxy MUST ignore the received Host header field (if any) and instead replace it with the
+// host information of the request-target", and the target URI is the request-target (section
+// 3.3). So for an http/https absolute-URI (RFC 3986 section 3: scheme "://" [userinfo "@"]
+// host [":" port]) the authority's host is the name, whatever Host says.
 
 /// Method, version and Host of an HTTP/1.x request head. Strings are untrusted: `host` is at
-/// most `maxHostBytes` bytes, lower-cased ASCII, and must be escaped when rendered.
+/// most `maxHostBytes` bytes as sent, ASCII lower-cased, `UntrustedText` (bytes that are not
+/// UTF-8 as `\xNN`), and must be escaped when rendered.
 public struct HTTPRequestHead: Sendable, Equatable {
     /// Most bytes looked at for the head (request line and header fields).
     public static let maxHeadBytes = 8192
@@ -26,11 +33,15 @@ public struct HTTPRequestHead: Sendable, Equatable {
     public var method: String = ""
     /// Minor version of HTTP/1.x.
     public var versionMinor: UInt8 = 1
-    /// The Host field's host part (no port, no IPv6 brackets), lower-cased; nil when absent,
-    /// empty or longer than `maxHostBytes`.
+    /// The request's host (no port, no IPv6 brackets), lower-cased: the authority of an
+    /// absolute-form request-target when there is one (`hostFromTarget`), else the Host field's
+    /// host part; nil when absent, empty or longer than `maxHostBytes`.
     public var host: String? = nil
-    /// The Host field's port, when given.
+    /// The port given with `host`, when given.
     public var port: UInt16? = nil
+    /// `host` and `port` come from an absolute-form request-target (RFC 9112 section 3.2.2),
+    /// which takes precedence over the Host field.
+    public var hostFromTarget: Bool = false
     /// Host field lines seen (more than one is invalid, RFC 9112 section 3.2).
     public var hostFieldCount: Int = 0
     /// The head ended (empty line) within the bytes given; false for a partial read.
@@ -71,6 +82,7 @@ extension HTTPRequestHead {
         while at < b.count, b[at] > 0x20, b[at] < 0x7f { at += 1 }
         guard at < b.count else { return more }
         guard at > targetStart, b[at] == 0x20 else { return .notHTTP }
+        readAbsoluteFormAuthority(UnsafeRawBufferPointer(rebasing: b[targetStart..<at]), into: &head)
         at += 1
         // "HTTP/1." DIGIT
         let version: [UInt8] = Array("HTTP/1.".utf8)
@@ -133,29 +145,66 @@ extension HTTPRequestHead {
         for i in 0..<4 where line[i] | 0x20 != name[i] { return }
         guard line[4] == UInt8(ascii: ":") else { return }
         head.hostFieldCount += 1
-        guard head.hostFieldCount == 1 else { return }
+        guard head.hostFieldCount == 1, !head.hostFromTarget else { return }
         var lo = 5, hi = line.count
         while lo < hi, line[lo] == 0x20 || line[lo] == 0x09 { lo += 1 }
         while hi > lo, line[hi - 1] == 0x20 || line[hi - 1] == 0x09 { hi -= 1 }
+        readHostAndPort(line, lo, hi, into: &head)
+    }
+
+    /// The authority of an absolute-form request-target with scheme http or https (scheme
+    /// case-insensitive, RFC 3986 section 3.1): `scheme "://" [userinfo "@"] host [":" port]`,
+    /// ending at the first "/", "?" or "#". Sets `host`, `port` and `hostFromTarget`; origin-form
+    /// (`/path`), asterisk-form and authority-form (CONNECT) targets are left alone.
+    private static func readAbsoluteFormAuthority(_ target: UnsafeRawBufferPointer, into head: inout HTTPRequestHead) {
+        var at = 0
+        for c in "http".utf8 {
+            guard at < target.count, target[at] | 0x20 == c else { return }
+            at += 1
+        }
+        if at < target.count, target[at] | 0x20 == UInt8(ascii: "s") { at += 1 }
+        for c in "://".utf8 {
+            guard at < target.count, target[at] == c else { return }
+            at += 1
+        }
+        var end = at
+        while end < target.count, target[end] != UInt8(ascii: "/"), target[end] != UInt8(ascii: "?"), target[end] != UInt8(ascii: "#") {
+            end += 1
+        }
+        // userinfo ends at the last "@" of the authority (RFC 3986 section 3.2.1).
+        var start = at
+        for j in at..<end where target[j] == UInt8(ascii: "@") { start = j + 1 }
+        var h = HTTPRequestHead()
+        readHostAndPort(target, start, end, into: &h)
+        guard let host = h.host else { return }
+        head.host = host; head.port = h.port; head.hostFromTarget = true
+    }
+
+    /// `uri-host [":" port]` in `b[lo..<hi]` (RFC 9110 section 7.2; an IP-literal in brackets,
+    /// RFC 3986 section 3.2.2) into `head.host` and `head.port`; nothing when the host part is
+    /// empty or longer than `maxHostBytes`.
+    private static func readHostAndPort(_ b: UnsafeRawBufferPointer, _ lo: Int, _ hi: Int, into head: inout HTTPRequestHead) {
         var hostEnd = hi
         var hostStart = lo
-        if lo < hi, line[lo] == UInt8(ascii: "[") {
-            // IP-literal (RFC 3986 section 3.2.2): up to "]", then an optional ":port".
+        var port: UInt16? = nil
+        if lo < hi, b[lo] == UInt8(ascii: "[") {
+            // IP-literal: up to "]", then an optional ":port".
             var j = lo + 1
-            while j < hi, line[j] != UInt8(ascii: "]") { j += 1 }
+            while j < hi, b[j] != UInt8(ascii: "]") { j += 1 }
             guard j < hi else { return }
             hostStart = lo + 1
             hostEnd = j
-            if j + 1 < hi, line[j + 1] == UInt8(ascii: ":") { head.port = port(line, j + 2, hi) }
+            if j + 1 < hi, b[j + 1] == UInt8(ascii: ":") { port = Self.port(b, j + 2, hi) }
         } else {
             var j = hi
-            while j > lo, line[j - 1] != UInt8(ascii: ":") { j -= 1 }
-            if j > lo { hostEnd = j - 1; head.port = port(line, j, hi) }
+            while j > lo, b[j - 1] != UInt8(ascii: ":") { j -= 1 }
+            if j > lo { hostEnd = j - 1; port = Self.port(b, j, hi) }
         }
         let n = hostEnd - hostStart
         guard n >= 1, n <= maxHostBytes else { return }
-        let lowered = UnsafeRawBufferPointer(rebasing: line[hostStart..<hostEnd]).map { $0 >= 0x41 && $0 <= 0x5a ? $0 | 0x20 : $0 }
-        head.host = String(decoding: lowered, as: UTF8.self)
+        let lowered = UnsafeRawBufferPointer(rebasing: b[hostStart..<hostEnd]).map { $0 >= 0x41 && $0 <= 0x5a ? $0 | 0x20 : $0 }
+        head.host = UntrustedText.string(lowered)
+        head.port = port
     }
 
     private static func port(_ line: UnsafeRawBufferPointer, _ from: Int, _ to: Int) -> UInt16? {

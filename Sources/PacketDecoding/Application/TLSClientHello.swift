@@ -37,8 +37,10 @@ import CaptureCore
 /// What was read from one TLS ClientHello.
 ///
 /// Strings are untrusted: `serverName` is at most `TLSClientHello.maxServerNameBytes` bytes,
-/// each ALPN entry at most 255 bytes and at most `maxALPNEntries` of them are kept; they are
-/// decoded as UTF-8 with invalid sequences replaced (U+FFFD) and must be escaped when rendered.
+/// each ALPN entry at most 255 bytes and at most `maxALPNEntries` of them are kept. `serverName`
+/// is `UntrustedText` (valid UTF-8 as sent, other bytes and backslash as `\xNN`, so distinct
+/// names stay distinct); ALPN names are decoded as UTF-8 with invalid sequences replaced
+/// (U+FFFD). All must be escaped when rendered.
 public struct TLSClientHello: Sendable, Equatable {
     /// Longest host_name kept (bytes). A DNS name has at most 253 characters in text form
     /// (RFC 1035 section 2.3.4 limits it to 255 octets on the wire); longer SNI is refused.
@@ -390,7 +392,7 @@ extension TLSClientHello {
                 } else if nameLength > maxServerNameBytes {
                     hello.note(.serverNameTooLong)
                 } else {
-                    hello.serverName = String(decoding: UnsafeRawBufferPointer(rebasing: d[(at + 3)..<(at + 3 + nameLength)]), as: UTF8.self)
+                    hello.serverName = UntrustedText.string(UnsafeRawBufferPointer(rebasing: d[(at + 3)..<(at + 3 + nameLength)]))
                 }
             }
             at += 3 + nameLength

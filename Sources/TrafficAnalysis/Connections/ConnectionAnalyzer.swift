@@ -40,6 +40,8 @@ public struct ConnectionAnalyzer: PacketAnalyzer {
     /// The last packet's connection was marked done by the pipeline extension
     /// (`markCurrentConnectionDoneForExtension`).
     public var currentConnectionExtensionDone = false
+    /// The pipeline extension's scratch value of the last packet's connection (zero: none).
+    public var currentConnectionExtensionState = ConnectionExtensionState()
     /// Table slot of the last packet's connection (-1: none); valid until the next packet.
     @usableFromInline var currentConnectionSlot = -1
     /// Finished records waiting for the consumer (only when `options.emitConnectionRecords`).
@@ -57,6 +59,15 @@ public struct ConnectionAnalyzer: PacketAnalyzer {
     public mutating func markCurrentConnectionDoneForExtension() {
         guard currentConnectionSlot >= 0 else { return }
         table.withValue(at: currentConnectionSlot) { $0.extensionDone = true }
+    }
+
+    /// Stores the pipeline extension's scratch value for the last packet's connection (nothing
+    /// when that packet made no connection).
+    @inlinable
+    public mutating func setCurrentConnectionExtensionState(_ s: ConnectionExtensionState) {
+        guard currentConnectionSlot >= 0 else { return }
+        currentConnectionExtensionState = s
+        table.withValue(at: currentConnectionSlot) { $0.extensionWord = s.word; $0.extensionFlags = s.flags }
     }
 
     /// Live connections right now.
@@ -77,6 +88,7 @@ public struct ConnectionAnalyzer: PacketAnalyzer {
     public mutating func add(_ record: PacketRecord, _ packet: DecodedPacket) {
         currentConnectionPackets = 0
         currentConnectionExtensionDone = false
+        currentConnectionExtensionState = ConnectionExtensionState()
         currentConnectionSlot = -1
         let layers = packet.ipLayers
         guard !layers.isEmpty else { return }
@@ -141,9 +153,10 @@ public struct ConnectionAnalyzer: PacketAnalyzer {
                 nextID &+= 1
             }
         }
-        (currentConnectionPackets, currentConnectionExtensionDone) = table.withValue(at: i) { c in
+        (currentConnectionPackets, currentConnectionExtensionDone, currentConnectionExtensionState) = table.withValue(at: i) { c in
             c.update(time: time, isOriginator: fromA == c.originatorIsA, wire: wire, payload: payload, tcp: tcp)
-            return (c.originator.packets &+ c.responder.packets, c.extensionDone)
+            return (c.originator.packets &+ c.responder.packets, c.extensionDone,
+                    ConnectionExtensionState(word: c.extensionWord, flags: c.extensionFlags))
         }
         currentConnectionSlot = i
     }
@@ -230,6 +243,7 @@ public struct ConnectionAnalyzer: PacketAnalyzer {
         order.reserveCapacity(table.count)
         for i in 0..<table.capacity where table.isOccupied(i) { order.append((table[index: i].id, i)) }
         order.sort { $0.id < $1.id }
+        if options.emitConnectionRecords { finished.reserveCapacity(finished.count + order.count) }  // one allocation, not ~log2(n) regrowths
         for (_, i) in order {
             let c = table[index: i]
             let key = table.key(at: i)

@@ -100,9 +100,13 @@ public struct AnalysisPipeline: Sendable {
             analyzers.dnsTransactions.finished.removeAll(keepingCapacity: true)
         }
         guard !analyzers.connections.currentConnectionExtensionDone else { return }
-        if ext.add(record, packet, packetNumber: analyzers.family.packetCount, connectionPackets: analyzers.connections.currentConnectionPackets) {
-            analyzers.connections.markCurrentConnectionDoneForExtension()
+        var state = analyzers.connections.currentConnectionExtensionState
+        let done = ext.add(record, packet, packetNumber: analyzers.family.packetCount,
+                           connectionPackets: analyzers.connections.currentConnectionPackets, connectionState: &state)
+        if state != analyzers.connections.currentConnectionExtensionState {
+            analyzers.connections.setCurrentConnectionExtensionState(state)
         }
+        if done { analyzers.connections.markCurrentConnectionDoneForExtension() }
     }
 
     /// Records a reader or pipeline warning.

@@ -24,9 +24,14 @@ public protocol PipelineExtension {
     ///   - packetNumber: 1-based number of this packet among those the pipeline analysed.
     ///   - connectionPackets: packets so far of the packet's connection (both directions, this
     ///     one included; `ConnectionAnalyzer.currentConnectionPackets`), 0 when it belongs to none.
+    ///   - connectionState: the extension's scratch value for the packet's connection, kept in
+    ///     the connection analyzer's own table slot (`ConnectionExtensionState`); what the
+    ///     extension leaves in it is there at the connection's next packet. A packet of no
+    ///     connection gets a zero value that is not kept.
     /// - Returns: true when the extension needs no more packets of this connection (the
     ///   connection analyzer keeps the mark; its record is still delivered).
-    mutating func add(_ record: PacketRecord, _ packet: DecodedPacket, packetNumber: UInt64, connectionPackets: UInt64) -> Bool
+    mutating func add(_ record: PacketRecord, _ packet: DecodedPacket, packetNumber: UInt64, connectionPackets: UInt64,
+                      connectionState: inout ConnectionExtensionState) -> Bool
     mutating func finished(connections: [ConnectionRecord])
     mutating func finished(dns: [DNSTransaction])
 }
@@ -35,7 +40,22 @@ public protocol PipelineExtension {
 public struct NoPipelineExtension: PipelineExtension {
     public init() {}
     @inlinable public var wantsRecords: Bool { false }
-    @inlinable public mutating func add(_ record: PacketRecord, _ packet: DecodedPacket, packetNumber: UInt64, connectionPackets: UInt64) -> Bool { false }
+    @inlinable public mutating func add(_ record: PacketRecord, _ packet: DecodedPacket, packetNumber: UInt64, connectionPackets: UInt64,
+                                        connectionState: inout ConnectionExtensionState) -> Bool { false }
     @inlinable public mutating func finished(connections: [ConnectionRecord]) {}
     @inlinable public mutating func finished(dns: [DNSTransaction]) {}
+}
+
+/// A pipeline extension's per-connection scratch, stored in the connection analyzer's table slot
+/// (in `LiveConnection`'s padding: the slot size does not change). It lets an extension keep a
+/// little state for every connection (the CDN analysis: the client's SYN sequence number until
+/// the first payload shows what the connection carries) without a table and a lookup of its
+/// own. Zero when a connection starts, including when its 5-tuple restarts.
+public struct ConnectionExtensionState: Sendable, Equatable {
+    /// 32 bits for the extension's use.
+    public var word: UInt32
+    /// 8 bits for the extension's use.
+    public var flags: UInt8
+
+    @inlinable public init(word: UInt32 = 0, flags: UInt8 = 0) { self.word = word; self.flags = flags }
 }

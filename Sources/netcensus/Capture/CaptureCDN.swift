@@ -83,7 +83,7 @@ struct CaptureCDN: ParsableCommand {
         let document = CDNReport.document(total, by: by, rules: rules.label, files: inputs.map(\.path),
                                           tool: "netcensus \(NetCensusCommand.configuration.version)")
         if json { try StandardOutput.line(JSONRenderer.render(document)) }
-        else if csv { try StandardOutput.write(CSVRenderer.render(rows: CDNReport.csvRows(document))) }
+        else if csv { try StandardOutput.write(CSVRenderer.render(rows: CDNReport.csvRows(document), untrustedText: true)) }
         else { try StandardOutput.write(CDNReport.table(document)) }
     }
 }

@@ -142,7 +142,8 @@ public struct DNSTransactionTracker: Sendable {
             let key = Key(client: context.destination, server: context.source, clientPort: context.destinationPort,
                           serverPort: context.sourcePort, transport: context.transport, id: message.id,
                           qname: question.name, qtype: question.type, qclass: question.qclass)
-            guard var entry = table[key] else {
+            // One hash of the key: the entry is found by index and changed in place.
+            guard let index = table.index(forKey: key) else {
                 var t = DNSTransaction(client: key.client, clientPort: key.clientPort, server: key.server, serverPort: key.serverPort,
                                        transport: key.transport, family: context.family, id: key.id, qname: key.qname,
                                        qtype: key.qtype, qclass: key.qclass, status: .responseWithoutQuery)
@@ -151,12 +152,10 @@ public struct DNSTransactionTracker: Sendable {
                 emit(t)
                 return
             }
-            guard var t = entry.transaction else { counters.duplicateResponses += 1; return }
+            guard var t = table.values[index].transaction.take() else { counters.duplicateResponses += 1; return }
             fillResponse(&t, context)
             t.status = .answered
             counters.answered += 1
-            entry.transaction = nil
-            table[key] = entry
             emit(t)
             return
         }
@@ -165,17 +164,16 @@ public struct DNSTransactionTracker: Sendable {
         let key = Key(client: context.source, server: context.destination, clientPort: context.sourcePort,
                       serverPort: context.destinationPort, transport: context.transport, id: message.id,
                       qname: question.name, qtype: question.type, qclass: question.qclass)
-        if var entry = table[key] {
-            if entry.transaction != nil {
-                if context.timestamp - entry.firstQuery < options.retransmissionWindowNanoseconds {
-                    entry.transaction!.queryRetransmissions += 1
+        if let index = table.index(forKey: key) {
+            if table.values[index].transaction != nil {
+                if context.timestamp - table.values[index].firstQuery < options.retransmissionWindowNanoseconds {
+                    table.values[index].transaction!.queryRetransmissions += 1
                     counters.queryRetransmissions += 1
-                    table[key] = entry
                     return
                 }
-                finishUnanswered(entry, cause: \.unansweredSuperseded, emit)
+                finishUnanswered(table.values[index], cause: \.unansweredSuperseded, emit)
             }
-            table[key] = nil
+            table.remove(at: index)
         }
         while table.count >= max(1, options.maxPending), evictOldest(emit) {}
         var t = DNSTransaction(client: key.client, clientPort: key.clientPort, server: key.server, serverPort: key.serverPort,
@@ -199,10 +197,9 @@ public struct DNSTransactionTracker: Sendable {
         while orderHead < order.count {
             // Every later entry is due no sooner, so nothing is due (stale heads are skipped later).
             if orderSorted && order[orderHead].deadline > now { break }
-            let (key, gen, _) = order[orderHead]
-            if let entry = table[key], entry.generation == gen {
-                guard entry.deadline <= now else { break }
-                table[key] = nil
+            if let index = table.index(forKey: order[orderHead].key), table.values[index].generation == order[orderHead].generation {
+                guard table.values[index].deadline <= now else { break }
+                let entry = table.remove(at: index).value
                 if entry.transaction != nil { finishUnanswered(entry, cause: \.unansweredTimedOut, emit) }
             }
             orderHead += 1

@@ -75,14 +75,32 @@ public struct DNSTransactionTracker: Sendable {
         var id: UInt16
         var qname: String
         var qtype: UInt16, qclass: UInt16
+        /// Every field above through the process-seeded `Hasher` (SipHash), computed once when
+        /// the key is made: the table hashes a key several times in its life (lookup, insert,
+        /// lookup by the response, removal), and hashing the name each time cost more than the
+        /// rest of tracking. A function of the other fields, so equality is unchanged.
+        let digest: Int
 
-        /// Fixed-size fields packed into six words (the synthesized hash fed eleven), then the name.
-        func hash(into h: inout Hasher) {
+        init(client: IPAddress, server: IPAddress, clientPort: UInt16, serverPort: UInt16, transport: DNSTransport, id: UInt16,
+             qname: String, qtype: UInt16, qclass: UInt16) {
+            self.client = client; self.server = server; self.clientPort = clientPort; self.serverPort = serverPort
+            self.transport = transport; self.id = id; self.qname = qname; self.qtype = qtype; self.qclass = qclass
+            // Fixed-size fields packed into six words (the synthesized hash fed eleven), then the name.
+            var h = Hasher()
             h.combine(client.high); h.combine(client.low); h.combine(server.high); h.combine(server.low)
             h.combine(UInt64(clientPort) << 48 | UInt64(serverPort) << 32 | UInt64(id) << 16 | UInt64(qtype))
             h.combine(UInt64(qclass) << 24 | UInt64(client.family.rawValue) << 16 | UInt64(server.family.rawValue) << 8
                       | UInt64(transport.rawValue))
             h.combine(qname)
+            digest = h.finalize()
+        }
+
+        func hash(into h: inout Hasher) { h.combine(digest) }
+
+        static func == (a: Key, b: Key) -> Bool {
+            a.digest == b.digest && a.id == b.id && a.qtype == b.qtype && a.clientPort == b.clientPort && a.serverPort == b.serverPort
+                && a.client == b.client && a.server == b.server && a.transport == b.transport && a.qclass == b.qclass
+                && a.qname == b.qname
         }
     }
     struct Entry {

@@ -35,23 +35,7 @@ public struct AnalysisPipeline: Sendable {
     @inlinable
     public mutating func process(_ record: PacketRecord) {
         decoder.decode(record.bytes, linkType: record.linkType, originalLength: record.originalLength, into: &packet)
-        Self.analyze(&analyzers, record, &packet)
-    }
-
-    /// `analyzers.add(record, packet)` with both as `inout` parameters: they cannot alias, so
-    /// the packet is read in place. Read as `self.packet` beside a mutation of
-    /// `self.analyzers`, the ~280-byte decoded packet was copied for every packet (callgrind:
-    /// one memcpy per packet in `process`).
-    @inlinable @inline(__always)
-    static func analyze(_ analyzers: inout AnalyzerSet, _ record: PacketRecord, _ packet: inout DecodedPacket) {
         analyzers.add(record, packet)
-    }
-
-    /// `ext.add` with the packet read in place (see `analyze`).
-    @inlinable @inline(__always)
-    static func extend<Ext: PipelineExtension>(_ ext: inout Ext, _ record: PacketRecord, _ packet: inout DecodedPacket,
-                                                packetNumber: UInt64, connectionPackets: UInt64) -> Bool {
-        ext.add(record, packet, packetNumber: packetNumber, connectionPackets: connectionPackets)
     }
 
     /// Reads a whole source through the pipeline.
@@ -116,8 +100,7 @@ public struct AnalysisPipeline: Sendable {
             analyzers.dnsTransactions.finished.removeAll(keepingCapacity: true)
         }
         guard !analyzers.connections.currentConnectionExtensionDone else { return }
-        if Self.extend(&ext, record, &packet, packetNumber: analyzers.family.packetCount,
-                       connectionPackets: analyzers.connections.currentConnectionPackets) {
+        if ext.add(record, packet, packetNumber: analyzers.family.packetCount, connectionPackets: analyzers.connections.currentConnectionPackets) {
             analyzers.connections.markCurrentConnectionDoneForExtension()
         }
     }

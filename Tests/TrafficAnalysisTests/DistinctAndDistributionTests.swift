@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import PacketDecoding
+import TestSupport
 @testable import TrafficAnalysis
 
 @Suite struct DistinctSetTests {
@@ -56,6 +57,29 @@ import PacketDecoding
         #expect(d.percentileMilliseconds(50) == 50 && d.percentileMilliseconds(90) == 90)
         #expect(d.percentileMilliseconds(99) == 100 && d.percentileMilliseconds(1) == 10)
         #expect(DurationDistribution().percentileMilliseconds(50) == nil)
+    }
+
+    /// The quickselect behind exact percentiles gives `sorted()[rank]` for every rank: random
+    /// values, many duplicates, sorted, reversed, all equal, one value.
+    @Test func selectionMatchesSortingAtEveryRank() {
+        var g = SplitMix64(seed: 20261205)
+        var inputs: [[UInt64]] = [[7], [3, 3, 3, 3, 3], Array(0..<200), Array((0..<200).reversed())]
+        for n in [2, 3, 10, 97, 1000] {
+            inputs.append((0..<n).map { _ in g.next() })
+            inputs.append((0..<n).map { _ in g.next() % 4 })
+        }
+        var mismatches = 0, checked = 0
+        for values in inputs {
+            let sorted = values.sorted()
+            // Every rank of the small inputs; ends, middle and every 37th of the large ones.
+            let ranks = values.count <= 200 ? Array(0..<values.count)
+                : [0, values.count / 2, values.count - 1] + Array(stride(from: 1, to: values.count, by: 37))
+            for k in ranks {
+                checked += 1
+                if DurationDistribution.select(values, rank: k) != sorted[k] { mismatches += 1 }
+            }
+        }
+        #expect(mismatches == 0 && checked == 690)
     }
 
     /// Past the exact range the HdrHistogram answer is within 0.1% above the exact nearest rank.

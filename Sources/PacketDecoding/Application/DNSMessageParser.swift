@@ -35,10 +35,17 @@ public struct DNSMessageParser: Sendable {
     /// Presentation bytes of the name being decoded (reused, so steady state allocates only the
     /// stored strings, and none for names of up to 15 bytes, which Swift keeps inline).
     private var scratch: [UInt8] = []
+    /// Names of the current message already decoded, by the offset they start at (at most
+    /// `maxCachedNames`), with the pointer hops their decoding took. A name that is a single
+    /// compression pointer to one of them (the usual owner name `c0 0c` of an answer) reuses its
+    /// string instead of decoding and allocating it again.
+    private var names: [(offset: Int, name: String, hops: Int)] = []
+    static let maxCachedNames = 32
 
     public init(options: DNSParseOptions = DNSParseOptions()) {
         self.options = options
         scratch.reserveCapacity(256)
+        names.reserveCapacity(Self.maxCachedNames)
     }
 
     enum Field {
@@ -70,6 +77,7 @@ public struct DNSMessageParser: Sendable {
     @discardableResult
     public mutating func parse(_ bytes: UnsafeRawBufferPointer, into message: inout DNSMessage) -> DNSParseStop? {
         message.reset()
+        names.removeAll(keepingCapacity: true)
         let stop = parseSections(bytes, &message)
         message.stop = stop
         return stop
@@ -234,8 +242,33 @@ public struct DNSMessageParser: Sendable {
     /// Decodes the name at `start` whose in-place bytes must end by `end`; returns its
     /// presentation form and the offset just after its in-place bytes (after the zero octet or
     /// the first pointer).
+    ///
+    /// A name that is only a pointer to the start of a name decoded earlier in this message
+    /// gives that name's string: decoding from the pointer's target is exactly what decoding
+    /// that earlier name did (same `lowest` bound, the whole message readable after a pointer,
+    /// pointers add no wire octets), one hop more, so the cached result stands when that hop
+    /// stays within `maxPointerHops`.
     mutating func readName(_ bytes: UnsafeRawBufferPointer, at start: Int, end: Int,
                            compression: Bool) -> Result<(name: String, next: Int), DNSParseStop> {
+        if compression, !names.isEmpty, start + 2 <= min(end, bytes.count),
+           let pointer: UInt16 = bytes.readBigEndian(at: start), pointer >> 14 == 3 {
+            let target = Int(pointer & 0x3fff)
+            if target < start {
+                for n in names where n.offset == target && n.hops < Self.maxPointerHops {
+                    return .success((n.name, start + 2))
+                }
+            }
+        }
+        let result = decodeName(bytes, at: start, end: end, compression: compression)
+        if case .success(let n) = result, names.count < Self.maxCachedNames {
+            names.append((start, n.name, n.hops))
+        }
+        return result.map { ($0.name, $0.next) }
+    }
+
+    /// `readName` without the cache; also returns the pointer hops taken.
+    private mutating func decodeName(_ bytes: UnsafeRawBufferPointer, at start: Int, end: Int,
+                                     compression: Bool) -> Result<(name: String, next: Int, hops: Int), DNSParseStop> {
         scratch.removeAll(keepingCapacity: true)
         var position = start
         // Bytes may be read up to `readLimit`: `end` in place, the whole message after a pointer.
@@ -258,7 +291,7 @@ public struct DNSMessageParser: Sendable {
                 }
                 if length == 0 {
                     let name = scratch.isEmpty ? "." : String(decoding: scratch, as: UTF8.self)
-                    return .success((name, next ?? position + 1))
+                    return .success((name, next ?? position + 1, hops))
                 }
                 labels += 1
                 guard labels <= options.maxLabels else { return .failure(DNSParseStop(offset: position, reason: .nameTooLong)) }

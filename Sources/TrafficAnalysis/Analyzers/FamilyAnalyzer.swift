@@ -19,6 +19,11 @@ public struct FamilyAnalyzer: PacketAnalyzer {
     @usableFromInline var linkCounts: [LinkTypeCounts] = []
     @usableFromInline var lastLinkType: UInt16 = 0
     @usableFromInline var lastLinkSlot = -1
+    /// Packets of the current link type not yet added to `linkCounts[lastLinkSlot]` (added when
+    /// the link type changes and at `finish`): two scalar increments per packet instead of an
+    /// array element update, which checked the array's uniqueness and bounds on every packet.
+    @usableFromInline var pendingDecoded: UInt64 = 0
+    @usableFromInline var pendingUndecoded: UInt64 = 0
     /// Warnings beyond this many per source are counted, not kept.
     public var warningLimit = 1000
     @usableFromInline var droppedWarnings = 0
@@ -155,10 +160,20 @@ public struct FamilyAnalyzer: PacketAnalyzer {
 
     @inlinable @inline(__always) mutating func countLinkType(_ raw: UInt16, decoded: Bool) {
         if lastLinkSlot < 0 || raw != lastLinkType { selectLinkType(raw) }
-        if decoded { linkCounts[lastLinkSlot].decoded &+= 1 } else { linkCounts[lastLinkSlot].undecoded &+= 1 }
+        if decoded { pendingDecoded &+= 1 } else { pendingUndecoded &+= 1 }
+    }
+
+    /// Adds the pending counts of the current link type to its `linkCounts` entry.
+    @usableFromInline mutating func flushLinkCounts() {
+        guard lastLinkSlot >= 0 else { return }
+        linkCounts[lastLinkSlot].decoded &+= pendingDecoded
+        linkCounts[lastLinkSlot].undecoded &+= pendingUndecoded
+        pendingDecoded = 0
+        pendingUndecoded = 0
     }
 
     @usableFromInline mutating func selectLinkType(_ raw: UInt16) {
+        flushLinkCounts()
         if let i = linkIndex[raw] { lastLinkSlot = i } else {
             linkCounts.append(LinkTypeCounts(linkType: raw))
             lastLinkSlot = linkCounts.count - 1
@@ -168,6 +183,7 @@ public struct FamilyAnalyzer: PacketAnalyzer {
     }
 
     public mutating func finish(into r: inout AdoptionSummary) {
+        flushLinkCounts()
         let addresses = r.addresses, inner = r.innermostAddresses, hosts = r.hostAddresses, flows = r.flows, conns = r.connections
         let dns = r.dns, tcp = r.tcp
         r = s

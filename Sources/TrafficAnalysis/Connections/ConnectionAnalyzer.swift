@@ -75,7 +75,13 @@ public struct ConnectionAnalyzer: PacketAnalyzer {
 
     /// Figures of the connections finished so far (live ones not included): what a live
     /// monitor reports between intervals without finishing the table.
-    public var finishedSummary: ConnectionSummary { summary }
+    public var finishedSummary: ConnectionSummary {
+        var s = summary
+        tally.fold(into: &s)
+        return s
+    }
+    /// The string-keyed figures of `summary`, tallied per connection and folded in when read.
+    var tally = ConnectionSummary.Tally()
 
     /// Packets and wire bytes of a live connection, both directions; nil when not live.
     public func traffic(of key: FlowKey) -> TrafficCounters? {
@@ -220,16 +226,17 @@ public struct ConnectionAnalyzer: PacketAnalyzer {
     @usableFromInline
     mutating func finish(key: FlowKey, _ c: LiveConnection, _ end: ConnectionEnd) {
         let state = c.state(transportProtocol: key.transportProtocol)
-        summary.count(c, key: key, state: state, end: end)
+        summary.count(c, key: key, state: state, end: end, tally: &tally)
         guard options.emitConnectionRecords else { return }
         finished.append(c.record(key: key, state: state, end: end))
     }
 
     public mutating func finish(into s: inout AdoptionSummary) {
         finishAll()
-        s.connections.merge(summary)
+        s.connections.merge(finishedSummary)
         s.flows.merge(flows)
         summary = ConnectionSummary()
+        tally = ConnectionSummary.Tally()
     }
 
     /// Finishes every live connection (end of capture) without writing a summary: for a log

@@ -25,12 +25,16 @@ public struct ConnectionSummary: Sendable, Equatable, Codable {
 
         public init() {}
 
-        mutating func count(_ c: LiveConnection, transportProtocol: UInt8, state: ConnState) {
+        /// Counts one connection; the TCP outcome and state go into `tcpByOutcome` / `tcpByState`
+        /// unless `stateTally` takes them (see `ConnectionSummary.Tally`).
+        mutating func count(_ c: LiveConnection, transportProtocol: UInt8, state: ConnState, stateTally: Bool = false) {
             connections += 1
             switch transportProtocol {
             case 6:
-                tcpByOutcome[state.outcome.rawValue, default: 0] += 1
-                tcpByState[state.rawValue, default: 0] += 1
+                if !stateTally {
+                    tcpByOutcome[state.outcome.rawValue, default: 0] += 1
+                    tcpByState[state.rawValue, default: 0] += 1
+                }
                 synRetransmissions += UInt64(c.synRetransmissions)
                 if let a = c.synToSynAck {
                     synToSynAck.record(nanoseconds: a)
@@ -84,10 +88,78 @@ public struct ConnectionSummary: Sendable, Equatable, Codable {
         else { ipv6.count(c, transportProtocol: key.transportProtocol, state: state) }
     }
 
+    /// `count` with the string-keyed figures (end cause, TCP outcome and state) tallied in
+    /// `tally`'s fixed slots instead: three dictionary updates with a hashed `String` key per
+    /// finished connection cost more than the rest of counting it. `tally.fold(into:)` adds
+    /// them to the dictionaries (same keys and sums as `count`).
+    mutating func count(_ c: LiveConnection, key: FlowKey, state: ConnState, end: ConnectionEnd, tally: inout Tally) {
+        tally.ends[end.tallyIndex] &+= 1
+        if key.family == .v4 { ipv4.count(c, transportProtocol: key.transportProtocol, state: state, stateTally: true) }
+        else { ipv6.count(c, transportProtocol: key.transportProtocol, state: state, stateTally: true) }
+        if key.transportProtocol == 6 { tally.states[(key.family == .v4 ? 0 : ConnState.allCases.count) + state.tallyIndex] &+= 1 }
+    }
+
+    /// Connections by end cause and TCP connections by (family, state) not yet in the
+    /// dictionaries of a `ConnectionSummary`.
+    struct Tally: Sendable {
+        var ends = [UInt64](repeating: 0, count: ConnectionEnd.allCases.count)
+        var states = [UInt64](repeating: 0, count: 2 * ConnState.allCases.count)
+
+        /// Adds the tallies to `s` (keys only for non-zero counts, as `count` makes them).
+        func fold(into s: inout ConnectionSummary) {
+            for (i, end) in ConnectionEnd.allCases.enumerated() where ends[i] != 0 { s.endedBy[end.rawValue, default: 0] += ends[i] }
+            let n = ConnState.allCases.count
+            for (i, state) in ConnState.allCases.enumerated() {
+                if states[i] != 0 {
+                    s.ipv4.tcpByOutcome[state.outcome.rawValue, default: 0] += states[i]
+                    s.ipv4.tcpByState[state.rawValue, default: 0] += states[i]
+                }
+                if states[n + i] != 0 {
+                    s.ipv6.tcpByOutcome[state.outcome.rawValue, default: 0] += states[n + i]
+                    s.ipv6.tcpByState[state.rawValue, default: 0] += states[n + i]
+                }
+            }
+        }
+    }
+
     public mutating func merge(_ o: ConnectionSummary) {
         ipv4.merge(o.ipv4); ipv6.merge(o.ipv6)
         endedBy.merge(o.endedBy, uniquingKeysWith: +)
     }
 
     enum CodingKeys: String, CodingKey { case ipv4, ipv6, endedBy = "ended_by" }
+}
+
+extension ConnState {
+    /// Position in `allCases` (the `ConnectionSummary.Tally` slot).
+    var tallyIndex: Int {
+        switch self {
+        case .s0: 0
+        case .s1: 1
+        case .sf: 2
+        case .rej: 3
+        case .s2: 4
+        case .s3: 5
+        case .rsto: 6
+        case .rstr: 7
+        case .rstos0: 8
+        case .rstrh: 9
+        case .sh: 10
+        case .shr: 11
+        case .oth: 12
+        }
+    }
+}
+
+extension ConnectionEnd {
+    /// Position in `allCases` (the `ConnectionSummary.Tally` slot).
+    var tallyIndex: Int {
+        switch self {
+        case .idleTimeout: 0
+        case .activeTimeout: 1
+        case .reused: 2
+        case .evicted: 3
+        case .endOfCapture: 4
+        }
+    }
 }

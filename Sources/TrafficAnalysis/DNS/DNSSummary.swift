@@ -73,7 +73,8 @@ public struct DNSSummary: Sendable, Equatable, Codable {
             }
         }
         guard !flags.isEmpty else { return }
-        if let old = names[t.qname] { names[t.qname] = old.union(flags) }
+        // One hash of the name when it is known already (the common case): changed in place.
+        if let i = names.index(forKey: t.qname) { names.values[i].formUnion(flags) }
         else if names.count < Self.maxNames { names[t.qname] = flags }
         else { namesOverflow += 1 }
     }

@@ -75,14 +75,32 @@ public struct DNSTransactionTracker: Sendable {
         var id: UInt16
         var qname: String
         var qtype: UInt16, qclass: UInt16
+        /// Every field above through the process-seeded `Hasher` (SipHash), computed once when
+        /// the key is made: the table hashes a key several times in its life (lookup, insert,
+        /// lookup by the response, removal), and hashing the name each time cost more than the
+        /// rest of tracking. A function of the other fields, so equality is unchanged.
+        let digest: Int
 
-        /// Fixed-size fields packed into six words (the synthesized hash fed eleven), then the name.
-        func hash(into h: inout Hasher) {
+        init(client: IPAddress, server: IPAddress, clientPort: UInt16, serverPort: UInt16, transport: DNSTransport, id: UInt16,
+             qname: String, qtype: UInt16, qclass: UInt16) {
+            self.client = client; self.server = server; self.clientPort = clientPort; self.serverPort = serverPort
+            self.transport = transport; self.id = id; self.qname = qname; self.qtype = qtype; self.qclass = qclass
+            // Fixed-size fields packed into six words (the synthesized hash fed eleven), then the name.
+            var h = Hasher()
             h.combine(client.high); h.combine(client.low); h.combine(server.high); h.combine(server.low)
             h.combine(UInt64(clientPort) << 48 | UInt64(serverPort) << 32 | UInt64(id) << 16 | UInt64(qtype))
             h.combine(UInt64(qclass) << 24 | UInt64(client.family.rawValue) << 16 | UInt64(server.family.rawValue) << 8
                       | UInt64(transport.rawValue))
             h.combine(qname)
+            digest = h.finalize()
+        }
+
+        func hash(into h: inout Hasher) { h.combine(digest) }
+
+        static func == (a: Key, b: Key) -> Bool {
+            a.digest == b.digest && a.id == b.id && a.qtype == b.qtype && a.clientPort == b.clientPort && a.serverPort == b.serverPort
+                && a.client == b.client && a.server == b.server && a.transport == b.transport && a.qclass == b.qclass
+                && a.qname == b.qname
         }
     }
     struct Entry {
@@ -142,7 +160,8 @@ public struct DNSTransactionTracker: Sendable {
             let key = Key(client: context.destination, server: context.source, clientPort: context.destinationPort,
                           serverPort: context.sourcePort, transport: context.transport, id: message.id,
                           qname: question.name, qtype: question.type, qclass: question.qclass)
-            guard var entry = table[key] else {
+            // One hash of the key: the entry is found by index and changed in place.
+            guard let index = table.index(forKey: key) else {
                 var t = DNSTransaction(client: key.client, clientPort: key.clientPort, server: key.server, serverPort: key.serverPort,
                                        transport: key.transport, family: context.family, id: key.id, qname: key.qname,
                                        qtype: key.qtype, qclass: key.qclass, status: .responseWithoutQuery)
@@ -151,12 +170,10 @@ public struct DNSTransactionTracker: Sendable {
                 emit(t)
                 return
             }
-            guard var t = entry.transaction else { counters.duplicateResponses += 1; return }
+            guard var t = table.values[index].transaction.take() else { counters.duplicateResponses += 1; return }
             fillResponse(&t, context)
             t.status = .answered
             counters.answered += 1
-            entry.transaction = nil
-            table[key] = entry
             emit(t)
             return
         }
@@ -165,17 +182,16 @@ public struct DNSTransactionTracker: Sendable {
         let key = Key(client: context.source, server: context.destination, clientPort: context.sourcePort,
                       serverPort: context.destinationPort, transport: context.transport, id: message.id,
                       qname: question.name, qtype: question.type, qclass: question.qclass)
-        if var entry = table[key] {
-            if entry.transaction != nil {
-                if context.timestamp - entry.firstQuery < options.retransmissionWindowNanoseconds {
-                    entry.transaction!.queryRetransmissions += 1
+        if let index = table.index(forKey: key) {
+            if table.values[index].transaction != nil {
+                if context.timestamp - table.values[index].firstQuery < options.retransmissionWindowNanoseconds {
+                    table.values[index].transaction!.queryRetransmissions += 1
                     counters.queryRetransmissions += 1
-                    table[key] = entry
                     return
                 }
-                finishUnanswered(entry, cause: \.unansweredSuperseded, emit)
+                finishUnanswered(table.values[index], cause: \.unansweredSuperseded, emit)
             }
-            table[key] = nil
+            table.remove(at: index)
         }
         while table.count >= max(1, options.maxPending), evictOldest(emit) {}
         var t = DNSTransaction(client: key.client, clientPort: key.clientPort, server: key.server, serverPort: key.serverPort,
@@ -199,10 +215,9 @@ public struct DNSTransactionTracker: Sendable {
         while orderHead < order.count {
             // Every later entry is due no sooner, so nothing is due (stale heads are skipped later).
             if orderSorted && order[orderHead].deadline > now { break }
-            let (key, gen, _) = order[orderHead]
-            if let entry = table[key], entry.generation == gen {
-                guard entry.deadline <= now else { break }
-                table[key] = nil
+            if let index = table.index(forKey: order[orderHead].key), table.values[index].generation == order[orderHead].generation {
+                guard table.values[index].deadline <= now else { break }
+                let entry = table.remove(at: index).value
                 if entry.transaction != nil { finishUnanswered(entry, cause: \.unansweredTimedOut, emit) }
             }
             orderHead += 1

@@ -46,16 +46,36 @@ public struct MACKey: TableKey, Hashable {
 }
 
 /// What the addresses behind one MAC say about it forwarding traffic (the router rule of
-/// docs/transition.md "Devices"), each count capped at 2.
+/// docs/transition.md "Devices"), each count capped at its threshold.
+///
+/// Only evidence a host cannot produce for itself counts. An ordinary host sources IPv6 from
+/// several /64s: a ULA (fc00::/7, RFC 4193) beside a global address (RFC 6724 picks the ULA for
+/// ULA destinations), global prefixes of several routers (RFC 4861 section 6.3.4, RFC 4862
+/// section 5.5.3), temporary addresses (RFC 8981) in each. So /64s count as forwarding only from
+/// `DeviceBindings.forwardingNets` distinct ones up.
 public struct ForwardingEvidence: Sendable {
     /// Public IPv4 source addresses (without `--local-prefix`).
     public var publicIPv4: UInt8 = 0
-    /// Distinct /64s of non-link-local IPv6 sources, and the first one.
+    /// Distinct /64s of non-link-local IPv6 sources (capped at `DeviceBindings.forwardingNets`),
+    /// and the first three (fixed storage: no allocation).
     public var ipv6Nets: UInt8 = 0
     public var firstNet: UInt64 = 0
+    public var secondNet: UInt64 = 0
+    public var thirdNet: UInt64 = 0
     /// Non-link-local sources outside every `--local-prefix` (with `--local-prefix`).
     public var outside: UInt8 = 0
     @inlinable public init() {}
+
+    /// Notes the /64 `net` (high 64 bits of an IPv6 source).
+    @inlinable mutating func noteNet(_ net: UInt64) {
+        switch ipv6Nets {
+        case 0: firstNet = net; ipv6Nets = 1
+        case 1: if net != firstNet { secondNet = net; ipv6Nets = 2 }
+        case 2: if net != firstNet && net != secondNet { thirdNet = net; ipv6Nets = 3 }
+        case 3: if net != firstNet && net != secondNet && net != thirdNet { ipv6Nets = 4 }
+        default: break
+        }
+    }
 }
 
 /// MAC/IP bindings from the link layer (docs/transition.md "Devices"):
@@ -358,34 +378,42 @@ public struct DeviceBindings: Sendable {
         let cls = AddressClass(a)
         guard cls.isHost, cls != .ipv4LinkLocal, cls != .ipv6LinkLocal else { return }
         let local = localPrefixes
-        let before = evidence.index(of: MACKey(mac)).map { Self.forwards(evidence[index: $0], local: !local.isEmpty) } ?? false
+        let advertiser = routerAdvertisers.contains(mac)
+        let before = evidence.index(of: MACKey(mac)).map { Self.forwards(evidence[index: $0], local: !local.isEmpty, advertiser: advertiser) } ?? false
         guard !before, evidence.count < maxBindings || evidence.index(of: MACKey(mac)) != nil else { return }
         let now: Bool = evidence.upsert(MACKey(mac), { ForwardingEvidence() }) { e, _ in
             if !local.isEmpty {
                 if !local.contains(where: { $0.contains(a) }) { e.outside = min(e.outside + 1, 2) }
             } else if a.family == .v4 {
                 if cls == .ipv4Public { e.publicIPv4 = min(e.publicIPv4 + 1, 2) }
-            } else if e.ipv6Nets == 0 {
-                e.ipv6Nets = 1; e.firstNet = a.high
-            } else if e.firstNet != a.high {
-                e.ipv6Nets = 2
+            } else {
+                e.noteNet(a.high)
             }
-            return Self.forwards(e, local: !local.isEmpty)
+            return Self.forwards(e, local: !local.isEmpty, advertiser: advertiser)
         }
         if now { forwarderConfirmations &+= 1 }
     }
 
-    static func forwards(_ e: ForwardingEvidence, local: Bool) -> Bool {
-        local ? e.outside >= 2 : e.publicIPv4 >= 2 || e.ipv6Nets >= 2
+    /// Distinct IPv6 source /64s from which a MAC counts as forwarding: above what one host uses
+    /// (a ULA, RFC 4193, and global prefixes from up to two routers, RFC 4862 section 5.5.3).
+    public static let forwardingNets: UInt8 = 4
+
+    /// `advertiser`: the MAC sent a Router Advertisement; then two /64s suffice (a host that
+    /// advertises is not a host, RFC 4861 section 6.2.3, and PREF64 trust, which only RA senders
+    /// seek, stays as strict as before).
+    static func forwards(_ e: ForwardingEvidence, local: Bool, advertiser: Bool) -> Bool {
+        local ? e.outside >= 2 : e.publicIPv4 >= 2 || e.ipv6Nets >= (advertiser ? 2 : forwardingNets)
     }
 
     /// The router rule (docs/transition.md "Devices") from the addresses bound so far: with
     /// `--local-prefix`, two or more source addresses outside the local prefixes (link-local
     /// ones aside); without, two or more public IPv4 addresses, or IPv6 addresses (link-local
-    /// aside) in two or more /64s.
+    /// aside) in `forwardingNets` (4) or more /64s. Two or three /64s are an ordinary host
+    /// (ULA and global, RFC 6724; prefixes of several RAs), not a router, unless the MAC also
+    /// sent a Router Advertisement.
     public func isForwarder(_ mac: UInt64) -> Bool {
         guard let i = evidence.index(of: MACKey(mac)) else { return false }
-        return Self.forwards(evidence[index: i], local: !localPrefixes.isEmpty)
+        return Self.forwards(evidence[index: i], local: !localPrefixes.isEmpty, advertiser: routerAdvertisers.contains(mac))
     }
 
     @usableFromInline mutating func flush(slot: Int) {

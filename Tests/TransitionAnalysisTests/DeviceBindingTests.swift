@@ -29,9 +29,11 @@ import TrafficAnalysis
     /// 2001:db8:1:2::21 is on another segment behind the router, so its IPv6 frames carry the
     /// router's MAC. The relay (the router, 2001:db8:1:1::1) forwards D's Request with a Client
     /// Link-Layer Address option (RFC 6939) and peer address fe80::21; the server's Relay-Reply
-    /// carries a Reply with D's DUID-LL and IA_NA 2001:db8:1:2::21.
+    /// carries a Reply with D's DUID-LL and IA_NA 2001:db8:1:2::21. The router advertises
+    /// (RA at -10 ms), which makes it a router: two source /64s alone would not.
     static func routedCapture(withDHCPv6: Bool) -> CraftedCapture {
         var c = CraftedCapture()
+        c.routerAdvertisement(-10, sourceMAC: router, source: "fe80::1", pref64: "64:ff9b::")
         c.tcp(0, clientMAC: d, routerMAC: router, client: CraftedCapture.a("192.168.1.21"), server: CraftedCapture.a("9.9.9.9"),
               cport: 40000, sport: 443, rtt: 5, mechanism: "native_ipv4")
         if withDHCPv6 {
@@ -62,11 +64,11 @@ import TrafficAnalysis
     }
 
     @Test func withoutDHCPv6TheRoutedAddressIsTheRoutersOwn() throws {
-        // Without the DHCPv6 exchange the router shows one public IPv4 and one /64: not a
-        // router by the rule, so it is a second, IPv6-only device and D is IPv4-only.
+        // Without the DHCPv6 exchange the routed IPv6 address is bound only to the router's MAC
+        // (a router: it advertised), so its connection makes no device and D is IPv4-only.
         let (t, _) = try Self.routedCapture(withDHCPv6: false).analyze()
-        #expect(t.deviceCounts.devices == 2 && t.deviceCounts.ipv4Only == 1 && t.deviceCounts.ipv6Only == 1)
-        #expect(t.deviceCounts.dualStack == 0)
+        #expect(t.deviceCounts.devices == 1 && t.deviceCounts.ipv4Only == 1 && t.deviceCounts.ipv6Only == 0)
+        #expect(t.deviceCounts.dualStack == 0 && t.deviceCounts.routerMACs == 1)
     }
 
     /// E (…:31) and E2 (…:32): IPv4 from their own MACs; their IPv6 connections reach the capture
@@ -102,6 +104,36 @@ import TrafficAnalysis
             c.add(420, CraftedCapture.frame(router, e2, CraftedCapture.udpIP(CraftedCapture.a("fe80::1"), CraftedCapture.a("fe80::32"), 547, 546, bad)), "native_ipv6")
         }
         return c
+    }
+
+    /// H (…:0b) after the router's RA: IPv6 from a global address (2001:db8:1::b to 2600::1)
+    /// and from a ULA (fd00:1::b to fd00:1::53; RFC 6724 picks the ULA for a ULA destination),
+    /// and IPv4. Two source /64s are an ordinary host, not a router (adversarial h1: it vanished).
+    /// F (…:0f) forwards from four /64s and is a router without advertising.
+    @Test func ulaAndGlobalHostIsADeviceAndFourNetsMakeARouter() throws {
+        let h = CraftedCapture.mac("02:00:00:00:00:0b"), f = CraftedCapture.mac("02:00:00:00:00:0f")
+        var c = CraftedCapture()
+        c.routerAdvertisement(0, sourceMAC: Self.router, source: "fe80::1", pref64: "64:ff9b::")
+        c.tcp(10, clientMAC: h, routerMAC: Self.router, client: CraftedCapture.a("2001:db8:1::b"), server: CraftedCapture.a("2600::1"),
+              cport: 40000, sport: 443, rtt: 5, mechanism: "native_ipv6")
+        c.tcp(20, clientMAC: h, routerMAC: Self.router, client: CraftedCapture.a("fd00:1::b"), server: CraftedCapture.a("fd00:1::53"),
+              cport: 40001, sport: 443, rtt: 5, mechanism: "native_ipv6")
+        c.tcp(30, clientMAC: h, routerMAC: Self.router, client: CraftedCapture.a("192.168.1.11"), server: CraftedCapture.a("93.184.216.34"),
+              cport: 40002, sport: 443, rtt: 5, mechanism: "native_ipv4")
+        let (t, _) = try c.analyze()
+        #expect(t.deviceCounts.devices == 1 && t.deviceCounts.dualStack == 1 && t.deviceCounts.routerMACs == 1)
+        let dev = try #require(t.devices.first)
+        #expect(dev.key.mac == 0x02_00_00_00_00_0b && dev.ipv6Addresses == 2 && dev.ipv4Addresses == 1 && dev.connectionsV6 == 2)
+
+        // F originates from 2001:db8:a:1::1, …:2::1, …:3::1: three /64s, still a device; the
+        // fourth (…:4::1) makes it a router and its connections no device's.
+        var r = CraftedCapture()
+        for n in 1...4 {
+            r.tcp(Double(n * 10), clientMAC: f, routerMAC: Self.upstream, client: CraftedCapture.a("2001:db8:a:\(n)::1"),
+                  server: CraftedCapture.a("2600::1"), cport: UInt16(40000 + n), sport: 443, rtt: 2, mechanism: "native_ipv6")
+            let (tr, _) = try r.analyze()
+            #expect(tr.deviceCounts.devices == (n < 4 ? 1 : 0) && tr.deviceCounts.routerMACs == (n < 4 ? 0 : 1), "\(n) /64s")
+        }
     }
 
     @Test func neighborDiscoveryJoinsRoutedDevices() throws {

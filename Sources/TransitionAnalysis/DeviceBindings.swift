@@ -92,8 +92,12 @@ public struct ForwardingEvidence: Sendable {
 ///   option 79, hardware type 1).
 ///
 /// An address belongs to the MAC of its first explicit binding, else of its first frame
-/// binding: an explicit binding replaces a frame one, so a device whose frames reach the
-/// capture through a router (source MAC the router's) is still joined to its own MAC.
+/// binding. An explicit binding replaces a frame one only when that frame's MAC is a router
+/// (RA sender or `isForwarder`), so a device whose frames reach the capture through a router is
+/// still joined to its own MAC; it is refused, and counted in `bindingConflicts`, when it would
+/// move an address from another MAC (ND spoofing, RFC 3756 section 4.1.1), when it names a
+/// router's MAC, or when an ND link-layer option or ARP sender MAC differs from the frame's
+/// Ethernet source (RFC 4861 section 7.1 ties the option to the sender).
 /// The MACs that sent a Router Advertisement are routers, not devices. Per packet: one compare
 /// in a direct-mapped cache of recent pairs; on a miss, bounded `OpenTable` lookups; ND and
 /// DHCPv6 are walked only for those messages, option by option, with every length checked
@@ -101,10 +105,12 @@ public struct ForwardingEvidence: Sendable {
 /// length cut the message).
 public struct DeviceBindings: Sendable {
     public var bindings: OpenTable<BindingKey, BindingState>
-    /// The MAC an address belongs to (low 48 bits) and, in bit 63, whether an explicit binding
-    /// said so (`explicitFlag`).
+    /// The MAC an address belongs to (low 48 bits), in bit 63 whether an explicit binding said
+    /// so (`explicitFlag`), in bit 62 whether that MAC sourced a frame from it (`framedFlag`).
     public var macOf: OpenTable<IPAddress, UInt64>
     public static let explicitFlag: UInt64 = 1 << 63
+    /// Bit 62 of a `macOf` value: the owner was seen sourcing a frame from the address.
+    public static let framedFlag: UInt64 = 1 << 62
     /// Forwarding evidence per MAC, updated when a new (MAC, address) pair is bound.
     public var evidence: OpenTable<MACKey, ForwardingEvidence>
     public var routerAdvertisers = Set<UInt64>()
@@ -113,6 +119,10 @@ public struct DeviceBindings: Sendable {
     /// ND or DHCPv6 messages whose options ran past their message (walk stopped; no binding
     /// from the bad option).
     public var malformedOptions: UInt64 = 0
+    /// Explicit bindings refused: an ND link-layer option or ARP sender MAC other than the
+    /// frame's source MAC; a claim for an address that belongs to another, non-router MAC (or to
+    /// another explicit binding); a claim naming a router's MAC (RFC 3756 section 4.1.1).
+    public var bindingConflicts: UInt64 = 0
     /// Incremented each time a MAC first meets the router rule (`isForwarder`).
     public private(set) var forwarderConfirmations: UInt64 = 0
     public let maxBindings: Int
@@ -239,6 +249,9 @@ public struct DeviceBindings: Sendable {
         // A message cut by the snapshot length is not malformed, just short.
         if !ok && !cut { malformedOptions &+= 1 }
         guard let m = linkLayer.flatMap(Self.station) else { return }
+        // RFC 4861 section 7.1 / RFC 3756 section 4.1.1: the option names the sender's own
+        // link-layer address; one naming another MAC is a spoof.
+        guard m == frameSource else { bindingConflicts &+= 1; return }
         let owner = type == 136 ? target : source
         if let a = owner, Self.isUnicast6(a) { bind(mac: m, address: a, time: time, explicit: true) }
     }
@@ -315,6 +328,9 @@ public struct DeviceBindings: Sendable {
               let ptype: UInt16 = b.readBigEndian(at: base + 2), ptype == 0x0800,
               let sha = Self.mac(b, at: base + 8), let spa: UInt32 = b.readBigEndian(at: base + 14), spa != 0,
               let m = Self.station(sha) else { return }
+        // The sender hardware address must be the frame's source (a proxy ARP answers with its
+        // own MAC, so a mismatch is a spoof).
+        guard m == Self.sourceMAC(b) else { bindingConflicts &+= 1; return }
         bind(mac: m, address: IPAddress(v4: spa), time: time, explicit: true)
     }
 
@@ -345,6 +361,7 @@ public struct DeviceBindings: Sendable {
     /// cost one compare; a pair leaving the cache writes its latest time and count to the table.
     @inlinable
     public mutating func bind(mac: UInt64, address: IPAddress, time: Int64, explicit: Bool = false) {
+        if explicit && !acceptsExplicit(mac: mac, address: address) { return }
         let key = BindingKey(mac: mac, address: address)
         let slot = Int(truncatingIfNeeded: key.tableHash(seed: cacheSeed) >> 52) & (Self.cacheSlots - 1)
         if cache[slot].key == key && !explicit {
@@ -359,18 +376,58 @@ public struct DeviceBindings: Sendable {
             bindings.upsert(key, { BindingState(first: time, last: time, packets: 0) }) { _, _ in }
             noteEvidence(mac: mac, address: address)
         }
-        // An address belongs to the MAC of its first explicit binding, else of its first frame
-        // (a known pair seen again in a frame changes nothing: no lookup).
-        if isNew || explicit {
-            let value = explicit ? mac | Self.explicitFlag : mac
-            if let i = macOf.index(of: address) {
-                if explicit && macOf[index: i] & Self.explicitFlag == 0 { macOf.withValue(at: i) { $0 = value } }
-            } else if macOf.count < maxBindings {
-                macOf.upsert(address, { value }) { _, _ in }
+        // The owner of the address (one lookup per cache miss). An explicit binding passed
+        // `acceptsExplicit`. A frame from the owner confirms it (`framedFlag`); a frame from
+        // another, non-router MAC takes over an owner never confirmed by frames: a claim alone
+        // (a DAD probe, RFC 4862 section 5.4: tentative; an unsolicited option) does not keep
+        // an address from the host that uses it (counted in `bindingConflicts`).
+        let mask: UInt64 = 0xffff_ffff_ffff
+        if let i = macOf.index(of: address) {
+            let cur = macOf[index: i], owner = cur & mask
+            if explicit {
+                if owner != mac || cur & Self.explicitFlag == 0 {
+                    let framed = owner == mac ? cur & Self.framedFlag : 0
+                    macOf.withValue(at: i) { $0 = mac | Self.explicitFlag | framed }
+                }
+            } else if owner == mac {
+                if cur & Self.framedFlag == 0 { macOf.withValue(at: i) { $0 = cur | Self.framedFlag } }
+            } else if cur & Self.framedFlag == 0 && !isRouter(mac) {
+                bindingConflicts &+= 1
+                macOf.withValue(at: i) { $0 = mac | Self.framedFlag }
             }
+        } else if macOf.count < maxBindings {
+            let value = explicit ? mac | Self.explicitFlag : mac | Self.framedFlag
+            macOf.upsert(address, { value }) { _, _ in }
         }
-        cache[slot] = CachedBinding(key: key, last: time, packets: 1)
+        if explicit {
+            // Not cached, so the owner's next frame reaches the confirmation above.
+            if let i = bindings.index(of: key) {
+                bindings.withValue(at: i) { s in s.packets &+= 1; if time > s.last { s.last = time } }
+            }
+            cache[slot] = CachedBinding(key: nil, last: 0, packets: 0)
+        } else {
+            cache[slot] = CachedBinding(key: key, last: time, packets: 1)
+        }
     }
+
+    /// Whether an explicit binding of `address` to `mac` may stand (else counted in
+    /// `bindingConflicts`): not to a router's MAC; not when the address already belongs to
+    /// another MAC by an explicit binding, or by frames from a MAC that is not a router.
+    @usableFromInline mutating func acceptsExplicit(mac: UInt64, address: IPAddress) -> Bool {
+        let owner = macOf.index(of: address).map { macOf[index: $0] }
+        let ownerMAC = owner.map { $0 & 0xffff_ffff_ffff }
+        if isRouter(mac) {
+            if ownerMAC != nil && ownerMAC != mac { bindingConflicts &+= 1 }
+            return false
+        }
+        guard let o = owner, let om = ownerMAC, om != mac else { return true }
+        if o & Self.explicitFlag == 0 && isRouter(om) { return true }
+        bindingConflicts &+= 1
+        return false
+    }
+
+    /// An RA sender or a MAC meeting the router rule.
+    @inlinable func isRouter(_ mac: UInt64) -> Bool { routerAdvertisers.contains(mac) || isForwarder(mac) }
 
     /// Updates the forwarding evidence of `mac` for a newly bound `address` (link-local and
     /// non-host addresses aside).

@@ -136,6 +136,51 @@ import TrafficAnalysis
         }
     }
 
+    /// Identity takeover (RFC 3756 section 4.1.1), adversarial a1, c1, a1c, e6b. After the
+    /// router's RA, V (…:0b) connects from 2001:db8:1::b and 192.168.1.11. A (…:0a) then claims
+    /// them: an unsolicited NA for ::b with its own TLLAO (1), an NA from A's MAC whose TLLAO
+    /// names V (option is not the frame's source, RFC 4861 section 7.1: 2), a DAD probe for ::b
+    /// (3), a gratuitous ARP for 192.168.1.11 (4), an ARP from A's MAC with V's sender MAC (5), a
+    /// DHCPv6 Reply to the router's MAC assigning ::b (6). A also DADs 2001:db8:1::c first; C
+    /// (…:0c) then uses it in frames and takes it over (7: a claim is not a use). Seven
+    /// conflicts; V keeps both addresses, C has ::c, A only its own.
+    @Test func explicitClaimsDoNotTakeOverAddressesSeenInFrames() throws {
+        let v = CraftedCapture.mac("02:00:00:00:00:0b"), a = CraftedCapture.mac("02:00:00:00:00:0a"), cc = CraftedCapture.mac("02:00:00:00:00:0c")
+        let allNodes = CraftedCapture.mac("33:33:00:00:00:01"), bcast: [UInt8] = [0xff, 0xff, 0xff, 0xff, 0xff, 0xff]
+        var c = CraftedCapture()
+        c.routerAdvertisement(0, sourceMAC: Self.router, source: "fe80::1", pref64: "64:ff9b::")
+        c.tcp(10, clientMAC: v, routerMAC: Self.router, client: CraftedCapture.a("2001:db8:1::b"), server: CraftedCapture.a("2600::1"),
+              cport: 40000, sport: 443, rtt: 5, mechanism: "native_ipv6")
+        c.tcp(20, clientMAC: v, routerMAC: Self.router, client: CraftedCapture.a("192.168.1.11"), server: CraftedCapture.a("93.184.216.34"),
+              cport: 40001, sport: 443, rtt: 5, mechanism: "native_ipv4")
+        c.tcp(30, clientMAC: a, routerMAC: Self.router, client: CraftedCapture.a("2001:db8:1::a"), server: CraftedCapture.a("2600::2"),
+              cport: 40002, sport: 443, rtt: 5, mechanism: "native_ipv6")
+        let victim6 = CraftedCapture.a("2001:db8:1::b")
+        c.icmpv6(100, sourceMAC: a, destinationMAC: allNodes, source: "fe80::a", destination: "ff02::1", type: 136, body: [0x20, 0, 0, 0] + victim6 + [2, 1] + a)
+        c.icmpv6(110, sourceMAC: a, destinationMAC: allNodes, source: "fe80::a", destination: "ff02::1", type: 136, body: [0x20, 0, 0, 0] + victim6 + [2, 1] + v)
+        c.icmpv6(120, sourceMAC: a, destinationMAC: CraftedCapture.mac("33:33:ff:00:00:0b"), source: "::", destination: "ff02::1:ff00:b",
+                 type: 135, body: [0, 0, 0, 0] + victim6)
+        let v4 = CraftedCapture.a("192.168.1.11")
+        c.add(130, PacketBuilder.ethernet(destination: bcast, source: a, etherType: 0x0806, payload: [0, 1, 0x08, 0, 6, 4, 0, 2] + a + v4 + bcast + v4), "non_ip")
+        c.add(140, PacketBuilder.ethernet(destination: bcast, source: a, etherType: 0x0806, payload: [0, 1, 0x08, 0, 6, 4, 0, 2] + v + v4 + bcast + v4), "non_ip")
+        let reply: [UInt8] = [7, 1, 2, 3] + Self.option(1, Self.duidLL(a)) + Self.iaNA("2001:db8:1::b", valid: 7200)
+        c.add(150, CraftedCapture.frame(a, Self.router, CraftedCapture.udpIP(CraftedCapture.a("fe80::a"), CraftedCapture.a("fe80::1"), 547, 546, reply)), "native_ipv6")
+        c.icmpv6(200, sourceMAC: a, destinationMAC: CraftedCapture.mac("33:33:ff:00:00:0c"), source: "::", destination: "ff02::1:ff00:c",
+                 type: 135, body: [0, 0, 0, 0] + CraftedCapture.a("2001:db8:1::c"))
+        c.tcp(300, clientMAC: cc, routerMAC: Self.router, client: CraftedCapture.a("2001:db8:1::c"), server: CraftedCapture.a("2600::3"),
+              cport: 40003, sport: 443, rtt: 5, mechanism: "native_ipv6")
+        let (t, _) = try c.analyze()
+        #expect(t.bindingConflicts == 7)
+        #expect(t.deviceCounts.devices == 3 && t.deviceCounts.routerMACs == 1 && t.deviceCounts.dualStack == 1 && t.deviceCounts.ipv6Only == 2)
+        let devV = try #require(t.devices.first { $0.key.mac == 0x02_00_00_00_00_0b })
+        #expect(devV.addresses.map { $0.address } == [NAT64PrefixTests.ip("192.168.1.11"), NAT64PrefixTests.ip("2001:db8:1::b")])
+        #expect(devV.connectionsV4 == 1 && devV.connectionsV6 == 1)
+        let devA = try #require(t.devices.first { $0.key.mac == 0x02_00_00_00_00_0a })
+        #expect(devA.addresses.map { $0.address } == [NAT64PrefixTests.ip("2001:db8:1::a"), NAT64PrefixTests.ip("fe80::a")])
+        let devC = try #require(t.devices.first { $0.key.mac == 0x02_00_00_00_00_0c })
+        #expect(devC.addresses.map { $0.address } == [NAT64PrefixTests.ip("2001:db8:1::c")] && devC.connectionsV6 == 1)
+    }
+
     @Test func neighborDiscoveryJoinsRoutedDevices() throws {
         let (t, _) = try Self.ndCapture(withND: true).analyze()
         // The router forwarded from 9.9.9.9 and 1.1.1.1: a router. E and E2 are each one

@@ -95,7 +95,8 @@ public enum TransitionReport {
                                  ("nat64_pref64_not_from_router", i(s.nat64Drops.pref64NotFromRouter)),
                                  ("nat64_dns64_uncorroborated", i(s.nat64Drops.dns64Uncorroborated)),
                                  ("synthesized_answers", u(s.droppedSynthesizedAnswers)),
-                                 ("malformed_binding_options", u(s.malformedBindingOptions))])),
+                                 ("malformed_binding_options", u(s.malformedBindingOptions)),
+                                 ("binding_conflicts", u(s.bindingConflicts))])),
         ])
     }
 

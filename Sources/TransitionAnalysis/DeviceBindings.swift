@@ -35,7 +35,11 @@ public struct BindingState: Sendable {
     public var first: Int64
     public var last: Int64
     public var packets: UInt64
-    @inlinable public init(first: Int64, last: Int64, packets: UInt64) { self.first = first; self.last = last; self.packets = packets }
+    /// The MAC sourced a frame from the address (only such pairs feed the router rule).
+    public var fromFrame: Bool
+    @inlinable public init(first: Int64, last: Int64, packets: UInt64, fromFrame: Bool = true) {
+        self.first = first; self.last = last; self.packets = packets; self.fromFrame = fromFrame
+    }
 }
 
 /// A MAC as an `OpenTable` key.
@@ -111,7 +115,8 @@ public struct DeviceBindings: Sendable {
     public static let explicitFlag: UInt64 = 1 << 63
     /// Bit 62 of a `macOf` value: the owner was seen sourcing a frame from the address.
     public static let framedFlag: UInt64 = 1 << 62
-    /// Forwarding evidence per MAC, updated when a new (MAC, address) pair is bound.
+    /// Forwarding evidence per MAC, updated when a (MAC, address) pair is first seen in a frame
+    /// (explicit bindings never feed it).
     public var evidence: OpenTable<MACKey, ForwardingEvidence>
     public var routerAdvertisers = Set<UInt64>()
     /// Bindings not kept because the table was at its cap.
@@ -370,11 +375,17 @@ public struct DeviceBindings: Sendable {
             return
         }
         flush(slot: slot)
-        let isNew = bindings.index(of: key) == nil
-        if isNew {
+        // Only frame sources feed the router rule (`noteEvidence`): an address a protocol claims
+        // for a MAC (DAD target, ND option, DHCP) is not traffic that MAC forwarded.
+        if let i = bindings.index(of: key) {
+            if !explicit && !bindings[index: i].fromFrame {
+                bindings.withValue(at: i) { $0.fromFrame = true }
+                noteEvidence(mac: mac, address: address)
+            }
+        } else {
             guard bindings.count < maxBindings else { droppedBindings &+= 1; return }
-            bindings.upsert(key, { BindingState(first: time, last: time, packets: 0) }) { _, _ in }
-            noteEvidence(mac: mac, address: address)
+            bindings.upsert(key, { BindingState(first: time, last: time, packets: 0, fromFrame: !explicit) }) { _, _ in }
+            if !explicit { noteEvidence(mac: mac, address: address) }
         }
         // The owner of the address (one lookup per cache miss). An explicit binding passed
         // `acceptsExplicit`. A frame from the owner confirms it (`framedFlag`); a frame from
@@ -429,8 +440,8 @@ public struct DeviceBindings: Sendable {
     /// An RA sender or a MAC meeting the router rule.
     @inlinable func isRouter(_ mac: UInt64) -> Bool { routerAdvertisers.contains(mac) || isForwarder(mac) }
 
-    /// Updates the forwarding evidence of `mac` for a newly bound `address` (link-local and
-    /// non-host addresses aside).
+    /// Updates the forwarding evidence of `mac` for an `address` it sourced a frame from for the
+    /// first time (link-local and non-host addresses aside).
     @usableFromInline mutating func noteEvidence(mac: UInt64, address a: IPAddress) {
         let cls = AddressClass(a)
         guard cls.isHost, cls != .ipv4LinkLocal, cls != .ipv6LinkLocal else { return }

@@ -181,6 +181,32 @@ import TrafficAnalysis
         #expect(devC.addresses.map { $0.address } == [NAT64PrefixTests.ip("2001:db8:1::c")] && devC.connectionsV6 == 1)
     }
 
+    /// Adversarial a3: A (…:0a) DAD-probes 2001:db8:7::1 and 2001:db8:8::1 (third-party claims
+    /// in two /64s, no frame from them) and sends an NA for 2001:db8:9::1 with its own TLLAO,
+    /// then an RA with PREF64 2001:db8:bad::/96. Claims are not forwarding evidence: A's only
+    /// frame source besides fe80::a is none, so the PREF64 waits and is never used (refused at
+    /// the end, with R's 64:ff9b:: option: R forwards nothing here either: 2);
+    /// V's connection into it stays native IPv6. A is a router MAC (it advertised), as is R.
+    @Test func claimedAddressesDoNotFeedTheRouterRule() throws {
+        let v = CraftedCapture.mac("02:00:00:00:00:0b"), a = CraftedCapture.mac("02:00:00:00:00:0a")
+        var c = CraftedCapture()
+        c.routerAdvertisement(0, sourceMAC: Self.router, source: "fe80::1", pref64: "64:ff9b::")
+        for (ms, target) in [(10.0, "2001:db8:7::1"), (20, "2001:db8:8::1")] {
+            c.icmpv6(ms, sourceMAC: a, destinationMAC: CraftedCapture.mac("33:33:ff:00:00:01"), source: "::", destination: "ff02::1:ff00:1",
+                     type: 135, body: [0, 0, 0, 0] + CraftedCapture.a(target))
+        }
+        c.icmpv6(30, sourceMAC: a, destinationMAC: CraftedCapture.mac("33:33:00:00:00:01"), source: "fe80::a", destination: "ff02::1",
+                 type: 136, body: [0x20, 0, 0, 0] + CraftedCapture.a("2001:db8:9::1") + [2, 1] + a)
+        c.routerAdvertisement(40, sourceMAC: a, source: "fe80::a", pref64: "2001:db8:bad::")
+        c.tcp(50, clientMAC: v, routerMAC: Self.router, client: CraftedCapture.a("2001:db8:1::b"), server: CraftedCapture.a("2001:db8:bad::c633:6401"),
+              cport: 40000, sport: 443, rtt: 5, mechanism: "native_ipv6")
+        let (t, _) = try c.analyze()
+        #expect(NAT64PoisoningTests.learnt(t).isEmpty)
+        #expect(t.nat64Drops.pref64NotFromRouter == 2 && t.bindingConflicts == 0)
+        #expect(t.deviceCounts.devices == 1 && t.deviceCounts.ipv6Only == 1 && t.deviceCounts.routerMACs == 2)
+        #expect(t.devices.first?.connectionsV6 == 1 && t.devices.first?.connectionsTranslated == 0)
+    }
+
     @Test func neighborDiscoveryJoinsRoutedDevices() throws {
         let (t, _) = try Self.ndCapture(withND: true).analyze()
         // The router forwarded from 9.9.9.9 and 1.1.1.1: a router. E and E2 are each one

@@ -191,6 +191,31 @@ import TrafficAnalysis
         for m in TransitionMechanism.allCases { #expect(Self.row(t, m).packets == (c.expected[m.name]?.packets ?? 0), "\(m.name)") }
     }
 
+    /// RFC 8781 section 4 (adversarial n4): the router (two public IPv4 sources by 25 ms) sends
+    /// PREF64 2001:db8:6464::/96 (600 s) at 100 ms and withdraws it (lifetime 0) at 300 ms; it
+    /// sends 2001:db8:6565::/96 with lifetime 8 s at 500 ms. NAT64: the connections at 200 ms
+    /// and 1000 ms; native: 400 ms (withdrawn) and 9000 ms (expired at 8500 ms).
+    @Test func pref64WithdrawalAndExpiryEndThePrefix() throws {
+        var c = CraftedCapture()
+        Self.connect(&c, 0, from: Self.laptop4, to: "9.9.9.9", port: 41000, "native_ipv4")
+        Self.connect(&c, 20, from: Self.laptop4, to: "1.1.1.1", port: 41001, "native_ipv4")
+        c.routerAdvertisement(100, sourceMAC: Self.router, source: "fe80::1", pref64: "2001:db8:6464::")
+        Self.connect(&c, 200, from: Self.laptop6, to: "2001:db8:6464::c633:6401", port: 41002, "nat64")
+        c.routerAdvertisement(300, sourceMAC: Self.router, source: "fe80::1", pref64: "2001:db8:6464::", lifetime: 0)
+        Self.connect(&c, 400, from: Self.laptop6, to: "2001:db8:6464::c633:6402", port: 41003, "native_ipv6")
+        c.routerAdvertisement(500, sourceMAC: Self.router, source: "fe80::1", pref64: "2001:db8:6565::", lifetime: 8)
+        Self.connect(&c, 1000, from: Self.laptop6, to: "2001:db8:6565::c633:6403", port: 41004, "nat64")
+        Self.connect(&c, 9000, from: Self.laptop6, to: "2001:db8:6565::c633:6404", port: 41005, "native_ipv6")
+        let (t, _) = try c.analyze()
+        #expect(Self.learnt(t) == ["2001:db8:6464::/96 pref64", "2001:db8:6565::/96 pref64"])
+        let withdrawn = try #require(t.nat64Prefixes.first { $0.prefix == IPPrefix("2001:db8:6464::/96")! })
+        #expect(withdrawn.until == CraftedCapture.base + 300_000_000)
+        let expired = try #require(t.nat64Prefixes.first { $0.prefix == IPPrefix("2001:db8:6565::/96")! })
+        #expect(expired.until == CraftedCapture.base + 8_500_000_000)
+        #expect(Self.row(t, .nat64).connections == 2 && Self.row(t, .nat64).packets == 10)
+        for m in TransitionMechanism.allCases { #expect(Self.row(t, m).packets == (c.expected[m.name]?.packets ?? 0), "\(m.name)") }
+    }
+
     /// A PREF64 from an RA sender not yet shown to forward waits, and is learnt when the sender
     /// forwards from a second public IPv4 address (9.9.9.9 at 205 ms, then 1.1.1.1's SYN-ACK at
     /// 305 ms; the NAT64 server's /64 at 105 ms is its only IPv6 /64).

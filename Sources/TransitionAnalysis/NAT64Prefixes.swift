@@ -124,6 +124,9 @@ public struct NAT64PrefixDrops: Sendable, Equatable {
     public var coversLocal = 0
     /// Already in use and then withdrawn because a local IPv6 address turned up inside it.
     public var withdrawnCoversLocal = 0
+    /// Refused because the local /64 set (`NAT64PrefixBook.maxLocalNets`) overflowed, so
+    /// overlap with local addresses can no longer be checked.
+    public var localTableFull = 0
     /// PREF64 options from an RA sender never shown to be the LAN's router (or not from a
     /// link-local source), counted once per (prefix, sender) at the end.
     public var pref64NotFromRouter = 0
@@ -188,6 +191,7 @@ public struct NAT64PrefixBook: Sendable {
         if source.rank < 3 {
             if !Self.isUsableLearnt(prefix) { drops.specialPurpose += 1; return false }
             if coversLocal(prefix) { drops.coversLocal += 1; return false }
+            if localNetsOverflowed { drops.localTableFull += 1; return false }
         }
         if prefixes.count >= Self.maxPrefixes {
             var victim: Int? = nil
@@ -276,8 +280,12 @@ public struct NAT64PrefixBook: Sendable {
         addLocalNet(net)
     }
 
+    /// A local /64 was seen while `localNets` was full: from then on every learnt prefix is
+    /// refused (`drops.localTableFull`), since it might cover a local host unchecked.
+    public private(set) var localNetsOverflowed = false
+
     @usableFromInline mutating func addLocalNet(_ net: UInt64) {
-        guard localNets.count < Self.maxLocalNets else { return }
+        guard localNets.count < Self.maxLocalNets else { localNetsOverflowed = true; return }
         localNets.insert(net)
         let before = prefixes.count
         prefixes.removeAll { $0.source.rank < 3 && Self.overlaps($0.prefix, net64: net) }

@@ -216,6 +216,22 @@ import TrafficAnalysis
         for m in TransitionMechanism.allCases { #expect(Self.row(t, m).packets == (c.expected[m.name]?.packets ?? 0), "\(m.name)") }
     }
 
+    /// Adversarial n10: once 4,096 local /64s are noted, a 4,097th cannot be tracked; learnt
+    /// prefixes are then refused (the overlap check would be blind), configured ones are not.
+    @Test func fullLocalNetSetRefusesLearntPrefixes() {
+        var book = NAT64PrefixBook()
+        for n in 0..<NAT64PrefixBook.maxLocalNets { book.noteLocal(IPAddress(v6High: 0x2001_0db8_0000_0000 | UInt64(n), low: 1)) }
+        let first = book.learn(IPPrefix("2001:db8:6464::/96")!, source: .pref64, at: 1)
+        #expect(first)
+        book.noteLocal(IPAddress(v6High: 0x2001_0db8_0001_0000, low: 1))
+        #expect(book.localNetsOverflowed && book.localNets.count == NAT64PrefixBook.maxLocalNets)
+        let pref = book.learn(IPPrefix("2001:db8:6565::/96")!, source: .pref64, at: 2)
+        let arpa = book.learn(IPPrefix("2001:db8:6666::/96")!, source: .ipv4onlyArpa, at: 3)
+        let configured = book.learn(IPPrefix("2001:db8:6767::/96")!, source: .configured, at: nil)
+        #expect(!pref && !arpa && configured)
+        #expect(book.drops.localTableFull == 2 && book.drops.coversLocal == 0)
+    }
+
     /// A PREF64 from an RA sender not yet shown to forward waits, and is learnt when the sender
     /// forwards from a second public IPv4 address (9.9.9.9 at 205 ms, then 1.1.1.1's SYN-ACK at
     /// 305 ms; the NAT64 server's /64 at 105 ms is its only IPv6 /64).

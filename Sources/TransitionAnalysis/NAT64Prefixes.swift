@@ -263,6 +263,15 @@ public struct NAT64PrefixBook: Sendable {
         return false
     }
 
+    /// An IPv4 address a NAT64 could translate to (RFC 6890 special-purpose registry, entries
+    /// not forwardable): not 0.0.0.0/8, 127.0.0.0/8, 169.254.0.0/16, 224.0.0.0/4 or 240.0.0.0/4
+    /// (which holds 255.255.255.255). A DNS64 match embedding one corroborates nothing: a zone
+    /// owner can publish such A/AAAA pairs at will (adversarial n1).
+    public static func isForwardableIPv4(_ v: UInt32) -> Bool {
+        let top = v >> 24
+        return top != 0 && top != 127 && top < 224 && v >> 16 != 0xa9fe
+    }
+
     /// Candidates still waiting, to be counted as uncorroborated at the end.
     public var pendingCandidates: Int { candidates.count }
 

@@ -165,7 +165,8 @@ public struct TransitionAnalyzer: Sendable {
 
     mutating func corroborateDNS64(_ aaaa: IPAddress, anyOf aList: [IPAddress], time: Int64) {
         guard let p = NAT64PrefixBook.prefixEmbedding(aaaa, anyOf: aList),
-              let v4 = NAT64Embedding.ipv4(in: aaaa, prefixLength: p.length) else { return }
+              let v4 = NAT64Embedding.ipv4(in: aaaa, prefixLength: p.length),
+              NAT64PrefixBook.isForwardableIPv4(v4.v4Value) else { return }
         nat64.corroborateDNS64(p, ipv4: v4, at: time)
     }
 

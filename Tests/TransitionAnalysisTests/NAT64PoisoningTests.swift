@@ -232,6 +232,24 @@ import TrafficAnalysis
         #expect(book.drops.localTableFull == 2 && book.drops.coversLocal == 0)
     }
 
+    /// Adversarial n1 (RFC 6890): A/AAAA pairs embedding 0.0.0.0, 127.0.0.1, 169.254.1.1 and
+    /// 224.0.0.1 under 2a00:1450:99::/96 are not DNS64 evidence (not even candidates); two
+    /// forwardable pairs (93.184.216.34 at 40 ms, 8.8.8.8 at 50 ms) teach it at 53 ms.
+    @Test func dns64MatchesIgnoreNonForwardableIPv4() throws {
+        var c = CraftedCapture()
+        for (n, v4, v6) in [(1, "0.0.0.0", "2a00:1450:99::"), (2, "127.0.0.1", "2a00:1450:99::7f00:1"),
+                            (3, "169.254.1.1", "2a00:1450:99::a9fe:101"), (4, "224.0.0.1", "2a00:1450:99::e000:1")] {
+            Self.lookup(&c, Double(n * 10 - 10), "n\(n).example", a: v4, aaaa: v6, id: UInt16(n))
+        }
+        let (bad, _) = try c.analyze()
+        #expect(Self.learnt(bad).isEmpty && bad.nat64Drops.dns64Uncorroborated == 0)
+        Self.lookup(&c, 40, "n5.example", a: "93.184.216.34", aaaa: "2a00:1450:99::5db8:d822", id: 5)
+        Self.lookup(&c, 50, "n6.example", a: "8.8.8.8", aaaa: "2a00:1450:99::808:808", id: 6)
+        let (t, _) = try c.analyze()
+        #expect(Self.learnt(t) == ["2a00:1450:99::/96 dns64_a_match"])
+        #expect(t.nat64Prefixes.first { $0.source == .dns64Match }?.learntAt == CraftedCapture.base + 53_000_000)
+    }
+
     /// A PREF64 from an RA sender not yet shown to forward waits, and is learnt when the sender
     /// forwards from a second public IPv4 address (9.9.9.9 at 205 ms, then 1.1.1.1's SYN-ACK at
     /// 305 ms; the NAT64 server's /64 at 105 ms is its only IPv6 /64).

@@ -251,8 +251,10 @@ public struct DeviceBindings: Sendable {
         let ok = Self.walkOptions(b, from: optionsAt, to: end, dhcpv6: false) { code, data, length in
             if code == wanted, length == 6, linkLayer == nil { linkLayer = Self.mac(b, at: data) }
         }
-        // A message cut by the snapshot length is not malformed, just short.
-        if !ok && !cut { malformedOptions &+= 1 }
+        // A message cut by the snapshot length is not malformed, just short. A malformed one
+        // (an option of length 0, or running past the message) is discarded whole, options
+        // before the bad one included (RFC 4861 sections 6.1.1-7.1.2: silently discard).
+        if !ok && !cut { malformedOptions &+= 1; return }
         guard let m = linkLayer.flatMap(Self.station) else { return }
         // RFC 4861 section 7.1 / RFC 3756 section 4.1.1: the option names the sender's own
         // link-layer address; one naming another MAC is a spoof.

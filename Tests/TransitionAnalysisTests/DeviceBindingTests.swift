@@ -207,6 +207,22 @@ import TrafficAnalysis
         #expect(t.devices.first?.connectionsV6 == 1 && t.devices.first?.connectionsTranslated == 0)
     }
 
+    /// Adversarial b1: an NA from E2's MAC with its TLLAO and then an option of length 0 is
+    /// discarded whole (RFC 4861 section 7.1.2): 2001:db8:1:1::77 is not bound to E2.
+    @Test func lengthZeroOptionDiscardsTheWholeMessage() throws {
+        var c = CraftedCapture()
+        c.icmpv6(0, sourceMAC: Self.e2, destinationMAC: CraftedCapture.mac("33:33:00:00:00:01"), source: "fe80::32", destination: "ff02::1",
+                 type: 136, body: [0x20, 0, 0, 0] + CraftedCapture.a("2001:db8:1:1::77") + [2, 1] + Self.e2 + [3, 0, 0, 0, 0, 0, 0, 0])
+        c.tcp(10, clientMAC: Self.router, routerMAC: Self.upstream, client: CraftedCapture.a("2001:db8:1:1::77"), server: CraftedCapture.a("2600::1"),
+              cport: 40000, sport: 443, rtt: 5, mechanism: "native_ipv6")
+        let (t, _) = try c.analyze()
+        // ::77 belongs to the MAC its frames came from, not to E2.
+        // (E2 itself is a local-only device by its NA to ff02::1.)
+        #expect(t.malformedBindingOptions == 1)
+        #expect(t.devices.first { $0.key.mac == 0x02_00_00_00_00_01 }?.connectionsV6 == 1)
+        #expect(t.devices.first { $0.key.mac == 0x02_00_00_00_00_32 }?.connectionsV6 ?? 0 == 0)
+    }
+
     @Test func neighborDiscoveryJoinsRoutedDevices() throws {
         let (t, _) = try Self.ndCapture(withND: true).analyze()
         // The router forwarded from 9.9.9.9 and 1.1.1.1: a router. E and E2 are each one

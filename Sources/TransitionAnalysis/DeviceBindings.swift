@@ -35,7 +35,11 @@ public struct BindingState: Sendable {
     public var first: Int64
     public var last: Int64
     public var packets: UInt64
-    @inlinable public init(first: Int64, last: Int64, packets: UInt64) { self.first = first; self.last = last; self.packets = packets }
+    /// The MAC sourced a frame from the address (only such pairs feed the router rule).
+    public var fromFrame: Bool
+    @inlinable public init(first: Int64, last: Int64, packets: UInt64, fromFrame: Bool = true) {
+        self.first = first; self.last = last; self.packets = packets; self.fromFrame = fromFrame
+    }
 }
 
 /// A MAC as an `OpenTable` key.
@@ -46,16 +50,36 @@ public struct MACKey: TableKey, Hashable {
 }
 
 /// What the addresses behind one MAC say about it forwarding traffic (the router rule of
-/// docs/transition.md "Devices"), each count capped at 2.
+/// docs/transition.md "Devices"), each count capped at its threshold.
+///
+/// Only evidence a host cannot produce for itself counts. An ordinary host sources IPv6 from
+/// several /64s: a ULA (fc00::/7, RFC 4193) beside a global address (RFC 6724 picks the ULA for
+/// ULA destinations), global prefixes of several routers (RFC 4861 section 6.3.4, RFC 4862
+/// section 5.5.3), temporary addresses (RFC 8981) in each. So /64s count as forwarding only from
+/// `DeviceBindings.forwardingNets` distinct ones up.
 public struct ForwardingEvidence: Sendable {
     /// Public IPv4 source addresses (without `--local-prefix`).
     public var publicIPv4: UInt8 = 0
-    /// Distinct /64s of non-link-local IPv6 sources, and the first one.
+    /// Distinct /64s of non-link-local IPv6 sources (capped at `DeviceBindings.forwardingNets`),
+    /// and the first three (fixed storage: no allocation).
     public var ipv6Nets: UInt8 = 0
     public var firstNet: UInt64 = 0
+    public var secondNet: UInt64 = 0
+    public var thirdNet: UInt64 = 0
     /// Non-link-local sources outside every `--local-prefix` (with `--local-prefix`).
     public var outside: UInt8 = 0
     @inlinable public init() {}
+
+    /// Notes the /64 `net` (high 64 bits of an IPv6 source).
+    @inlinable mutating func noteNet(_ net: UInt64) {
+        switch ipv6Nets {
+        case 0: firstNet = net; ipv6Nets = 1
+        case 1: if net != firstNet { secondNet = net; ipv6Nets = 2 }
+        case 2: if net != firstNet && net != secondNet { thirdNet = net; ipv6Nets = 3 }
+        case 3: if net != firstNet && net != secondNet && net != thirdNet { ipv6Nets = 4 }
+        default: break
+        }
+    }
 }
 
 /// MAC/IP bindings from the link layer (docs/transition.md "Devices"):
@@ -72,8 +96,12 @@ public struct ForwardingEvidence: Sendable {
 ///   option 79, hardware type 1).
 ///
 /// An address belongs to the MAC of its first explicit binding, else of its first frame
-/// binding: an explicit binding replaces a frame one, so a device whose frames reach the
-/// capture through a router (source MAC the router's) is still joined to its own MAC.
+/// binding. An explicit binding replaces a frame one only when that frame's MAC is a router
+/// (RA sender or `isForwarder`), so a device whose frames reach the capture through a router is
+/// still joined to its own MAC; it is refused, and counted in `bindingConflicts`, when it would
+/// move an address from another MAC (ND spoofing, RFC 3756 section 4.1.1), when it names a
+/// router's MAC, or when an ND link-layer option or ARP sender MAC differs from the frame's
+/// Ethernet source (RFC 4861 section 7.1 ties the option to the sender).
 /// The MACs that sent a Router Advertisement are routers, not devices. Per packet: one compare
 /// in a direct-mapped cache of recent pairs; on a miss, bounded `OpenTable` lookups; ND and
 /// DHCPv6 are walked only for those messages, option by option, with every length checked
@@ -81,11 +109,14 @@ public struct ForwardingEvidence: Sendable {
 /// length cut the message).
 public struct DeviceBindings: Sendable {
     public var bindings: OpenTable<BindingKey, BindingState>
-    /// The MAC an address belongs to (low 48 bits) and, in bit 63, whether an explicit binding
-    /// said so (`explicitFlag`).
+    /// The MAC an address belongs to (low 48 bits), in bit 63 whether an explicit binding said
+    /// so (`explicitFlag`), in bit 62 whether that MAC sourced a frame from it (`framedFlag`).
     public var macOf: OpenTable<IPAddress, UInt64>
     public static let explicitFlag: UInt64 = 1 << 63
-    /// Forwarding evidence per MAC, updated when a new (MAC, address) pair is bound.
+    /// Bit 62 of a `macOf` value: the owner was seen sourcing a frame from the address.
+    public static let framedFlag: UInt64 = 1 << 62
+    /// Forwarding evidence per MAC, updated when a (MAC, address) pair is first seen in a frame
+    /// (explicit bindings never feed it).
     public var evidence: OpenTable<MACKey, ForwardingEvidence>
     public var routerAdvertisers = Set<UInt64>()
     /// Bindings not kept because the table was at its cap.
@@ -93,6 +124,10 @@ public struct DeviceBindings: Sendable {
     /// ND or DHCPv6 messages whose options ran past their message (walk stopped; no binding
     /// from the bad option).
     public var malformedOptions: UInt64 = 0
+    /// Explicit bindings refused: an ND link-layer option or ARP sender MAC other than the
+    /// frame's source MAC; a claim for an address that belongs to another, non-router MAC (or to
+    /// another explicit binding); a claim naming a router's MAC (RFC 3756 section 4.1.1).
+    public var bindingConflicts: UInt64 = 0
     /// Incremented each time a MAC first meets the router rule (`isForwarder`).
     public private(set) var forwarderConfirmations: UInt64 = 0
     public let maxBindings: Int
@@ -216,9 +251,14 @@ public struct DeviceBindings: Sendable {
         let ok = Self.walkOptions(b, from: optionsAt, to: end, dhcpv6: false) { code, data, length in
             if code == wanted, length == 6, linkLayer == nil { linkLayer = Self.mac(b, at: data) }
         }
-        // A message cut by the snapshot length is not malformed, just short.
-        if !ok && !cut { malformedOptions &+= 1 }
+        // A message cut by the snapshot length is not malformed, just short. A malformed one
+        // (an option of length 0, or running past the message) is discarded whole, options
+        // before the bad one included (RFC 4861 sections 6.1.1-7.1.2: silently discard).
+        if !ok && !cut { malformedOptions &+= 1; return }
         guard let m = linkLayer.flatMap(Self.station) else { return }
+        // RFC 4861 section 7.1 / RFC 3756 section 4.1.1: the option names the sender's own
+        // link-layer address; one naming another MAC is a spoof.
+        guard m == frameSource else { bindingConflicts &+= 1; return }
         let owner = type == 136 ? target : source
         if let a = owner, Self.isUnicast6(a) { bind(mac: m, address: a, time: time, explicit: true) }
     }
@@ -295,6 +335,9 @@ public struct DeviceBindings: Sendable {
               let ptype: UInt16 = b.readBigEndian(at: base + 2), ptype == 0x0800,
               let sha = Self.mac(b, at: base + 8), let spa: UInt32 = b.readBigEndian(at: base + 14), spa != 0,
               let m = Self.station(sha) else { return }
+        // The sender hardware address must be the frame's source (a proxy ARP answers with its
+        // own MAC, so a mismatch is a spoof).
+        guard m == Self.sourceMAC(b) else { bindingConflicts &+= 1; return }
         bind(mac: m, address: IPAddress(v4: spa), time: time, explicit: true)
     }
 
@@ -325,6 +368,7 @@ public struct DeviceBindings: Sendable {
     /// cost one compare; a pair leaving the cache writes its latest time and count to the table.
     @inlinable
     public mutating func bind(mac: UInt64, address: IPAddress, time: Int64, explicit: Bool = false) {
+        if explicit && !acceptsExplicit(mac: mac, address: address) { return }
         let key = BindingKey(mac: mac, address: address)
         let slot = Int(truncatingIfNeeded: key.tableHash(seed: cacheSeed) >> 52) & (Self.cacheSlots - 1)
         if cache[slot].key == key && !explicit {
@@ -333,59 +377,113 @@ public struct DeviceBindings: Sendable {
             return
         }
         flush(slot: slot)
-        let isNew = bindings.index(of: key) == nil
-        if isNew {
-            guard bindings.count < maxBindings else { droppedBindings &+= 1; return }
-            bindings.upsert(key, { BindingState(first: time, last: time, packets: 0) }) { _, _ in }
-            noteEvidence(mac: mac, address: address)
-        }
-        // An address belongs to the MAC of its first explicit binding, else of its first frame
-        // (a known pair seen again in a frame changes nothing: no lookup).
-        if isNew || explicit {
-            let value = explicit ? mac | Self.explicitFlag : mac
-            if let i = macOf.index(of: address) {
-                if explicit && macOf[index: i] & Self.explicitFlag == 0 { macOf.withValue(at: i) { $0 = value } }
-            } else if macOf.count < maxBindings {
-                macOf.upsert(address, { value }) { _, _ in }
+        // Only frame sources feed the router rule (`noteEvidence`): an address a protocol claims
+        // for a MAC (DAD target, ND option, DHCP) is not traffic that MAC forwarded.
+        if let i = bindings.index(of: key) {
+            if !explicit && !bindings[index: i].fromFrame {
+                bindings.withValue(at: i) { $0.fromFrame = true }
+                noteEvidence(mac: mac, address: address)
             }
+        } else {
+            guard bindings.count < maxBindings else { droppedBindings &+= 1; return }
+            bindings.upsert(key, { BindingState(first: time, last: time, packets: 0, fromFrame: !explicit) }) { _, _ in }
+            if !explicit { noteEvidence(mac: mac, address: address) }
         }
-        cache[slot] = CachedBinding(key: key, last: time, packets: 1)
+        // The owner of the address (one lookup per cache miss). An explicit binding passed
+        // `acceptsExplicit`. A frame from the owner confirms it (`framedFlag`); a frame from
+        // another, non-router MAC takes over an owner never confirmed by frames: a claim alone
+        // (a DAD probe, RFC 4862 section 5.4: tentative; an unsolicited option) does not keep
+        // an address from the host that uses it (counted in `bindingConflicts`).
+        let mask: UInt64 = 0xffff_ffff_ffff
+        if let i = macOf.index(of: address) {
+            let cur = macOf[index: i], owner = cur & mask
+            if explicit {
+                if owner != mac || cur & Self.explicitFlag == 0 {
+                    let framed = owner == mac ? cur & Self.framedFlag : 0
+                    macOf.withValue(at: i) { $0 = mac | Self.explicitFlag | framed }
+                }
+            } else if owner == mac {
+                if cur & Self.framedFlag == 0 { macOf.withValue(at: i) { $0 = cur | Self.framedFlag } }
+            } else if cur & Self.framedFlag == 0 && !isRouter(mac) {
+                bindingConflicts &+= 1
+                macOf.withValue(at: i) { $0 = mac | Self.framedFlag }
+            }
+        } else if macOf.count < maxBindings {
+            let value = explicit ? mac | Self.explicitFlag : mac | Self.framedFlag
+            macOf.upsert(address, { value }) { _, _ in }
+        }
+        if explicit {
+            // Not cached, so the owner's next frame reaches the confirmation above.
+            if let i = bindings.index(of: key) {
+                bindings.withValue(at: i) { s in s.packets &+= 1; if time > s.last { s.last = time } }
+            }
+            cache[slot] = CachedBinding(key: nil, last: 0, packets: 0)
+        } else {
+            cache[slot] = CachedBinding(key: key, last: time, packets: 1)
+        }
     }
 
-    /// Updates the forwarding evidence of `mac` for a newly bound `address` (link-local and
-    /// non-host addresses aside).
+    /// Whether an explicit binding of `address` to `mac` may stand (else counted in
+    /// `bindingConflicts`): not to a router's MAC; not when the address already belongs to
+    /// another MAC by an explicit binding, or by frames from a MAC that is not a router.
+    @usableFromInline mutating func acceptsExplicit(mac: UInt64, address: IPAddress) -> Bool {
+        let owner = macOf.index(of: address).map { macOf[index: $0] }
+        let ownerMAC = owner.map { $0 & 0xffff_ffff_ffff }
+        if isRouter(mac) {
+            if ownerMAC != nil && ownerMAC != mac { bindingConflicts &+= 1 }
+            return false
+        }
+        guard let o = owner, let om = ownerMAC, om != mac else { return true }
+        if o & Self.explicitFlag == 0 && isRouter(om) { return true }
+        bindingConflicts &+= 1
+        return false
+    }
+
+    /// An RA sender or a MAC meeting the router rule.
+    @inlinable func isRouter(_ mac: UInt64) -> Bool { routerAdvertisers.contains(mac) || isForwarder(mac) }
+
+    /// Updates the forwarding evidence of `mac` for an `address` it sourced a frame from for the
+    /// first time (link-local and non-host addresses aside).
     @usableFromInline mutating func noteEvidence(mac: UInt64, address a: IPAddress) {
         let cls = AddressClass(a)
         guard cls.isHost, cls != .ipv4LinkLocal, cls != .ipv6LinkLocal else { return }
         let local = localPrefixes
-        let before = evidence.index(of: MACKey(mac)).map { Self.forwards(evidence[index: $0], local: !local.isEmpty) } ?? false
+        let advertiser = routerAdvertisers.contains(mac)
+        let before = evidence.index(of: MACKey(mac)).map { Self.forwards(evidence[index: $0], local: !local.isEmpty, advertiser: advertiser) } ?? false
         guard !before, evidence.count < maxBindings || evidence.index(of: MACKey(mac)) != nil else { return }
         let now: Bool = evidence.upsert(MACKey(mac), { ForwardingEvidence() }) { e, _ in
             if !local.isEmpty {
                 if !local.contains(where: { $0.contains(a) }) { e.outside = min(e.outside + 1, 2) }
             } else if a.family == .v4 {
                 if cls == .ipv4Public { e.publicIPv4 = min(e.publicIPv4 + 1, 2) }
-            } else if e.ipv6Nets == 0 {
-                e.ipv6Nets = 1; e.firstNet = a.high
-            } else if e.firstNet != a.high {
-                e.ipv6Nets = 2
+            } else {
+                e.noteNet(a.high)
             }
-            return Self.forwards(e, local: !local.isEmpty)
+            return Self.forwards(e, local: !local.isEmpty, advertiser: advertiser)
         }
         if now { forwarderConfirmations &+= 1 }
     }
 
-    static func forwards(_ e: ForwardingEvidence, local: Bool) -> Bool {
-        local ? e.outside >= 2 : e.publicIPv4 >= 2 || e.ipv6Nets >= 2
+    /// Distinct IPv6 source /64s from which a MAC counts as forwarding: above what one host uses
+    /// (a ULA, RFC 4193, and global prefixes from up to two routers, RFC 4862 section 5.5.3).
+    public static let forwardingNets: UInt8 = 4
+
+    /// `advertiser`: the MAC sent a Router Advertisement; then two /64s suffice (a host that
+    /// advertises is not a host, RFC 4861 section 6.2.3, and PREF64 trust, which only RA senders
+    /// seek, stays as strict as before).
+    static func forwards(_ e: ForwardingEvidence, local: Bool, advertiser: Bool) -> Bool {
+        local ? e.outside >= 2 : e.publicIPv4 >= 2 || e.ipv6Nets >= (advertiser ? 2 : forwardingNets)
     }
 
     /// The router rule (docs/transition.md "Devices") from the addresses bound so far: with
     /// `--local-prefix`, two or more source addresses outside the local prefixes (link-local
     /// ones aside); without, two or more public IPv4 addresses, or IPv6 addresses (link-local
-    /// aside) in two or more /64s.
+    /// aside) in `forwardingNets` (4) or more /64s. Two or three /64s are an ordinary host
+    /// (ULA and global, RFC 6724; prefixes of several RAs), not a router, unless the MAC also
+    /// sent a Router Advertisement.
     public func isForwarder(_ mac: UInt64) -> Bool {
         guard let i = evidence.index(of: MACKey(mac)) else { return false }
-        return Self.forwards(evidence[index: i], local: !localPrefixes.isEmpty)
+        return Self.forwards(evidence[index: i], local: !localPrefixes.isEmpty, advertiser: routerAdvertisers.contains(mac))
     }
 
     @usableFromInline mutating func flush(slot: Int) {

@@ -96,11 +96,19 @@ public struct NAT64Prefix: Sendable, Equatable {
     /// which apply from the start. A learnt prefix applies to packets read after it was learnt
     /// and to records whose first packet is at or after this time.
     public var learntAt: Int64?
+    /// Capture time (ns) a PREF64 prefix stopped applying: withdrawn by an RA with lifetime 0,
+    /// or its lifetime ran out (RFC 8781 section 4). Nil while it applies.
+    public var until: Int64? = nil
+    /// When a PREF64 prefix's lifetime (from its latest RA, RFC 8781 section 4) runs out.
+    public var expiresAt: Int64? = nil
 
-    /// The prefix applies to a record whose first packet is at `time` (nil: no time test).
+    /// The prefix applies to a record whose first packet is at `time`: at or after `learntAt`
+    /// and before `until`. Nil time (packets, read in order): it applies now (`until` unset).
     @inlinable public func applies(at time: Int64?) -> Bool {
-        guard let l = learntAt, let t = time else { return true }
-        return t >= l
+        guard let t = time else { return until == nil }
+        if let l = learntAt, t < l { return false }
+        if let u = until, t >= u { return false }
+        return true
     }
 }
 
@@ -116,6 +124,9 @@ public struct NAT64PrefixDrops: Sendable, Equatable {
     public var coversLocal = 0
     /// Already in use and then withdrawn because a local IPv6 address turned up inside it.
     public var withdrawnCoversLocal = 0
+    /// Refused because the local /64 set (`NAT64PrefixBook.maxLocalNets`) overflowed, so
+    /// overlap with local addresses can no longer be checked.
+    public var localTableFull = 0
     /// PREF64 options from an RA sender never shown to be the LAN's router (or not from a
     /// link-local source), counted once per (prefix, sender) at the end.
     public var pref64NotFromRouter = 0
@@ -180,6 +191,7 @@ public struct NAT64PrefixBook: Sendable {
         if source.rank < 3 {
             if !Self.isUsableLearnt(prefix) { drops.specialPurpose += 1; return false }
             if coversLocal(prefix) { drops.coversLocal += 1; return false }
+            if localNetsOverflowed { drops.localTableFull += 1; return false }
         }
         if prefixes.count >= Self.maxPrefixes {
             var victim: Int? = nil
@@ -192,10 +204,47 @@ public struct NAT64PrefixBook: Sendable {
             guard let v = victim, prefixes[v].source.rank <= source.rank else { drops.tableFull += 1; return false }
             prefixes.remove(at: v)
             drops.evicted += 1
+            recomputeNextExpiry()
         }
         prefixes.append(NAT64Prefix(prefix: prefix, source: source, learntAt: time))
         prefixes.sort { $0.prefix.length > $1.prefix.length }
         return true
+    }
+
+    /// The earliest `expiresAt` of a PREF64 prefix that still applies (`.max`: none); the
+    /// analyzer calls `expire(at:)` when a packet reaches it (one compare per packet).
+    public private(set) var nextExpiry: Int64 = .max
+
+    /// RFC 8781 section 4: a PREF64 prefix applies until its latest RA's time plus lifetime.
+    public mutating func setPREF64Expiry(_ prefix: IPPrefix, at expiresAt: Int64) {
+        guard let i = prefixes.firstIndex(where: { $0.prefix == prefix && $0.source == .pref64 && $0.until == nil }) else { return }
+        prefixes[i].expiresAt = expiresAt
+        recomputeNextExpiry()
+    }
+
+    /// RFC 8781 section 4: a PREF64 option with lifetime 0 withdraws the prefix at `time` (it
+    /// no longer applies to packets after it nor to records starting at or after `time`).
+    /// Returns true when a prefix in use was withdrawn. A withdrawn prefix stays withdrawn (one
+    /// interval per prefix: a later RA does not bring it back).
+    @discardableResult
+    public mutating func withdrawPREF64(_ prefix: IPPrefix, at time: Int64) -> Bool {
+        guard let i = prefixes.firstIndex(where: { $0.prefix == prefix && $0.source == .pref64 && $0.until == nil }) else { return false }
+        prefixes[i].until = max(time, prefixes[i].learntAt ?? time)
+        prefixes[i].expiresAt = nil
+        recomputeNextExpiry()
+        return true
+    }
+
+    /// Ends every PREF64 prefix whose lifetime ran out by `now` (at its `expiresAt`).
+    public mutating func expire(at now: Int64) {
+        for i in prefixes.indices where prefixes[i].until == nil {
+            if let e = prefixes[i].expiresAt, e <= now { prefixes[i].until = e; prefixes[i].expiresAt = nil }
+        }
+        recomputeNextExpiry()
+    }
+
+    mutating func recomputeNextExpiry() {
+        nextExpiry = prefixes.lazy.compactMap { $0.until == nil ? $0.expiresAt : nil }.min() ?? .max
     }
 
     /// A DNS64 A/AAAA match under `prefix` embedding `ipv4`: the prefix is learnt (source
@@ -212,6 +261,15 @@ public struct NAT64PrefixBook: Sendable {
         guard candidates.count < Self.maxCandidates else { drops.dns64Uncorroborated += 1; return false }
         candidates[prefix] = ipv4.v4Value
         return false
+    }
+
+    /// An IPv4 address a NAT64 could translate to (RFC 6890 special-purpose registry, entries
+    /// not forwardable): not 0.0.0.0/8, 127.0.0.0/8, 169.254.0.0/16, 224.0.0.0/4 or 240.0.0.0/4
+    /// (which holds 255.255.255.255). A DNS64 match embedding one corroborates nothing: a zone
+    /// owner can publish such A/AAAA pairs at will (adversarial n1).
+    public static func isForwardableIPv4(_ v: UInt32) -> Bool {
+        let top = v >> 24
+        return top != 0 && top != 127 && top < 224 && v >> 16 != 0xa9fe
     }
 
     /// Candidates still waiting, to be counted as uncorroborated at the end.
@@ -231,8 +289,12 @@ public struct NAT64PrefixBook: Sendable {
         addLocalNet(net)
     }
 
+    /// A local /64 was seen while `localNets` was full: from then on every learnt prefix is
+    /// refused (`drops.localTableFull`), since it might cover a local host unchecked.
+    public private(set) var localNetsOverflowed = false
+
     @usableFromInline mutating func addLocalNet(_ net: UInt64) {
-        guard localNets.count < Self.maxLocalNets else { return }
+        guard localNets.count < Self.maxLocalNets else { localNetsOverflowed = true; return }
         localNets.insert(net)
         let before = prefixes.count
         prefixes.removeAll { $0.source.rank < 3 && Self.overlaps($0.prefix, net64: net) }

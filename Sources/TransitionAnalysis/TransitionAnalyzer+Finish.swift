@@ -23,7 +23,11 @@ extension TransitionAnalyzer {
         for (n, key) in deviceKeys.enumerated() {
             let a = activity[key]!
             var addressList: [(IPAddress, Int64?, Int64?)]
-            if let mac = key.mac { addressList = (perMAC[mac] ?? []).map { ($0.0, $0.1.first, $0.1.last) } }
+            // A device's addresses: those bound to its MAC that still belong to it (an address
+            // taken over by its frame user, "Devices", is not also listed under the claimant).
+            if let mac = key.mac {
+                addressList = (perMAC[mac] ?? []).filter { bindings.device(of: $0.0).mac == mac }.map { ($0.0, $0.1.first, $0.1.last) }
+            }
             else { addressList = a.originatorAddresses.map { ($0, nil, nil) } }
             addressList.sort { $0.0 < $1.0 }
             let rows = Self.classifyInterfaceIDs(addressList)
@@ -139,6 +143,7 @@ extension TransitionAnalyzer {
         s.nat64Drops = drops
         s.droppedSynthesizedAnswers = droppedSynthesized
         s.malformedBindingOptions = bindings.malformedOptions
+        s.bindingConflicts = bindings.bindingConflicts
         return s
     }
 

@@ -23,7 +23,8 @@ public struct TransitionAnalyzer: Sendable {
     public var droppedDevices: UInt64 = 0
     /// PREF64 options waiting for their RA sender to be shown to be the LAN's router: prefix,
     /// sender MAC (at most `maxPendingPREF64`; further ones are refused at once).
-    public var pendingPREF64: [(prefix: IPPrefix, mac: UInt64)] = []
+    /// `expires`: the RA's time plus its lifetime (RFC 8781 section 4).
+    public var pendingPREF64: [(prefix: IPPrefix, mac: UInt64, expires: Int64)] = []
     public static let maxPendingPREF64 = 8
     @usableFromInline var seenConfirmations: UInt64 = 0
     /// PREF64 options refused because their sender was not (or could not be) shown to be the router.
@@ -47,10 +48,11 @@ public struct TransitionAnalyzer: Sendable {
 
     @inlinable
     public mutating func add(_ record: PacketRecord, _ packet: DecodedPacket) {
+        if record.timestamp >= nat64.nextExpiry { nat64.expire(at: record.timestamp) }
         bindings.add(record, packet)
         noteLocalSources(packet)
-        if let p = packet.pref64Prefix, let lifetime = packet.pref64LifetimeSeconds, lifetime > 0 {
-            learnPREF64(p, record: record, packet: packet)
+        if let p = packet.pref64Prefix, let lifetime = packet.pref64LifetimeSeconds {
+            learnPREF64(p, lifetime: lifetime, record: record, packet: packet)
         }
         if !pendingPREF64.isEmpty && bindings.forwarderConfirmations != seenConfirmations {
             confirmPendingPREF64(time: record.timestamp)
@@ -74,23 +76,41 @@ public struct TransitionAnalyzer: Sendable {
     /// RFC 8781 PREF64, used only from the LAN's router: the RA's IPv6 source must be
     /// link-local (RFC 4861 section 6.1.2) and its Ethernet source MAC must meet the router
     /// rule (`DeviceBindings.isForwarder`); until it does, the option waits in `pendingPREF64`
-    /// and is learnt when the sender qualifies (at that time). Without an Ethernet header the
-    /// sender cannot be checked and the option is refused.
-    @usableFromInline mutating func learnPREF64(_ p: (high: UInt64, low: UInt64, length: Int), record: PacketRecord, packet: DecodedPacket) {
+    /// and is learnt when the sender qualifies (at that time, unless its lifetime ran out by
+    /// then). Without an Ethernet header the sender cannot be checked and the option is refused.
+    /// RFC 8781 section 4: the prefix applies for `lifetime` seconds from the RA (a later RA
+    /// sets a new lifetime); lifetime 0 withdraws it from then (from a qualifying sender; a
+    /// waiting option of that prefix and sender is dropped).
+    @usableFromInline mutating func learnPREF64(_ p: (high: UInt64, low: UInt64, length: Int), lifetime: Int, record: PacketRecord, packet: DecodedPacket) {
         let prefix = IPPrefix(containing: IPAddress(v6High: p.high, low: p.low), length: p.length)
+        let time = record.timestamp
         guard record.linkType == .ethernet, let source = packet.ipLayers.first?.source, AddressClass(source) == .ipv6LinkLocal,
-              let mac = DeviceBindings.sourceMAC(record.bytes) else { refusedPREF64 += 1; return }
-        if bindings.isForwarder(mac) { nat64.learn(prefix, source: .pref64, at: record.timestamp); return }
-        if pendingPREF64.contains(where: { $0.prefix == prefix && $0.mac == mac }) { return }
+              let mac = DeviceBindings.sourceMAC(record.bytes) else { if lifetime > 0 { refusedPREF64 += 1 }; return }
+        if lifetime == 0 {
+            pendingPREF64.removeAll { $0.prefix == prefix && $0.mac == mac }
+            if bindings.isForwarder(mac) { nat64.withdrawPREF64(prefix, at: time) }
+            return
+        }
+        let expires = time &+ Int64(lifetime) &* 1_000_000_000
+        if bindings.isForwarder(mac) {
+            nat64.learn(prefix, source: .pref64, at: time)
+            nat64.setPREF64Expiry(prefix, at: expires)
+            return
+        }
+        if let i = pendingPREF64.firstIndex(where: { $0.prefix == prefix && $0.mac == mac }) { pendingPREF64[i].expires = expires; return }
         guard pendingPREF64.count < Self.maxPendingPREF64 else { refusedPREF64 += 1; return }
-        pendingPREF64.append((prefix, mac))
+        pendingPREF64.append((prefix, mac, expires))
     }
 
     @usableFromInline mutating func confirmPendingPREF64(time: Int64) {
         seenConfirmations = bindings.forwarderConfirmations
-        var kept: [(prefix: IPPrefix, mac: UInt64)] = []
+        var kept: [(prefix: IPPrefix, mac: UInt64, expires: Int64)] = []
         for p in pendingPREF64 {
-            if bindings.isForwarder(p.mac) { nat64.learn(p.prefix, source: .pref64, at: time) } else { kept.append(p) }
+            guard bindings.isForwarder(p.mac) else { kept.append(p); continue }
+            // Lifetime over before the sender qualified: never applied.
+            guard p.expires > time else { refusedPREF64 += 1; continue }
+            nat64.learn(p.prefix, source: .pref64, at: time)
+            nat64.setPREF64Expiry(p.prefix, at: p.expires)
         }
         pendingPREF64 = kept
     }
@@ -145,7 +165,8 @@ public struct TransitionAnalyzer: Sendable {
 
     mutating func corroborateDNS64(_ aaaa: IPAddress, anyOf aList: [IPAddress], time: Int64) {
         guard let p = NAT64PrefixBook.prefixEmbedding(aaaa, anyOf: aList),
-              let v4 = NAT64Embedding.ipv4(in: aaaa, prefixLength: p.length) else { return }
+              let v4 = NAT64Embedding.ipv4(in: aaaa, prefixLength: p.length),
+              NAT64PrefixBook.isForwardableIPv4(v4.v4Value) else { return }
         nat64.corroborateDNS64(p, ipv4: v4, at: time)
     }
 

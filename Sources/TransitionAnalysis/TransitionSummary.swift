@@ -116,6 +116,8 @@ public struct TransitionSummary: Sendable {
     public var droppedSynthesizedAnswers: UInt64 = 0
     /// ND and DHCPv6 messages with options running past their message (`DeviceBindings.malformedOptions`).
     public var malformedBindingOptions: UInt64 = 0
+    /// Explicit bindings refused (`DeviceBindings.bindingConflicts`).
+    public var bindingConflicts: UInt64 = 0
 
     public init() {}
 

@@ -197,9 +197,10 @@ extension CraftedCapture {
 
     /// A Router Advertisement (RFC 4861 section 4.2: hop limit 64, router lifetime 1800 s) to
     /// ff02::1 carrying one PREF64 option (RFC 8781 section 4) for the /96 starting at `pref64`,
-    /// scaled lifetime 75 (600 s), PLC 0.
-    mutating func routerAdvertisement(_ ms: Double, sourceMAC: [UInt8], source: String, pref64: String) {
-        let body: [UInt8] = [64, 0, 0x07, 0x08, 0, 0, 0, 0, 0, 0, 0, 0] + [38, 2, 0x02, 0x58] + Array(Self.a(pref64)[0..<12])
+    /// scaled lifetime 75 (600 s; `lifetime` seconds, a multiple of 8), PLC 0.
+    mutating func routerAdvertisement(_ ms: Double, sourceMAC: [UInt8], source: String, pref64: String, lifetime: Int = 600) {
+        let body: [UInt8] = [64, 0, 0x07, 0x08, 0, 0, 0, 0, 0, 0, 0, 0] + [38, 2, UInt8(lifetime >> 8 & 0xff), UInt8(lifetime & 0xf8)]
+            + Array(Self.a(pref64)[0..<12])
         icmpv6(ms, sourceMAC: sourceMAC, destinationMAC: Self.mac("33:33:00:00:00:01"), source: source, destination: "ff02::1", type: 134, body: body)
     }
 }

@@ -191,6 +191,65 @@ import TrafficAnalysis
         for m in TransitionMechanism.allCases { #expect(Self.row(t, m).packets == (c.expected[m.name]?.packets ?? 0), "\(m.name)") }
     }
 
+    /// RFC 8781 section 4 (adversarial n4): the router (two public IPv4 sources by 25 ms) sends
+    /// PREF64 2001:db8:6464::/96 (600 s) at 100 ms and withdraws it (lifetime 0) at 300 ms; it
+    /// sends 2001:db8:6565::/96 with lifetime 8 s at 500 ms. NAT64: the connections at 200 ms
+    /// and 1000 ms; native: 400 ms (withdrawn) and 9000 ms (expired at 8500 ms).
+    @Test func pref64WithdrawalAndExpiryEndThePrefix() throws {
+        var c = CraftedCapture()
+        Self.connect(&c, 0, from: Self.laptop4, to: "9.9.9.9", port: 41000, "native_ipv4")
+        Self.connect(&c, 20, from: Self.laptop4, to: "1.1.1.1", port: 41001, "native_ipv4")
+        c.routerAdvertisement(100, sourceMAC: Self.router, source: "fe80::1", pref64: "2001:db8:6464::")
+        Self.connect(&c, 200, from: Self.laptop6, to: "2001:db8:6464::c633:6401", port: 41002, "nat64")
+        c.routerAdvertisement(300, sourceMAC: Self.router, source: "fe80::1", pref64: "2001:db8:6464::", lifetime: 0)
+        Self.connect(&c, 400, from: Self.laptop6, to: "2001:db8:6464::c633:6402", port: 41003, "native_ipv6")
+        c.routerAdvertisement(500, sourceMAC: Self.router, source: "fe80::1", pref64: "2001:db8:6565::", lifetime: 8)
+        Self.connect(&c, 1000, from: Self.laptop6, to: "2001:db8:6565::c633:6403", port: 41004, "nat64")
+        Self.connect(&c, 9000, from: Self.laptop6, to: "2001:db8:6565::c633:6404", port: 41005, "native_ipv6")
+        let (t, _) = try c.analyze()
+        #expect(Self.learnt(t) == ["2001:db8:6464::/96 pref64", "2001:db8:6565::/96 pref64"])
+        let withdrawn = try #require(t.nat64Prefixes.first { $0.prefix == IPPrefix("2001:db8:6464::/96")! })
+        #expect(withdrawn.until == CraftedCapture.base + 300_000_000)
+        let expired = try #require(t.nat64Prefixes.first { $0.prefix == IPPrefix("2001:db8:6565::/96")! })
+        #expect(expired.until == CraftedCapture.base + 8_500_000_000)
+        #expect(Self.row(t, .nat64).connections == 2 && Self.row(t, .nat64).packets == 10)
+        for m in TransitionMechanism.allCases { #expect(Self.row(t, m).packets == (c.expected[m.name]?.packets ?? 0), "\(m.name)") }
+    }
+
+    /// Adversarial n10: once 4,096 local /64s are noted, a 4,097th cannot be tracked; learnt
+    /// prefixes are then refused (the overlap check would be blind), configured ones are not.
+    @Test func fullLocalNetSetRefusesLearntPrefixes() {
+        var book = NAT64PrefixBook()
+        for n in 0..<NAT64PrefixBook.maxLocalNets { book.noteLocal(IPAddress(v6High: 0x2001_0db8_0000_0000 | UInt64(n), low: 1)) }
+        let first = book.learn(IPPrefix("2001:db8:6464::/96")!, source: .pref64, at: 1)
+        #expect(first)
+        book.noteLocal(IPAddress(v6High: 0x2001_0db8_0001_0000, low: 1))
+        #expect(book.localNetsOverflowed && book.localNets.count == NAT64PrefixBook.maxLocalNets)
+        let pref = book.learn(IPPrefix("2001:db8:6565::/96")!, source: .pref64, at: 2)
+        let arpa = book.learn(IPPrefix("2001:db8:6666::/96")!, source: .ipv4onlyArpa, at: 3)
+        let configured = book.learn(IPPrefix("2001:db8:6767::/96")!, source: .configured, at: nil)
+        #expect(!pref && !arpa && configured)
+        #expect(book.drops.localTableFull == 2 && book.drops.coversLocal == 0)
+    }
+
+    /// Adversarial n1 (RFC 6890): A/AAAA pairs embedding 0.0.0.0, 127.0.0.1, 169.254.1.1 and
+    /// 224.0.0.1 under 2a00:1450:99::/96 are not DNS64 evidence (not even candidates); two
+    /// forwardable pairs (93.184.216.34 at 40 ms, 8.8.8.8 at 50 ms) teach it at 53 ms.
+    @Test func dns64MatchesIgnoreNonForwardableIPv4() throws {
+        var c = CraftedCapture()
+        for (n, v4, v6) in [(1, "0.0.0.0", "2a00:1450:99::"), (2, "127.0.0.1", "2a00:1450:99::7f00:1"),
+                            (3, "169.254.1.1", "2a00:1450:99::a9fe:101"), (4, "224.0.0.1", "2a00:1450:99::e000:1")] {
+            Self.lookup(&c, Double(n * 10 - 10), "n\(n).example", a: v4, aaaa: v6, id: UInt16(n))
+        }
+        let (bad, _) = try c.analyze()
+        #expect(Self.learnt(bad).isEmpty && bad.nat64Drops.dns64Uncorroborated == 0)
+        Self.lookup(&c, 40, "n5.example", a: "93.184.216.34", aaaa: "2a00:1450:99::5db8:d822", id: 5)
+        Self.lookup(&c, 50, "n6.example", a: "8.8.8.8", aaaa: "2a00:1450:99::808:808", id: 6)
+        let (t, _) = try c.analyze()
+        #expect(Self.learnt(t) == ["2a00:1450:99::/96 dns64_a_match"])
+        #expect(t.nat64Prefixes.first { $0.source == .dns64Match }?.learntAt == CraftedCapture.base + 53_000_000)
+    }
+
     /// A PREF64 from an RA sender not yet shown to forward waits, and is learnt when the sender
     /// forwards from a second public IPv4 address (9.9.9.9 at 205 ms, then 1.1.1.1's SYN-ACK at
     /// 305 ms; the NAT64 server's /64 at 105 ms is its only IPv6 /64).

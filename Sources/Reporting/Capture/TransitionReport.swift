@@ -92,10 +92,12 @@ public enum TransitionReport {
                                  ("nat64_prefixes_evicted", i(s.nat64Drops.evicted)),
                                  ("nat64_prefixes_covering_local", i(s.nat64Drops.coversLocal)),
                                  ("nat64_prefixes_withdrawn_local", i(s.nat64Drops.withdrawnCoversLocal)),
+                                 ("nat64_prefixes_local_table_full", i(s.nat64Drops.localTableFull)),
                                  ("nat64_pref64_not_from_router", i(s.nat64Drops.pref64NotFromRouter)),
                                  ("nat64_dns64_uncorroborated", i(s.nat64Drops.dns64Uncorroborated)),
                                  ("synthesized_answers", u(s.droppedSynthesizedAnswers)),
-                                 ("malformed_binding_options", u(s.malformedBindingOptions))])),
+                                 ("malformed_binding_options", u(s.malformedBindingOptions)),
+                                 ("binding_conflicts", u(s.bindingConflicts))])),
         ])
     }
 

@@ -19,6 +19,11 @@ enum ConcurrentStages {
         return max(1, ProcessInfo.processInfo.activeProcessorCount)
     }
 
+    /// Threads for a job of `units` elements (nodes + links, rows, members): one below
+    /// 50,000, where starting threads costs more than it saves (planner loops, fuzzing and
+    /// Topology Zoo graphs score in microseconds), else `defaultThreads`.
+    static func threads(forWork units: Int) -> Int { units < 50_000 ? 1 : defaultThreads }
+
     /// Runs every stage once on up to `threads` threads; returns when all have returned.
     static func run(_ stages: [@Sendable () -> Void], threads: Int = defaultThreads) {
         let workers = max(1, min(threads, stages.count))

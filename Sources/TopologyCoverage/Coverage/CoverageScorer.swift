@@ -97,7 +97,7 @@ public enum CoverageScorer {
             jobs.append { wHighStage.value = stages.time("unknown_capacity_bounds") { g.widestPaths(from: backbone, capacity: capHigh).bottleneckMbps } }
             jobs.append { wfHighStage.value = stages.time("unknown_capacity_bounds_fiber") { g.widestPaths(from: backbone, capacity: capFiberHighLinks).bottleneckMbps } }
         }
-        ConcurrentStages.run(jobs, threads: threads ?? ConcurrentStages.defaultThreads)
+        ConcurrentStages.run(jobs, threads: threads ?? ConcurrentStages.threads(forWork: n + m))
         let wide = wideStage.get, wideFiber = wideFiberStage.get, hops = hopsStage.get, cuts = cutsStage.get
         var dependsOnUnknown = [Bool](repeating: false, count: n)
         if boundsNeeded {
@@ -212,7 +212,7 @@ public enum CoverageScorer {
                 urbanStage.value = sel.urbanAccess.isEmpty ? nil : base.summarize(sel.urbanAccess, group: "urban")
                 worstStage.value = worstNodes(sel.villages, report: base, topology: t, count: worstCount)
             },
-        ], threads: threads ?? ConcurrentStages.defaultThreads)
+        ], threads: threads ?? ConcurrentStages.threads(forWork: n + m))
         report.villages = villagesStage.get
         report.urban = urbanStage.get
         report.byRegion = regionsLow.get + regionsHigh.get

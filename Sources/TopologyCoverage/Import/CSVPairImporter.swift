@@ -50,7 +50,7 @@ public enum CSVPairImporter {
         ConcurrentStages.run([
             { nodeBox.result = Result { try parseNodes(nodeFile) } },
             { linkBox.result = Result { try parseLinks(linkFile) } },
-        ])
+        ], threads: ConcurrentStages.threads(forWork: (nodeFile.bytes.count + linkFile.bytes.count) / 32))
         let nodeTable = try nodeBox.result!.get()
         var linkTable = try linkBox.result!.get()
         // Drop the box's reference: the links are then uniquely held and resolving their ends

@@ -150,7 +150,8 @@ public enum TargetScorer {
         // Checks are independent (each reads the report's per-node columns): one stage each.
         let checks = profile.checks
         let results = checks.map { _ in StageResult<TargetResult>() }
-        ConcurrentStages.run(checks.indices.map { i in { results[i].value = scoreCheck(checks[i]) } })
+        ConcurrentStages.run(checks.indices.map { i in { results[i].value = scoreCheck(checks[i]) } },
+                             threads: ConcurrentStages.threads(forWork: report.households.count))
         return results.map(\.get)
     }
 

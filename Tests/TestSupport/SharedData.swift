@@ -32,10 +32,34 @@ public enum SharedData {
         return nil
     }
 
-    /// A fresh temporary directory for test outputs.
+    /// A fresh temporary directory for test outputs, removed when the test process exits
+    /// (`NETCENSUS_KEEP_TEST_FILES=1` keeps them for a post-mortem).
     public static func temporaryDirectory(_ tag: String = "netcensus-test") -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(tag)-\(UUID().uuidString)")
         try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        TemporaryDirectories.shared.add(url)
         return url
+    }
+}
+
+/// The directories `SharedData.temporaryDirectory` made in this process. A suite run made
+/// about a thousand and left them in /tmp; they are removed at exit instead.
+final class TemporaryDirectories: @unchecked Sendable {
+    static let shared = TemporaryDirectories()
+    private let lock = NSLock()
+    private var urls: [URL] = []
+
+    private init() {
+        atexit { TemporaryDirectories.shared.removeAll() }
+    }
+
+    func add(_ url: URL) {
+        lock.lock(); urls.append(url); lock.unlock()
+    }
+
+    func removeAll() {
+        if ProcessInfo.processInfo.environment["NETCENSUS_KEEP_TEST_FILES"] == "1" { return }
+        lock.lock(); let all = urls; urls = []; lock.unlock()
+        for url in all { try? FileManager.default.removeItem(at: url) }
     }
 }

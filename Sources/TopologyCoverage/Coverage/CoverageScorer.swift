@@ -170,14 +170,22 @@ public enum CoverageScorer {
         let sharesClock = ContinuousClock.now
         // Group villages by region key; consecutive villages usually share a region, so the key
         // string is rebuilt only when the region path changes.
-        var regionMembers: [String: [Int]] = [:]
-        var lastPath: [String]? = nil, lastKey = ""
+        // The key is hashed only when the path changes too (not once per village).
+        var groupOfKey: [String: Int] = [:]
+        var groups: [(region: String, villages: [Int])] = []
+        var lastPath: [String]? = nil, current = -1
         for v in sel.villages {
             let path = t.nodes[v].region
-            if path != lastPath { lastPath = path; lastKey = report.regionKey(v, in: t) }
-            regionMembers[lastKey, default: []].append(v)
+            if current < 0 || path != lastPath {
+                lastPath = path
+                let key = report.regionKey(v, in: t)
+                if let g = groupOfKey[key] { current = g } else {
+                    current = groups.count; groupOfKey[key] = current; groups.append((region: key, villages: []))
+                }
+            }
+            groups[current].villages.append(v)
         }
-        report.regionVillages = regionMembers.keys.sorted().map { (region: $0, villages: regionMembers[$0]!) }
+        report.regionVillages = groups.sorted { $0.region < $1.region }
         // The aggregates read the per-node columns only: each group is a stage, the regions in
         // two halves, over the same snapshot of the report.
         let base = report, worstCount = options.worstCount

@@ -48,14 +48,28 @@ struct CSVScanner {
     private(set) var fields: [CSVField] = []
 
 
-    init(bytes: UnsafeRawBufferPointer, file: String) {
+    /// Reads the records of `bytes[range]` (the whole input by default); `range` must start at
+    /// the start of a line outside any quoted field. `firstLine` is the line number of
+    /// `range.lowerBound` (a piece of a file cut at line ends starts with its own line 1 and is
+    /// renumbered by the caller). Field offsets are offsets into `bytes`.
+    init(bytes: UnsafeRawBufferPointer, file: String, range: Range<Int>? = nil, firstLine: Int = 1) {
         self.bytes = bytes
         self.file = file
         base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)
-        count = bytes.count
-        if count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { offset = 3; lineStart = 3 }
+        let r = range ?? 0..<bytes.count
+        count = r.upperBound
+        offset = r.lowerBound; lineStart = r.lowerBound
+        line = firstLine; recordLine = firstLine
+        if offset == 0, count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { offset = 3; lineStart = 3 }
         fields.reserveCapacity(16)
     }
+
+    /// Offset of the next unread byte.
+    var position: Int { offset }
+    /// Line number of `position` (lines consumed so far + the first line).
+    var currentLine: Int { line }
+    /// Bytes left to read in the range.
+    var remainingBytes: Int { count - offset }
 
     /// Reads the next record into `fields`; false at the end of the input.
     /// - Throws: `TopologyImportError` (file, "line L, column C", reason) for an unterminated

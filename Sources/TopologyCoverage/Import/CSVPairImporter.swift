@@ -56,8 +56,18 @@ public enum CSVPairImporter {
         let nodeParse = try PiecewiseParse<NodePiece>(nodeFile, known: nodeColumns, pieceBytes: pieceBytes, check: checkNodeHeader)
         let linkParse = try PiecewiseParse<LinkPiece>(linkFile, known: linkColumns, pieceBytes: pieceBytes, check: checkLinkHeader)
         ConcurrentStages.run(nodeParse.stages(parseNodeRows) + linkParse.stages(parseLinkRows), threads: threads)
-        let nodeTable = try joinNodes(nodeParse, nodeFile)
-        var linkTable = try joinLinks(linkParse, linkFile)
+        // The joins move the rows into one array per file (its first touch of fresh memory is
+        // the cost): the two files at once.
+        let nodeBox = ResultBox<NodeTable>(), linkBox = ResultBox<LinkTable>()
+        ConcurrentStages.run([
+            { nodeBox.result = Result { try joinNodes(nodeParse, nodeFile) } },
+            { linkBox.result = Result { try joinLinks(linkParse, linkFile) } },
+        ], threads: threads)
+        let nodeTable = try nodeBox.result!.get()
+        var linkTable = try linkBox.result!.get()
+        // Drop the boxes' references: the rows are then uniquely held and resolving the link ends
+        // below writes in place instead of copying all of them (and their attribute dictionaries).
+        nodeBox.result = nil; linkBox.result = nil
         var topo = Topology(name: name, nodes: nodeTable.nodes)
         var selfLoops = 0
         var unknownLabels: [String: Int] = [:]
@@ -148,7 +158,7 @@ public enum CSVPairImporter {
 
     /// The nodes of one piece; `lines` are the piece's own line numbers.
     struct NodePiece {
-        var nodes: [TopologyNode] = []
+        var nodes: MovableRows<TopologyNode>
         var numericIds: [Int] = [], allNumeric = true, maxId = 0
         var lines: [Int32] = []
     }
@@ -157,8 +167,8 @@ public enum CSVPairImporter {
         let path = rows.path
         let cId = rows.index("id"), cName = rows.index("name"), cTier = rows.index("tier"), cRegion = rows.index("region")
         let cLat = rows.index("lat"), cLon = rows.index("lon"), cHH = rows.index("households"), cV6 = rows.index("ipv6")
-        var piece = NodePiece()
-        piece.nodes.reserveCapacity(rows.byteCount / 48)
+        var piece = NodePiece(nodes: MovableRows(capacity: rows.recordBound))
+        piece.lines.reserveCapacity(rows.byteCount / 48)
         var lastRegionBytes: UnsafeRawBufferPointer?, lastRegion: [String] = []
         var lastTierBytes: UnsafeRawBufferPointer?, lastTierText = "", lastTier = Tier.unknown
         while try rows.next() {
@@ -202,19 +212,17 @@ public enum CSVPairImporter {
     /// The pieces in file order, lines renumbered; then the id index.
     static func joinNodes(_ parse: PiecewiseParse<NodePiece>, _ input: InputFile) throws -> NodeTable {
         guard var pieces = try parse.joined() else { return try parseNodes(input) }
-        var all = NodePiece()
-        swap(&all, &pieces[0].piece)
-        var lines: [Int32] = []
-        swap(&lines, &all.lines)
+        var all = pieces[0].piece
+        pieces[0].piece.numericIds = []; pieces[0].piece.lines = []   // uniquely held: appends in place
         for k in 1..<pieces.count {
             let p = pieces[k].piece, shift = Int32(truncatingIfNeeded: pieces[k].lineShift)
-            all.nodes.append(contentsOf: p.nodes)
             if all.allNumeric && p.allNumeric { all.numericIds.append(contentsOf: p.numericIds); all.maxId = max(all.maxId, p.maxId) }
             else { all.allNumeric = false }
-            lines.append(contentsOf: p.lines.lazy.map { $0 + shift })
+            all.lines.append(contentsOf: p.lines.lazy.map { $0 + shift })
         }
-        let index = try buildIndex(all.nodes, numericIds: all.allNumeric ? all.numericIds : nil, maxId: all.maxId, lines: lines, path: input.path)
-        return NodeTable(nodes: all.nodes, index: index, notes: parse.notes(pieces))
+        let nodes = MovableRows.join(pieces.map(\.piece.nodes))
+        let index = try buildIndex(nodes, numericIds: all.allNumeric ? all.numericIds : nil, maxId: all.maxId, lines: all.lines, path: input.path)
+        return NodeTable(nodes: nodes, index: index, notes: parse.notes(pieces))
     }
 
     /// The id index, refusing the second of two equal ids (at its line).
@@ -252,15 +260,18 @@ public enum CSVPairImporter {
         }
     }
 
-    /// The links of one piece: `LinkTable` without notes, ends and lines local to the piece.
-    typealias LinkPiece = LinkTable
+    /// The links of one piece: ends and lines local to the piece.
+    struct LinkPiece {
+        var links: MovableRows<TopologyLink>
+        var ends: [Int] = [], endTexts: [String] = [], lines: [Int32] = []
+    }
 
     @Sendable static func parseLinkRows(_ rows: inout Rows) throws -> LinkPiece {
         let cA = rows.index("a"), cB = rows.index("b"), cMed = rows.index("medium"), cCap = rows.index("capacity_mbps")
         let cKm = rows.index("length_km"), cV6 = rows.index("ipv6")
-        var t = LinkTable(links: [], ends: [], endTexts: [], lines: [], notes: [])
+        var t = LinkPiece(links: MovableRows(capacity: rows.recordBound))
         let estimate = rows.byteCount / 32
-        t.links.reserveCapacity(estimate); t.ends.reserveCapacity(2 * estimate); t.lines.reserveCapacity(estimate)
+        t.ends.reserveCapacity(2 * estimate); t.lines.reserveCapacity(estimate)
         var lastMediumBytes: UnsafeRawBufferPointer?, lastMediumText = "", lastMedium = Medium.unknown
         while try rows.next() {
             for c in [cA, cB] {
@@ -293,16 +304,17 @@ public enum CSVPairImporter {
     /// The pieces in file order: lines renumbered, text ends re-indexed into one list.
     static func joinLinks(_ parse: PiecewiseParse<LinkPiece>, _ input: InputFile) throws -> LinkTable {
         guard var pieces = try parse.joined() else { return try parseLinks(input) }
-        var t = LinkPiece(links: [], ends: [], endTexts: [], lines: [], notes: [])
-        swap(&t, &pieces[0].piece)
+        let first = pieces[0].piece
+        pieces[0].piece.ends = []; pieces[0].piece.endTexts = []; pieces[0].piece.lines = []   // uniquely held below
+        var t = LinkTable(links: [], ends: first.ends, endTexts: first.endTexts, lines: first.lines, notes: [])
         for k in 1..<pieces.count {
             let p = pieces[k].piece, shift = Int32(truncatingIfNeeded: pieces[k].lineShift)
             let texts = t.endTexts.count
-            t.links.append(contentsOf: p.links)
             t.ends.append(contentsOf: p.ends.lazy.map { $0 >= 0 ? $0 : $0 - texts })
             t.endTexts.append(contentsOf: p.endTexts)
             t.lines.append(contentsOf: p.lines.lazy.map { $0 + shift })
         }
+        t.links = MovableRows.join(pieces.map(\.piece.links))
         t.notes = parse.notes(pieces)
         return t
     }
@@ -423,6 +435,8 @@ public enum CSVPairImporter {
         var currentLine: Int { scanner.currentLine }
         /// Bytes of the range still to read.
         var byteCount: Int { scanner.remainingBytes }
+        /// At most this many records remain (see `CSVScanner.recordBound`).
+        var recordBound: Int { scanner.recordBound }
 
         /// The rows of `range` (which starts at a line start outside any quoted field) under
         /// this header; its first line is numbered `firstLine`.

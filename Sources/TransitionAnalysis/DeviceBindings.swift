@@ -173,8 +173,22 @@ public struct DeviceBindings: Sendable {
         return IPAddress(v6High: h, low: l)
     }
 
+    /// RFC 4861 sections 6.1.1, 6.1.2, 7.1.1 and 7.1.2: a node silently discards a Router
+    /// Solicitation, Router Advertisement, Neighbor Solicitation or Neighbor Advertisement whose
+    /// IP Hop Limit is not 255 (it did not come from the link: a router would have decremented
+    /// it) or whose ICMP Code is not 0. Nil when the packet is none of these four messages;
+    /// else whether it passes (the hop limit of the IPv6 header carrying the ICMPv6 message).
+    @inlinable public static func neighborDiscoveryHeaderIsValid(_ b: UnsafeRawBufferPointer, _ packet: DecodedPacket) -> Bool? {
+        guard packet.icmpFamily == .v6, let type = packet.icmpType, type >= 133 && type <= 136 else { return nil }
+        guard let ip = packet.ipLayers.last(where: { !$0.isICMPQuote }), ip.family == .v6, ip.upperProtocol == 58,
+              let hopLimit: UInt8 = b.readBigEndian(at: ip.headerOffset + 7) else { return false }
+        return hopLimit == 255 && packet.icmpCode == 0
+    }
+
+    /// `ndValid`: false when the packet is an ND message that `neighborDiscoveryHeaderIsValid`
+    /// refused; it then binds only as a frame (no ND binding, no RA sender).
     @inlinable
-    public mutating func add(_ record: PacketRecord, _ packet: DecodedPacket) {
+    public mutating func add(_ record: PacketRecord, _ packet: DecodedPacket, ndValid: Bool = true) {
         guard record.linkType == .ethernet, packet.linkDecoded else { return }
         let b = record.bytes
         guard let src = Self.sourceMAC(b) else { return }
@@ -182,7 +196,7 @@ public struct DeviceBindings: Sendable {
             if let a = outer.source, AddressClass(a).isHost, !(a.family == .v4 && a.v4Value == 0) {
                 bind(mac: src, address: a, time: record.timestamp)
             }
-            if packet.icmpFamily == .v6, let type = packet.icmpType, type >= 133 && type <= 136 {
+            if ndValid, packet.icmpFamily == .v6, let type = packet.icmpType, type >= 133 && type <= 136 {
                 if type == 134 { routerAdvertisers.insert(src) }
                 neighborDiscovery(b, packet, type: type, frameSource: src, cut: record.capturedLength < record.originalLength, time: record.timestamp)
             }

@@ -144,6 +144,7 @@ extension TransitionAnalyzer {
         s.droppedSynthesizedAnswers = droppedSynthesized
         s.malformedBindingOptions = bindings.malformedOptions
         s.bindingConflicts = bindings.bindingConflicts
+        s.invalidNDMessages = invalidNDMessages
         return s
     }
 

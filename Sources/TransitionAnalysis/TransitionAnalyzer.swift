@@ -34,6 +34,9 @@ public struct TransitionAnalyzer: Sendable {
     public var synthesizedAnswers = Set<IPAddress>()
     public var droppedSynthesized: UInt64 = 0
     public static let maxSynthesized = 1 << 18
+    /// RS, RA, NS and NA messages discarded for their hop limit or code
+    /// (`DeviceBindings.neighborDiscoveryHeaderIsValid`, RFC 4861 sections 6.1.1-7.1.2).
+    public var invalidNDMessages: UInt64 = 0
 
     public init(options: TransitionOptions = TransitionOptions()) {
         self.options = options
@@ -49,9 +52,13 @@ public struct TransitionAnalyzer: Sendable {
     @inlinable
     public mutating func add(_ record: PacketRecord, _ packet: DecodedPacket) {
         if record.timestamp >= nat64.nextExpiry { nat64.expire(at: record.timestamp) }
-        bindings.add(record, packet)
-        noteLocalSources(packet)
-        if let p = packet.pref64Prefix, let lifetime = packet.pref64LifetimeSeconds {
+        // An ND message with a hop limit other than 255 or a code other than 0 is discarded
+        // (RFC 4861): no binding, no router, no local source, no PREF64; counted.
+        let ndValid = DeviceBindings.neighborDiscoveryHeaderIsValid(record.bytes, packet) ?? true
+        if !ndValid { invalidNDMessages &+= 1 }
+        bindings.add(record, packet, ndValid: ndValid)
+        noteLocalSources(packet, ndValid: ndValid)
+        if ndValid, let p = packet.pref64Prefix, let lifetime = packet.pref64LifetimeSeconds {
             learnPREF64(p, lifetime: lifetime, record: record, packet: packet)
         }
         if !pendingPREF64.isEmpty && bindings.forwarderConfirmations != seenConfirmations {
@@ -63,11 +70,11 @@ public struct TransitionAnalyzer: Sendable {
     /// Local IPv6 hosts as far as one packet tells (so a learnt NAT64 prefix never covers
     /// them): the source of a TCP SYN without ACK (a connection's originator) and the global
     /// source of a Neighbor Discovery message (on-link by construction, RFC 4861 hop limit 255).
-    @inlinable mutating func noteLocalSources(_ packet: DecodedPacket) {
+    @inlinable mutating func noteLocalSources(_ packet: DecodedPacket, ndValid: Bool) {
         if let t = packet.transport, t.protocolNumber == 6, t.tcpFlags & 0x12 == 0x02, t.ipLayerIndex < packet.ipLayers.count,
            let a = packet.ipLayers[t.ipLayerIndex].source, a.family == .v6 {
             nat64.noteLocal(a)
-        } else if packet.icmpFamily == .v6, let type = packet.icmpType, type >= 133 && type <= 136,
+        } else if ndValid, packet.icmpFamily == .v6, let type = packet.icmpType, type >= 133 && type <= 136,
                   let a = packet.ipLayers.first?.source {
             nat64.noteLocal(a)
         }

@@ -118,6 +118,8 @@ public struct TransitionSummary: Sendable {
     public var malformedBindingOptions: UInt64 = 0
     /// Explicit bindings refused (`DeviceBindings.bindingConflicts`).
     public var bindingConflicts: UInt64 = 0
+    /// RS, RA, NS and NA messages discarded: hop limit not 255 or code not 0 (RFC 4861).
+    public var invalidNDMessages: UInt64 = 0
 
     public init() {}
 

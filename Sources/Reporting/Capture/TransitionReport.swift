@@ -97,7 +97,8 @@ public enum TransitionReport {
                                  ("nat64_dns64_uncorroborated", i(s.nat64Drops.dns64Uncorroborated)),
                                  ("synthesized_answers", u(s.droppedSynthesizedAnswers)),
                                  ("malformed_binding_options", u(s.malformedBindingOptions)),
-                                 ("binding_conflicts", u(s.bindingConflicts))])),
+                                 ("binding_conflicts", u(s.bindingConflicts)),
+                                 ("invalid_nd_messages", u(s.invalidNDMessages))])),
         ])
     }
 

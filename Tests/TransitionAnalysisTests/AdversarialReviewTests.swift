@@ -1,0 +1,71 @@
+import Testing
+import CaptureSamples
+import PacketDecoding
+import TrafficAnalysis
+@testable import TransitionAnalysis
+
+/// Regression tests for the findings of the adversarial review of issue 8 (docs/transition.md
+/// "NAT64 prefixes" and "Devices"), each in a capture crafted by hand; every test fails on the
+/// code before its fix.
+@Suite struct AdversarialReviewTests {
+    static let router = CraftedCapture.mac("02:00:00:00:00:01")
+    static let upstream = CraftedCapture.mac("02:00:00:00:00:98")
+    static let laptop = CraftedCapture.mac("02:00:00:00:00:0a")
+    static let e2 = CraftedCapture.mac("02:00:00:00:00:32")
+    static let allNodes = CraftedCapture.mac("33:33:00:00:00:01")
+
+    /// The router forwards from two public IPv4 addresses (9.9.9.9 and 1.1.1.1 answer the
+    /// laptop): with an RA of its own it meets the router rule, so its PREF64 options are used.
+    static func routerForwards(_ c: inout CraftedCapture, at ms: Double) {
+        c.tcp(ms, clientMAC: laptop, routerMAC: router, client: CraftedCapture.a("192.168.1.10"), server: CraftedCapture.a("9.9.9.9"),
+              cport: 41000, sport: 443, rtt: 5, mechanism: "native_ipv4")
+        c.tcp(ms + 20, clientMAC: laptop, routerMAC: router, client: CraftedCapture.a("192.168.1.10"), server: CraftedCapture.a("1.1.1.1"),
+              cport: 41001, sport: 443, rtt: 5, mechanism: "native_ipv4")
+    }
+
+    // MARK: 1. ND hop limit and code (RFC 4861 sections 6.1.1, 6.1.2, 7.1.1, 7.1.2)
+
+    /// E2 (…:32) has IPv4 192.168.1.32; its IPv6 2001:db8:1:1::32 reaches the capture behind the
+    /// router's MAC (the router forwarded 9.9.9.9 and 1.1.1.1: a router). E2's unsolicited NA
+    /// with its TLLAO joins the two (as in DeviceBindingTests) only when the NA has hop limit
+    /// 255 and code 0; with hop limit 254 (it crossed a router) or code 1 it is discarded and
+    /// counted, and E2 stays IPv4-only.
+    @Test func ndWithWrongHopLimitOrCodeBindsNothing() throws {
+        for (hopLimit, code, valid) in [(UInt8(255), UInt8(0), true), (254, 0, false), (255, 1, false)] {
+            var c = CraftedCapture()
+            c.tcp(0, clientMAC: Self.e2, routerMAC: Self.router, client: CraftedCapture.a("192.168.1.32"), server: CraftedCapture.a("9.9.9.9"),
+                  cport: 40000, sport: 443, rtt: 5, mechanism: "native_ipv4")
+            c.tcp(20, clientMAC: Self.e2, routerMAC: Self.router, client: CraftedCapture.a("192.168.1.32"), server: CraftedCapture.a("1.1.1.1"),
+                  cport: 40001, sport: 443, rtt: 5, mechanism: "native_ipv4")
+            c.tcp(100, clientMAC: Self.router, routerMAC: Self.upstream, client: CraftedCapture.a("2001:db8:1:1::32"),
+                  server: CraftedCapture.a("2001:db8:ff::80"), cport: 40002, sport: 443, rtt: 5, mechanism: "native_ipv6")
+            c.icmpv6(300, sourceMAC: Self.e2, destinationMAC: Self.allNodes, source: "2001:db8:1:1::32", destination: "ff02::1",
+                     type: 136, code: code, body: [0x20, 0, 0, 0] + CraftedCapture.a("2001:db8:1:1::32") + [2, 1] + Self.e2, hopLimit: hopLimit)
+            let (t, _) = try c.analyze()
+            let dev = try #require(t.devices.first { $0.key.mac == 0x02_00_00_00_00_32 })
+            #expect(t.invalidNDMessages == (valid ? 0 : 1), "hop limit \(hopLimit) code \(code)")
+            #expect(dev.stack == (valid ? .dualStack : .ipv4Only) && dev.connectionsV6 == (valid ? 1 : 0), "hop limit \(hopLimit) code \(code)")
+            #expect(t.deviceCounts.routerMACs == 1)
+        }
+    }
+
+    /// The router's valid RA carries PREF64 2001:db8:6464::/96; two more RAs from it, one with
+    /// hop limit 64 (PREF64 2001:db8:bad::/96) and one with code 1 (2001:db8:bad:1::/96), are
+    /// discarded: only the first prefix is learnt (when the router qualifies at its second
+    /// forwarded address), and the laptop's connection into 2001:db8:bad:: stays native.
+    @Test func raWithWrongHopLimitOrCodeTeachesNoPREF64() throws {
+        var c = CraftedCapture()
+        c.routerAdvertisement(0, sourceMAC: Self.router, source: "fe80::1", pref64: "2001:db8:6464::")
+        c.routerAdvertisement(1, sourceMAC: Self.router, source: "fe80::1", pref64: "2001:db8:bad::", hopLimit: 64)
+        c.routerAdvertisement(2, sourceMAC: Self.router, source: "fe80::1", pref64: "2001:db8:bad:1::", code: 1)
+        Self.routerForwards(&c, at: 10)
+        c.tcp(100, clientMAC: Self.laptop, routerMAC: Self.router, client: CraftedCapture.a("2001:db8:1:1::10"),
+              server: CraftedCapture.a("2001:db8:bad::c633:6401"), cport: 41002, sport: 443, rtt: 5, mechanism: "native_ipv6")
+        let (t, _) = try c.analyze()
+        #expect(NAT64PoisoningTests.learnt(t) == ["2001:db8:6464::/96 pref64"])
+        #expect(t.invalidNDMessages == 2 && t.nat64Drops.pref64NotFromRouter == 0)
+        #expect(NAT64PoisoningTests.row(t, .nat64).connections == 0)
+        #expect(t.devices.first { $0.key.mac == 0x02_00_00_00_00_0a }.map { $0.connectionsV6 == 1 && $0.connectionsTranslated == 0 } == true)
+        for m in TransitionMechanism.allCases { #expect(NAT64PoisoningTests.row(t, m).packets == (c.expected[m.name]?.packets ?? 0), "\(m.name)") }
+    }
+}

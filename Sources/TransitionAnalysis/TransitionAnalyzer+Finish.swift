@@ -145,6 +145,7 @@ extension TransitionAnalyzer {
         s.malformedBindingOptions = bindings.malformedOptions
         s.bindingConflicts = bindings.bindingConflicts
         s.invalidNDMessages = invalidNDMessages
+        s.pref64OutsideRA = pref64OutsideRA
         return s
     }
 

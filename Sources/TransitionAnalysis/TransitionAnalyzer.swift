@@ -37,6 +37,8 @@ public struct TransitionAnalyzer: Sendable {
     /// RS, RA, NS and NA messages discarded for their hop limit or code
     /// (`DeviceBindings.neighborDiscoveryHeaderIsValid`, RFC 4861 sections 6.1.1-7.1.2).
     public var invalidNDMessages: UInt64 = 0
+    /// PREF64 options in an ICMPv6 message other than a Router Advertisement (not used).
+    public var pref64OutsideRA: UInt64 = 0
 
     public init(options: TransitionOptions = TransitionOptions()) {
         self.options = options
@@ -59,7 +61,13 @@ public struct TransitionAnalyzer: Sendable {
         bindings.add(record, packet, ndValid: ndValid)
         noteLocalSources(packet, ndValid: ndValid)
         if ndValid, let p = packet.pref64Prefix, let lifetime = packet.pref64LifetimeSeconds {
-            learnPREF64(p, lifetime: lifetime, record: record, packet: packet)
+            // RFC 8781 section 4: the PREF64 option is an option of Router Advertisements; in any
+            // other ICMPv6 message (RS, NS, NA, Redirect, a quoted RA) it is not used, and counted.
+            if packet.icmpFamily == .v6 && packet.icmpType == 134 {
+                learnPREF64(p, lifetime: lifetime, record: record, packet: packet)
+            } else {
+                pref64OutsideRA &+= 1
+            }
         }
         if !pendingPREF64.isEmpty && bindings.forwarderConfirmations != seenConfirmations {
             confirmPendingPREF64(time: record.timestamp)

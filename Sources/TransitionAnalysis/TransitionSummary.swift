@@ -120,6 +120,8 @@ public struct TransitionSummary: Sendable {
     public var bindingConflicts: UInt64 = 0
     /// RS, RA, NS and NA messages discarded: hop limit not 255 or code not 0 (RFC 4861).
     public var invalidNDMessages: UInt64 = 0
+    /// PREF64 options outside Router Advertisements, not used (RFC 8781 section 4).
+    public var pref64OutsideRA: UInt64 = 0
 
     public init() {}
 

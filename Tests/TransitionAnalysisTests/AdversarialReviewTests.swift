@@ -68,4 +68,29 @@ import TrafficAnalysis
         #expect(t.devices.first { $0.key.mac == 0x02_00_00_00_00_0a }.map { $0.connectionsV6 == 1 && $0.connectionsTranslated == 0 } == true)
         for m in TransitionMechanism.allCases { #expect(NAT64PoisoningTests.row(t, m).packets == (c.expected[m.name]?.packets ?? 0), "\(m.name)") }
     }
+
+    // MARK: 2. PREF64 only in Router Advertisements (RFC 8781 section 4)
+
+    /// The router (an RA sender that forwards) puts PREF64 options into a Router Solicitation
+    /// (2001:db8:bad::/96), a Neighbor Solicitation (2001:db8:bad:1::/96) and a Neighbor
+    /// Advertisement (2001:db8:bad:2::/96), all valid ND (hop limit 255, code 0): none is used,
+    /// three are counted; its RA's 2001:db8:6464::/96 is learnt.
+    @Test func pref64OutsideRouterAdvertisementsIsNotUsed() throws {
+        var c = CraftedCapture()
+        c.routerAdvertisement(0, sourceMAC: Self.router, source: "fe80::1", pref64: "2001:db8:6464::")
+        c.icmpv6(1, sourceMAC: Self.router, destinationMAC: CraftedCapture.mac("33:33:00:00:00:02"), source: "fe80::1", destination: "ff02::2",
+                 type: 133, body: [0, 0, 0, 0] + CraftedCapture.pref64Option("2001:db8:bad::"))
+        c.icmpv6(2, sourceMAC: Self.router, destinationMAC: Self.laptop, source: "fe80::1", destination: "fe80::a",
+                 type: 135, body: [0, 0, 0, 0] + CraftedCapture.a("fe80::a") + CraftedCapture.pref64Option("2001:db8:bad:1::"))
+        c.icmpv6(3, sourceMAC: Self.router, destinationMAC: Self.laptop, source: "fe80::1", destination: "fe80::a",
+                 type: 136, body: [0x60, 0, 0, 0] + CraftedCapture.a("fe80::1") + CraftedCapture.pref64Option("2001:db8:bad:2::"))
+        Self.routerForwards(&c, at: 10)
+        c.tcp(100, clientMAC: Self.laptop, routerMAC: Self.router, client: CraftedCapture.a("2001:db8:1:1::10"),
+              server: CraftedCapture.a("2001:db8:bad:1::c633:6401"), cport: 41002, sport: 443, rtt: 5, mechanism: "native_ipv6")
+        let (t, _) = try c.analyze()
+        #expect(NAT64PoisoningTests.learnt(t) == ["2001:db8:6464::/96 pref64"])
+        #expect(t.pref64OutsideRA == 3 && t.invalidNDMessages == 0 && t.nat64Drops.pref64NotFromRouter == 0)
+        #expect(NAT64PoisoningTests.row(t, .nat64).connections == 0)
+        for m in TransitionMechanism.allCases { #expect(NAT64PoisoningTests.row(t, m).packets == (c.expected[m.name]?.packets ?? 0), "\(m.name)") }
+    }
 }

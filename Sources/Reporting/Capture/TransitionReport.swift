@@ -98,7 +98,8 @@ public enum TransitionReport {
                                  ("synthesized_answers", u(s.droppedSynthesizedAnswers)),
                                  ("malformed_binding_options", u(s.malformedBindingOptions)),
                                  ("binding_conflicts", u(s.bindingConflicts)),
-                                 ("invalid_nd_messages", u(s.invalidNDMessages))])),
+                                 ("invalid_nd_messages", u(s.invalidNDMessages)),
+                                 ("nat64_pref64_outside_ra", u(s.pref64OutsideRA))])),
         ])
     }
 

@@ -128,6 +128,15 @@ public struct DeviceBindings: Sendable {
     /// frame's source MAC; a claim for an address that belongs to another, non-router MAC (or to
     /// another explicit binding); a claim naming a router's MAC (RFC 3756 section 4.1.1).
     public var bindingConflicts: UInt64 = 0
+    /// ND or DHCPv6 messages (or DHCPv6 IA options) with more than `maxOptions` options: the
+    /// options past the 64th are not read.
+    public var optionsPastLimit: UInt64 = 0
+    /// DHCPv6 relay messages nested deeper than `maxRelayDepth`, not walked.
+    public var relaysTooDeep: UInt64 = 0
+    /// IAADDRs of a DHCPv6 Reply past the 4th, not bound.
+    public var replyAddressesPastLimit: UInt64 = 0
+    /// PREF64 options in one Router Advertisement after the first (only the first is read).
+    public var extraPREF64Options: UInt64 = 0
     /// Incremented each time a MAC first meets the router rule (`isForwarder`).
     public private(set) var forwarderConfirmations: UInt64 = 0
     public let maxBindings: Int
@@ -214,28 +223,40 @@ public struct DeviceBindings: Sendable {
         }
     }
 
-    /// Walks the options of `b[from..<to]` (`headerSize`-byte headers: ND 1-byte type and
-    /// 1-byte length in 8-octet units; DHCPv6 2-byte code and 2-byte length in octets),
-    /// calling `body(code, dataOffset, dataLength)`; stops after 64 options. Returns false when
-    /// an option ran past `to` (or had ND length 0): the message is malformed.
+    /// How an option walk ended.
+    public enum OptionWalk: Sendable, Equatable {
+        /// Every option read.
+        case complete
+        /// An option ran past the end (or had ND length 0): the message is malformed.
+        case malformed
+        /// `maxOptions` options read and more follow: the rest is not read.
+        case pastLimit
+    }
+    /// Options read per message (and per DHCPv6 IA option).
+    public static let maxOptions = 64
+
+    /// Walks the options of `b[from..<to]` (ND: 1-byte type and 1-byte length in 8-octet
+    /// units; DHCPv6: 2-byte code and 2-byte length in octets), calling
+    /// `body(code, dataOffset, dataLength)`; stops after `maxOptions` options.
     @inlinable static func walkOptions(_ b: UnsafeRawBufferPointer, from: Int, to: Int, dhcpv6: Bool,
-                                       _ body: (UInt16, Int, Int) -> Void) -> Bool {
+                                       _ body: (UInt16, Int, Int) -> Void) -> OptionWalk {
         var o = from, steps = 0
-        while o < to, steps < 64 {
+        while o < to {
+            guard steps < maxOptions else { return .pastLimit }
             steps += 1
             let code: UInt16, dataLength: Int, data: Int
             if dhcpv6 {
-                guard o + 4 <= to, let c: UInt16 = b.readBigEndian(at: o), let l: UInt16 = b.readBigEndian(at: o + 2) else { return false }
+                guard o + 4 <= to, let c: UInt16 = b.readBigEndian(at: o), let l: UInt16 = b.readBigEndian(at: o + 2) else { return .malformed }
                 code = c; data = o + 4; dataLength = Int(l)
             } else {
-                guard o + 2 <= to, let c: UInt8 = b.readBigEndian(at: o), let u: UInt8 = b.readBigEndian(at: o + 1), u > 0 else { return false }
+                guard o + 2 <= to, let c: UInt8 = b.readBigEndian(at: o), let u: UInt8 = b.readBigEndian(at: o + 1), u > 0 else { return .malformed }
                 code = UInt16(c); data = o + 2; dataLength = Int(u) * 8 - 2
             }
-            guard data + dataLength <= to else { return false }
+            guard data + dataLength <= to else { return .malformed }
             body(code, data, dataLength)
             o = data + dataLength
         }
-        return true
+        return .complete
     }
 
     /// RS/RA/NS/NA link-layer address options (RFC 4861 sections 4.1-4.4 and 4.6.1), on an
@@ -261,14 +282,18 @@ public struct DeviceBindings: Sendable {
             return
         }
         var linkLayer: UInt64? = nil
+        var pref64Options = 0
         let wanted: UInt16 = type == 136 ? 2 : 1
-        let ok = Self.walkOptions(b, from: optionsAt, to: end, dhcpv6: false) { code, data, length in
+        let walk = Self.walkOptions(b, from: optionsAt, to: end, dhcpv6: false) { code, data, length in
             if code == wanted, length == 6, linkLayer == nil { linkLayer = Self.mac(b, at: data) }
+            if code == 38 && length == 14 { pref64Options += 1 }
         }
         // A message cut by the snapshot length is not malformed, just short. A malformed one
         // (an option of length 0, or running past the message) is discarded whole, options
         // before the bad one included (RFC 4861 sections 6.1.1-7.1.2: silently discard).
-        if !ok && !cut { malformedOptions &+= 1; return }
+        if walk == .malformed && !cut { malformedOptions &+= 1; return }
+        if walk == .pastLimit { optionsPastLimit &+= 1 }
+        if type == 134 && pref64Options > 1 { extraPREF64Options &+= UInt64(pref64Options - 1) }
         guard let m = linkLayer.flatMap(Self.station) else { return }
         // RFC 4861 section 7.1 / RFC 3756 section 4.1.1: the option names the sender's own
         // link-layer address; one naming another MAC is a spoof.
@@ -290,13 +315,15 @@ public struct DeviceBindings: Sendable {
                                            relayMAC: UInt64?, frameDestination: UInt64?, cut: Bool, time: Int64) {
         guard let type: UInt8 = b.readBigEndian(at: from) else { return }
         if type == 12 || type == 13 {
-            guard to - from >= 34, depth < Self.maxRelayDepth, let peer = Self.address6(b, at: from + 18) else { return }
+            guard to - from >= 34, let peer = Self.address6(b, at: from + 18) else { return }
+            guard depth < Self.maxRelayDepth else { relaysTooDeep &+= 1; return }
             var clientMAC: UInt64? = nil, inner: (Int, Int)? = nil
-            let ok = Self.walkOptions(b, from: from + 34, to: to, dhcpv6: true) { code, data, length in
+            let walk = Self.walkOptions(b, from: from + 34, to: to, dhcpv6: true) { code, data, length in
                 if code == 79, length == 8, b.readBigEndian(at: data) == UInt16(1) { clientMAC = Self.mac(b, at: data + 2).flatMap(Self.station) }
                 if code == 9, inner == nil, length >= 4 { inner = (data, data + length) }
             }
-            if !ok { if !cut { malformedOptions &+= 1 }; return }
+            if walk == .malformed { if !cut { malformedOptions &+= 1 }; return }
+            if walk == .pastLimit { optionsPastLimit &+= 1 }
             if type == 12, let m = clientMAC, Self.isUnicast6(peer) { bind(mac: m, address: peer, time: time, explicit: true) }
             if let (s, e) = inner {
                 dhcpv6(b, from: s, to: e, depth: depth + 1, relayMAC: clientMAC ?? relayMAC, frameDestination: nil, cut: cut, time: time)
@@ -305,25 +332,28 @@ public struct DeviceBindings: Sendable {
         }
         guard type == 7 else { return }
         var duidMAC: UInt64? = nil
-        var ok = Self.walkOptions(b, from: from + 4, to: to, dhcpv6: true) { code, data, length in
+        let first = Self.walkOptions(b, from: from + 4, to: to, dhcpv6: true) { code, data, length in
             guard code == 1, length >= 4, let duidType: UInt16 = b.readBigEndian(at: data),
                   let hw: UInt16 = b.readBigEndian(at: data + 2), hw == 1 else { return }
             if duidType == 1, length == 14 { duidMAC = Self.mac(b, at: data + 8) }
             if duidType == 3, length == 10 { duidMAC = Self.mac(b, at: data + 4) }
         }
+        var ok = first != .malformed, pastLimit = first == .pastLimit
         guard let client = (frameDestination ?? relayMAC ?? duidMAC).flatMap(Self.station) else {
             if !ok && !cut { malformedOptions &+= 1 }
+            if pastLimit { optionsPastLimit &+= 1 }
             return
         }
         var addresses = (IPAddress(v4: 0), IPAddress(v4: 0), IPAddress(v4: 0), IPAddress(v4: 0))
-        var found = 0
+        var found = 0, extra = 0
         let walked = Self.walkOptions(b, from: from + 4, to: to, dhcpv6: true) { code, data, length in
             guard code == 3 || code == 4 else { return }
             let fixed = code == 3 ? 12 : 4
             guard length >= fixed else { ok = false; return }
             let inner = Self.walkOptions(b, from: data + fixed, to: data + length, dhcpv6: true) { sub, d, l in
                 guard sub == 5, l >= 24, let a = Self.address6(b, at: d), let valid: UInt32 = b.readBigEndian(at: d + 20),
-                      valid > 0, Self.isUnicast6(a), found < 4 else { return }
+                      valid > 0, Self.isUnicast6(a) else { return }
+                guard found < 4 else { extra += 1; return }
                 switch found {
                 case 0: addresses.0 = a
                 case 1: addresses.1 = a
@@ -332,10 +362,14 @@ public struct DeviceBindings: Sendable {
                 }
                 found += 1
             }
-            if !inner { ok = false }
+            if inner == .malformed { ok = false }
+            if inner == .pastLimit { pastLimit = true }
         }
-        if !walked { ok = false }
+        if walked == .malformed { ok = false }
+        if walked == .pastLimit { pastLimit = true }
         if !ok && !cut { malformedOptions &+= 1 }
+        if pastLimit { optionsPastLimit &+= 1 }
+        replyAddressesPastLimit &+= UInt64(extra)
         if found > 0 { bind(mac: client, address: addresses.0, time: time, explicit: true) }
         if found > 1 { bind(mac: client, address: addresses.1, time: time, explicit: true) }
         if found > 2 { bind(mac: client, address: addresses.2, time: time, explicit: true) }

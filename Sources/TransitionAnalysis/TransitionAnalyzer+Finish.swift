@@ -146,6 +146,10 @@ extension TransitionAnalyzer {
         s.bindingConflicts = bindings.bindingConflicts
         s.invalidNDMessages = invalidNDMessages
         s.pref64OutsideRA = pref64OutsideRA
+        s.bindingOptionsPastLimit = bindings.optionsPastLimit
+        s.dhcpv6RelaysTooDeep = bindings.relaysTooDeep
+        s.dhcpv6AddressesPastLimit = bindings.replyAddressesPastLimit
+        s.extraPREF64Options = bindings.extraPREF64Options
         return s
     }
 

@@ -122,6 +122,14 @@ public struct TransitionSummary: Sendable {
     public var invalidNDMessages: UInt64 = 0
     /// PREF64 options outside Router Advertisements, not used (RFC 8781 section 4).
     public var pref64OutsideRA: UInt64 = 0
+    /// ND and DHCPv6 messages with options past the 64th (not read).
+    public var bindingOptionsPastLimit: UInt64 = 0
+    /// DHCPv6 relay messages nested deeper than 8 (not walked).
+    public var dhcpv6RelaysTooDeep: UInt64 = 0
+    /// DHCPv6 Reply IAADDRs past the 4th (not bound).
+    public var dhcpv6AddressesPastLimit: UInt64 = 0
+    /// PREF64 options after the first in one RA (not read).
+    public var extraPREF64Options: UInt64 = 0
 
     public init() {}
 

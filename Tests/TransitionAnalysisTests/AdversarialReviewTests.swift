@@ -93,4 +93,90 @@ import TrafficAnalysis
         #expect(NAT64PoisoningTests.row(t, .nat64).connections == 0)
         for m in TransitionMechanism.allCases { #expect(NAT64PoisoningTests.row(t, m).packets == (c.expected[m.name]?.packets ?? 0), "\(m.name)") }
     }
+
+    // MARK: 3. Anomalies dropped without a counter
+
+    static let d = CraftedCapture.mac("02:00:00:00:00:21")
+    static let dhcpServer = CraftedCapture.mac("02:00:00:00:00:99")
+
+    /// D (…:21) makes an IPv4 connection, so it is a device whose addresses can be listed.
+    static func deviceD(_ c: inout CraftedCapture) {
+        c.tcp(0, clientMAC: d, routerMAC: router, client: CraftedCapture.a("192.168.1.21"), server: CraftedCapture.a("9.9.9.9"),
+              cport: 40000, sport: 443, rtt: 5, mechanism: "native_ipv4")
+    }
+
+    static func addresses(_ t: TransitionSummary, _ mac: UInt64) -> [IPAddress] {
+        t.devices.first { $0.key.mac == mac }?.addresses.map { $0.address } ?? []
+    }
+
+    /// An NA from E2 whose TLLAO follows 63 or 64 unknown options (type 200, 8 octets each):
+    /// 64 options are read, so the TLLAO as the 64th binds 2001:db8:1:1::32 to E2 and as the
+    /// 65th is not read; that message is counted once.
+    @Test func ndOptionsPastTheLimitAreCounted() throws {
+        for padding in [63, 64] {
+            var c = CraftedCapture()
+            c.tcp(0, clientMAC: Self.e2, routerMAC: Self.router, client: CraftedCapture.a("192.168.1.32"), server: CraftedCapture.a("9.9.9.9"),
+                  cport: 40000, sport: 443, rtt: 5, mechanism: "native_ipv4")
+            var body: [UInt8] = [0x20, 0, 0, 0] + CraftedCapture.a("2001:db8:1:1::32")
+            for _ in 0..<padding { body += [200, 1, 0, 0, 0, 0, 0, 0] }
+            body += [2, 1] + Self.e2
+            c.icmpv6(10, sourceMAC: Self.e2, destinationMAC: Self.allNodes, source: "fe80::32", destination: "ff02::1", type: 136, body: body)
+            let (t, _) = try c.analyze()
+            #expect(t.bindingOptionsPastLimit == (padding == 63 ? 0 : 1), "\(padding)")
+            #expect(Self.addresses(t, 0x02_00_00_00_00_32).contains(NAT64PrefixTests.ip("2001:db8:1:1::32")) == (padding == 63), "\(padding)")
+            #expect(t.malformedBindingOptions == 0)
+        }
+    }
+
+    /// A Reply (DUID-LL of D, IA_NA 2001:db8:1:2::21) inside `levels` nested Relay-Reply
+    /// messages from the server to the relay (547 -> 547): 8 levels are walked and bind the
+    /// address to D; at 9 the innermost relay message is not walked, and counted.
+    @Test func relaysNestedTooDeepAreCounted() throws {
+        for levels in [8, 9] {
+            var c = CraftedCapture()
+            Self.deviceD(&c)
+            var message: [UInt8] = [7, 0x12, 0x34, 0x56] + DeviceBindingTests.option(1, DeviceBindingTests.duidLL(Self.d))
+                + DeviceBindingTests.iaNA("2001:db8:1:2::21", valid: 7200)
+            let link = CraftedCapture.a("2001:db8:1:2::1"), peer = CraftedCapture.a("fe80::21")
+            for _ in 0..<levels { message = [13, 0] + link + peer + DeviceBindingTests.option(9, message) }
+            c.add(100, CraftedCapture.frame(Self.dhcpServer, Self.router, CraftedCapture.udpIP(CraftedCapture.a("2001:db8:ffff::547"),
+                                                                                                CraftedCapture.a("2001:db8:1:1::1"), 547, 547, message)), "native_ipv6")
+            let (t, _) = try c.analyze()
+            #expect(t.dhcpv6RelaysTooDeep == (levels == 8 ? 0 : 1), "\(levels)")
+            #expect(Self.addresses(t, 0x02_00_00_00_00_21).contains(NAT64PrefixTests.ip("2001:db8:1:2::21")) == (levels == 8), "\(levels)")
+        }
+    }
+
+    /// A direct Reply to D with five IAADDRs in one IA_NA: the first four are bound, the fifth
+    /// is counted.
+    @Test func replyAddressesPastTheFourthAreCounted() throws {
+        var c = CraftedCapture()
+        Self.deviceD(&c)
+        var iaaddrs: [UInt8] = []
+        for n in 1...5 {
+            let address: [UInt8] = CraftedCapture.a("2001:db8:1:1::\(n)")
+            iaaddrs += DeviceBindingTests.option(5, address + DeviceBindingTests.be32(3600) + DeviceBindingTests.be32(7200))
+        }
+        let ia: [UInt8] = DeviceBindingTests.be32(1) + DeviceBindingTests.be32(1800) + DeviceBindingTests.be32(2880) + iaaddrs
+        let clientID: [UInt8] = DeviceBindingTests.option(1, DeviceBindingTests.duidLL(Self.d))
+        let reply: [UInt8] = [7, 1, 2, 3] + clientID + DeviceBindingTests.option(3, ia)
+        c.add(100, CraftedCapture.frame(Self.dhcpServer, Self.d, CraftedCapture.udpIP(CraftedCapture.a("fe80::99"), CraftedCapture.a("fe80::21"), 547, 546, reply)), "native_ipv6")
+        let (t, _) = try c.analyze()
+        #expect(t.dhcpv6AddressesPastLimit == 1 && t.malformedBindingOptions == 0)
+        let bound = Self.addresses(t, 0x02_00_00_00_00_21).filter { $0.family == .v6 }
+        #expect(bound == (1...4).map { NAT64PrefixTests.ip("2001:db8:1:1::\($0)") })
+    }
+
+    /// One RA with two PREF64 options: the first (2001:db8:6464::/96) is learnt, the second
+    /// (2001:db8:6565::/96) is not read and is counted.
+    @Test func secondPREF64InOneRAIsCounted() throws {
+        var c = CraftedCapture()
+        let body: [UInt8] = [64, 0, 0x07, 0x08, 0, 0, 0, 0, 0, 0, 0, 0] + CraftedCapture.pref64Option("2001:db8:6464::")
+            + CraftedCapture.pref64Option("2001:db8:6565::")
+        c.icmpv6(0, sourceMAC: Self.router, destinationMAC: Self.allNodes, source: "fe80::1", destination: "ff02::1", type: 134, body: body)
+        Self.routerForwards(&c, at: 10)
+        let (t, _) = try c.analyze()
+        #expect(NAT64PoisoningTests.learnt(t) == ["2001:db8:6464::/96 pref64"])
+        #expect(t.extraPREF64Options == 1)
+    }
 }

@@ -99,7 +99,11 @@ public enum TransitionReport {
                                  ("malformed_binding_options", u(s.malformedBindingOptions)),
                                  ("binding_conflicts", u(s.bindingConflicts)),
                                  ("invalid_nd_messages", u(s.invalidNDMessages)),
-                                 ("nat64_pref64_outside_ra", u(s.pref64OutsideRA))])),
+                                 ("nat64_pref64_outside_ra", u(s.pref64OutsideRA)),
+                                 ("nat64_pref64_extra_options", u(s.extraPREF64Options)),
+                                 ("binding_options_past_limit", u(s.bindingOptionsPastLimit)),
+                                 ("dhcpv6_relays_too_deep", u(s.dhcpv6RelaysTooDeep)),
+                                 ("dhcpv6_addresses_past_limit", u(s.dhcpv6AddressesPastLimit))])),
         ])
     }
 

@@ -135,6 +135,11 @@ public struct DeviceBindings: Sendable {
     public var relaysTooDeep: UInt64 = 0
     /// IAADDRs of a DHCPv6 Reply past the 4th, not bound.
     public var replyAddressesPastLimit: UInt64 = 0
+    /// DHCPv6 Reply, Relay-Forward or Relay-Reply messages on other UDP ports than RFC 8415
+    /// section 7.2 gives them (Reply 547 -> 546, relay messages 547 -> 547): not read.
+    public var dhcpv6WrongPorts: UInt64 = 0
+    /// DHCPv6 addresses (IAADDR, Relay-Forward peer) inside a NAT64 prefix: not bound.
+    public var dhcpv6NAT64Addresses: UInt64 = 0
     /// PREF64 options in one Router Advertisement after the first (only the first is read).
     public var extraPREF64Options: UInt64 = 0
     /// Incremented each time a MAC first meets the router rule (`isForwarder`).
@@ -195,9 +200,10 @@ public struct DeviceBindings: Sendable {
     }
 
     /// `ndValid`: false when the packet is an ND message that `neighborDiscoveryHeaderIsValid`
-    /// refused; it then binds only as a frame (no ND binding, no RA sender).
+    /// refused; it then binds only as a frame (no ND binding, no RA sender). `nat64`: the
+    /// NAT64 prefixes known now; DHCPv6 never binds an address inside one.
     @inlinable
-    public mutating func add(_ record: PacketRecord, _ packet: DecodedPacket, ndValid: Bool = true) {
+    public mutating func add(_ record: PacketRecord, _ packet: DecodedPacket, ndValid: Bool = true, nat64: NAT64PrefixBook) {
         guard record.linkType == .ethernet, packet.linkDecoded else { return }
         let b = record.bytes
         guard let src = Self.sourceMAC(b) else { return }
@@ -212,10 +218,18 @@ public struct DeviceBindings: Sendable {
             if let t = packet.transport, t.protocolNumber == 17, t.payloadOffset >= 0 {
                 if t.sourcePort == 67, t.destinationPort == 68, t.payloadCapturedLength >= 34 {
                     dhcpAck(b, at: t.payloadOffset, time: record.timestamp)
-                } else if outer.family == .v6, t.destinationPort == 546 || t.destinationPort == 547, t.payloadCapturedLength >= 4 {
-                    let dst = Self.mac(b, at: 0).flatMap(Self.station)
-                    dhcpv6(b, from: t.payloadOffset, to: t.payloadOffset + t.payloadCapturedLength, depth: 0,
-                           relayMAC: nil, frameDestination: dst, cut: record.capturedLength < record.originalLength, time: record.timestamp)
+                } else if outer.family == .v6, t.destinationPort == 546 || t.destinationPort == 547, t.payloadCapturedLength >= 4,
+                          let type: UInt8 = b.readBigEndian(at: t.payloadOffset), type == 7 || type == 12 || type == 13 {
+                    // RFC 8415 section 7.2: servers and relay agents send from port 547; a Reply
+                    // goes to the client's port 546, relay messages (12, 13) to an agent's or a
+                    // server's port 547. A message on other ports is not what it claims.
+                    if t.sourcePort == 547 && t.destinationPort == (type == 7 ? 546 : 547) {
+                        let dst = Self.mac(b, at: 0).flatMap(Self.station)
+                        dhcpv6(b, from: t.payloadOffset, to: t.payloadOffset + t.payloadCapturedLength, depth: 0, relayMAC: nil,
+                               frameDestination: dst, cut: record.capturedLength < record.originalLength, time: record.timestamp, nat64: nat64)
+                    } else {
+                        dhcpv6WrongPorts &+= 1
+                    }
                 }
             }
         } else if packet.etherType == 0x0806 {
@@ -312,21 +326,27 @@ public struct DeviceBindings: Sendable {
     /// direct Reply, else the option-79 MAC of an enclosing relay message, else the MAC in a
     /// DUID-LLT (type 1) or DUID-LL (type 3) Client Identifier of hardware type 1.
     @usableFromInline mutating func dhcpv6(_ b: UnsafeRawBufferPointer, from: Int, to: Int, depth: Int,
-                                           relayMAC: UInt64?, frameDestination: UInt64?, cut: Bool, time: Int64) {
+                                           relayMAC: UInt64?, frameDestination: UInt64?, cut: Bool, time: Int64, nat64: NAT64PrefixBook) {
         guard let type: UInt8 = b.readBigEndian(at: from) else { return }
         if type == 12 || type == 13 {
             guard to - from >= 34, let peer = Self.address6(b, at: from + 18) else { return }
             guard depth < Self.maxRelayDepth else { relaysTooDeep &+= 1; return }
             var clientMAC: UInt64? = nil, inner: (Int, Int)? = nil
             let walk = Self.walkOptions(b, from: from + 34, to: to, dhcpv6: true) { code, data, length in
-                if code == 79, length == 8, b.readBigEndian(at: data) == UInt16(1) { clientMAC = Self.mac(b, at: data + 2).flatMap(Self.station) }
+                // RFC 6939 sections 4-6: the relay agent adds option 79 to the Relay-Forward it
+                // sends; a Relay-Reply is not where it belongs, so one there is not read.
+                if type == 12, code == 79, length == 8, b.readBigEndian(at: data) == UInt16(1) {
+                    clientMAC = Self.mac(b, at: data + 2).flatMap(Self.station)
+                }
                 if code == 9, inner == nil, length >= 4 { inner = (data, data + length) }
             }
             if walk == .malformed { if !cut { malformedOptions &+= 1 }; return }
             if walk == .pastLimit { optionsPastLimit &+= 1 }
-            if type == 12, let m = clientMAC, Self.isUnicast6(peer) { bind(mac: m, address: peer, time: time, explicit: true) }
+            if type == 12, let m = clientMAC, Self.isUnicast6(peer) {
+                if nat64.contains(peer) { dhcpv6NAT64Addresses &+= 1 } else { bind(mac: m, address: peer, time: time, explicit: true) }
+            }
             if let (s, e) = inner {
-                dhcpv6(b, from: s, to: e, depth: depth + 1, relayMAC: clientMAC ?? relayMAC, frameDestination: nil, cut: cut, time: time)
+                dhcpv6(b, from: s, to: e, depth: depth + 1, relayMAC: clientMAC ?? relayMAC, frameDestination: nil, cut: cut, time: time, nat64: nat64)
             }
             return
         }
@@ -345,7 +365,7 @@ public struct DeviceBindings: Sendable {
             return
         }
         var addresses = (IPAddress(v4: 0), IPAddress(v4: 0), IPAddress(v4: 0), IPAddress(v4: 0))
-        var found = 0, extra = 0
+        var found = 0, extra = 0, inNAT64 = 0
         let walked = Self.walkOptions(b, from: from + 4, to: to, dhcpv6: true) { code, data, length in
             guard code == 3 || code == 4 else { return }
             let fixed = code == 3 ? 12 : 4
@@ -353,6 +373,8 @@ public struct DeviceBindings: Sendable {
             let inner = Self.walkOptions(b, from: data + fixed, to: data + length, dhcpv6: true) { sub, d, l in
                 guard sub == 5, l >= 24, let a = Self.address6(b, at: d), let valid: UInt32 = b.readBigEndian(at: d + 20),
                       valid > 0, Self.isUnicast6(a) else { return }
+                // A NAT64 address stands for an IPv4 host beyond the translator, never a device.
+                guard !nat64.contains(a) else { inNAT64 += 1; return }
                 guard found < 4 else { extra += 1; return }
                 switch found {
                 case 0: addresses.0 = a
@@ -370,6 +392,7 @@ public struct DeviceBindings: Sendable {
         if !ok && !cut { malformedOptions &+= 1 }
         if pastLimit { optionsPastLimit &+= 1 }
         replyAddressesPastLimit &+= UInt64(extra)
+        dhcpv6NAT64Addresses &+= UInt64(inNAT64)
         if found > 0 { bind(mac: client, address: addresses.0, time: time, explicit: true) }
         if found > 1 { bind(mac: client, address: addresses.1, time: time, explicit: true) }
         if found > 2 { bind(mac: client, address: addresses.2, time: time, explicit: true) }

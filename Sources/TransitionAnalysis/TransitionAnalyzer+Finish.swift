@@ -150,6 +150,8 @@ extension TransitionAnalyzer {
         s.dhcpv6RelaysTooDeep = bindings.relaysTooDeep
         s.dhcpv6AddressesPastLimit = bindings.replyAddressesPastLimit
         s.extraPREF64Options = bindings.extraPREF64Options
+        s.dhcpv6WrongPorts = bindings.dhcpv6WrongPorts
+        s.dhcpv6NAT64Addresses = bindings.dhcpv6NAT64Addresses
         return s
     }
 

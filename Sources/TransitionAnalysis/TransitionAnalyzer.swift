@@ -58,7 +58,7 @@ public struct TransitionAnalyzer: Sendable {
         // (RFC 4861): no binding, no router, no local source, no PREF64; counted.
         let ndValid = DeviceBindings.neighborDiscoveryHeaderIsValid(record.bytes, packet) ?? true
         if !ndValid { invalidNDMessages &+= 1 }
-        bindings.add(record, packet, ndValid: ndValid)
+        bindings.add(record, packet, ndValid: ndValid, nat64: nat64)
         noteLocalSources(packet, ndValid: ndValid)
         if ndValid, let p = packet.pref64Prefix, let lifetime = packet.pref64LifetimeSeconds {
             // RFC 8781 section 4: the PREF64 option is an option of Router Advertisements; in any

@@ -130,6 +130,10 @@ public struct TransitionSummary: Sendable {
     public var dhcpv6AddressesPastLimit: UInt64 = 0
     /// PREF64 options after the first in one RA (not read).
     public var extraPREF64Options: UInt64 = 0
+    /// DHCPv6 Reply and relay messages on the wrong UDP ports (not read, RFC 8415 section 7.2).
+    public var dhcpv6WrongPorts: UInt64 = 0
+    /// DHCPv6 addresses inside a NAT64 prefix (not bound).
+    public var dhcpv6NAT64Addresses: UInt64 = 0
 
     public init() {}
 

@@ -179,4 +179,65 @@ import TrafficAnalysis
         #expect(NAT64PoisoningTests.learnt(t) == ["2001:db8:6464::/96 pref64"])
         #expect(t.extraPREF64Options == 1)
     }
+
+    // MARK: 6. DHCPv6 acceptance (RFC 8415 section 7.2, RFC 6939)
+
+    static func directReply(_ c: inout CraftedCapture, _ ms: Double, address: String, sourcePort: UInt16 = 547, destinationPort: UInt16 = 546) {
+        let reply: [UInt8] = [7, 1, 2, 3] + DeviceBindingTests.option(1, DeviceBindingTests.duidLL(d)) + DeviceBindingTests.iaNA(address, valid: 7200)
+        c.add(ms, CraftedCapture.frame(dhcpServer, d, CraftedCapture.udpIP(CraftedCapture.a("fe80::99"), CraftedCapture.a("fe80::21"),
+                                                                           sourcePort, destinationPort, reply)), "native_ipv6")
+    }
+
+    /// Direct Replies to D: 547 -> 546 binds 2001:db8:1:1::1; the same Reply from 546 to 547,
+    /// from 547 to 547 and from 1234 to 546 is not read (3 counted). A Relay-Reply to port 546
+    /// is not read either (4).
+    @Test func dhcpv6OnTheWrongPortsIsNotRead() throws {
+        var c = CraftedCapture()
+        Self.deviceD(&c)
+        Self.directReply(&c, 10, address: "2001:db8:1:1::1")
+        Self.directReply(&c, 20, address: "2001:db8:1:1::2", sourcePort: 546, destinationPort: 547)
+        Self.directReply(&c, 30, address: "2001:db8:1:1::3", sourcePort: 547, destinationPort: 547)
+        Self.directReply(&c, 40, address: "2001:db8:1:1::4", sourcePort: 1234, destinationPort: 546)
+        let reply: [UInt8] = [7, 1, 2, 3] + DeviceBindingTests.option(1, DeviceBindingTests.duidLL(Self.d)) + DeviceBindingTests.iaNA("2001:db8:1:1::5", valid: 7200)
+        let relayReply: [UInt8] = [13, 0] + CraftedCapture.a("2001:db8:1:1::1") + CraftedCapture.a("fe80::21") + DeviceBindingTests.option(9, reply)
+        c.add(50, CraftedCapture.frame(Self.dhcpServer, Self.router, CraftedCapture.udpIP(CraftedCapture.a("2001:db8:ffff::547"),
+                                                                                            CraftedCapture.a("2001:db8:1:1::1"), 547, 546, relayReply)), "native_ipv6")
+        let (t, _) = try c.analyze()
+        #expect(t.dhcpv6WrongPorts == 4)
+        #expect(Self.addresses(t, 0x02_00_00_00_00_21).filter { $0.family == .v6 } == [NAT64PrefixTests.ip("2001:db8:1:1::1")])
+    }
+
+    /// A Relay-Reply (547 -> 547) carrying option 79 naming D and a Reply without a Client
+    /// Identifier: option 79 is not read in a Relay-Reply (RFC 6939 puts it in Relay-Forward),
+    /// so the Reply has no client MAC and binds nothing. The same option in a Relay-Forward
+    /// binds its peer address fe80::21 to D.
+    @Test func clientLinkLayerOptionIsReadOnlyInRelayForward() throws {
+        var c = CraftedCapture()
+        Self.deviceD(&c)
+        let link = CraftedCapture.a("2001:db8:1:2::1"), peer = CraftedCapture.a("fe80::21"), o79 = DeviceBindingTests.option(79, [0, 1] + Self.d)
+        let reply: [UInt8] = [7, 1, 2, 3] + DeviceBindingTests.iaNA("2001:db8:1:2::21", valid: 7200)
+        let relayReply: [UInt8] = [13, 0] + link + peer + o79 + DeviceBindingTests.option(9, reply)
+        let server = CraftedCapture.a("2001:db8:ffff::547"), relay = CraftedCapture.a("2001:db8:1:1::1")
+        c.add(50, CraftedCapture.frame(Self.dhcpServer, Self.router, CraftedCapture.udpIP(server, relay, 547, 547, relayReply)), "native_ipv6")
+        let (t, _) = try c.analyze()
+        #expect(!Self.addresses(t, 0x02_00_00_00_00_21).contains(NAT64PrefixTests.ip("2001:db8:1:2::21")))
+
+        let forward: [UInt8] = [12, 0] + link + peer + o79 + DeviceBindingTests.option(9, [3, 1, 2, 3])
+        c.add(60, CraftedCapture.frame(Self.router, Self.dhcpServer, CraftedCapture.udpIP(relay, server, 547, 547, forward)), "native_ipv6")
+        let (t2, _) = try c.analyze()
+        #expect(Self.addresses(t2, 0x02_00_00_00_00_21).contains(NAT64PrefixTests.ip("fe80::21")))
+    }
+
+    /// A Reply assigning D 64:ff9b::c633:6401 (inside the well-known NAT64 prefix) and
+    /// 2001:db8:1:1::21: only the second is bound; the first is counted.
+    @Test func dhcpv6DoesNotBindNAT64Addresses() throws {
+        var c = CraftedCapture()
+        Self.deviceD(&c)
+        let reply: [UInt8] = [7, 1, 2, 3] + DeviceBindingTests.option(1, DeviceBindingTests.duidLL(Self.d))
+            + DeviceBindingTests.iaNA("64:ff9b::c633:6401", valid: 7200) + DeviceBindingTests.iaNA("2001:db8:1:1::21", valid: 7200)
+        c.add(10, CraftedCapture.frame(Self.dhcpServer, Self.d, CraftedCapture.udpIP(CraftedCapture.a("fe80::99"), CraftedCapture.a("fe80::21"), 547, 546, reply)), "native_ipv6")
+        let (t, _) = try c.analyze()
+        #expect(t.dhcpv6NAT64Addresses == 1)
+        #expect(Self.addresses(t, 0x02_00_00_00_00_21).filter { $0.family == .v6 } == [NAT64PrefixTests.ip("2001:db8:1:1::21")])
+    }
 }

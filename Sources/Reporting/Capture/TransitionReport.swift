@@ -103,7 +103,9 @@ public enum TransitionReport {
                                  ("nat64_pref64_extra_options", u(s.extraPREF64Options)),
                                  ("binding_options_past_limit", u(s.bindingOptionsPastLimit)),
                                  ("dhcpv6_relays_too_deep", u(s.dhcpv6RelaysTooDeep)),
-                                 ("dhcpv6_addresses_past_limit", u(s.dhcpv6AddressesPastLimit))])),
+                                 ("dhcpv6_addresses_past_limit", u(s.dhcpv6AddressesPastLimit)),
+                                 ("dhcpv6_wrong_ports", u(s.dhcpv6WrongPorts)),
+                                 ("dhcpv6_nat64_addresses", u(s.dhcpv6NAT64Addresses))])),
         ])
     }
 

@@ -138,6 +138,9 @@ public struct DeviceBindings: Sendable {
     /// DHCPv6 Reply, Relay-Forward or Relay-Reply messages on other UDP ports than RFC 8415
     /// section 7.2 gives them (Reply 547 -> 546, relay messages 547 -> 547): not read.
     public var dhcpv6WrongPorts: UInt64 = 0
+    /// DHCPv6 Reply or relay messages in the first fragment of a fragmented datagram: not
+    /// read (the fragment holds only part of the message; later fragments carry no UDP header).
+    public var dhcpv6Fragments: UInt64 = 0
     /// DHCPv6 addresses (IAADDR, Relay-Forward peer) inside a NAT64 prefix: not bound.
     public var dhcpv6NAT64Addresses: UInt64 = 0
     /// PREF64 options in one Router Advertisement after the first (only the first is read).
@@ -223,7 +226,10 @@ public struct DeviceBindings: Sendable {
                     // RFC 8415 section 7.2: servers and relay agents send from port 547; a Reply
                     // goes to the client's port 546, relay messages (12, 13) to an agent's or a
                     // server's port 547. A message on other ports is not what it claims.
-                    if t.sourcePort == 547 && t.destinationPort == (type == 7 ? 546 : 547) {
+                    if packet.ipLayers[t.ipLayerIndex].isFragment {
+                        // RFC 8200 section 4.5: only the reassembled datagram is the message.
+                        dhcpv6Fragments &+= 1
+                    } else if t.sourcePort == 547 && t.destinationPort == (type == 7 ? 546 : 547) {
                         let dst = Self.mac(b, at: 0).flatMap(Self.station)
                         dhcpv6(b, from: t.payloadOffset, to: t.payloadOffset + t.payloadCapturedLength, depth: 0, relayMAC: nil,
                                frameDestination: dst, cut: record.capturedLength < record.originalLength, time: record.timestamp, nat64: nat64)

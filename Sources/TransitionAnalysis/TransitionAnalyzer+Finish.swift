@@ -152,6 +152,7 @@ extension TransitionAnalyzer {
         s.extraPREF64Options = bindings.extraPREF64Options
         s.dhcpv6WrongPorts = bindings.dhcpv6WrongPorts
         s.dhcpv6NAT64Addresses = bindings.dhcpv6NAT64Addresses
+        s.dhcpv6Fragments = bindings.dhcpv6Fragments
         return s
     }
 

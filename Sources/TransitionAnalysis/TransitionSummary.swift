@@ -134,6 +134,8 @@ public struct TransitionSummary: Sendable {
     public var dhcpv6WrongPorts: UInt64 = 0
     /// DHCPv6 addresses inside a NAT64 prefix (not bound).
     public var dhcpv6NAT64Addresses: UInt64 = 0
+    /// DHCPv6 messages in a fragment of a fragmented datagram (not read).
+    public var dhcpv6Fragments: UInt64 = 0
 
     public init() {}
 

@@ -240,4 +240,35 @@ import TrafficAnalysis
         #expect(t.dhcpv6NAT64Addresses == 1)
         #expect(Self.addresses(t, 0x02_00_00_00_00_21).filter { $0.family == .v6 } == [NAT64PrefixTests.ip("2001:db8:1:1::21")])
     }
+
+    // MARK: 4. Fragmented DHCPv6 (RFC 8200 section 4.5)
+
+    /// A direct Reply to D (DUID-LL, IA_NA 2001:db8:1:1::21, then a 200-byte option 23)
+    /// split after 96 bytes of UDP datagram (the IA_NA fits in the first fragment): neither
+    /// fragment is read as a message (the first is counted), so nothing is bound and nothing
+    /// is malformed. The whole datagram unfragmented binds the address.
+    @Test func fragmentedReplyIsNotReadAsAWholeMessage() throws {
+        let reply: [UInt8] = [7, 1, 2, 3] + DeviceBindingTests.option(1, DeviceBindingTests.duidLL(Self.d))
+            + DeviceBindingTests.iaNA("2001:db8:1:1::21", valid: 7200) + DeviceBindingTests.option(23, [UInt8](repeating: 0x20, count: 200))
+        let s = CraftedCapture.a("fe80::99"), dst = CraftedCapture.a("fe80::21")
+        let udp = PacketBuilder.udp(source: s, destination: dst, sourcePort: 547, destinationPort: 546, payload: reply)
+        for fragmented in [false, true] {
+            var c = CraftedCapture()
+            Self.deviceD(&c)
+            if fragmented {
+                let cut = 96
+                for (offset, part, more) in [(0, Array(udp[0..<cut]), true), (cut, Array(udp[cut...]), false)] {
+                    let fragmentHeader: [UInt8] = [17, 0, UInt8(offset >> 8), UInt8(offset & 0xf8) | (more ? 1 : 0), 0, 0, 0x12, 0x34]
+                    let ip = PacketBuilder.ipv6(source: s, destination: dst, nextHeader: 44, payload: fragmentHeader + part)
+                    c.add(Double(10 + offset), PacketBuilder.ethernet(destination: Self.d, source: Self.dhcpServer, etherType: 0x86dd, payload: ip), "native_ipv6")
+                }
+            } else {
+                c.add(10, PacketBuilder.ethernet(destination: Self.d, source: Self.dhcpServer, etherType: 0x86dd,
+                                                 payload: PacketBuilder.ipv6(source: s, destination: dst, nextHeader: 17, payload: udp)), "native_ipv6")
+            }
+            let (t, _) = try c.analyze()
+            #expect(t.dhcpv6Fragments == (fragmented ? 1 : 0) && t.malformedBindingOptions == 0, "fragmented \(fragmented)")
+            #expect(Self.addresses(t, 0x02_00_00_00_00_21).contains(NAT64PrefixTests.ip("2001:db8:1:1::21")) == !fragmented, "fragmented \(fragmented)")
+        }
+    }
 }

@@ -105,7 +105,8 @@ public enum TransitionReport {
                                  ("dhcpv6_relays_too_deep", u(s.dhcpv6RelaysTooDeep)),
                                  ("dhcpv6_addresses_past_limit", u(s.dhcpv6AddressesPastLimit)),
                                  ("dhcpv6_wrong_ports", u(s.dhcpv6WrongPorts)),
-                                 ("dhcpv6_nat64_addresses", u(s.dhcpv6NAT64Addresses))])),
+                                 ("dhcpv6_nat64_addresses", u(s.dhcpv6NAT64Addresses)),
+                                 ("dhcpv6_fragments", u(s.dhcpv6Fragments))])),
         ])
     }
 

@@ -323,24 +323,35 @@ public struct NAT64PrefixBook: Sendable {
         return true
     }
 
+    /// The length at which `p` embeds an IPv4 address: the local-use /48 does not tell its
+    /// length, so it is read as a /96 (RFC 8215 section 3).
+    @inlinable static func embeddingLength(_ p: NAT64Prefix) -> Int { p.source == .localUse ? 96 : p.prefix.length }
+
+    /// `a`, inside `p`, embeds an IPv4 address there: for lengths below 96, bits 64-71 (the u
+    /// octet) are zero (RFC 6052 section 2.2: an address whose u octet is not zero is not an
+    /// IPv4-embedded address of that format).
+    @inlinable static func embeds(_ a: IPAddress, under p: NAT64Prefix) -> Bool {
+        embeddingLength(p) >= 96 || NAT64Embedding.uOctetIsZero(a)
+    }
+
     /// The most specific known prefix holding `a` that applies at `time` (nil: any known
-    /// prefix, the packet path), with the IPv4 address it embeds.
+    /// prefix, the packet path) and under which `a` embeds an IPv4 address (`embeds`), with
+    /// that IPv4 address.
     @inlinable
     public func match(_ a: IPAddress, at time: Int64? = nil) -> (prefix: NAT64Prefix, ipv4: IPAddress)? {
         guard a.family == .v6 else { return nil }
-        for p in prefixes where p.prefix.contains(a) && p.applies(at: time) {
-            // The local-use /48 does not tell its length; read it as a /96 (RFC 8215 section 3).
-            let length = p.source == .localUse ? 96 : p.prefix.length
-            if let v4 = NAT64Embedding.ipv4(in: a, prefixLength: length) { return (p, v4) }
+        for p in prefixes where p.prefix.contains(a) && p.applies(at: time) && Self.embeds(a, under: p) {
+            if let v4 = NAT64Embedding.ipv4(in: a, prefixLength: Self.embeddingLength(p)) { return (p, v4) }
         }
         return nil
     }
 
     /// True when `a` lies in a known prefix that applies at `time` (nil: any known prefix, for
-    /// packets, which are read in order).
+    /// packets, which are read in order) and embeds an IPv4 address under it (`embeds`: an
+    /// address with a non-zero u octet under a prefix shorter than 96 is not translated).
     @inlinable public func contains(_ a: IPAddress, at time: Int64? = nil) -> Bool {
         guard a.family == .v6 else { return false }
-        for p in prefixes where p.prefix.contains(a) && p.applies(at: time) { return true }
+        for p in prefixes where p.prefix.contains(a) && p.applies(at: time) && Self.embeds(a, under: p) { return true }
         return false
     }
 

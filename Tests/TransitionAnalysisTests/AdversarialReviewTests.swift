@@ -271,4 +271,29 @@ import TrafficAnalysis
             #expect(Self.addresses(t, 0x02_00_00_00_00_21).contains(NAT64PrefixTests.ip("2001:db8:1:1::21")) == !fragmented, "fragmented \(fragmented)")
         }
     }
+
+    // MARK: 5. The u octet on match (RFC 6052 section 2.2)
+
+    /// With `--nat64-prefix` 2001:db8:122:344::/64 and 2001:db8::/32: 192.0.2.33 embedded
+    /// with u octet 0 (RFC 6052 section 2.4 examples) is NAT64; the same addresses with u octet
+    /// 0xff (bits 64-71) embed nothing and stay native IPv6, as do their packets.
+    @Test func nonZeroUOctetIsNotNAT64() throws {
+        var options = TransitionOptions()
+        options.nat64Prefixes = [IPPrefix("2001:db8:122:344::/64")!, IPPrefix("2001:db8::/32")!]
+        var c = CraftedCapture()
+        let me = CraftedCapture.a("2a00:1::10")
+        let servers = [("2001:db8:122:344:c0:2:2100:0", "nat64"), ("2001:db8:122:344:ffc0:2:2100:0", "native_ipv6"),
+                       ("2001:db8:c000:221::", "nat64"), ("2001:db8:c000:221:ff00::", "native_ipv6")]
+        for (i, (server, mechanism)) in servers.enumerated() {
+            c.tcp(Double(100 * i), clientMAC: Self.laptop, routerMAC: Self.router, client: me, server: CraftedCapture.a(server),
+                  cport: UInt16(41000 + i), sport: 443, rtt: 10, data: false, mechanism: mechanism)
+        }
+        let (t, _) = try c.analyze(options: options)
+        #expect(NAT64PoisoningTests.row(t, .nat64).connections == 2 && NAT64PoisoningTests.row(t, .nativeIPv6).connections == 2)
+        for m in TransitionMechanism.allCases { #expect(NAT64PoisoningTests.row(t, m).packets == (c.expected[m.name]?.packets ?? 0), "\(m.name)") }
+        let book = NAT64PrefixBook(configured: options.nat64Prefixes)
+        #expect(book.match(NAT64PrefixTests.ip("2001:db8:122:344:c0:2:2100:0"))?.ipv4 == NAT64PrefixTests.ip("192.0.2.33"))
+        #expect(book.match(NAT64PrefixTests.ip("2001:db8:122:344:ffc0:2:2100:0")) == nil)
+        #expect(!book.contains(NAT64PrefixTests.ip("2001:db8:c000:221:ff00::")))
+    }
 }

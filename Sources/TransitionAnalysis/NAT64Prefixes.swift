@@ -355,19 +355,51 @@ public struct NAT64PrefixBook: Sendable {
         return false
     }
 
-    /// RFC 7050 section 3: in a AAAA answer for ipv4only.arpa, the prefix is what precedes the
-    /// well-known IPv4 address 192.0.0.170 or 192.0.0.171 at one of the RFC 6052 positions
-    /// (checked from /96 down to /32; the first position holding one of them wins, and for
-    /// lengths below 96 the u octet must be zero).
-    public static func prefixFromIPv4onlyAnswer(_ a: IPAddress) -> IPPrefix? {
-        guard a.family == .v6 else { return nil }
-        for length in NAT64Embedding.prefixLengths.reversed() {
-            guard let v4 = NAT64Embedding.ipv4(in: a, prefixLength: length),
-                  ipv4onlyAddresses.contains(v4.v4Value) else { continue }
-            if length < 96 && !NAT64Embedding.uOctetIsZero(a) { continue }
-            return IPPrefix(containing: a, length: length)
+    /// The RFC 6052 positions of `a` holding a well-known IPv4 address of ipv4only.arpa
+    /// (192.0.0.170 or 192.0.0.171): (prefix length, that address); for lengths below 96 the u
+    /// octet must be zero (else no position below 96 is valid).
+    static func wellKnownPositions(_ a: IPAddress) -> [(length: Int, wka: UInt32)] {
+        guard a.family == .v6 else { return [] }
+        return NAT64Embedding.prefixLengths.compactMap { length in
+            guard let v4 = NAT64Embedding.ipv4(in: a, prefixLength: length), ipv4onlyAddresses.contains(v4.v4Value),
+                  length == 96 || NAT64Embedding.uOctetIsZero(a) else { return nil }
+            return (length, v4.v4Value)
         }
-        return nil
+    }
+
+    /// RFC 7050 section 3, for the AAAA answers of one ipv4only.arpa response: each answer
+    /// teaches the prefix that precedes the well-known IPv4 address (192.0.0.170 or
+    /// 192.0.0.171) at a valid RFC 6052 position. When an answer holds a well-known address at
+    /// more than one position (its prefix bits happen to hold one too), the position is the
+    /// one where another answer under the same prefix holds the *other* well-known address
+    /// (the ipv4only.arpa zone has both, so a DNS64 synthesizes both under one prefix, and only
+    /// at the true position do they differ); when that does not leave exactly one position, the
+    /// answer teaches nothing and is counted in `ambiguous`.
+    public static func prefixesFromIPv4onlyAnswers(_ answers: [IPAddress]) -> (prefixes: [IPPrefix], ambiguous: Int) {
+        var prefixes: [IPPrefix] = [], ambiguous = 0
+        for a in answers {
+            let found = wellKnownPositions(a)
+            guard !found.isEmpty else { continue }
+            var lengths = found.map(\.length)
+            if found.count > 1 {
+                lengths = found.filter { position in
+                    let p = IPPrefix(containing: a, length: position.length)
+                    return answers.contains { b in
+                        b != a && p.contains(b) && wellKnownPositions(b).contains { $0.length == position.length && $0.wka != position.wka }
+                    }
+                }.map(\.length)
+            }
+            guard lengths.count == 1 else { ambiguous += 1; continue }
+            let p = IPPrefix(containing: a, length: lengths[0])
+            if !prefixes.contains(p) { prefixes.append(p) }
+        }
+        return (prefixes, ambiguous)
+    }
+
+    /// `prefixesFromIPv4onlyAnswers` for one answer alone: its prefix when the well-known
+    /// address is at exactly one valid position, else nil.
+    public static func prefixFromIPv4onlyAnswer(_ a: IPAddress) -> IPPrefix? {
+        prefixesFromIPv4onlyAnswers([a]).prefixes.first
     }
 
     /// DNS64 recognised from the answers themselves: the prefix under which `aaaa` embeds one

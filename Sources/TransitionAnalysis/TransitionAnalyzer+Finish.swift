@@ -153,6 +153,7 @@ extension TransitionAnalyzer {
         s.dhcpv6WrongPorts = bindings.dhcpv6WrongPorts
         s.dhcpv6NAT64Addresses = bindings.dhcpv6NAT64Addresses
         s.dhcpv6Fragments = bindings.dhcpv6Fragments
+        s.ipv4onlyAmbiguous = ipv4onlyAmbiguous
         return s
     }
 

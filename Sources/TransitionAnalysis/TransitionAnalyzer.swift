@@ -39,6 +39,8 @@ public struct TransitionAnalyzer: Sendable {
     public var invalidNDMessages: UInt64 = 0
     /// PREF64 options in an ICMPv6 message other than a Router Advertisement (not used).
     public var pref64OutsideRA: UInt64 = 0
+    /// ipv4only.arpa AAAA answers whose prefix position was ambiguous (RFC 7050 section 3).
+    public var ipv4onlyAmbiguous: UInt64 = 0
 
     public init(options: TransitionOptions = TransitionOptions()) {
         self.options = options
@@ -150,7 +152,9 @@ public struct TransitionAnalyzer: Sendable {
         nat64.noteLocal(t.client)
         // RFC 7050 section 3: the NAT64 prefix from the ipv4only.arpa AAAA answers.
         if t.qname == "ipv4only.arpa" && t.qtype == 28 {
-            for a in addresses { if let p = NAT64PrefixBook.prefixFromIPv4onlyAnswer(a) { nat64.learn(p, source: .ipv4onlyArpa, at: time) } }
+            let found = NAT64PrefixBook.prefixesFromIPv4onlyAnswers(addresses)
+            ipv4onlyAmbiguous &+= UInt64(found.ambiguous)
+            for p in found.prefixes { nat64.learn(p, source: .ipv4onlyArpa, at: time) }
         }
         // DNS64 recognised from the answers: a AAAA embedding an A answer of the same name,
         // used once corroborated (`NAT64PrefixBook.dns64Corroboration`).

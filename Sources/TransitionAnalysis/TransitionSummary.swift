@@ -136,6 +136,9 @@ public struct TransitionSummary: Sendable {
     public var dhcpv6NAT64Addresses: UInt64 = 0
     /// DHCPv6 messages in a fragment of a fragmented datagram (not read).
     public var dhcpv6Fragments: UInt64 = 0
+    /// ipv4only.arpa AAAA answers that taught nothing: the well-known address at more than one
+    /// position, not resolved by the other answers (RFC 7050 section 3).
+    public var ipv4onlyAmbiguous: UInt64 = 0
 
     public init() {}
 

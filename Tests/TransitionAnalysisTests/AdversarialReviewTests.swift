@@ -296,4 +296,29 @@ import TrafficAnalysis
         #expect(book.match(NAT64PrefixTests.ip("2001:db8:122:344:ffc0:2:2100:0")) == nil)
         #expect(!book.contains(NAT64PrefixTests.ip("2001:db8:c000:221:ff00::")))
     }
+
+    // MARK: 7. ipv4only.arpa positions (RFC 7050 section 3)
+
+    /// 2001:db8:c000:aa::c000:aa holds 192.0.0.170 at the /32 position (bits 32-63) and at the
+    /// /96 position. Alone it is ambiguous: nothing learnt, one refusal (the code before took
+    /// the /96 without noticing). With its twin ::c000:ab, only /96 has 170 in one answer and
+    /// 171 in the other: 2001:db8:c000:aa::/96 is learnt. An unambiguous /32 answer
+    /// (2001:db8:c000:aa::) still teaches its /32.
+    @Test func ipv4onlyArpaAmbiguousPositionTeachesNothing() throws {
+        let ambiguous = NAT64PrefixTests.ip("2001:db8:c000:aa::c000:aa"), twin = NAT64PrefixTests.ip("2001:db8:c000:aa::c000:ab")
+        #expect(NAT64PrefixBook.wellKnownPositions(ambiguous).map(\.length) == [32, 96])
+        #expect(NAT64PrefixBook.prefixesFromIPv4onlyAnswers([ambiguous]).prefixes.isEmpty)
+        #expect(NAT64PrefixBook.prefixesFromIPv4onlyAnswers([ambiguous, twin]).prefixes == [IPPrefix("2001:db8:c000:aa::/96")!])
+        #expect(NAT64PrefixBook.prefixFromIPv4onlyAnswer(NAT64PrefixTests.ip("2001:db8:c000:aa::")) == IPPrefix("2001:db8::/32")!)
+
+        for answers in [["2001:db8:c000:aa::c000:aa"], ["2001:db8:c000:aa::c000:aa", "2001:db8:c000:aa::c000:ab"]] {
+            var c = CraftedCapture()
+            c.dns(0, answerMs: 5, clientMAC: Self.laptop, routerMAC: Self.router, client: CraftedCapture.a("192.168.1.10"),
+                  resolver: CraftedCapture.a("192.168.1.1"), port: 50000, id: 1, name: "ipv4only.arpa", type: 28, answers: answers,
+                  mechanism: "native_ipv4")
+            let (t, _) = try c.analyze()
+            #expect(NAT64PoisoningTests.learnt(t) == (answers.count == 1 ? [] : ["2001:db8:c000:aa::/96 ipv4only_arpa"]), "\(answers)")
+            #expect(t.ipv4onlyAmbiguous == (answers.count == 1 ? 1 : 0), "\(answers)")
+        }
+    }
 }

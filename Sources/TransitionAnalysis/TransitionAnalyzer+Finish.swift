@@ -154,6 +154,7 @@ extension TransitionAnalyzer {
         s.dhcpv6NAT64Addresses = bindings.dhcpv6NAT64Addresses
         s.dhcpv6Fragments = bindings.dhcpv6Fragments
         s.ipv4onlyAmbiguous = ipv4onlyAmbiguous
+        s.backwardTimestamps = backwardTimestamps
         return s
     }
 

@@ -41,6 +41,9 @@ public struct TransitionAnalyzer: Sendable {
     public var pref64OutsideRA: UInt64 = 0
     /// ipv4only.arpa AAAA answers whose prefix position was ambiguous (RFC 7050 section 3).
     public var ipv4onlyAmbiguous: UInt64 = 0
+    /// Packets stamped earlier than the packet read before them.
+    public var backwardTimestamps: UInt64 = 0
+    @usableFromInline var previousTimestamp: Int64 = .min
 
     public init(options: TransitionOptions = TransitionOptions()) {
         self.options = options
@@ -55,6 +58,8 @@ public struct TransitionAnalyzer: Sendable {
 
     @inlinable
     public mutating func add(_ record: PacketRecord, _ packet: DecodedPacket) {
+        if record.timestamp < previousTimestamp { backwardTimestamps &+= 1 }
+        previousTimestamp = record.timestamp
         if record.timestamp >= nat64.nextExpiry { nat64.expire(at: record.timestamp) }
         // An ND message with a hop limit other than 255 or a code other than 0 is discarded
         // (RFC 4861): no binding, no router, no local source, no PREF64; counted.

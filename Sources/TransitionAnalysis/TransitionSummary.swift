@@ -139,6 +139,9 @@ public struct TransitionSummary: Sendable {
     /// ipv4only.arpa AAAA answers that taught nothing: the well-known address at more than one
     /// position, not resolved by the other answers (RFC 7050 section 3).
     public var ipv4onlyAmbiguous: UInt64 = 0
+    /// Packets stamped earlier than the packet read before them (docs/transition.md "From when
+    /// a prefix applies").
+    public var backwardTimestamps: UInt64 = 0
 
     public init() {}
 

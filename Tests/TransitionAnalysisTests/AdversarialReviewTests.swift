@@ -321,4 +321,26 @@ import TrafficAnalysis
             #expect(t.ipv4onlyAmbiguous == (answers.count == 1 ? 1 : 0), "\(answers)")
         }
     }
+
+    // MARK: 9. Backwards timestamps
+
+    /// The router forwards (from 10 ms) and advertises PREF64 2001:db8:6464::/96 at 1000 ms;
+    /// then comes a laptop connection into that prefix stamped 500 ms (timestamps go back
+    /// once). Its packets and its connection are both native IPv6 (the prefix applies from
+    /// 1000 ms); a connection stamped 1100 ms is NAT64 in both.
+    @Test func backwardTimestampsGiveOneClassToPacketsAndConnections() throws {
+        var c = CraftedCapture()
+        Self.routerForwards(&c, at: 10)
+        c.routerAdvertisement(1000, sourceMAC: Self.router, source: "fe80::1", pref64: "2001:db8:6464::")
+        c.tcp(500, clientMAC: Self.laptop, routerMAC: Self.router, client: CraftedCapture.a("2001:db8:1:1::10"),
+              server: CraftedCapture.a("2001:db8:6464::c633:6401"), cport: 41002, sport: 443, rtt: 5, mechanism: "native_ipv6")
+        c.tcp(1100, clientMAC: Self.laptop, routerMAC: Self.router, client: CraftedCapture.a("2001:db8:1:1::10"),
+              server: CraftedCapture.a("2001:db8:6464::c633:6402"), cport: 41003, sport: 443, rtt: 5, mechanism: "nat64")
+        let (t, _) = try c.analyze()
+        #expect(NAT64PoisoningTests.learnt(t) == ["2001:db8:6464::/96 pref64"])
+        #expect(t.backwardTimestamps == 1)
+        #expect(NAT64PoisoningTests.row(t, .nat64).connections == 1)
+        #expect(t.devices.first { $0.key.mac == 0x02_00_00_00_00_0a }.map { $0.connectionsV6 == 1 && $0.connectionsTranslated == 1 } == true)
+        for m in TransitionMechanism.allCases { #expect(NAT64PoisoningTests.row(t, m).packets == (c.expected[m.name]?.packets ?? 0), "\(m.name)") }
+    }
 }

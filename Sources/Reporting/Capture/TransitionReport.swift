@@ -107,7 +107,8 @@ public enum TransitionReport {
                                  ("dhcpv6_wrong_ports", u(s.dhcpv6WrongPorts)),
                                  ("dhcpv6_nat64_addresses", u(s.dhcpv6NAT64Addresses)),
                                  ("dhcpv6_fragments", u(s.dhcpv6Fragments)),
-                                 ("nat64_ipv4only_ambiguous", u(s.ipv4onlyAmbiguous))])),
+                                 ("nat64_ipv4only_ambiguous", u(s.ipv4onlyAmbiguous)),
+                                 ("backward_timestamps", u(s.backwardTimestamps))])),
         ])
     }
 

@@ -166,7 +166,11 @@ public struct NAT64PrefixBook: Sendable {
     /// DNS64-match candidates: prefix -> the first embedded IPv4 address seen under it.
     var candidates: [IPPrefix: UInt32] = [:]
 
-    public init(configured: [IPPrefix] = [], localPrefixes: [IPPrefix] = []) {
+    /// Whether learnt prefixes may lie in 2001:db8::/32 (`TransitionOptions.learnDocumentationPrefixes`).
+    public let learnsDocumentationPrefixes: Bool
+
+    public init(configured: [IPPrefix] = [], localPrefixes: [IPPrefix] = [], learnDocumentationPrefixes: Bool = false) {
+        self.learnsDocumentationPrefixes = learnDocumentationPrefixes
         self.localPrefixes = localPrefixes.filter { $0.address.family == .v6 }
         prefixes.append(NAT64Prefix(prefix: IPPrefix("64:ff9b::/96")!, source: .wellKnown, learntAt: nil))
         prefixes.append(NAT64Prefix(prefix: IPPrefix("64:ff9b:1::/48")!, source: .localUse, learntAt: nil))
@@ -189,7 +193,9 @@ public struct NAT64PrefixBook: Sendable {
             return false
         }
         if source.rank < 3 {
-            if !Self.isUsableLearnt(prefix) { drops.specialPurpose += 1; return false }
+            if !Self.isUsableLearnt(prefix) || (!learnsDocumentationPrefixes && Self.isDocumentation(prefix)) {
+                drops.specialPurpose += 1; return false
+            }
             if coversLocal(prefix) { drops.coversLocal += 1; return false }
             if localNetsOverflowed { drops.localTableFull += 1; return false }
         }
@@ -333,6 +339,10 @@ public struct NAT64PrefixBook: Sendable {
     @inlinable static func embeds(_ a: IPAddress, under p: NAT64Prefix) -> Bool {
         embeddingLength(p) >= 96 || NAT64Embedding.uOctetIsZero(a)
     }
+
+    /// Inside 2001:db8::/32, the IPv6 documentation range (RFC 3849; RFC 6890 lists it as
+    /// special-purpose, not forwardable): refused when learnt unless `learnsDocumentationPrefixes`.
+    public static func isDocumentation(_ prefix: IPPrefix) -> Bool { prefix.address.high >> 32 == 0x2001_0db8 }
 
     /// The most specific known prefix holding `a` that applies at `time` (nil: any known
     /// prefix, the packet path) and under which `a` embeds an IPv4 address (`embeds`), with

@@ -48,7 +48,8 @@ public struct TransitionAnalyzer: Sendable {
     public init(options: TransitionOptions = TransitionOptions()) {
         self.options = options
         classifier = MechanismClassifier(options: options)
-        nat64 = NAT64PrefixBook(configured: options.nat64Prefixes, localPrefixes: options.localPrefixes)
+        nat64 = NAT64PrefixBook(configured: options.nat64Prefixes, localPrefixes: options.localPrefixes,
+                                learnDocumentationPrefixes: options.learnDocumentationPrefixes)
         bindings = DeviceBindings(maxBindings: options.maxBindings, localPrefixes: options.localPrefixes)
         races = HappyEyeballsRaces(window: options.raceWindow, maxRaces: options.maxRaces)
         names = DestinationNames(maxNames: options.maxNames)

@@ -278,7 +278,7 @@ import TrafficAnalysis
     /// with u octet 0 (RFC 6052 section 2.4 examples) is NAT64; the same addresses with u octet
     /// 0xff (bits 64-71) embed nothing and stay native IPv6, as do their packets.
     @Test func nonZeroUOctetIsNotNAT64() throws {
-        var options = TransitionOptions()
+        var options = CraftedCapture.craftedOptions
         options.nat64Prefixes = [IPPrefix("2001:db8:122:344::/64")!, IPPrefix("2001:db8::/32")!]
         var c = CraftedCapture()
         let me = CraftedCapture.a("2a00:1::10")
@@ -342,5 +342,24 @@ import TrafficAnalysis
         #expect(NAT64PoisoningTests.row(t, .nat64).connections == 1)
         #expect(t.devices.first { $0.key.mac == 0x02_00_00_00_00_0a }.map { $0.connectionsV6 == 1 && $0.connectionsTranslated == 1 } == true)
         for m in TransitionMechanism.allCases { #expect(NAT64PoisoningTests.row(t, m).packets == (c.expected[m.name]?.packets ?? 0), "\(m.name)") }
+    }
+
+    // MARK: 8. Documentation range (RFC 3849)
+
+    /// The home network of docs/transition.md learns 2001:db8:64::/96 (ipv4only.arpa) and
+    /// 2001:db8:6464::/96 (PREF64) with the crafted-capture options. With the defaults both are
+    /// in 2001:db8::/32 and refused (2 counted), so v4only.example's connection and the laptop's
+    /// PREF64 connection are native IPv6, not NAT64; a configured prefix there still applies.
+    @Test func documentationPrefixesAreNotLearntByDefault() throws {
+        let c = HomeNetwork.build()
+        let (crafted, _) = try c.analyze()
+        #expect(NAT64PoisoningTests.learnt(crafted) == ["2001:db8:64::/96 ipv4only_arpa", "2001:db8:6464::/96 pref64"])
+        let (t, _) = try c.analyze(options: TransitionOptions())
+        #expect(NAT64PoisoningTests.learnt(t).isEmpty && t.nat64Drops.specialPurpose == 2)
+        #expect(NAT64PoisoningTests.row(t, .nat64).connections == 0)
+        var configured = TransitionOptions()
+        configured.nat64Prefixes = [IPPrefix("2001:db8:64::/96")!]
+        let (k, _) = try c.analyze(options: configured)
+        #expect(NAT64PoisoningTests.row(k, .nat64).connections == 1)
     }
 }

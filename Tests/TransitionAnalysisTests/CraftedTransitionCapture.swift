@@ -67,8 +67,16 @@ struct CraftedCapture {
                                                            PacketBuilder.dnsResponse(id: id, name: name, type: type, answers: rdata))), mechanism)
     }
 
+    /// Options for crafted captures: they number everything in the documentation range
+    /// 2001:db8::/32 (RFC 3849), NAT64 prefixes included, so learning those is allowed.
+    static var craftedOptions: TransitionOptions {
+        var o = TransitionOptions()
+        o.learnDocumentationPrefixes = true
+        return o
+    }
+
     /// Writes the capture and reads it through `CaptureFileJob` with the transition analysis.
-    func analyze(options: TransitionOptions = TransitionOptions()) throws -> (TransitionSummary, AdoptionSummary) {
+    func analyze(options: TransitionOptions = CraftedCapture.craftedOptions) throws -> (TransitionSummary, AdoptionSummary) {
         let dir = SharedData.temporaryDirectory("transition")
         let path = dir.appendingPathComponent("crafted.pcap").path
         try writer.write(to: path)

@@ -90,10 +90,11 @@ public struct ForwardingEvidence: Sendable {
 ///   (RFC 2131); Neighbor Discovery link-layer address options (RFC 4861 section 4.6.1: the
 ///   Source Link-Layer Address of an RS, RA or NS with its IPv6 source, the Target Link-Layer
 ///   Address of an NA with its target) and the target of a duplicate-address-detection NS
-///   (source ::, RFC 4862 section 5.4.2) with the frame's source MAC; DHCPv6 (RFC 8415) Reply
-///   IA_NA/IA_TA IAADDR addresses (valid lifetime above 0) with the client's MAC, and the
-///   peer address of a Relay-Forward with its Client Link-Layer Address option (RFC 6939,
-///   option 79, hardware type 1).
+///   (source ::, RFC 4862 section 5.4.2) with the frame's source MAC, from ND messages with hop
+///   limit 255 and code 0 only; DHCPv6 (RFC 8415) Reply IA_NA/IA_TA IAADDR addresses (valid
+///   lifetime above 0, not in a NAT64 prefix) with the client's MAC, and the peer address of
+///   a Relay-Forward with its Client Link-Layer Address option (RFC 6939, option 79, hardware
+///   type 1), from unfragmented messages on their RFC 8415 ports only.
 ///
 /// An address belongs to the MAC of its first explicit binding, else of its first frame
 /// binding. An explicit binding replaces a frame one only when that frame's MAC is a router
@@ -328,9 +329,10 @@ public struct DeviceBindings: Sendable {
     /// MAC of its Client Link-Layer Address option (RFC 6939); a Reply (7), sent directly or
     /// inside Relay-Reply (13) Relay Message options, binds each IAADDR of its IA_NA and IA_TA
     /// options with a valid lifetime above 0 (at most 4, kept in a stack tuple: no allocation)
-    /// to the client's MAC: the Ethernet destination of a
-    /// direct Reply, else the option-79 MAC of an enclosing relay message, else the MAC in a
-    /// DUID-LLT (type 1) or DUID-LL (type 3) Client Identifier of hardware type 1.
+    /// to the client's MAC: the Ethernet destination of a direct Reply, else the option-79 MAC
+    /// of an enclosing Relay-Forward (option 79 is not read in a Relay-Reply, so a relayed Reply
+    /// has none), else the MAC in a DUID-LLT (type 1) or DUID-LL (type 3) Client Identifier of
+    /// hardware type 1. Addresses inside a NAT64 prefix known now are not bound.
     @usableFromInline mutating func dhcpv6(_ b: UnsafeRawBufferPointer, from: Int, to: Int, depth: Int,
                                            relayMAC: UInt64?, frameDestination: UInt64?, cut: Bool, time: Int64, nat64: NAT64PrefixBook) {
         guard let type: UInt8 = b.readBigEndian(at: from) else { return }

@@ -90,10 +90,11 @@ public struct ForwardingEvidence: Sendable {
 ///   (RFC 2131); Neighbor Discovery link-layer address options (RFC 4861 section 4.6.1: the
 ///   Source Link-Layer Address of an RS, RA or NS with its IPv6 source, the Target Link-Layer
 ///   Address of an NA with its target) and the target of a duplicate-address-detection NS
-///   (source ::, RFC 4862 section 5.4.2) with the frame's source MAC; DHCPv6 (RFC 8415) Reply
-///   IA_NA/IA_TA IAADDR addresses (valid lifetime above 0) with the client's MAC, and the
-///   peer address of a Relay-Forward with its Client Link-Layer Address option (RFC 6939,
-///   option 79, hardware type 1).
+///   (source ::, RFC 4862 section 5.4.2) with the frame's source MAC, from ND messages with hop
+///   limit 255 and code 0 only; DHCPv6 (RFC 8415) Reply IA_NA/IA_TA IAADDR addresses (valid
+///   lifetime above 0, not in a NAT64 prefix) with the client's MAC, and the peer address of
+///   a Relay-Forward with its Client Link-Layer Address option (RFC 6939, option 79, hardware
+///   type 1), from unfragmented messages on their RFC 8415 ports only.
 ///
 /// An address belongs to the MAC of its first explicit binding, else of its first frame
 /// binding. An explicit binding replaces a frame one only when that frame's MAC is a router
@@ -128,6 +129,23 @@ public struct DeviceBindings: Sendable {
     /// frame's source MAC; a claim for an address that belongs to another, non-router MAC (or to
     /// another explicit binding); a claim naming a router's MAC (RFC 3756 section 4.1.1).
     public var bindingConflicts: UInt64 = 0
+    /// ND or DHCPv6 messages (or DHCPv6 IA options) with more than `maxOptions` options: the
+    /// options past the 64th are not read.
+    public var optionsPastLimit: UInt64 = 0
+    /// DHCPv6 relay messages nested deeper than `maxRelayDepth`, not walked.
+    public var relaysTooDeep: UInt64 = 0
+    /// IAADDRs of a DHCPv6 Reply past the 4th, not bound.
+    public var replyAddressesPastLimit: UInt64 = 0
+    /// DHCPv6 Reply, Relay-Forward or Relay-Reply messages on other UDP ports than RFC 8415
+    /// section 7.2 gives them (Reply 547 -> 546, relay messages 547 -> 547): not read.
+    public var dhcpv6WrongPorts: UInt64 = 0
+    /// DHCPv6 Reply or relay messages in the first fragment of a fragmented datagram: not
+    /// read (the fragment holds only part of the message; later fragments carry no UDP header).
+    public var dhcpv6Fragments: UInt64 = 0
+    /// DHCPv6 addresses (IAADDR, Relay-Forward peer) inside a NAT64 prefix: not bound.
+    public var dhcpv6NAT64Addresses: UInt64 = 0
+    /// PREF64 options in one Router Advertisement after the first (only the first is read).
+    public var extraPREF64Options: UInt64 = 0
     /// Incremented each time a MAC first meets the router rule (`isForwarder`).
     public private(set) var forwarderConfirmations: UInt64 = 0
     public let maxBindings: Int
@@ -173,8 +191,23 @@ public struct DeviceBindings: Sendable {
         return IPAddress(v6High: h, low: l)
     }
 
+    /// RFC 4861 sections 6.1.1, 6.1.2, 7.1.1 and 7.1.2: a node silently discards a Router
+    /// Solicitation, Router Advertisement, Neighbor Solicitation or Neighbor Advertisement whose
+    /// IP Hop Limit is not 255 (it did not come from the link: a router would have decremented
+    /// it) or whose ICMP Code is not 0. Nil when the packet is none of these four messages;
+    /// else whether it passes (the hop limit of the IPv6 header carrying the ICMPv6 message).
+    @inlinable public static func neighborDiscoveryHeaderIsValid(_ b: UnsafeRawBufferPointer, _ packet: DecodedPacket) -> Bool? {
+        guard packet.icmpFamily == .v6, let type = packet.icmpType, type >= 133 && type <= 136 else { return nil }
+        guard let ip = packet.ipLayers.last(where: { !$0.isICMPQuote }), ip.family == .v6, ip.upperProtocol == 58,
+              let hopLimit: UInt8 = b.readBigEndian(at: ip.headerOffset + 7) else { return false }
+        return hopLimit == 255 && packet.icmpCode == 0
+    }
+
+    /// `ndValid`: false when the packet is an ND message that `neighborDiscoveryHeaderIsValid`
+    /// refused; it then binds only as a frame (no ND binding, no RA sender). `nat64`: the
+    /// NAT64 prefixes known now; DHCPv6 never binds an address inside one.
     @inlinable
-    public mutating func add(_ record: PacketRecord, _ packet: DecodedPacket) {
+    public mutating func add(_ record: PacketRecord, _ packet: DecodedPacket, ndValid: Bool = true, nat64: NAT64PrefixBook) {
         guard record.linkType == .ethernet, packet.linkDecoded else { return }
         let b = record.bytes
         guard let src = Self.sourceMAC(b) else { return }
@@ -182,17 +215,28 @@ public struct DeviceBindings: Sendable {
             if let a = outer.source, AddressClass(a).isHost, !(a.family == .v4 && a.v4Value == 0) {
                 bind(mac: src, address: a, time: record.timestamp)
             }
-            if packet.icmpFamily == .v6, let type = packet.icmpType, type >= 133 && type <= 136 {
+            if ndValid, packet.icmpFamily == .v6, let type = packet.icmpType, type >= 133 && type <= 136 {
                 if type == 134 { routerAdvertisers.insert(src) }
                 neighborDiscovery(b, packet, type: type, frameSource: src, cut: record.capturedLength < record.originalLength, time: record.timestamp)
             }
             if let t = packet.transport, t.protocolNumber == 17, t.payloadOffset >= 0 {
                 if t.sourcePort == 67, t.destinationPort == 68, t.payloadCapturedLength >= 34 {
                     dhcpAck(b, at: t.payloadOffset, time: record.timestamp)
-                } else if outer.family == .v6, t.destinationPort == 546 || t.destinationPort == 547, t.payloadCapturedLength >= 4 {
-                    let dst = Self.mac(b, at: 0).flatMap(Self.station)
-                    dhcpv6(b, from: t.payloadOffset, to: t.payloadOffset + t.payloadCapturedLength, depth: 0,
-                           relayMAC: nil, frameDestination: dst, cut: record.capturedLength < record.originalLength, time: record.timestamp)
+                } else if outer.family == .v6, t.destinationPort == 546 || t.destinationPort == 547, t.payloadCapturedLength >= 4,
+                          let type: UInt8 = b.readBigEndian(at: t.payloadOffset), type == 7 || type == 12 || type == 13 {
+                    // RFC 8415 section 7.2: servers and relay agents send from port 547; a Reply
+                    // goes to the client's port 546, relay messages (12, 13) to an agent's or a
+                    // server's port 547. A message on other ports is not what it claims.
+                    if packet.ipLayers[t.ipLayerIndex].isFragment {
+                        // RFC 8200 section 4.5: only the reassembled datagram is the message.
+                        dhcpv6Fragments &+= 1
+                    } else if t.sourcePort == 547 && t.destinationPort == (type == 7 ? 546 : 547) {
+                        let dst = Self.mac(b, at: 0).flatMap(Self.station)
+                        dhcpv6(b, from: t.payloadOffset, to: t.payloadOffset + t.payloadCapturedLength, depth: 0, relayMAC: nil,
+                               frameDestination: dst, cut: record.capturedLength < record.originalLength, time: record.timestamp, nat64: nat64)
+                    } else {
+                        dhcpv6WrongPorts &+= 1
+                    }
                 }
             }
         } else if packet.etherType == 0x0806 {
@@ -200,28 +244,40 @@ public struct DeviceBindings: Sendable {
         }
     }
 
-    /// Walks the options of `b[from..<to]` (`headerSize`-byte headers: ND 1-byte type and
-    /// 1-byte length in 8-octet units; DHCPv6 2-byte code and 2-byte length in octets),
-    /// calling `body(code, dataOffset, dataLength)`; stops after 64 options. Returns false when
-    /// an option ran past `to` (or had ND length 0): the message is malformed.
+    /// How an option walk ended.
+    public enum OptionWalk: Sendable, Equatable {
+        /// Every option read.
+        case complete
+        /// An option ran past the end (or had ND length 0): the message is malformed.
+        case malformed
+        /// `maxOptions` options read and more follow: the rest is not read.
+        case pastLimit
+    }
+    /// Options read per message (and per DHCPv6 IA option).
+    public static let maxOptions = 64
+
+    /// Walks the options of `b[from..<to]` (ND: 1-byte type and 1-byte length in 8-octet
+    /// units; DHCPv6: 2-byte code and 2-byte length in octets), calling
+    /// `body(code, dataOffset, dataLength)`; stops after `maxOptions` options.
     @inlinable static func walkOptions(_ b: UnsafeRawBufferPointer, from: Int, to: Int, dhcpv6: Bool,
-                                       _ body: (UInt16, Int, Int) -> Void) -> Bool {
+                                       _ body: (UInt16, Int, Int) -> Void) -> OptionWalk {
         var o = from, steps = 0
-        while o < to, steps < 64 {
+        while o < to {
+            guard steps < maxOptions else { return .pastLimit }
             steps += 1
             let code: UInt16, dataLength: Int, data: Int
             if dhcpv6 {
-                guard o + 4 <= to, let c: UInt16 = b.readBigEndian(at: o), let l: UInt16 = b.readBigEndian(at: o + 2) else { return false }
+                guard o + 4 <= to, let c: UInt16 = b.readBigEndian(at: o), let l: UInt16 = b.readBigEndian(at: o + 2) else { return .malformed }
                 code = c; data = o + 4; dataLength = Int(l)
             } else {
-                guard o + 2 <= to, let c: UInt8 = b.readBigEndian(at: o), let u: UInt8 = b.readBigEndian(at: o + 1), u > 0 else { return false }
+                guard o + 2 <= to, let c: UInt8 = b.readBigEndian(at: o), let u: UInt8 = b.readBigEndian(at: o + 1), u > 0 else { return .malformed }
                 code = UInt16(c); data = o + 2; dataLength = Int(u) * 8 - 2
             }
-            guard data + dataLength <= to else { return false }
+            guard data + dataLength <= to else { return .malformed }
             body(code, data, dataLength)
             o = data + dataLength
         }
-        return true
+        return .complete
     }
 
     /// RS/RA/NS/NA link-layer address options (RFC 4861 sections 4.1-4.4 and 4.6.1), on an
@@ -247,14 +303,18 @@ public struct DeviceBindings: Sendable {
             return
         }
         var linkLayer: UInt64? = nil
+        var pref64Options = 0
         let wanted: UInt16 = type == 136 ? 2 : 1
-        let ok = Self.walkOptions(b, from: optionsAt, to: end, dhcpv6: false) { code, data, length in
+        let walk = Self.walkOptions(b, from: optionsAt, to: end, dhcpv6: false) { code, data, length in
             if code == wanted, length == 6, linkLayer == nil { linkLayer = Self.mac(b, at: data) }
+            if code == 38 && length == 14 { pref64Options += 1 }
         }
         // A message cut by the snapshot length is not malformed, just short. A malformed one
         // (an option of length 0, or running past the message) is discarded whole, options
         // before the bad one included (RFC 4861 sections 6.1.1-7.1.2: silently discard).
-        if !ok && !cut { malformedOptions &+= 1; return }
+        if walk == .malformed && !cut { malformedOptions &+= 1; return }
+        if walk == .pastLimit { optionsPastLimit &+= 1 }
+        if type == 134 && pref64Options > 1 { extraPREF64Options &+= UInt64(pref64Options - 1) }
         guard let m = linkLayer.flatMap(Self.station) else { return }
         // RFC 4861 section 7.1 / RFC 3756 section 4.1.1: the option names the sender's own
         // link-layer address; one naming another MAC is a spoof.
@@ -269,47 +329,61 @@ public struct DeviceBindings: Sendable {
     /// MAC of its Client Link-Layer Address option (RFC 6939); a Reply (7), sent directly or
     /// inside Relay-Reply (13) Relay Message options, binds each IAADDR of its IA_NA and IA_TA
     /// options with a valid lifetime above 0 (at most 4, kept in a stack tuple: no allocation)
-    /// to the client's MAC: the Ethernet destination of a
-    /// direct Reply, else the option-79 MAC of an enclosing relay message, else the MAC in a
-    /// DUID-LLT (type 1) or DUID-LL (type 3) Client Identifier of hardware type 1.
+    /// to the client's MAC: the Ethernet destination of a direct Reply, else the option-79 MAC
+    /// of an enclosing Relay-Forward (option 79 is not read in a Relay-Reply, so a relayed Reply
+    /// has none), else the MAC in a DUID-LLT (type 1) or DUID-LL (type 3) Client Identifier of
+    /// hardware type 1. Addresses inside a NAT64 prefix known now are not bound.
     @usableFromInline mutating func dhcpv6(_ b: UnsafeRawBufferPointer, from: Int, to: Int, depth: Int,
-                                           relayMAC: UInt64?, frameDestination: UInt64?, cut: Bool, time: Int64) {
+                                           relayMAC: UInt64?, frameDestination: UInt64?, cut: Bool, time: Int64, nat64: NAT64PrefixBook) {
         guard let type: UInt8 = b.readBigEndian(at: from) else { return }
         if type == 12 || type == 13 {
-            guard to - from >= 34, depth < Self.maxRelayDepth, let peer = Self.address6(b, at: from + 18) else { return }
+            guard to - from >= 34, let peer = Self.address6(b, at: from + 18) else { return }
+            guard depth < Self.maxRelayDepth else { relaysTooDeep &+= 1; return }
             var clientMAC: UInt64? = nil, inner: (Int, Int)? = nil
-            let ok = Self.walkOptions(b, from: from + 34, to: to, dhcpv6: true) { code, data, length in
-                if code == 79, length == 8, b.readBigEndian(at: data) == UInt16(1) { clientMAC = Self.mac(b, at: data + 2).flatMap(Self.station) }
+            let walk = Self.walkOptions(b, from: from + 34, to: to, dhcpv6: true) { code, data, length in
+                // RFC 6939 sections 4-6: the relay agent adds option 79 to the Relay-Forward it
+                // sends; a Relay-Reply is not where it belongs, so one there is not read.
+                if type == 12, code == 79, length == 8, b.readBigEndian(at: data) == UInt16(1) {
+                    clientMAC = Self.mac(b, at: data + 2).flatMap(Self.station)
+                }
                 if code == 9, inner == nil, length >= 4 { inner = (data, data + length) }
             }
-            if !ok { if !cut { malformedOptions &+= 1 }; return }
-            if type == 12, let m = clientMAC, Self.isUnicast6(peer) { bind(mac: m, address: peer, time: time, explicit: true) }
+            if walk == .malformed { if !cut { malformedOptions &+= 1 }; return }
+            if walk == .pastLimit { optionsPastLimit &+= 1 }
+            if type == 12, let m = clientMAC, Self.isUnicast6(peer) {
+                if nat64.contains(peer) { dhcpv6NAT64Addresses &+= 1 } else { bind(mac: m, address: peer, time: time, explicit: true) }
+            }
             if let (s, e) = inner {
-                dhcpv6(b, from: s, to: e, depth: depth + 1, relayMAC: clientMAC ?? relayMAC, frameDestination: nil, cut: cut, time: time)
+                dhcpv6(b, from: s, to: e, depth: depth + 1, relayMAC: clientMAC ?? relayMAC, frameDestination: nil, cut: cut, time: time, nat64: nat64)
             }
             return
         }
         guard type == 7 else { return }
         var duidMAC: UInt64? = nil
-        var ok = Self.walkOptions(b, from: from + 4, to: to, dhcpv6: true) { code, data, length in
+        let first = Self.walkOptions(b, from: from + 4, to: to, dhcpv6: true) { code, data, length in
             guard code == 1, length >= 4, let duidType: UInt16 = b.readBigEndian(at: data),
                   let hw: UInt16 = b.readBigEndian(at: data + 2), hw == 1 else { return }
             if duidType == 1, length == 14 { duidMAC = Self.mac(b, at: data + 8) }
             if duidType == 3, length == 10 { duidMAC = Self.mac(b, at: data + 4) }
         }
+        var ok = first != .malformed, pastLimit = first == .pastLimit
         guard let client = (frameDestination ?? relayMAC ?? duidMAC).flatMap(Self.station) else {
             if !ok && !cut { malformedOptions &+= 1 }
+            if pastLimit { optionsPastLimit &+= 1 }
             return
         }
         var addresses = (IPAddress(v4: 0), IPAddress(v4: 0), IPAddress(v4: 0), IPAddress(v4: 0))
-        var found = 0
+        var found = 0, extra = 0, inNAT64 = 0
         let walked = Self.walkOptions(b, from: from + 4, to: to, dhcpv6: true) { code, data, length in
             guard code == 3 || code == 4 else { return }
             let fixed = code == 3 ? 12 : 4
             guard length >= fixed else { ok = false; return }
             let inner = Self.walkOptions(b, from: data + fixed, to: data + length, dhcpv6: true) { sub, d, l in
                 guard sub == 5, l >= 24, let a = Self.address6(b, at: d), let valid: UInt32 = b.readBigEndian(at: d + 20),
-                      valid > 0, Self.isUnicast6(a), found < 4 else { return }
+                      valid > 0, Self.isUnicast6(a) else { return }
+                // A NAT64 address stands for an IPv4 host beyond the translator, never a device.
+                guard !nat64.contains(a) else { inNAT64 += 1; return }
+                guard found < 4 else { extra += 1; return }
                 switch found {
                 case 0: addresses.0 = a
                 case 1: addresses.1 = a
@@ -318,10 +392,15 @@ public struct DeviceBindings: Sendable {
                 }
                 found += 1
             }
-            if !inner { ok = false }
+            if inner == .malformed { ok = false }
+            if inner == .pastLimit { pastLimit = true }
         }
-        if !walked { ok = false }
+        if walked == .malformed { ok = false }
+        if walked == .pastLimit { pastLimit = true }
         if !ok && !cut { malformedOptions &+= 1 }
+        if pastLimit { optionsPastLimit &+= 1 }
+        replyAddressesPastLimit &+= UInt64(extra)
+        dhcpv6NAT64Addresses &+= UInt64(inNAT64)
         if found > 0 { bind(mac: client, address: addresses.0, time: time, explicit: true) }
         if found > 1 { bind(mac: client, address: addresses.1, time: time, explicit: true) }
         if found > 2 { bind(mac: client, address: addresses.2, time: time, explicit: true) }

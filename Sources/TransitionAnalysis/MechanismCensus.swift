@@ -40,7 +40,10 @@ public struct MechanismCensus: Sendable {
             }
         }
         let inner = layers[innerIndex]
-        let m = classifier.classify(tunnel: tunnel, family: inner.family, source: inner.source, destination: inner.destination, nat64: nat64)
+        // The packet's own time, as for records (`NAT64Prefix.applies(at:)`): a packet stamped
+        // before a prefix was learnt is not NAT64, even when read after (timestamps going back).
+        let m = classifier.classify(tunnel: tunnel, family: inner.family, source: inner.source, destination: inner.destination,
+                                    nat64: nat64, at: record.timestamp)
         let i = Int(m.rawValue)
         counts[i].packets &+= 1
         counts[i].bytes &+= UInt64(record.originalLength)

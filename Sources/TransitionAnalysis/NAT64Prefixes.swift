@@ -166,7 +166,11 @@ public struct NAT64PrefixBook: Sendable {
     /// DNS64-match candidates: prefix -> the first embedded IPv4 address seen under it.
     var candidates: [IPPrefix: UInt32] = [:]
 
-    public init(configured: [IPPrefix] = [], localPrefixes: [IPPrefix] = []) {
+    /// Whether learnt prefixes may lie in 2001:db8::/32 (`TransitionOptions.learnDocumentationPrefixes`).
+    public let learnsDocumentationPrefixes: Bool
+
+    public init(configured: [IPPrefix] = [], localPrefixes: [IPPrefix] = [], learnDocumentationPrefixes: Bool = false) {
+        self.learnsDocumentationPrefixes = learnDocumentationPrefixes
         self.localPrefixes = localPrefixes.filter { $0.address.family == .v6 }
         prefixes.append(NAT64Prefix(prefix: IPPrefix("64:ff9b::/96")!, source: .wellKnown, learntAt: nil))
         prefixes.append(NAT64Prefix(prefix: IPPrefix("64:ff9b:1::/48")!, source: .localUse, learntAt: nil))
@@ -189,7 +193,9 @@ public struct NAT64PrefixBook: Sendable {
             return false
         }
         if source.rank < 3 {
-            if !Self.isUsableLearnt(prefix) { drops.specialPurpose += 1; return false }
+            if !Self.isUsableLearnt(prefix) || (!learnsDocumentationPrefixes && Self.isDocumentation(prefix)) {
+                drops.specialPurpose += 1; return false
+            }
             if coversLocal(prefix) { drops.coversLocal += 1; return false }
             if localNetsOverflowed { drops.localTableFull += 1; return false }
         }
@@ -323,40 +329,87 @@ public struct NAT64PrefixBook: Sendable {
         return true
     }
 
+    /// The length at which `p` embeds an IPv4 address: the local-use /48 does not tell its
+    /// length, so it is read as a /96 (RFC 8215 section 3).
+    @inlinable static func embeddingLength(_ p: NAT64Prefix) -> Int { p.source == .localUse ? 96 : p.prefix.length }
+
+    /// `a`, inside `p`, embeds an IPv4 address there: for lengths below 96, bits 64-71 (the u
+    /// octet) are zero (RFC 6052 section 2.2: an address whose u octet is not zero is not an
+    /// IPv4-embedded address of that format).
+    @inlinable static func embeds(_ a: IPAddress, under p: NAT64Prefix) -> Bool {
+        embeddingLength(p) >= 96 || NAT64Embedding.uOctetIsZero(a)
+    }
+
+    /// Inside 2001:db8::/32, the IPv6 documentation range (RFC 3849; RFC 6890 lists it as
+    /// special-purpose, not forwardable): refused when learnt unless `learnsDocumentationPrefixes`.
+    public static func isDocumentation(_ prefix: IPPrefix) -> Bool { prefix.address.high >> 32 == 0x2001_0db8 }
+
     /// The most specific known prefix holding `a` that applies at `time` (nil: any known
-    /// prefix, the packet path), with the IPv4 address it embeds.
+    /// prefix, the packet path) and under which `a` embeds an IPv4 address (`embeds`), with
+    /// that IPv4 address.
     @inlinable
     public func match(_ a: IPAddress, at time: Int64? = nil) -> (prefix: NAT64Prefix, ipv4: IPAddress)? {
         guard a.family == .v6 else { return nil }
-        for p in prefixes where p.prefix.contains(a) && p.applies(at: time) {
-            // The local-use /48 does not tell its length; read it as a /96 (RFC 8215 section 3).
-            let length = p.source == .localUse ? 96 : p.prefix.length
-            if let v4 = NAT64Embedding.ipv4(in: a, prefixLength: length) { return (p, v4) }
+        for p in prefixes where p.prefix.contains(a) && p.applies(at: time) && Self.embeds(a, under: p) {
+            if let v4 = NAT64Embedding.ipv4(in: a, prefixLength: Self.embeddingLength(p)) { return (p, v4) }
         }
         return nil
     }
 
     /// True when `a` lies in a known prefix that applies at `time` (nil: any known prefix, for
-    /// packets, which are read in order).
+    /// packets, which are read in order) and embeds an IPv4 address under it (`embeds`: an
+    /// address with a non-zero u octet under a prefix shorter than 96 is not translated).
     @inlinable public func contains(_ a: IPAddress, at time: Int64? = nil) -> Bool {
         guard a.family == .v6 else { return false }
-        for p in prefixes where p.prefix.contains(a) && p.applies(at: time) { return true }
+        for p in prefixes where p.prefix.contains(a) && p.applies(at: time) && Self.embeds(a, under: p) { return true }
         return false
     }
 
-    /// RFC 7050 section 3: in a AAAA answer for ipv4only.arpa, the prefix is what precedes the
-    /// well-known IPv4 address 192.0.0.170 or 192.0.0.171 at one of the RFC 6052 positions
-    /// (checked from /96 down to /32; the first position holding one of them wins, and for
-    /// lengths below 96 the u octet must be zero).
-    public static func prefixFromIPv4onlyAnswer(_ a: IPAddress) -> IPPrefix? {
-        guard a.family == .v6 else { return nil }
-        for length in NAT64Embedding.prefixLengths.reversed() {
-            guard let v4 = NAT64Embedding.ipv4(in: a, prefixLength: length),
-                  ipv4onlyAddresses.contains(v4.v4Value) else { continue }
-            if length < 96 && !NAT64Embedding.uOctetIsZero(a) { continue }
-            return IPPrefix(containing: a, length: length)
+    /// The RFC 6052 positions of `a` holding a well-known IPv4 address of ipv4only.arpa
+    /// (192.0.0.170 or 192.0.0.171): (prefix length, that address); for lengths below 96 the u
+    /// octet must be zero (else no position below 96 is valid).
+    static func wellKnownPositions(_ a: IPAddress) -> [(length: Int, wka: UInt32)] {
+        guard a.family == .v6 else { return [] }
+        return NAT64Embedding.prefixLengths.compactMap { length in
+            guard let v4 = NAT64Embedding.ipv4(in: a, prefixLength: length), ipv4onlyAddresses.contains(v4.v4Value),
+                  length == 96 || NAT64Embedding.uOctetIsZero(a) else { return nil }
+            return (length, v4.v4Value)
         }
-        return nil
+    }
+
+    /// RFC 7050 section 3, for the AAAA answers of one ipv4only.arpa response: each answer
+    /// teaches the prefix that precedes the well-known IPv4 address (192.0.0.170 or
+    /// 192.0.0.171) at a valid RFC 6052 position. When an answer holds a well-known address at
+    /// more than one position (its prefix bits happen to hold one too), the position is the
+    /// one where another answer under the same prefix holds the *other* well-known address
+    /// (the ipv4only.arpa zone has both, so a DNS64 synthesizes both under one prefix, and only
+    /// at the true position do they differ); when that does not leave exactly one position, the
+    /// answer teaches nothing and is counted in `ambiguous`.
+    public static func prefixesFromIPv4onlyAnswers(_ answers: [IPAddress]) -> (prefixes: [IPPrefix], ambiguous: Int) {
+        var prefixes: [IPPrefix] = [], ambiguous = 0
+        for a in answers {
+            let found = wellKnownPositions(a)
+            guard !found.isEmpty else { continue }
+            var lengths = found.map(\.length)
+            if found.count > 1 {
+                lengths = found.filter { position in
+                    let p = IPPrefix(containing: a, length: position.length)
+                    return answers.contains { b in
+                        b != a && p.contains(b) && wellKnownPositions(b).contains { $0.length == position.length && $0.wka != position.wka }
+                    }
+                }.map(\.length)
+            }
+            guard lengths.count == 1 else { ambiguous += 1; continue }
+            let p = IPPrefix(containing: a, length: lengths[0])
+            if !prefixes.contains(p) { prefixes.append(p) }
+        }
+        return (prefixes, ambiguous)
+    }
+
+    /// `prefixesFromIPv4onlyAnswers` for one answer alone: its prefix when the well-known
+    /// address is at exactly one valid position, else nil.
+    public static func prefixFromIPv4onlyAnswer(_ a: IPAddress) -> IPPrefix? {
+        prefixesFromIPv4onlyAnswers([a]).prefixes.first
     }
 
     /// DNS64 recognised from the answers themselves: the prefix under which `aaaa` embeds one

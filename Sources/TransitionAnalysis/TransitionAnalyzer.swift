@@ -34,11 +34,22 @@ public struct TransitionAnalyzer: Sendable {
     public var synthesizedAnswers = Set<IPAddress>()
     public var droppedSynthesized: UInt64 = 0
     public static let maxSynthesized = 1 << 18
+    /// RS, RA, NS and NA messages discarded for their hop limit or code
+    /// (`DeviceBindings.neighborDiscoveryHeaderIsValid`, RFC 4861 sections 6.1.1-7.1.2).
+    public var invalidNDMessages: UInt64 = 0
+    /// PREF64 options in an ICMPv6 message other than a Router Advertisement (not used).
+    public var pref64OutsideRA: UInt64 = 0
+    /// ipv4only.arpa AAAA answers whose prefix position was ambiguous (RFC 7050 section 3).
+    public var ipv4onlyAmbiguous: UInt64 = 0
+    /// Packets stamped earlier than the packet read before them.
+    public var backwardTimestamps: UInt64 = 0
+    @usableFromInline var previousTimestamp: Int64 = .min
 
     public init(options: TransitionOptions = TransitionOptions()) {
         self.options = options
         classifier = MechanismClassifier(options: options)
-        nat64 = NAT64PrefixBook(configured: options.nat64Prefixes, localPrefixes: options.localPrefixes)
+        nat64 = NAT64PrefixBook(configured: options.nat64Prefixes, localPrefixes: options.localPrefixes,
+                                learnDocumentationPrefixes: options.learnDocumentationPrefixes)
         bindings = DeviceBindings(maxBindings: options.maxBindings, localPrefixes: options.localPrefixes)
         races = HappyEyeballsRaces(window: options.raceWindow, maxRaces: options.maxRaces)
         names = DestinationNames(maxNames: options.maxNames)
@@ -48,11 +59,23 @@ public struct TransitionAnalyzer: Sendable {
 
     @inlinable
     public mutating func add(_ record: PacketRecord, _ packet: DecodedPacket) {
+        if record.timestamp < previousTimestamp { backwardTimestamps &+= 1 }
+        previousTimestamp = record.timestamp
         if record.timestamp >= nat64.nextExpiry { nat64.expire(at: record.timestamp) }
-        bindings.add(record, packet)
-        noteLocalSources(packet)
-        if let p = packet.pref64Prefix, let lifetime = packet.pref64LifetimeSeconds {
-            learnPREF64(p, lifetime: lifetime, record: record, packet: packet)
+        // An ND message with a hop limit other than 255 or a code other than 0 is discarded
+        // (RFC 4861): no binding, no router, no local source, no PREF64; counted.
+        let ndValid = DeviceBindings.neighborDiscoveryHeaderIsValid(record.bytes, packet) ?? true
+        if !ndValid { invalidNDMessages &+= 1 }
+        bindings.add(record, packet, ndValid: ndValid, nat64: nat64)
+        noteLocalSources(packet, ndValid: ndValid)
+        if ndValid, let p = packet.pref64Prefix, let lifetime = packet.pref64LifetimeSeconds {
+            // RFC 8781 section 4: the PREF64 option is an option of Router Advertisements; in any
+            // other ICMPv6 message (RS, NS, NA, Redirect, a quoted RA) it is not used, and counted.
+            if packet.icmpFamily == .v6 && packet.icmpType == 134 {
+                learnPREF64(p, lifetime: lifetime, record: record, packet: packet)
+            } else {
+                pref64OutsideRA &+= 1
+            }
         }
         if !pendingPREF64.isEmpty && bindings.forwarderConfirmations != seenConfirmations {
             confirmPendingPREF64(time: record.timestamp)
@@ -63,11 +86,11 @@ public struct TransitionAnalyzer: Sendable {
     /// Local IPv6 hosts as far as one packet tells (so a learnt NAT64 prefix never covers
     /// them): the source of a TCP SYN without ACK (a connection's originator) and the global
     /// source of a Neighbor Discovery message (on-link by construction, RFC 4861 hop limit 255).
-    @inlinable mutating func noteLocalSources(_ packet: DecodedPacket) {
+    @inlinable mutating func noteLocalSources(_ packet: DecodedPacket, ndValid: Bool) {
         if let t = packet.transport, t.protocolNumber == 6, t.tcpFlags & 0x12 == 0x02, t.ipLayerIndex < packet.ipLayers.count,
            let a = packet.ipLayers[t.ipLayerIndex].source, a.family == .v6 {
             nat64.noteLocal(a)
-        } else if packet.icmpFamily == .v6, let type = packet.icmpType, type >= 133 && type <= 136,
+        } else if ndValid, packet.icmpFamily == .v6, let type = packet.icmpType, type >= 133 && type <= 136,
                   let a = packet.ipLayers.first?.source {
             nat64.noteLocal(a)
         }
@@ -135,7 +158,9 @@ public struct TransitionAnalyzer: Sendable {
         nat64.noteLocal(t.client)
         // RFC 7050 section 3: the NAT64 prefix from the ipv4only.arpa AAAA answers.
         if t.qname == "ipv4only.arpa" && t.qtype == 28 {
-            for a in addresses { if let p = NAT64PrefixBook.prefixFromIPv4onlyAnswer(a) { nat64.learn(p, source: .ipv4onlyArpa, at: time) } }
+            let found = NAT64PrefixBook.prefixesFromIPv4onlyAnswers(addresses)
+            ipv4onlyAmbiguous &+= UInt64(found.ambiguous)
+            for p in found.prefixes { nat64.learn(p, source: .ipv4onlyArpa, at: time) }
         }
         // DNS64 recognised from the answers: a AAAA embedding an A answer of the same name,
         // used once corroborated (`NAT64PrefixBook.dns64Corroboration`).

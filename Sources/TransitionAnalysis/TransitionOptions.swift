@@ -21,6 +21,10 @@ public struct TransitionOptions: Sendable {
     public var maxNames = 1 << 18
     public var maxBindings = 1 << 20
     public var maxDevices = 1 << 18
+    /// Learn NAT64 prefixes inside the documentation range 2001:db8::/32 (RFC 3849) from the
+    /// network. Off: no real network numbers a NAT64 there, so a learnt one is a forgery or a
+    /// lab; the crafted test captures, which use that range, turn it on.
+    public var learnDocumentationPrefixes = false
 
     public init() {}
 }

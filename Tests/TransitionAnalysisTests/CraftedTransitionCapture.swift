@@ -67,8 +67,16 @@ struct CraftedCapture {
                                                            PacketBuilder.dnsResponse(id: id, name: name, type: type, answers: rdata))), mechanism)
     }
 
+    /// Options for crafted captures: they number everything in the documentation range
+    /// 2001:db8::/32 (RFC 3849), NAT64 prefixes included, so learning those is allowed.
+    static var craftedOptions: TransitionOptions {
+        var o = TransitionOptions()
+        o.learnDocumentationPrefixes = true
+        return o
+    }
+
     /// Writes the capture and reads it through `CaptureFileJob` with the transition analysis.
-    func analyze(options: TransitionOptions = TransitionOptions()) throws -> (TransitionSummary, AdoptionSummary) {
+    func analyze(options: TransitionOptions = CraftedCapture.craftedOptions) throws -> (TransitionSummary, AdoptionSummary) {
         let dir = SharedData.temporaryDirectory("transition")
         let path = dir.appendingPathComponent("crafted.pcap").path
         try writer.write(to: path)
@@ -186,21 +194,29 @@ enum HomeNetwork {
 
 extension CraftedCapture {
     /// An ICMPv6 message in an Ethernet frame, hop limit 255 as Neighbor Discovery requires
-    /// (RFC 4861 section 6.1), labelled `native_ipv6`.
+    /// (RFC 4861 section 6.1) unless `hopLimit` says otherwise, labelled `native_ipv6`.
     mutating func icmpv6(_ ms: Double, sourceMAC: [UInt8], destinationMAC: [UInt8], source: String, destination: String,
-                         type: UInt8, body: [UInt8]) {
+                         type: UInt8, code: UInt8 = 0, body: [UInt8], hopLimit: UInt8 = 255) {
         let s = Self.a(source), d = Self.a(destination)
         let ip = PacketBuilder.ipv6(source: s, destination: d, nextHeader: 58,
-                                    payload: PacketBuilder.icmpv6(source: s, destination: d, type: type, body: body), hopLimit: 255)
+                                    payload: PacketBuilder.icmpv6(source: s, destination: d, type: type, code: code, body: body), hopLimit: hopLimit)
         add(ms, PacketBuilder.ethernet(destination: destinationMAC, source: sourceMAC, etherType: 0x86dd, payload: ip), "native_ipv6")
     }
 
     /// A Router Advertisement (RFC 4861 section 4.2: hop limit 64, router lifetime 1800 s) to
     /// ff02::1 carrying one PREF64 option (RFC 8781 section 4) for the /96 starting at `pref64`,
     /// scaled lifetime 75 (600 s; `lifetime` seconds, a multiple of 8), PLC 0.
-    mutating func routerAdvertisement(_ ms: Double, sourceMAC: [UInt8], source: String, pref64: String, lifetime: Int = 600) {
-        let body: [UInt8] = [64, 0, 0x07, 0x08, 0, 0, 0, 0, 0, 0, 0, 0] + [38, 2, UInt8(lifetime >> 8 & 0xff), UInt8(lifetime & 0xf8)]
-            + Array(Self.a(pref64)[0..<12])
-        icmpv6(ms, sourceMAC: sourceMAC, destinationMAC: Self.mac("33:33:00:00:00:01"), source: source, destination: "ff02::1", type: 134, body: body)
+    /// A `code` other than 0 or a `hopLimit` other than 255 makes an RA that ND discards
+    /// (RFC 4861 section 6.1.2).
+    mutating func routerAdvertisement(_ ms: Double, sourceMAC: [UInt8], source: String, pref64: String, lifetime: Int = 600,
+                                      code: UInt8 = 0, hopLimit: UInt8 = 255) {
+        let body: [UInt8] = [64, 0, 0x07, 0x08, 0, 0, 0, 0, 0, 0, 0, 0] + Self.pref64Option(pref64, lifetime: lifetime)
+        icmpv6(ms, sourceMAC: sourceMAC, destinationMAC: Self.mac("33:33:00:00:00:01"), source: source, destination: "ff02::1",
+               type: 134, code: code, body: body, hopLimit: hopLimit)
+    }
+
+    /// A PREF64 option (RFC 8781 section 4): the /96 starting at `prefix`, PLC 0.
+    static func pref64Option(_ prefix: String, lifetime: Int = 600) -> [UInt8] {
+        [38, 2, UInt8(lifetime >> 8 & 0xff), UInt8(lifetime & 0xf8)] + Array(a(prefix)[0..<12])
     }
 }

@@ -95,7 +95,7 @@ import TrafficAnalysis
         var c = CraftedCapture()
         Self.lookup(&c, 10, "evil1.example", a: "198.51.100.77", aaaa: "2001:db8:1:c633:64:4d00::", id: 1)
         Self.lookup(&c, 20, "evil2.example", a: "198.51.100.78", aaaa: "2001:db8:1:c633:64:4e00::", id: 2)
-        var options = TransitionOptions()
+        var options = CraftedCapture.craftedOptions
         options.localPrefixes = [IPPrefix("2001:db8:1::/48")!, IPPrefix("192.168.1.0/24")!]
         let (t, _) = try c.analyze(options: options)
         #expect(t.nat64Drops.coversLocal == 1 && Self.learnt(t).isEmpty)
@@ -140,7 +140,7 @@ import TrafficAnalysis
     }
 
     @Test func bookRanksAndEvictions() {
-        var book = NAT64PrefixBook()
+        var book = NAT64PrefixBook(learnDocumentationPrefixes: true)
         func p(_ i: Int) -> IPPrefix { IPPrefix("2001:db8:\(String(0x100 + i, radix: 16))::/96")! }
         for i in 0..<62 { book.learn(p(i), source: .pref64, at: Int64(i)) }
         #expect(book.prefixes.count == 64)
@@ -153,7 +153,7 @@ import TrafficAnalysis
         #expect(!book.prefixes.contains { $0.prefix == p(0) } && book.prefixes.contains { $0.prefix == p(1) })
         #expect(book.prefixes.contains { $0.source == .wellKnown } && book.prefixes.contains { $0.source == .localUse })
         // One DNS64 match is a candidate; the same IPv4 again does not corroborate; another does.
-        var b2 = NAT64PrefixBook()
+        var b2 = NAT64PrefixBook(learnDocumentationPrefixes: true)
         let v4a = NAT64PrefixTests.ip("192.0.2.1"), v4b = NAT64PrefixTests.ip("192.0.2.2")
         let first = b2.corroborateDNS64(p(1), ipv4: v4a, at: 1)
         let same = b2.corroborateDNS64(p(1), ipv4: v4a, at: 2)
@@ -219,7 +219,7 @@ import TrafficAnalysis
     /// Adversarial n10: once 4,096 local /64s are noted, a 4,097th cannot be tracked; learnt
     /// prefixes are then refused (the overlap check would be blind), configured ones are not.
     @Test func fullLocalNetSetRefusesLearntPrefixes() {
-        var book = NAT64PrefixBook()
+        var book = NAT64PrefixBook(learnDocumentationPrefixes: true)
         for n in 0..<NAT64PrefixBook.maxLocalNets { book.noteLocal(IPAddress(v6High: 0x2001_0db8_0000_0000 | UInt64(n), low: 1)) }
         let first = book.learn(IPPrefix("2001:db8:6464::/96")!, source: .pref64, at: 1)
         #expect(first)
@@ -306,7 +306,7 @@ import TrafficAnalysis
     }
 
     @Test func configuredPrefixAppliesFromTheStart() throws {
-        var options = TransitionOptions()
+        var options = CraftedCapture.craftedOptions
         options.nat64Prefixes = [IPPrefix("2001:db8:64::/96")!]
         let (t, _) = try Self.midCapture().analyze(options: options)
         #expect(Self.row(t, .nat64).packets == 10 && Self.row(t, .nat64).connections == 2)

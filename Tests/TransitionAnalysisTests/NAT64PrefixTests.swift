@@ -74,7 +74,7 @@ import TrafficAnalysis
             c.tcp(Double(100 * i), clientMAC: client, routerMAC: router, client: me, server: CraftedCapture.a(example.address),
                   cport: UInt16(41000 + i), sport: 443, rtt: 10, data: false, mechanism: "nat64")
         }
-        var options = TransitionOptions()
+        var options = CraftedCapture.craftedOptions
         options.nat64Prefixes = Self.rfc6052Examples.map { IPPrefix($0.prefix)! }
         let (t, _) = try c.analyze(options: options)
         let nat64 = try #require(t.mechanisms.first { $0.mechanism == .nat64 })
@@ -118,7 +118,7 @@ import TrafficAnalysis
     /// ff02::/96 as NAT64 prefixes, after which mDNS to ff02::fb counted as NAT64. Learnt prefixes
     /// in special-purpose space are refused and counted; the usual ones still learn.
     @Test func specialPurposeLearntPrefixesAreRefused() {
-        var book = NAT64PrefixBook()
+        var book = NAT64PrefixBook(learnDocumentationPrefixes: true)
         for bad in ["::/96", "::ffff:0:0/96", "fe80::/96", "ff02::/96"] {
             let learnt = book.learn(IPPrefix(bad)!, source: .ipv4onlyArpa, at: 0)
             #expect(!learnt, "\(bad)")

@@ -24,7 +24,7 @@ import TrafficAnalysis
         // CGN hint: an IPv4 packet from 100.64.0.10.
         c.add(4, CraftedCapture.frame(CraftedCapture.mac("02:00:00:00:00:0b"), CraftedCapture.mac("02:00:00:00:00:01"),
                                       CraftedCapture.udpIP(CraftedCapture.a("100.64.0.10"), CraftedCapture.a("198.51.100.9"), 40000, 5000, [1])), "native_ipv4")
-        var options = TransitionOptions()
+        var options = CraftedCapture.craftedOptions
         options.sixRDPrefix = IPPrefix("2001:db8::/32")
         let (t, _) = try c.analyze(options: options)
         for m in [TransitionMechanism.sixRD, .sixToFour, .isatap, .sixInFour] {

@@ -97,7 +97,18 @@ public enum TransitionReport {
                                  ("nat64_dns64_uncorroborated", i(s.nat64Drops.dns64Uncorroborated)),
                                  ("synthesized_answers", u(s.droppedSynthesizedAnswers)),
                                  ("malformed_binding_options", u(s.malformedBindingOptions)),
-                                 ("binding_conflicts", u(s.bindingConflicts))])),
+                                 ("binding_conflicts", u(s.bindingConflicts)),
+                                 ("invalid_nd_messages", u(s.invalidNDMessages)),
+                                 ("nat64_pref64_outside_ra", u(s.pref64OutsideRA)),
+                                 ("nat64_pref64_extra_options", u(s.extraPREF64Options)),
+                                 ("binding_options_past_limit", u(s.bindingOptionsPastLimit)),
+                                 ("dhcpv6_relays_too_deep", u(s.dhcpv6RelaysTooDeep)),
+                                 ("dhcpv6_addresses_past_limit", u(s.dhcpv6AddressesPastLimit)),
+                                 ("dhcpv6_wrong_ports", u(s.dhcpv6WrongPorts)),
+                                 ("dhcpv6_nat64_addresses", u(s.dhcpv6NAT64Addresses)),
+                                 ("dhcpv6_fragments", u(s.dhcpv6Fragments)),
+                                 ("nat64_ipv4only_ambiguous", u(s.ipv4onlyAmbiguous)),
+                                 ("backward_timestamps", u(s.backwardTimestamps))])),
         ])
     }
 

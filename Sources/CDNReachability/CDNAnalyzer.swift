@@ -55,9 +55,12 @@ public struct CDNAnalyzerOptions: Sendable, Equatable {
 /// number goes into the connection analyzer's slot, `Slot`); a connection's first payload
 /// costs a few byte comparisons, and only recognised content gets an entry in `flows` (one
 /// lookup per later packet). It allocates only when it parses a ClientHello, a request head or
-/// an Initial. Per finished connection: one `flows` lookup, one DNS-address lookup, a name
-/// match only for a name read from content (a DNS name's match is kept with its answer), a
-/// prefix match only for a connection without a provider by name or DNS.
+/// an Initial. Per connection's first packet: two DNS-address lookups (both ends), and an entry
+/// in `connectionAnswers` when either was answered: the answers that name the connection are
+/// those current then, whenever its record finishes (docs/cdn.md "Attribution"). Per finished
+/// connection: one `flows` lookup, one `connectionAnswers` take, a name match only for a name
+/// read from content (a DNS name's match is kept with its answer), a prefix match only for a
+/// connection without a provider by name or DNS.
 public struct CDNAnalyzer: PipelineExtension {
     public let matcher: CDNMatcher
     public let options: CDNAnalyzerOptions

@@ -29,7 +29,7 @@ public struct CDNAnalyzerOptions: Sendable, Equatable {
     /// Server addresses remembered from DNS answers.
     public var maxAddressNames = 1 << 18
     /// Live connections whose DNS answers (taken at their first packet) are kept until their
-    /// record is joined (~80 bytes each, only for connections with an answer for either end).
+    /// record is joined (~120 bytes a slot with its key, only for connections with an answer for either end).
     /// The connection table's default cap, so not reached before it with default options;
     /// beyond, the earliest-started of 8 sampled loses its answers (`connection_answer_evictions`).
     public var maxConnectionAnswers = AnalysisOptions.defaultMaxConnections

@@ -5,10 +5,12 @@ import TrafficAnalysis
 /// CNAME chain leads to. "A name whose chain ends under a CDN's domain belongs to it" (the
 /// chain's last name is tried first, then the earlier ones, then the queried name), and the
 /// client's A/AAAA answer ties the address it then connects to to that name. The newest answer
-/// wins. Bounded: at most `maxEntries` addresses, the least recently answered of a sample is
-/// evicted beyond (counted).
+/// wins: the map says what DNS told the clients so far, and a connection takes its answer from
+/// it at its first packet (`CDNConnectionAnswers`), never later. Bounded: at most `maxEntries`
+/// addresses, the least recently answered of a sample is evicted beyond (counted).
 struct CDNAddressNames: Sendable {
-    struct Entry: Sendable {
+    /// What one answer says of an address.
+    struct Answer: Sendable, Equatable {
         var name: String
         /// The provider of the answer: its CNAME chain's, else the queried name's, else the
         /// answered address's prefix (-1: none).
@@ -17,6 +19,11 @@ struct CDNAddressNames: Sendable {
         /// `CDNMatcher.match(name:)` gives for `name`, kept so a connection named by this answer
         /// is attributed without matching the name again.
         var nameProvider: Int32
+    }
+
+    struct Entry: Sendable {
+        var answer: Answer
+        /// Response time (ns), for the eviction under the cap.
         var time: Int64
     }
 
@@ -30,8 +37,10 @@ struct CDNAddressNames: Sendable {
         table = OpenTable(capacity: 1 << 10, maxEntries: self.maxEntries)
     }
 
-    func lookup(_ address: IPAddress) -> Entry? {
-        table.index(of: address).map { table[index: $0] }
+    var isEmpty: Bool { table.count == 0 }
+
+    func lookup(_ address: IPAddress) -> Answer? {
+        table.index(of: address).map { table[index: $0].answer }
     }
 
     mutating func set(_ address: IPAddress, _ entry: Entry) {

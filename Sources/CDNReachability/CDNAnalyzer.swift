@@ -28,6 +28,11 @@ public struct CDNAnalyzerOptions: Sendable, Equatable {
     public var maxParsers = 4096
     /// Server addresses remembered from DNS answers.
     public var maxAddressNames = 1 << 18
+    /// Live connections whose DNS answers (taken at their first packet) are kept until their
+    /// record is joined (~120 bytes a slot with its key, only for connections with an answer for either end).
+    /// The connection table's default cap, so not reached before it with default options;
+    /// beyond, the earliest-started of 8 sampled loses its answers (`connection_answer_evictions`).
+    public var maxConnectionAnswers = AnalysisOptions.defaultMaxConnections
     /// Destination-name rows per source; connections of further names count only for their
     /// provider (`names_over_cap`).
     public var maxNames = CDNSummary.defaultMaxNames
@@ -50,9 +55,12 @@ public struct CDNAnalyzerOptions: Sendable, Equatable {
 /// number goes into the connection analyzer's slot, `Slot`); a connection's first payload
 /// costs a few byte comparisons, and only recognised content gets an entry in `flows` (one
 /// lookup per later packet). It allocates only when it parses a ClientHello, a request head or
-/// an Initial. Per finished connection: one `flows` lookup, one DNS-address lookup, a name
-/// match only for a name read from content (a DNS name's match is kept with its answer), a
-/// prefix match only for a connection without a provider by name or DNS.
+/// an Initial. Per connection's first packet: two DNS-address lookups (both ends), and an entry
+/// in `connectionAnswers` when either was answered: the answers that name the connection are
+/// those current then, whenever its record finishes (docs/cdn.md "Attribution"). Per finished
+/// connection: one `flows` lookup, one `connectionAnswers` take, a name match only for a name
+/// read from content (a DNS name's match is kept with its answer), a prefix match only for a
+/// connection without a provider by name or DNS.
 public struct CDNAnalyzer: PipelineExtension {
     public let matcher: CDNMatcher
     public let options: CDNAnalyzerOptions
@@ -60,6 +68,7 @@ public struct CDNAnalyzer: PipelineExtension {
     var flows: OpenTable<FlowKey, CDNFlowState>
     var pool: CDNParserPool
     var addressNames: CDNAddressNames
+    var connectionAnswers: CDNConnectionAnswers
     var flowCursor = 0
     /// Packets seen (the 1-based frame number of the current packet when no filter is set).
     public private(set) var packets = 0
@@ -71,10 +80,14 @@ public struct CDNAnalyzer: PipelineExtension {
     /// Name rows in creation order, and each name's place: its row, or (row -1) the A/AAAA
     /// answers seen for it before it has a row. One hash lookup per DNS answer and per
     /// connection (a dictionary of rows and another of pending answers took up to three).
-    var nameRows: [(name: String, figures: CDNGroupFigures)] = []
+    /// A row's `provider` (index, -1: none) is the smallest of those its contributions gave
+    /// (see `withNameRow`), so it does not depend on the order records arrive in.
+    var nameRows: [(name: String, provider: Int32, figures: CDNGroupFigures)] = []
     var nameIndex: [String: NameSlot] = [:]
     /// Entries of `nameIndex` without a row (pending answers), at most `maxPendingAnswerNames`.
     var pendingNames = 0
+    /// Answers for a further name not kept because `maxPendingAnswerNames` were waiting.
+    var pendingAnswersDropped: UInt64 = 0
     struct NameSlot {
         var row: Int32 = -1
         var a: UInt64 = 0, aaaa: UInt64 = 0
@@ -98,6 +111,7 @@ public struct CDNAnalyzer: PipelineExtension {
         flows = OpenTable(capacity: 1 << 10, maxEntries: max(1, options.maxFlows))
         pool = CDNParserPool(maxSlots: options.maxParsers)
         addressNames = CDNAddressNames(maxEntries: options.maxAddressNames)
+        connectionAnswers = CDNConnectionAnswers(maxEntries: options.maxConnectionAnswers)
         providerFigures = Array(repeating: CDNGroupFigures(), count: matcher.rules.providers.count)
     }
 
@@ -120,7 +134,9 @@ public struct CDNAnalyzer: PipelineExtension {
         guard connectionPackets <= Self.inspectedPackets else { return true }
         guard let t = packet.transport, t.protocolNumber == 6 || t.protocolNumber == 17 else { return false }
         let isSYN = t.protocolNumber == 6 && t.tcpFlags & 0x12 == 0x02
-        guard isSYN || (t.payloadOffset >= 0 && t.payloadCapturedLength > 0) else { return false }
+        let hasPayload = t.payloadOffset >= 0 && t.payloadCapturedLength > 0
+        let first = connectionPackets == 1
+        guard isSYN || hasPayload || first else { return false }
         // The connection analyzer's key: the innermost IP layer that is not an ICMP quote, and
         // only when the transport header is in it.
         let layers = packet.ipLayers
@@ -130,6 +146,8 @@ public struct CDNAnalyzer: PipelineExtension {
               src.family == dst.family, !layers[inner].isFragment || layers[inner].isFirstFragment else { return false }
         let key = FlowKey(source: src, sourcePort: t.sourcePort, destination: dst, destinationPort: t.destinationPort,
                           transportProtocol: t.protocolNumber)
+        if first { noteAnswers(key, time: record.timestamp) }
+        guard isSYN || hasPayload else { return false }
         let fromA = (src.high, src.low, t.sourcePort) <= (dst.high, dst.low, t.destinationPort)
         let payload = t.payloadOffset >= 0 ? record.bytes.clampedSlice(from: t.payloadOffset, length: t.payloadCapturedLength)
                                            : UnsafeRawBufferPointer(start: nil, count: 0)
@@ -162,6 +180,17 @@ public struct CDNAnalyzer: PipelineExtension {
         insert(key, s)
         slot.flags |= Slot.inTable
         return s.complete
+    }
+
+    /// A connection's first packet: the DNS answers for both its addresses as they stand now
+    /// (every answer of an earlier packet has been delivered: the pipeline hands finished DNS
+    /// transactions over before the packet) are what will name it. Two lookups per connection,
+    /// a table entry only when either address was answered.
+    mutating func noteAnswers(_ key: FlowKey, time: Int64) {
+        guard !addressNames.isEmpty else { return }
+        let a = addressNames.lookup(key.addressA), b = addressNames.lookup(key.addressB)
+        guard a != nil || b != nil else { return }
+        connectionAnswers.note(key, .init(a: a, b: b, first: time))
     }
 
     /// Bits of the connection's `ConnectionExtensionState.flags` (`word`: the client's SYN
@@ -307,16 +336,18 @@ public struct CDNAnalyzer: PipelineExtension {
                 }
                 if provider < 0, let m = matcher.match(address: address) { provider = Int32(m.provider) }
                 answered += 1
-                addressNames.set(address, .init(name: qname, provider: provider, nameProvider: nameProvider, time: time))
+                addressNames.set(address, .init(answer: .init(name: qname, provider: provider, nameProvider: nameProvider), time: time))
             }
             guard answered > 0 else { continue }
             if provider >= 0 {
                 if t.qtype == 28 { providerFigures[Int(provider)].aaaaAnswers += 1 } else { providerFigures[Int(provider)].aAnswers += 1 }
             }
             // Name rows from DNS only for names attributed to a provider (others get a row when
-            // a connection names them; their answers wait for it).
+            // a connection names them; their answers wait for it). For the row, the name's own
+            // provider comes first, as for a connection named by this answer.
             let aaaa = t.qtype == 28
-            withNameRow(qname, provider: provider, createRow: provider >= 0, pendingAnswer: aaaa ? (0, 1) : (1, 0)) { g in
+            withNameRow(qname, provider: nameProvider >= 0 ? nameProvider : provider, createRow: provider >= 0,
+                        pendingAnswer: aaaa ? (0, 1) : (1, 0)) { g in
                 if aaaa { g.aaaaAnswers += 1 } else { g.aAnswers += 1 }
             }
         }
@@ -325,7 +356,13 @@ public struct CDNAnalyzer: PipelineExtension {
     /// Applies `body` to `name`'s row (this runs once per connection and per DNS answer, with
     /// one hash lookup). Without a row: when `createRow`, one is made under the `maxNames` cap
     /// (taking the answers that waited for it; beyond the cap `names_over_cap` counts it);
-    /// otherwise `pendingAnswer` waits for a row, for at most `maxPendingAnswerNames` names.
+    /// otherwise `pendingAnswer` waits for a row, for at most `maxPendingAnswerNames` names
+    /// (beyond: `pendingAnswersDropped`).
+    ///
+    /// The row's provider is the smallest `provider` (rules order) of its contributions: the
+    /// name's own provider when the name is under a provider's suffix (then every contribution
+    /// gives that one), else the first in the rules among those its connections and answers were
+    /// attributed to. "The first contribution's" depended on the order records arrive in.
     mutating func withNameRow(_ name: String, provider: Int32, createRow: Bool = true, pendingAnswer: (a: UInt64, aaaa: UInt64) = (0, 0),
                               _ body: (inout CDNGroupFigures) -> Void) {
         enum Outcome { case row(Int), created(a: UInt64, aaaa: UInt64), overCap, pending, dropped }
@@ -347,16 +384,13 @@ public struct CDNAnalyzer: PipelineExtension {
         switch outcome {
         case .row(let i):
             body(&nameRows[i].figures)
-            if provider >= 0 && nameRows[i].figures.provider == nil {
-                nameRows[i].figures.provider = matcher.rules.providers[Int(provider)].name
-            }
+            if provider >= 0 && (nameRows[i].provider < 0 || provider < nameRows[i].provider) { nameRows[i].provider = provider }
         case .created(let a, let aaaa):
             if !fresh { pendingNames -= 1 }
             var g = CDNGroupFigures()
-            if provider >= 0 { g.provider = matcher.rules.providers[Int(provider)].name }
             g.aAnswers = a; g.aaaaAnswers = aaaa
             body(&g)
-            nameRows.append((name, g))
+            nameRows.append((name, max(-1, provider), g))
         case .overCap:
             namesOverCap += 1
             if fresh { nameIndex[name] = nil }
@@ -364,6 +398,7 @@ public struct CDNAnalyzer: PipelineExtension {
             if fresh { pendingNames += 1 }
         case .dropped:
             nameIndex[name] = nil
+            pendingAnswersDropped += 1
         }
     }
 
@@ -376,6 +411,8 @@ public struct CDNAnalyzer: PipelineExtension {
         for r in records where r.transportProtocol == 6 || r.transportProtocol == 17 {
             let key = FlowKey(source: r.originator, sourcePort: r.originatorPort, destination: r.responder,
                               destinationPort: r.responderPort, transportProtocol: r.transportProtocol)
+            // Taken for every record (also the UDP flows not counted below), so none is left over.
+            let answers = connectionAnswers.take(key)
             var state: CDNFlowState? = nil
             if let i = flows.index(of: key) {
                 var s = flows.remove(at: i).value
@@ -391,7 +428,7 @@ public struct CDNAnalyzer: PipelineExtension {
                 state = s
             }
             if r.transportProtocol == 17 && state?.kind != .quic { continue }
-            count(r, key: key, state: state)
+            count(r, key: key, state: state, answers: answers)
         }
     }
 
@@ -416,12 +453,13 @@ public struct CDNAnalyzer: PipelineExtension {
         }
     }
 
-    mutating func count(_ r: ConnectionRecord, key: FlowKey, state: CDNFlowState?) {
+    mutating func count(_ r: ConnectionRecord, key: FlowKey, state: CDNFlowState?, answers: CDNConnectionAnswers.Answers?) {
         connections += 1
         // The server: the responder, unless the content showed the client on the other side.
         let server: IPAddress
         if let s = state { server = s.clientIsA ? key.addressB : key.addressA } else { server = r.responder }
-        let dnsEntry = addressNames.lookup(server)
+        // The answer current at the connection's first packet (`noteAnswers`), not the map's now.
+        let dnsEntry = answers?.answer(for: server, key: key)
         var name = state?.name
         var source = state?.nameSource
         // The name's own provider: matched here for a name from content, kept with the DNS
@@ -481,7 +519,10 @@ public struct CDNAnalyzer: PipelineExtension {
             s.providers[matcher.rules.providers[i].name] = g
         }
         s.names.reserveCapacity(nameRows.count)
-        for (n, g) in nameRows { s.names[n] = g }
+        for (n, p, var g) in nameRows {
+            if p >= 0 { g.provider = matcher.rules.providers[Int(p)].name }
+            s.names[n] = g
+        }
         s.maxNames = options.maxNames
         s.rttNegativeSkipped = rttNegativeSkipped
         s.connections = connections
@@ -493,6 +534,8 @@ public struct CDNAnalyzer: PipelineExtension {
         s.parserSlotsExhausted = pool.exhausted
         s.parserEvictions = pool.evictions
         s.addressNameEvictions = addressNames.evictions
+        s.connectionAnswerEvictions = connectionAnswers.evictions
+        s.pendingAnswersDropped = pendingAnswersDropped
         s.namesOverCap = namesOverCap
         return s
     }

@@ -71,6 +71,8 @@ public enum CDNReport {
             ("parser_slots_exhausted", .unsigned(s.parserSlotsExhausted)),
             ("parser_evictions", .unsigned(s.parserEvictions)),
             ("address_name_evictions", .unsigned(s.addressNameEvictions)),
+            ("connection_answer_evictions", .unsigned(s.connectionAnswerEvictions)),
+            ("pending_answers_dropped", .unsigned(s.pendingAnswersDropped)),
             ("names_over_cap", .unsigned(s.namesOverCap)),
             ("name_rows_dropped", .unsigned(s.nameRowsDropped)),
             ("rtt_negative_skipped", .unsigned(s.rttNegativeSkipped)),
@@ -134,6 +136,8 @@ public enum CDNReport {
                 + "DNS chain \(text(c["attributed_by"]?["dns_chain"])), prefix \(text(c["attributed_by"]?["prefix"])), "
                 + "not attributed \(text(c["attributed_by"]?["none"])); evictions: flow state \(text(c["flow_state_evictions"])), "
                 + "parser slots busy \(text(c["parser_slots_exhausted"])), DNS addresses \(text(c["address_name_evictions"])), "
+                + "connection answers \(text(c["connection_answer_evictions"])), "
+                + "pending answers dropped \(text(c["pending_answers_dropped"])), "
                 + "names over cap \(text(c["names_over_cap"])), name rows dropped at merge \(text(c["name_rows_dropped"])); "
                 + "negative RTTs skipped \(text(c["rtt_negative_skipped"]))\n"
         }

@@ -144,6 +144,14 @@ public struct CDNSummary: Sendable, Equatable {
     /// ClientHello parsers idle for 1 s or more taken for a newer connection (docs/cdn.md, "Bounds").
     public var parserEvictions: UInt64 = 0
     public var addressNameEvictions: UInt64 = 0
+    /// Connections that lost the DNS answers taken at their first packet because more live
+    /// connections had answers than `CDNAnalyzerOptions.maxConnectionAnswers` (the earliest
+    /// started of a sample first): not named or attributed by DNS (docs/cdn.md, "Bounds").
+    public var connectionAnswerEvictions: UInt64 = 0
+    /// A/AAAA answers for a name without a row not kept for a later row, because 65,536 such
+    /// names were already waiting (`CDNAnalyzer.maxPendingAnswerNames`): the name's row, if a
+    /// connection later makes one, lacks them in `a_answers` / `aaaa_answers`.
+    public var pendingAnswersDropped: UInt64 = 0
     public var namesOverCap: UInt64 = 0
     /// Completed handshakes whose RTT came out negative (a SYN-ACK or ACK timestamped before
     /// the packet it answers: clock steps, merged captures): left out of every `handshakeRTT`
@@ -171,6 +179,7 @@ public struct CDNSummary: Sendable, Equatable {
         unnamed += o.unnamed
         flowStateEvictions += o.flowStateEvictions; parserSlotsExhausted += o.parserSlotsExhausted; parserEvictions += o.parserEvictions
         addressNameEvictions += o.addressNameEvictions; namesOverCap += o.namesOverCap
+        connectionAnswerEvictions += o.connectionAnswerEvictions; pendingAnswersDropped += o.pendingAnswersDropped
         rttNegativeSkipped += o.rttNegativeSkipped
         for p in o.ruleProviders where !ruleProviders.contains(p) { ruleProviders.append(p) }
     }
@@ -196,11 +205,13 @@ extension CDNSummary: Codable {
     enum CodingKeys: String, CodingKey {
         case providers, names, maxNames, nameRowsDropped, connections, attributedBy, unattributed, namedBy, unnamed
         case flowStateEvictions, parserSlotsExhausted, parserEvictions, addressNameEvictions, namesOverCap, rttNegativeSkipped
+        case connectionAnswerEvictions, pendingAnswersDropped
         case ruleProviders
     }
 
     /// Members added after states were first written (`maxNames`, `nameRowsDropped`,
-    /// `rttNegativeSkipped`) default when absent, so an older state still merges.
+    /// `rttNegativeSkipped`, `connectionAnswerEvictions`, `pendingAnswersDropped`) default
+    /// when absent, so an older state still merges.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         providers = try c.decode([String: CDNGroupFigures].self, forKey: .providers)
@@ -218,6 +229,8 @@ extension CDNSummary: Codable {
         addressNameEvictions = try c.decode(UInt64.self, forKey: .addressNameEvictions)
         namesOverCap = try c.decode(UInt64.self, forKey: .namesOverCap)
         rttNegativeSkipped = try c.decodeIfPresent(UInt64.self, forKey: .rttNegativeSkipped) ?? 0
+        connectionAnswerEvictions = try c.decodeIfPresent(UInt64.self, forKey: .connectionAnswerEvictions) ?? 0
+        pendingAnswersDropped = try c.decodeIfPresent(UInt64.self, forKey: .pendingAnswersDropped) ?? 0
         ruleProviders = try c.decode([String].self, forKey: .ruleProviders)
     }
 }

@@ -129,20 +129,22 @@ public struct AnalysisPipeline: Sendable {
                                                         connections: (([ConnectionRecord]) -> Void)? = nil,
                                                         dns: (([DNSTransaction]) -> Void)? = nil) -> AdoptionSummary {
         let extWants = ext.wantsRecords
-        if connections != nil || extWants {
-            analyzers.connections.flush()
-            if !analyzers.connections.finished.isEmpty {
-                if extWants { ext.finished(connections: analyzers.connections.finished) }
-                connections?(analyzers.connections.finished)
-            }
+        let wantConnections = connections != nil || extWants, wantDNS = dns != nil || extWants
+        if wantConnections { analyzers.connections.flush() }
+        if wantDNS { analyzers.dnsTransactions.flush() }
+        // The extension gets the last DNS transactions (TCP answers drained only now) before the
+        // last connection records, as it would have during the capture: answers first, then the
+        // records still open, in start order. Both orders are fixed by the file, not by a hash seed.
+        if extWants {
+            if !analyzers.dnsTransactions.finished.isEmpty { ext.finished(dns: analyzers.dnsTransactions.finished) }
+            if !analyzers.connections.finished.isEmpty { ext.finished(connections: analyzers.connections.finished) }
+        }
+        if wantConnections {
+            if !analyzers.connections.finished.isEmpty { connections?(analyzers.connections.finished) }
             analyzers.connections.finished.removeAll()
         }
-        if dns != nil || extWants {
-            analyzers.dnsTransactions.flush()
-            if !analyzers.dnsTransactions.finished.isEmpty {
-                if extWants { ext.finished(dns: analyzers.dnsTransactions.finished) }
-                dns?(analyzers.dnsTransactions.finished)
-            }
+        if wantDNS {
+            if !analyzers.dnsTransactions.finished.isEmpty { dns?(analyzers.dnsTransactions.finished) }
             analyzers.dnsTransactions.finished.removeAll()
         }
         return analyzers.finish()

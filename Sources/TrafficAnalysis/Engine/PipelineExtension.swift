@@ -11,7 +11,8 @@ import PacketDecoding
 ///    packet restarts its 5-tuple (reuse, idle timeout) is delivered before the packet that
 ///    starts the next connection: an extension keeping per-connection state can join the
 ///    record with its state exactly;
-/// 2. at the end, every record still open (end of capture), then the summary is written.
+/// 2. at the end, the DNS transactions still pending, then every connection record still open
+///    (end of capture, in start order), then the summary is written.
 ///
 /// Its own figures are its own business (it keeps and merges them); `AdoptionSummary` is
 /// unchanged by it.

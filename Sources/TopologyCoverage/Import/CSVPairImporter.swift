@@ -35,10 +35,8 @@ import Foundation
 /// (negative capacity, length or households; latitude/longitude outside WGS84; NaN/inf), or a
 /// link to an unknown node. Line numbers are physical lines (a quoted newline counts).
 ///
-/// Speed: both files are mapped and parsed at the same time (`ConcurrentStages`), each cut at
-/// line ends into pieces so that the threads finish together (cuts only before a file's first
-/// `"`, so no piece starts inside a quoted field; a piece that fails makes the file be read
-/// again in one piece, so errors name the first bad line as a single pass would), fields are byte ranges (no String per field except ids, names and kept attributes),
+/// Speed: both files are mapped and parsed at the same time (`ConcurrentStages`, one file per
+/// thread), fields are byte ranges (no String per field except ids, names and kept attributes),
 /// numbers are read from bytes (`DecimalText`), and node ids that are all canonical integers
 /// are indexed by value in an array instead of a hash table.
 public enum CSVPairImporter {
@@ -48,26 +46,16 @@ public enum CSVPairImporter {
         // Both opened first, so "cannot open" (exit 66) wins over a syntax error in the other file.
         let nodeFile = try InputFile(path: nodesPath)
         let linkFile = try InputFile(path: linksPath)
-        let threads = ConcurrentStages.threads(forWork: (nodeFile.bytes.count + linkFile.bytes.count) / 32)
-        // Each file is cut into pieces of about a quarter of the pair's bytes per two threads, so
-        // the two threads finish together although the files differ in size; one piece each on
-        // one thread. The header errors come first, before any row is read.
-        let pieceBytes = threads > 1 ? max(minPieceBytes, (nodeFile.bytes.count + linkFile.bytes.count) / (2 * threads)) : Int.max
-        let nodeParse = try PiecewiseParse<NodePiece>(nodeFile, known: nodeColumns, pieceBytes: pieceBytes, check: checkNodeHeader)
-        let linkParse = try PiecewiseParse<LinkPiece>(linkFile, known: linkColumns, pieceBytes: pieceBytes, check: checkLinkHeader)
-        ConcurrentStages.run(nodeParse.stages(parseNodeRows) + linkParse.stages(parseLinkRows), threads: threads)
-        // The joins move the rows into one array per file (its first touch of fresh memory is
-        // the cost): the two files at once.
         let nodeBox = ResultBox<NodeTable>(), linkBox = ResultBox<LinkTable>()
         ConcurrentStages.run([
-            { nodeBox.result = Result { try joinNodes(nodeParse, nodeFile) } },
-            { linkBox.result = Result { try joinLinks(linkParse, linkFile) } },
-        ], threads: threads)
+            { nodeBox.result = Result { try parseNodes(nodeFile) } },
+            { linkBox.result = Result { try parseLinks(linkFile) } },
+        ], threads: ConcurrentStages.threads(forWork: (nodeFile.bytes.count + linkFile.bytes.count) / 32))
         let nodeTable = try nodeBox.result!.get()
         var linkTable = try linkBox.result!.get()
-        // Drop the boxes' references: the rows are then uniquely held and resolving the link ends
+        // Drop the box's reference: the links are then uniquely held and resolving their ends
         // below writes in place instead of copying all of them (and their attribute dictionaries).
-        nodeBox.result = nil; linkBox.result = nil
+        linkBox.result = nil
         var topo = Topology(name: name, nodes: nodeTable.nodes)
         var selfLoops = 0
         var unknownLabels: [String: Int] = [:]
@@ -143,41 +131,27 @@ public enum CSVPairImporter {
     static let nodeColumns = ["id", "name", "tier", "region", "lat", "lon", "households", "ipv6"]
     static let linkColumns = ["a", "b", "medium", "capacity_mbps", "length_km", "ipv6"]
 
-    /// Parses a nodes file in one piece (tests, fuzzing; `load` cuts large files into pieces).
     static func parseNodes(_ input: InputFile) throws -> NodeTable {
-        let parse = try PiecewiseParse<NodePiece>(input, known: nodeColumns, pieceBytes: .max, check: checkNodeHeader)
-        ConcurrentStages.run(parse.stages(parseNodeRows), threads: 1)
-        return try joinNodes(parse, input)
-    }
-
-    static func checkNodeHeader(_ rows: Rows) throws {
+        let path = input.path
+        var rows = try Rows(input, known: nodeColumns)
         guard rows.column["id"] != nil else {
-            throw TopologyImportError(file: rows.path, location: "line 1", reason: "header has no 'id' column")
+            throw TopologyImportError(file: path, location: "line 1", reason: "header has no 'id' column")
         }
-    }
-
-    /// The nodes of one piece; `lines` are the piece's own line numbers.
-    struct NodePiece {
-        var nodes: MovableRows<TopologyNode>
-        var numericIds: [Int] = [], allNumeric = true, maxId = 0
-        var lines: [Int32] = []
-    }
-
-    @Sendable static func parseNodeRows(_ rows: inout Rows) throws -> NodePiece {
-        let path = rows.path
         let cId = rows.index("id"), cName = rows.index("name"), cTier = rows.index("tier"), cRegion = rows.index("region")
         let cLat = rows.index("lat"), cLon = rows.index("lon"), cHH = rows.index("households"), cV6 = rows.index("ipv6")
-        var piece = NodePiece(nodes: MovableRows(capacity: rows.recordBound))
-        piece.lines.reserveCapacity(rows.byteCount / 48)
+        var nodes: [TopologyNode] = []
+        nodes.reserveCapacity(input.bytes.count / 48)
+        var numericIds: [Int] = [], allNumeric = true, maxId = 0
+        var lines: [Int32] = []
         var lastRegionBytes: UnsafeRawBufferPointer?, lastRegion: [String] = []
         var lastTierBytes: UnsafeRawBufferPointer?, lastTierText = "", lastTier = Tier.unknown
         while try rows.next() {
             let line = rows.line
             let idField = rows.trimmed(cId)
             if idField.isEmpty { throw TopologyImportError(file: path, location: "line \(line)", reason: "empty node id") }
-            if piece.allNumeric, !idField.hasDoubledQuotes, let v = DecimalText.canonicalInteger(rows.raw(idField)) {
-                piece.numericIds.append(v); piece.maxId = max(piece.maxId, v)
-            } else { piece.allNumeric = false }
+            if allNumeric, !idField.hasDoubledQuotes, let v = DecimalText.canonicalInteger(rows.raw(idField)) {
+                numericIds.append(v); maxId = max(maxId, v)
+            } else { allNumeric = false }
             let id = rows.text(idField)
             // Tiers and regions repeat from row to row: read them again only when their bytes change.
             let tierBytes = rows.raw(rows.field(cTier))
@@ -203,26 +177,11 @@ public enum CSVPairImporter {
                 ipv6: rows.flag(cV6))
             if !lastTierText.isEmpty && lastTier == .unknown { node.attributes["tier"] = lastTierText }
             rows.keepExtra(in: &node.attributes)
-            piece.lines.append(Int32(truncatingIfNeeded: line))
-            piece.nodes.append(node)
+            lines.append(Int32(truncatingIfNeeded: line))
+            nodes.append(node)
         }
-        return piece
-    }
-
-    /// The pieces in file order, lines renumbered; then the id index.
-    static func joinNodes(_ parse: PiecewiseParse<NodePiece>, _ input: InputFile) throws -> NodeTable {
-        guard var pieces = try parse.joined() else { return try parseNodes(input) }
-        var all = pieces[0].piece
-        pieces[0].piece.numericIds = []; pieces[0].piece.lines = []   // uniquely held: appends in place
-        for k in 1..<pieces.count {
-            let p = pieces[k].piece, shift = Int32(truncatingIfNeeded: pieces[k].lineShift)
-            if all.allNumeric && p.allNumeric { all.numericIds.append(contentsOf: p.numericIds); all.maxId = max(all.maxId, p.maxId) }
-            else { all.allNumeric = false }
-            all.lines.append(contentsOf: p.lines.lazy.map { $0 + shift })
-        }
-        let nodes = MovableRows.join(pieces.map(\.piece.nodes))
-        let index = try buildIndex(nodes, numericIds: all.allNumeric ? all.numericIds : nil, maxId: all.maxId, lines: all.lines, path: input.path)
-        return NodeTable(nodes: nodes, index: index, notes: parse.notes(pieces))
+        let index = try buildIndex(nodes, numericIds: allNumeric ? numericIds : nil, maxId: maxId, lines: lines, path: path)
+        return NodeTable(nodes: nodes, index: index, notes: rows.notes())
     }
 
     /// The id index, refusing the second of two equal ids (at its line).
@@ -247,31 +206,17 @@ public enum CSVPairImporter {
         return .hashed(map)
     }
 
-    /// Parses a links file in one piece (tests, fuzzing; `load` cuts large files into pieces).
     static func parseLinks(_ input: InputFile) throws -> LinkTable {
-        let parse = try PiecewiseParse<LinkPiece>(input, known: linkColumns, pieceBytes: .max, check: checkLinkHeader)
-        ConcurrentStages.run(parse.stages(parseLinkRows), threads: 1)
-        return try joinLinks(parse, input)
-    }
-
-    static func checkLinkHeader(_ rows: Rows) throws {
+        let path = input.path
+        var rows = try Rows(input, known: linkColumns)
         guard rows.column["a"] != nil, rows.column["b"] != nil else {
-            throw TopologyImportError(file: rows.path, location: "line 1", reason: "header needs columns 'a' and 'b'")
+            throw TopologyImportError(file: path, location: "line 1", reason: "header needs columns 'a' and 'b'")
         }
-    }
-
-    /// The links of one piece: ends and lines local to the piece.
-    struct LinkPiece {
-        var links: MovableRows<TopologyLink>
-        var ends: [Int] = [], endTexts: [String] = [], lines: [Int32] = []
-    }
-
-    @Sendable static func parseLinkRows(_ rows: inout Rows) throws -> LinkPiece {
         let cA = rows.index("a"), cB = rows.index("b"), cMed = rows.index("medium"), cCap = rows.index("capacity_mbps")
         let cKm = rows.index("length_km"), cV6 = rows.index("ipv6")
-        var t = LinkPiece(links: MovableRows(capacity: rows.recordBound))
-        let estimate = rows.byteCount / 32
-        t.ends.reserveCapacity(2 * estimate); t.lines.reserveCapacity(estimate)
+        var t = LinkTable(links: [], ends: [], endTexts: [], lines: [], notes: [])
+        let estimate = input.bytes.count / 32
+        t.links.reserveCapacity(estimate); t.ends.reserveCapacity(2 * estimate); t.lines.reserveCapacity(estimate)
         var lastMediumBytes: UnsafeRawBufferPointer?, lastMediumText = "", lastMedium = Medium.unknown
         while try rows.next() {
             for c in [cA, cB] {
@@ -298,24 +243,7 @@ public enum CSVPairImporter {
             t.lines.append(Int32(truncatingIfNeeded: rows.line))
             t.links.append(link)
         }
-        return t
-    }
-
-    /// The pieces in file order: lines renumbered, text ends re-indexed into one list.
-    static func joinLinks(_ parse: PiecewiseParse<LinkPiece>, _ input: InputFile) throws -> LinkTable {
-        guard var pieces = try parse.joined() else { return try parseLinks(input) }
-        let first = pieces[0].piece
-        pieces[0].piece.ends = []; pieces[0].piece.endTexts = []; pieces[0].piece.lines = []   // uniquely held below
-        var t = LinkTable(links: [], ends: first.ends, endTexts: first.endTexts, lines: first.lines, notes: [])
-        for k in 1..<pieces.count {
-            let p = pieces[k].piece, shift = Int32(truncatingIfNeeded: pieces[k].lineShift)
-            let texts = t.endTexts.count
-            t.ends.append(contentsOf: p.ends.lazy.map { $0 >= 0 ? $0 : $0 - texts })
-            t.endTexts.append(contentsOf: p.endTexts)
-            t.lines.append(contentsOf: p.lines.lazy.map { $0 + shift })
-        }
-        t.links = MovableRows.join(pieces.map(\.piece.links))
-        t.notes = parse.notes(pieces)
+        t.notes = rows.notes()
         return t
     }
 
@@ -422,114 +350,12 @@ public enum CSVPairImporter {
             for (k, i) in extra where i < scanner.fields.count { attributes[k] = text(i) }
         }
 
-        /// The ragged-row note of `count` rows (the first lines given), if any.
-        static func raggedNote(path: String, width: Int, count: Int, lines: [Int]) -> [String] {
-            guard count > 0 else { return [] }
-            let more = count > lines.count ? ", …" : ""
-            return ["\(path): \(count) row(s) with a field count other than the header's \(width) "
-                    + "(lines \(lines.map(String.init).joined(separator: ", "))\(more)): missing fields read as empty, extra fields ignored"]
-        }
-
-        /// Offset of the first byte after the header (and the line it is on).
-        var position: Int { scanner.position }
-        var currentLine: Int { scanner.currentLine }
-        /// Bytes of the range still to read.
-        var byteCount: Int { scanner.remainingBytes }
-        /// At most this many records remain (see `CSVScanner.recordBound`).
-        var recordBound: Int { scanner.recordBound }
-
-        /// The rows of `range` (which starts at a line start outside any quoted field) under
-        /// this header; its first line is numbered `firstLine`.
-        func piece(_ range: Range<Int>, firstLine: Int) -> Rows {
-            var r = self
-            r.scanner = CSVScanner(bytes: scanner.bytes, file: path, range: range, firstLine: firstLine)
-            r.raggedLines = []; r.raggedCount = 0
-            return r
-        }
-    }
-
-    // MARK: - Files in pieces
-
-    /// Below this many bytes per piece a file is read in one piece (a stage costs more).
-    static let minPieceBytes = 1 << 20
-
-    /// Byte ranges covering `bytes[start...]`, cut just after a line feed near every
-    /// `pieceBytes`, and only before the file's first `"`: past one, a line feed may lie inside
-    /// a quoted field. One range when the file is small or has no line feed to cut at.
-    static func pieceRanges(_ bytes: UnsafeRawBufferPointer, from start: Int, pieceBytes: Int) -> [Range<Int>] {
-        let n = bytes.count
-        guard start < n, pieceBytes < n - start, let base = bytes.baseAddress else { return [start..<n] }
-        let firstQuote = memchr(base + start, 0x22, n - start).map { base.distance(to: UnsafeRawPointer($0)) } ?? n
-        let pieces = Int((Double(n - start) / Double(pieceBytes)).rounded())
-        var cuts = [start]
-        for k in 1..<max(pieces, 1) {
-            let target = start + (n - start) / pieces * k
-            guard target < firstQuote, let lf = memchr(base + target, 0x0a, firstQuote - target) else { break }
-            let cut = base.distance(to: UnsafeRawPointer(lf)) + 1
-            if cut > cuts[cuts.count - 1] && cut < n { cuts.append(cut) }
-        }
-        cuts.append(n)
-        return (0..<(cuts.count - 1)).map { cuts[$0]..<cuts[$0 + 1] }
-    }
-
-    /// One file cut at line ends into pieces parsed as separate stages and joined in file order.
-    /// The header is read (and checked) first, on the caller's thread.
-    final class PiecewiseParse<Piece>: @unchecked Sendable {
-        let header: Rows
-        let ranges: [Range<Int>]
-        private let results: [StageResult<Result<(piece: Piece, rows: Rows), Error>>]
-
-        init(_ input: InputFile, known: [String], pieceBytes: Int, check: (Rows) throws -> Void) throws {
-            header = try Rows(input, known: known)
-            try check(header)
-            ranges = CSVPairImporter.pieceRanges(input.bytes, from: header.position, pieceBytes: pieceBytes)
-            results = ranges.map { _ in StageResult() }
-        }
-
-        /// One stage per piece. The first piece goes on from the header's line number; the others
-        /// count from 1 and are renumbered by `joined`.
-        func stages(_ parse: @escaping @Sendable (inout Rows) throws -> Piece) -> [@Sendable () -> Void] {
-            ranges.indices.map { k in
-                { [self] in
-                    var rows = header.piece(ranges[k], firstLine: k == 0 ? header.currentLine : 1)
-                    results[k].value = Result { (try parse(&rows), rows) }
-                }
-            }
-        }
-
-        /// The pieces in file order with the number to add to each one's line numbers; nil when a
-        /// piece of a file in several pieces failed (the caller reads the file again in one
-        /// piece, so that the error reported is the first in the file, at its true line).
-        /// - Throws: the error of a file read in one piece.
-        func joined() throws -> [(piece: Piece, lineShift: Int, rows: Rows)]? {
-            var out: [(piece: Piece, lineShift: Int, rows: Rows)] = []
-            var shift = 0
-            for r in results {
-                // Taken out of the slot: the pieces' arrays are then uniquely held and appending
-                // one to another does not copy the first.
-                let value = r.get
-                r.value = nil
-                switch value {
-                case .failure(let error):
-                    if results.count == 1 { throw error }
-                    return nil
-                case .success(let done):
-                    out.append((done.piece, shift, done.rows))
-                    // The next piece's line 1 is this piece's last line (renumbered).
-                    shift = done.rows.currentLine + shift - 1
-                }
-            }
-            return out
-        }
-
-        /// The ragged-row note over all pieces (first ten lines, renumbered).
-        func notes(_ pieces: [(piece: Piece, lineShift: Int, rows: Rows)]) -> [String] {
-            var count = 0, lines: [Int] = []
-            for p in pieces {
-                count += p.rows.raggedCount
-                for l in p.rows.raggedLines where lines.count < 10 { lines.append(l + p.lineShift) }
-            }
-            return Rows.raggedNote(path: header.path, width: header.width, count: count, lines: lines)
+        /// The ragged-row note, if any row's width differed from the header's.
+        func notes() -> [String] {
+            guard raggedCount > 0 else { return [] }
+            let more = raggedCount > raggedLines.count ? ", …" : ""
+            return ["\(path): \(raggedCount) row(s) with a field count other than the header's \(width) "
+                    + "(lines \(raggedLines.map(String.init).joined(separator: ", "))\(more)): missing fields read as empty, extra fields ignored"]
         }
     }
 }

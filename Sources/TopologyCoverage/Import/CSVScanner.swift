@@ -48,42 +48,13 @@ struct CSVScanner {
     private(set) var fields: [CSVField] = []
 
 
-    /// Reads the records of `bytes[range]` (the whole input by default); `range` must start at
-    /// the start of a line outside any quoted field. `firstLine` is the line number of
-    /// `range.lowerBound` (a piece of a file cut at line ends starts with its own line 1 and is
-    /// renumbered by the caller). Field offsets are offsets into `bytes`.
-    init(bytes: UnsafeRawBufferPointer, file: String, range: Range<Int>? = nil, firstLine: Int = 1) {
+    init(bytes: UnsafeRawBufferPointer, file: String) {
         self.bytes = bytes
         self.file = file
         base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)
-        let r = range ?? 0..<bytes.count
-        count = r.upperBound
-        offset = r.lowerBound; lineStart = r.lowerBound
-        line = firstLine; recordLine = firstLine
-        if offset == 0, count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { offset = 3; lineStart = 3 }
+        count = bytes.count
+        if count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { offset = 3; lineStart = 3 }
         fields.reserveCapacity(16)
-    }
-
-    /// Offset of the next unread byte.
-    var position: Int { offset }
-    /// Line number of `position` (lines consumed so far + the first line).
-    var currentLine: Int { line }
-    /// Bytes left to read in the range.
-    var remainingBytes: Int { count - offset }
-
-    /// An upper bound on the records left: every record but the last ends at a CR or LF, so
-    /// their count plus one (`memchr`, a few ms for tens of MB).
-    var recordBound: Int {
-        guard let p = base, offset < count else { return 0 }
-        var bound = 1
-        for byte in [UInt8(0x0a), 0x0d] {
-            var k = offset
-            while k < count, let hit = memchr(p + k, Int32(byte), count - k) {
-                bound += 1
-                k = UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self)) - p + 1
-            }
-        }
-        return bound
     }
 
     /// Reads the next record into `fields`; false at the end of the input.

@@ -146,12 +146,15 @@ public struct CDNAnalyzer: PipelineExtension {
               src.family == dst.family, !layers[inner].isFragment || layers[inner].isFirstFragment else { return false }
         let key = FlowKey(source: src, sourcePort: t.sourcePort, destination: dst, destinationPort: t.destinationPort,
                           transportProtocol: t.protocolNumber)
-        if first { noteAnswers(key, time: record.timestamp) }
-        guard isSYN || hasPayload else { return false }
-        let fromA = (src.high, src.low, t.sourcePort) <= (dst.high, dst.low, t.destinationPort)
         let payload = t.payloadOffset >= 0 ? record.bytes.clampedSlice(from: t.payloadOffset, length: t.payloadCapturedLength)
                                            : UnsafeRawBufferPointer(start: nil, count: 0)
         let tcp = t.protocolNumber == 6
+        // A UDP flow counts only as QUIC, whose first datagram is a long-header packet (RFC 9000
+        // section 17.2: header form bit set): other UDP flows (DNS is about half of all flows)
+        // are not looked up.
+        if first && (tcp || (payload.count > 0 && payload[0] & 0x80 != 0)) { noteAnswers(key, time: record.timestamp) }
+        guard isSYN || hasPayload else { return false }
+        let fromA = (src.high, src.low, t.sourcePort) <= (dst.high, dst.low, t.destinationPort)
         if slot.flags & Slot.inTable != 0 {
             // Content recognised earlier: its state is in `flows` (unless evicted under the cap,
             // and then there is nothing more to learn).

@@ -37,8 +37,10 @@ public struct HostAnalyzer: PacketAnalyzer {
         hosts = AddressSet(exactLimit: options.distinctExactLimit)
     }
 
-    // Always inlined (as every per-packet step taking the packet): a call passing the ~270-byte
-    // `DecodedPacket` made the pipeline copy it to the stack for every packet.
+    // Asked to be inlined: a call passing the ~270-byte `DecodedPacket` by value makes the caller
+    // copy it to the stack first. In the release build the compiler still outlines
+    // `add(_:_:prehashed:)` from `AnalysisPipeline.process`, so that copy remains (BENCHMARKS.md,
+    // session 5).
     @inlinable @inline(__always)
     public mutating func add(_ record: PacketRecord, _ packet: DecodedPacket) {
         add(record, packet, prehashed: (nil, nil))

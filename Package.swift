@@ -64,6 +64,8 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         // libxml2-dev: GraphML is parsed with libxml2's SAX2 pull parser (any file size; see GraphMLSAX).
         .systemLibrary(name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        // Header only: __builtin_prefetch for the analysis tables (OpenTable.prefetch).
+        .systemLibrary(name: "CPrefetch", path: "Sources/CPrefetch"),
 
         // Capture pipeline, left to right: records -> decoded layers -> analyses.
         .target(name: "CaptureCore", swiftSettings: releaseSpeed),
@@ -72,7 +74,7 @@ let package = Package(
         .target(name: "PacketDecoding", dependencies: ["CaptureCore"], swiftSettings: releaseSpeed),
         // Analyses depend on decoded packets only; a source is anything conforming to PacketSource.
         .target(name: "TrafficAnalysis", dependencies: [
-            "CaptureCore", "PacketDecoding", .product(name: "Histogram", package: "hdrhistogram-swift"),
+            "CaptureCore", "PacketDecoding", "CPrefetch", .product(name: "Histogram", package: "hdrhistogram-swift"),
         ], swiftSettings: releaseSpeed),
         // IPv4-to-IPv6 transition: mechanisms, NAT64/DNS64, devices, Happy Eyeballs races, the
         // IPv6-preferred share (docs/transition.md). Runs beside the core analyzers on the same

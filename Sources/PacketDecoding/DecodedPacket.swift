@@ -285,8 +285,9 @@ public struct DecodedPacket: Sendable {
         return Int(bitPattern: b) &- baseAddress
     }
 
-    @inlinable public mutating func note(_ anomaly: Anomaly) { anomalies |= 1 << UInt64(anomaly.rawValue) }
-    @inlinable public func has(_ anomaly: Anomaly) -> Bool { anomalies & (1 << UInt64(anomaly.rawValue)) != 0 }
+    // Always inlined: a call on the ~270-byte packet made its per-packet callers copy it first.
+    @inlinable @inline(__always) public mutating func note(_ anomaly: Anomaly) { anomalies |= 1 << UInt64(anomaly.rawValue) }
+    @inlinable @inline(__always) public func has(_ anomaly: Anomaly) -> Bool { anomalies & (1 << UInt64(anomaly.rawValue)) != 0 }
 
     /// Outermost IP header outside any ICMP quote (always index 0 when present).
     @inlinable public var outermost: IPLayer? { ipLayers.first }

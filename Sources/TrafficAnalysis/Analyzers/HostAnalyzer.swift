@@ -37,8 +37,18 @@ public struct HostAnalyzer: PacketAnalyzer {
         hosts = AddressSet(exactLimit: options.distinctExactLimit)
     }
 
-    @inlinable
+    // Asked to be inlined: a call passing the ~270-byte `DecodedPacket` by value makes the caller
+    // copy it to the stack first. In the release build the compiler still outlines
+    // `add(_:_:prehashed:)` from `AnalysisPipeline.process`, so that copy remains (BENCHMARKS.md,
+    // session 5).
+    @inlinable @inline(__always)
     public mutating func add(_ record: PacketRecord, _ packet: DecodedPacket) {
+        add(record, packet, prehashed: (nil, nil))
+    }
+
+    /// `add` with the outermost header's addresses hashed by `prefetch`.
+    @inlinable @inline(__always)
+    mutating func add(_ record: PacketRecord, _ packet: DecodedPacket, prehashed: (source: PreHash?, destination: PreHash?)) {
         let layers = packet.ipLayers
         guard !layers.isEmpty else { return }
         // The innermost non-quoted layer's addresses also get the packet's wire bytes.
@@ -48,17 +58,32 @@ public struct HostAnalyzer: PacketAnalyzer {
         let t = record.timestamp
         for i in 0..<layers.count {
             let inner = i == innerIndex
-            if let a = layers[i].source { touch(a, inner: inner, wire: wire, time: t) }
-            if let a = layers[i].destination { touch(a, inner: inner, wire: wire, time: t) }
+            if let a = layers[i].source { touch(a, inner: inner, wire: wire, time: t, prehashed: i == 0 ? prehashed.source : nil) }
+            if let a = layers[i].destination {
+                touch(a, inner: inner, wire: wire, time: t, prehashed: i == 0 ? prehashed.destination : nil)
+            }
         }
     }
 
+    @usableFromInline typealias PreHash = OpenTable<IPAddress, Entry>.PreHash
+
+    /// Hashes the outermost header's addresses (most packets have one IP header) and hints the
+    /// CPU to fetch their table slots, before `add(_:_:prehashed:)` looks them up.
     @inlinable @inline(__always)
-    mutating func touch(_ a: IPAddress, inner: Bool, wire: UInt64, time: Int64) {
+    func prefetch(_ packet: DecodedPacket) -> (source: PreHash?, destination: PreHash?) {
+        guard let l = packet.ipLayers.first else { return (nil, nil) }
+        var r: (source: PreHash?, destination: PreHash?) = (nil, nil)
+        if let a = l.source { let h = table.prehash(a); table.prefetch(h); r.source = h }
+        if let a = l.destination { let h = table.prehash(a); table.prefetch(h); r.destination = h }
+        return r
+    }
+
+    @inlinable @inline(__always)
+    mutating func touch(_ a: IPAddress, inner: Bool, wire: UInt64, time: Int64, prehashed: PreHash?) {
         if table.count >= maxEntries, table.index(of: a) == nil { evictOne() }
         let want: UInt8 = inner ? 3 : 1
         // One lookup and one in-place update per address.
-        let fresh = table.upsert(a, { Entry(roles: 0, traffic: TrafficCounters(), lastSeen: time) }) { e, _ in
+        let fresh = table.upsert(a, prehashed: prehashed, { Entry(roles: 0, traffic: TrafficCounters(), lastSeen: time) }) { e, _ in
             let fresh = want & ~e.roles
             e.roles |= want
             if inner {

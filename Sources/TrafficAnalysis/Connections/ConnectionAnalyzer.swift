@@ -92,17 +92,43 @@ public struct ConnectionAnalyzer: PacketAnalyzer {
 
     @inlinable
     public mutating func add(_ record: PacketRecord, _ packet: DecodedPacket) {
-        currentConnectionPackets = 0
-        currentConnectionExtensionDone = false
-        currentConnectionExtensionState = ConnectionExtensionState()
-        currentConnectionSlot = -1
+        var p = Self.prepare(record, packet)
+        add(prepared: &p)
+    }
+
+    /// What `add` needs of a packet: its connection key and the facts of the update.
+    @usableFromInline struct Prepared {
+        @usableFromInline var key: FlowKey
+        @usableFromInline var fromA: Bool
+        @usableFromInline var time: Int64
+        @usableFromInline var wire: UInt64
+        @usableFromInline var payload: UInt64
+        @usableFromInline var tcp: TransportLayer?
+        @usableFromInline var sourcePort: UInt16
+        @usableFromInline var destinationPort: UInt16
+        @usableFromInline var outerFamily: IPFamily
+        @usableFromInline var tunnelStack: UInt32
+        /// The key's table hash when `prefetch` took it.
+        @usableFromInline var hash: OpenTable<FlowKey, LiveConnection>.PreHash? = nil
+        @inlinable init(key: FlowKey, fromA: Bool, time: Int64, wire: UInt64, payload: UInt64, tcp: TransportLayer?, sourcePort: UInt16,
+                        destinationPort: UInt16, outerFamily: IPFamily, tunnelStack: UInt32) {
+            self.key = key; self.fromA = fromA; self.time = time; self.wire = wire; self.payload = payload; self.tcp = tcp
+            self.sourcePort = sourcePort; self.destinationPort = destinationPort; self.outerFamily = outerFamily
+            self.tunnelStack = tunnelStack
+        }
+    }
+
+    /// The packet's connection key and update facts; nil when the packet makes no connection.
+    /// Reads nothing of the analyzer, so `AnalyzerSet` can compute it first and prefetch the slot.
+    @inlinable @inline(__always)
+    static func prepare(_ record: PacketRecord, _ packet: DecodedPacket) -> Prepared? {
         let layers = packet.ipLayers
-        guard !layers.isEmpty else { return }
+        guard !layers.isEmpty else { return nil }
         var innerIndex = layers.count - 1
         while innerIndex > 0 && layers[innerIndex].isICMPQuote { innerIndex -= 1 }
         let inner = layers[innerIndex]
         guard let src = inner.source, let dst = inner.destination, src.family == dst.family,
-              !inner.isFragment || inner.isFirstFragment else { return }
+              !inner.isFragment || inner.isFirstFragment else { return nil }
         var sport: UInt16 = 0, dport: UInt16 = 0
         var tcp: TransportLayer? = nil
         var payload = 0
@@ -124,19 +150,42 @@ public struct ConnectionAnalyzer: PacketAnalyzer {
                           transportProtocol: inner.upperProtocol)
         // FlowKey puts the smaller (address, port) first: the sender is endpoint A exactly then.
         let fromA = (src.high, src.low, sport) <= (dst.high, dst.low, dport)
-        observe(key: key, fromA: fromA, time: record.timestamp, wire: UInt64(record.originalLength), payload: UInt64(payload),
-                tcp: tcp, sourcePort: sport, destinationPort: dport, outerFamily: layers[0].family, tunnelStack: tunnelStack)
+        return Prepared(key: key, fromA: fromA, time: record.timestamp, wire: UInt64(record.originalLength), payload: UInt64(payload),
+                        tcp: tcp, sourcePort: sport, destinationPort: dport, outerFamily: layers[0].family, tunnelStack: tunnelStack)
+    }
+
+    /// Hashes a prepared packet's key and hints the CPU to fetch its table slot; `add(prepared:)`
+    /// then uses the hash.
+    @inlinable @inline(__always)
+    func prefetch(_ p: inout Prepared) {
+        let h = table.prehash(p.key)
+        table.prefetch(h)
+        p.hash = h
+    }
+
+    /// `add` once the packet is prepared (`prepare`). `inout` only so the ~140-byte value is
+    /// passed by address (by value, the caller copied it to the stack first).
+    @inlinable
+    mutating func add(prepared: inout Prepared?) {
+        currentConnectionPackets = 0
+        currentConnectionExtensionDone = false
+        currentConnectionExtensionState = ConnectionExtensionState()
+        currentConnectionSlot = -1
+        guard let p = prepared else { return }
+        observe(key: p.key, fromA: p.fromA, time: p.time, wire: p.wire, payload: p.payload, tcp: p.tcp, sourcePort: p.sourcePort,
+                destinationPort: p.destinationPort, outerFamily: p.outerFamily, tunnelStack: p.tunnelStack, prehashed: p.hash)
     }
 
     /// The per-packet step once the key is known (also the entry point for reassembled datagrams).
     @inlinable
     mutating func observe(key: FlowKey, fromA: Bool, time: Int64, wire: UInt64, payload: UInt64, tcp: TransportLayer?,
-                          sourcePort: UInt16, destinationPort: UInt16, outerFamily: IPFamily, tunnelStack: UInt32) {
+                          sourcePort: UInt16, destinationPort: UInt16, outerFamily: IPFamily, tunnelStack: UInt32,
+                          prehashed: OpenTable<FlowKey, LiveConnection>.PreHash? = nil) {
         if time > now { now = time }
         sweep(slots: 2, at: time)
         if table.count >= options.maxConnections, table.index(of: key) == nil { evictOne() }
         let id = nextID
-        let (i, inserted) = table.findOrInsert(key) {
+        let (i, inserted) = table.findOrInsert(key, prehashed: prehashed) {
             Self.opening(key: key, fromA: fromA, time: time, tcp: tcp, sourcePort: sourcePort, destinationPort: destinationPort,
                          outerFamily: outerFamily, tunnelStack: tunnelStack, id: id)
         }
@@ -200,6 +249,9 @@ public struct ConnectionAnalyzer: PacketAnalyzer {
     /// depend on the seed when time moves forward.
     mutating func sweep(slots k: Int, at time: Int64) {
         let cap = table.capacity
+        // The slots the sweep reaches in a few packets: a stream the hardware prefetcher missed
+        // between the packets' other work (perf: the swept slot's load was most of the sweep).
+        for d in 0..<k { table.prefetch(slot: sweepCursor &+ Self.sweepPrefetchDistance &+ d) }
         for _ in 0..<k {
             let i = sweepCursor & (cap - 1)
             let tcpIdle = options.tcpIdleTimeout, otherIdle = options.otherIdleTimeout, now = time
@@ -212,6 +264,9 @@ public struct ConnectionAnalyzer: PacketAnalyzer {
             sweepCursor = (sweepCursor + 1) & (cap - 1)
         }
     }
+
+    /// Slots ahead of the sweep cursor that `sweep` prefetches (the sweep checks two a packet).
+    @usableFromInline static var sweepPrefetchDistance: Int { 16 }
 
     /// Evicts the least recently seen of up to 8 entries after the sweep cursor.
     @usableFromInline

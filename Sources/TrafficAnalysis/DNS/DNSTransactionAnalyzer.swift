@@ -22,7 +22,7 @@ public struct DNSTransactionAnalyzer: PacketAnalyzer {
         emitRecords = options.emitDNSRecords
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func add(_ record: PacketRecord, _ packet: DecodedPacket) {
         packetNumber &+= 1
         if Self.mayCarryDNS(packet) {

@@ -1,5 +1,10 @@
+import CPrefetch
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The one hash table of the analyses: open addressing with linear probing over inline slots
-/// (hash, key and value side by side, so a lookup usually touches one cache line), a keyed hash
+/// (key and value side by side, their hashes in a dense array beside them), a keyed hash
 /// seeded per table, a bound on live entries, and deletion by backward shift (no tombstones, so
 /// lookups stay short however many entries come and go).
 ///
@@ -8,8 +13,11 @@
 /// O(log entries) times in all. The caller owns eviction policy (timeouts, the cap): the table
 /// reports when it is full and lets the caller remove entries.
 ///
-/// Storage: slots live in unsafe memory owned by a class (copy-on-write), a slot's hash 0 marks
-/// it empty and its key and value are initialized only when the hash is non-zero. Values are
+/// Storage: slots live in unsafe memory owned by a class (copy-on-write); the slots' hashes live
+/// in a separate dense array beside them (8 bytes a slot), where a hash 0 marks the slot empty
+/// and its key and value are initialized only when the hash is non-zero. Probes walk the hash
+/// array and touch a slot only when its full hash matches: with ~200-byte values (connections)
+/// every probed slot was a cache miss, and the sweeps' empty slots were read for nothing. Values are
 /// read and changed in place through addressors (`subscript(index:)`, `withValue(at:_:)`):
 /// an optional slot array copied the whole value out on every read and checked the array's
 /// uniqueness on every access, which cost more than the rest of the analysis.
@@ -19,49 +27,42 @@
 /// table re-seed and rehash itself, counted in `reseeds`.
 public struct OpenTable<Key: TableKey, Value: Sendable>: Sendable {
     @usableFromInline struct Slot {
-        /// 0 marks an empty slot (key and value uninitialized); stored hashes are forced non-zero.
-        @usableFromInline var hash: UInt64
         @usableFromInline var key: Key
         @usableFromInline var value: Value
-        @usableFromInline init(hash: UInt64, key: Key, value: Value) { self.hash = hash; self.key = key; self.value = value }
+        @usableFromInline init(key: Key, value: Value) { self.key = key; self.value = value }
     }
 
     /// The slot memory. Shared between copies of a table until one of them mutates.
     @usableFromInline final class Storage: @unchecked Sendable {
         @usableFromInline let slots: UnsafeMutablePointer<Slot>
+        /// Slot `i`'s hash (0: empty; stored hashes are forced non-zero).
+        @usableFromInline let hashes: UnsafeMutablePointer<UInt64>
         @usableFromInline let slotCount: Int
 
         @usableFromInline init(slotCount: Int) {
-            // `hashPointer` relies on the hash being the slot's first stored property.
-            precondition(MemoryLayout<Slot>.offset(of: \Slot.hash) == 0, "OpenTable.Slot.hash must be at offset 0")
             self.slotCount = slotCount
-            slots = .allocate(capacity: slotCount)
-            for i in 0..<slotCount { Storage.hashPointer(slots + i).initialize(to: 0) }
+            slots = TableMemory.allocate(Slot.self, count: slotCount)
+            hashes = TableMemory.allocate(UInt64.self, count: slotCount)
+            hashes.initialize(repeating: 0, count: slotCount)
         }
 
         /// A copy holding the same entries in the same slots.
         @usableFromInline func copy() -> Storage {
             let s = Storage(slotCount: slotCount)
-            for i in 0..<slotCount where Storage.hashPointer(slots + i).pointee != 0 { (s.slots + i).initialize(to: slots[i]) }
+            for i in 0..<slotCount where hashes[i] != 0 {
+                (s.slots + i).initialize(to: slots[i])
+                s.hashes[i] = hashes[i]
+            }
             return s
         }
 
-        /// The slot's hash word: the first stored property (checked once per allocation in `init`),
-        /// so a cast rather than a key path. `pointer(to: \.hash)` instantiated a key path at run
-        /// time wherever the generic code was not specialized (the slot loops of `init`, `deinit`
-        /// and growth: half of a fresh pipeline's cost in a debug build, and runtime conformance
-        /// lookups in release).
         @inlinable @inline(__always)
-        static func hashPointer(_ p: UnsafeMutablePointer<Slot>) -> UnsafeMutablePointer<UInt64> {
-            UnsafeMutableRawPointer(p).assumingMemoryBound(to: UInt64.self)
-        }
-
-        @inlinable @inline(__always)
-        func hash(at i: Int) -> UInt64 { Storage.hashPointer(slots + i).pointee }
+        func hash(at i: Int) -> UInt64 { hashes[i] }
 
         deinit {
-            for i in 0..<slotCount where hash(at: i) != 0 { (slots + i).deinitialize(count: 1) }
-            slots.deallocate()
+            for i in 0..<slotCount where hashes[i] != 0 { (slots + i).deinitialize(count: 1) }
+            TableMemory.free(slots)
+            TableMemory.free(hashes)
         }
     }
 
@@ -81,7 +82,7 @@ public struct OpenTable<Key: TableKey, Value: Sendable>: Sendable {
     /// Slots allocated.
     @inlinable public var capacity: Int { mask &+ 1 }
     /// Bytes per slot (key + hash + value), for sizing caps.
-    public static var slotStride: Int { MemoryLayout<Slot>.stride }
+    public static var slotStride: Int { MemoryLayout<Slot>.stride + MemoryLayout<UInt64>.stride }
 
     /// - Parameters:
     ///   - capacity: initial slot count (rounded up to a power of two, at least 16).
@@ -115,14 +116,54 @@ public struct OpenTable<Key: TableKey, Value: Sendable>: Sendable {
         precondition(UInt(bitPattern: i) <= UInt(bitPattern: mask) && storage.hash(at: i) != 0, "OpenTable: no entry at index")
     }
 
+    /// A key's hash under the table's seed at the time it was taken: `findOrInsert(_:prehashed:_:)`
+    /// uses it while the seed is unchanged (a re-seed happens only inside an insertion), so a
+    /// caller that prefetched a slot does not hash the key twice.
+    public struct PreHash: Sendable {
+        @usableFromInline let hash: UInt64
+        @usableFromInline let seed: UInt64
+        @inlinable init(hash: UInt64, seed: UInt64) { self.hash = hash; self.seed = seed }
+    }
+
+    /// `key`'s hash for `prefetch(_:)` and `findOrInsert(_:prehashed:_:)`.
+    @inlinable @inline(__always)
+    public func prehash(_ key: Key) -> PreHash { PreHash(hash: hash(key), seed: seed) }
+
+    /// Asks the CPU to fetch a pre-hashed key's home slot (its hash word and the slot) into the
+    /// cache: a hint only, nothing is read or changed. Called a few hundred instructions before
+    /// the lookup, it lets the misses of several tables overlap instead of stalling in turn (perf:
+    /// the probed slot's load was ~70% of the connection and host lookups' samples).
+    @inlinable @inline(__always)
+    public func prefetch(_ p: PreHash) {
+        let i = Int(truncatingIfNeeded: p.hash) & mask
+        netcensus_prefetch(UnsafeRawPointer(storage.hashes + i))
+        // Every cache line of the slot (a connection's is ~200 bytes; the update writes all over it).
+        let slot = UnsafeRawPointer(storage.slots + i), size = MemoryLayout<Slot>.size
+        netcensus_prefetch(slot)
+        if size > 64 { netcensus_prefetch(slot + 64) }
+        if size > 128 { netcensus_prefetch(slot + 128) }
+        if size > 1 { netcensus_prefetch(slot + (size - 1)) }
+    }
+
+    /// Prefetches slot `i`'s (masked) hash word and first 64 bytes: for scans that will reach it
+    /// a few steps later and read only the key and the start of the value.
+    @inlinable @inline(__always)
+    public func prefetch(slot i: Int) {
+        let j = i & mask
+        netcensus_prefetch(UnsafeRawPointer(storage.hashes + j))
+        let slot = UnsafeRawPointer(storage.slots + j)
+        netcensus_prefetch(slot)
+        netcensus_prefetch(slot + 63)
+    }
+
     /// The slot index holding `key`, or nil.
     @inlinable
     public func index(of key: Key) -> Int? {
         let h = hash(key)
-        let p = storage.slots
+        let p = storage.slots, hp = storage.hashes
         var i = Int(truncatingIfNeeded: h) & mask
         while true {
-            let sh = Storage.hashPointer(p + i).pointee
+            let sh = hp[i]
             if sh == 0 { return nil }
             if sh == h && p[i].key == key { return i }
             i = (i &+ 1) & mask
@@ -131,22 +172,36 @@ public struct OpenTable<Key: TableKey, Value: Sendable>: Sendable {
 
     /// Finds `key` or inserts it with `make()`; returns its slot index and whether it was new.
     /// Indices stay valid until the next insertion or removal.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func findOrInsert(_ key: Key, _ make: () -> Value) -> (index: Int, inserted: Bool) {
-        let h = hash(key)
+        findOrInsert(key, hash: hash(key), make)
+    }
+
+    /// `findOrInsert(_:_:)` with the key's hash taken earlier (`prehash`); hashed again if none
+    /// was taken or the table re-seeded since.
+    @inlinable @inline(__always)
+    public mutating func findOrInsert(_ key: Key, prehashed p: PreHash?, _ make: () -> Value) -> (index: Int, inserted: Bool) {
+        let h: UInt64
+        if let p, p.seed == seed { h = p.hash } else { h = hash(key) }
+        return findOrInsert(key, hash: h, make)
+    }
+
+    @inlinable
+    mutating func findOrInsert(_ key: Key, hash h: UInt64, _ make: () -> Value) -> (index: Int, inserted: Bool) {
         makeUnique()
-        let p = storage.slots
+        let p = storage.slots, hp = storage.hashes
         let mask = self.mask
         var probes = 0
         var i = Int(truncatingIfNeeded: h) & mask
         while true {
-            let sh = Storage.hashPointer(p + i).pointee
+            let sh = hp[i]
             if sh == 0 { break }
             if sh == h && p[i].key == key { return (i, false) }
             i = (i &+ 1) & mask
             probes &+= 1
         }
-        (p + i).initialize(to: Slot(hash: h, key: key, value: make()))
+        (p + i).initialize(to: Slot(key: key, value: make()))
+        hp[i] = h
         storedCount += 1
         if storedCount &* 2 > capacity && capacity < maxSlots {
             rehash(to: capacity * 2, newSeed: false)
@@ -186,8 +241,9 @@ public struct OpenTable<Key: TableKey, Value: Sendable>: Sendable {
     /// Finds `key` or inserts it with `make()`, then calls `body` with its value to change in
     /// place and whether it was new: a lookup and an update with one uniqueness check.
     @inlinable @inline(__always)
-    public mutating func upsert<R>(_ key: Key, _ make: () -> Value, _ body: (inout Value, _ inserted: Bool) throws -> R) rethrows -> R {
-        let (i, inserted) = findOrInsert(key, make)
+    public mutating func upsert<R>(_ key: Key, prehashed: PreHash? = nil, _ make: () -> Value,
+                                   _ body: (inout Value, _ inserted: Bool) throws -> R) rethrows -> R {
+        let (i, inserted) = findOrInsert(key, prehashed: prehashed, make)
         // findOrInsert left the storage unique.
         return try body(&(storage.slots + i).pointer(to: \.value)!.pointee, inserted)
     }
@@ -196,8 +252,9 @@ public struct OpenTable<Key: TableKey, Value: Sendable>: Sendable {
     /// read with one check and no copy of the whole value.
     @inlinable @inline(__always)
     public func withEntry<R>(at i: Int, _ body: (borrowing Key, borrowing Value) -> R) -> R? {
-        let p = storage.slots + (i & mask)
-        if Storage.hashPointer(p).pointee == 0 { return nil }
+        let j = i & mask
+        if storage.hashes[j] == 0 { return nil }
+        let p = storage.slots + j
         return body(p.pointer(to: \.key)!.pointee, p.pointer(to: \.value)!.pointee)
     }
 
@@ -213,21 +270,22 @@ public struct OpenTable<Key: TableKey, Value: Sendable>: Sendable {
     public mutating func remove(at i: Int) -> (key: Key, value: Value) {
         checkOccupied(i)
         makeUnique()
-        let p = storage.slots
+        let p = storage.slots, hp = storage.hashes
         let removed = (p + i).move()
-        Storage.hashPointer(p + i).initialize(to: 0)
+        hp[i] = 0
         storedCount -= 1
         var hole = i
         var j = (i + 1) & mask
         while true {
-            let sh = Storage.hashPointer(p + j).pointee
+            let sh = hp[j]
             if sh == 0 { break }
             let home = Int(truncatingIfNeeded: sh) & mask
             // Move slot j into the hole when its home is not in the cyclic range (hole, j].
             let inRange = hole <= j ? (home > hole && home <= j) : (home > hole || home <= j)
             if !inRange {
                 (p + hole).moveInitialize(from: p + j, count: 1)
-                Storage.hashPointer(p + j).initialize(to: 0)
+                hp[hole] = sh
+                hp[j] = 0
                 hole = j
             }
             j = (j + 1) & mask
@@ -247,10 +305,10 @@ public struct OpenTable<Key: TableKey, Value: Sendable>: Sendable {
     /// Removes every entry, keeping the capacity.
     public mutating func removeAll() {
         if !isKnownUniquelyReferenced(&storage) { storage = Storage(slotCount: capacity); storedCount = 0; return }
-        let p = storage.slots
-        for i in 0...mask where storage.hash(at: i) != 0 {
+        let p = storage.slots, hp = storage.hashes
+        for i in 0...mask where hp[i] != 0 {
             (p + i).deinitialize(count: 1)
-            Storage.hashPointer(p + i).initialize(to: 0)
+            hp[i] = 0
         }
         storedCount = 0
     }
@@ -270,11 +328,11 @@ public struct OpenTable<Key: TableKey, Value: Sendable>: Sendable {
             while fresh.hash(at: i) != 0 { i = (i &+ 1) & newMask }
             if unique {
                 (fresh.slots + i).moveInitialize(from: old.slots + k, count: 1)
-                Storage.hashPointer(old.slots + k).initialize(to: 0)
+                old.hashes[k] = 0
             } else {
                 (fresh.slots + i).initialize(to: old.slots[k])
             }
-            Storage.hashPointer(fresh.slots + i).pointee = h
+            fresh.hashes[i] = h
         }
         storage = fresh
         mask = newMask
@@ -303,5 +361,36 @@ extension OpenTable {
             i += 1; scanned += 1
         }
         return best >= 0 ? (best, i & (cap - 1)) : nil
+    }
+}
+
+/// Slot memory for the tables. Large arrays (2 MiB and more: the connection table of a big
+/// capture is tens of MiB) are 2 MiB-aligned and marked for transparent huge pages: every lookup
+/// lands on a random slot, and with 4 KiB pages nearly each one also missed the TLB (perf: the
+/// prefetch of the probed slot stalled on the page walk). Where THP is off this changes nothing.
+@usableFromInline enum TableMemory {
+    @usableFromInline static let hugePage = 2 << 20
+
+    @usableFromInline static func allocate<T>(_: T.Type, count: Int) -> UnsafeMutablePointer<T> {
+        let bytes = count * MemoryLayout<T>.stride
+        #if os(Linux)
+        if bytes >= hugePage {
+            var p: UnsafeMutableRawPointer? = nil
+            if posix_memalign(&p, hugePage, bytes) == 0, let p {
+                _ = madvise(p, bytes, MADV_HUGEPAGE)
+                return p.bindMemory(to: T.self, capacity: count)
+            }
+        }
+        #endif
+        return .allocate(capacity: count)
+    }
+
+    /// Frees what `allocate` returned (malloc'd memory in both cases on Linux).
+    @usableFromInline static func free<T>(_ p: UnsafeMutablePointer<T>) {
+        #if os(Linux)
+        Glibc.free(UnsafeMutableRawPointer(p))
+        #else
+        p.deallocate()
+        #endif
     }
 }

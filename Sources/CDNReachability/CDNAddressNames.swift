@@ -44,12 +44,6 @@ struct CDNAddressNames: Sendable {
     }
 
     mutating func set(_ address: IPAddress, _ entry: Entry) {
-        if table.count >= maxEntries, table.index(of: address) == nil,
-           let (slot, next) = table.leastRecent(from: cursor, by: { $0.time }) {
-            cursor = next
-            _ = table.remove(at: slot)
-            evictions += 1
-        }
-        table.upsert(address, { entry }) { value, _ in value = entry }
+        if table.set(address, entry, limit: maxEntries, cursor: &cursor, recency: { $0.time }) { evictions += 1 }
     }
 }

@@ -43,13 +43,7 @@ struct CDNConnectionAnswers: Sendable {
     /// Notes the answers of a connection that starts now (its 5-tuple's earlier connection, if
     /// any, was joined first: the pipeline delivers a record before the packet that restarts it).
     mutating func note(_ key: FlowKey, _ answers: Answers) {
-        if table.count >= maxEntries, table.index(of: key) == nil,
-           let (slot, next) = table.leastRecent(from: cursor, by: { $0.first }) {
-            cursor = next
-            _ = table.remove(at: slot)
-            evictions += 1
-        }
-        table.upsert(key, { answers }) { value, _ in value = answers }
+        if table.set(key, answers, limit: maxEntries, cursor: &cursor, recency: { $0.first }) { evictions += 1 }
     }
 
     /// The answers noted for the connection on `key`, removed (its record is being joined).

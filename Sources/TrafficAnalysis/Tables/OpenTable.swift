@@ -345,6 +345,22 @@ extension Int {
 }
 
 extension OpenTable {
+    /// Sets `key`'s value to `value` in a table bounded to `limit` entries: when the table is full
+    /// and `key` is new, the least recent entry of a sample from `cursor` (`leastRecent`, by
+    /// `recency`) is removed first and `cursor` moves past the sample.
+    /// - Returns: true when an entry was evicted (the caller counts it).
+    public mutating func set(_ key: Key, _ value: Value, limit: Int, cursor: inout Int,
+                             recency: (Value) -> Int64) -> Bool {
+        var evicted = false
+        if count >= limit, index(of: key) == nil, let (slot, next) = leastRecent(from: cursor, by: recency) {
+            cursor = next
+            _ = remove(at: slot)
+            evicted = true
+        }
+        upsert(key, { value }) { v, _ in v = value }
+        return evicted
+    }
+
     /// The slot of the least recent entry among the first `sample` occupied slots from `cursor`
     /// (wrapping), by `recency` (smaller = older), and the cursor just past the slots looked at;
     /// nil when the table is empty. Sampled LRU: the analyzers' eviction rule under a cap, O(sample).

@@ -149,10 +149,9 @@ public struct CDNAnalyzer: PipelineExtension {
         let payload = t.payloadOffset >= 0 ? record.bytes.clampedSlice(from: t.payloadOffset, length: t.payloadCapturedLength)
                                            : UnsafeRawBufferPointer(start: nil, count: 0)
         let tcp = t.protocolNumber == 6
-        // A UDP flow counts only as QUIC, whose first datagram is a long-header packet (RFC 9000
-        // section 17.2: header form bit set): other UDP flows (DNS is about half of all flows)
-        // are not looked up.
-        if first && (tcp || (payload.count > 0 && payload[0] & 0x80 != 0)) { noteAnswers(key, time: record.timestamp) }
+        // A UDP flow counts only as QUIC, recognised by the same test `classify` applies to its
+        // first datagram: other UDP flows (DNS is about half of all flows) are not looked up.
+        if first && (tcp || QUICLongHeader.looksLikeInitial(payload)) { noteAnswers(key, time: record.timestamp) }
         guard isSYN || hasPayload else { return false }
         let fromA = (src.high, src.low, t.sourcePort) <= (dst.high, dst.low, t.destinationPort)
         if slot.flags & Slot.inTable != 0 {

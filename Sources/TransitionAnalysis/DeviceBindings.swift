@@ -99,14 +99,14 @@ public struct ForwardingEvidence: Sendable {
 /// An address belongs to the MAC of its first explicit binding, else of its first frame
 /// binding. An explicit binding replaces a frame one only when that frame's MAC is a router
 /// (RA sender or `isForwarder`), so a device whose frames reach the capture through a router is
-/// still joined to its own MAC; it is refused, and counted in `bindingConflicts`, when it would
+/// still joined to its own MAC; it is refused, and counted in `anomalies.bindingConflicts`, when it would
 /// move an address from another MAC (ND spoofing, RFC 3756 section 4.1.1), when it names a
 /// router's MAC, or when an ND link-layer option or ARP sender MAC differs from the frame's
 /// Ethernet source (RFC 4861 section 7.1 ties the option to the sender).
 /// The MACs that sent a Router Advertisement are routers, not devices. Per packet: one compare
 /// in a direct-mapped cache of recent pairs; on a miss, bounded `OpenTable` lookups; ND and
 /// DHCPv6 are walked only for those messages, option by option, with every length checked
-/// (a malformed option stops the walk and counts in `malformedOptions`, unless the snapshot
+/// (a malformed option stops the walk and counts in `anomalies.malformedOptions`, unless the snapshot
 /// length cut the message).
 public struct DeviceBindings: Sendable {
     public var bindings: OpenTable<BindingKey, BindingState>
@@ -122,30 +122,8 @@ public struct DeviceBindings: Sendable {
     public var routerAdvertisers = Set<UInt64>()
     /// Bindings not kept because the table was at its cap.
     public var droppedBindings: UInt64 = 0
-    /// ND or DHCPv6 messages whose options ran past their message (walk stopped; no binding
-    /// from the bad option).
-    public var malformedOptions: UInt64 = 0
-    /// Explicit bindings refused: an ND link-layer option or ARP sender MAC other than the
-    /// frame's source MAC; a claim for an address that belongs to another, non-router MAC (or to
-    /// another explicit binding); a claim naming a router's MAC (RFC 3756 section 4.1.1).
-    public var bindingConflicts: UInt64 = 0
-    /// ND or DHCPv6 messages (or DHCPv6 IA options) with more than `maxOptions` options: the
-    /// options past the 64th are not read.
-    public var optionsPastLimit: UInt64 = 0
-    /// DHCPv6 relay messages nested deeper than `maxRelayDepth`, not walked.
-    public var relaysTooDeep: UInt64 = 0
-    /// IAADDRs of a DHCPv6 Reply past the 4th, not bound.
-    public var replyAddressesPastLimit: UInt64 = 0
-    /// DHCPv6 Reply, Relay-Forward or Relay-Reply messages on other UDP ports than RFC 8415
-    /// section 7.2 gives them (Reply 547 -> 546, relay messages 547 -> 547): not read.
-    public var dhcpv6WrongPorts: UInt64 = 0
-    /// DHCPv6 Reply or relay messages in the first fragment of a fragmented datagram: not
-    /// read (the fragment holds only part of the message; later fragments carry no UDP header).
-    public var dhcpv6Fragments: UInt64 = 0
-    /// DHCPv6 addresses (IAADDR, Relay-Forward peer) inside a NAT64 prefix: not bound.
-    public var dhcpv6NAT64Addresses: UInt64 = 0
-    /// PREF64 options in one Router Advertisement after the first (only the first is read).
-    public var extraPREF64Options: UInt64 = 0
+    /// What was refused or not read, by cause (reported whole in the summary's `dropped`).
+    public var anomalies = BindingAnomalies()
     /// Incremented each time a MAC first meets the router rule (`isForwarder`).
     public private(set) var forwarderConfirmations: UInt64 = 0
     public let maxBindings: Int
@@ -229,13 +207,13 @@ public struct DeviceBindings: Sendable {
                     // server's port 547. A message on other ports is not what it claims.
                     if packet.ipLayers[t.ipLayerIndex].isFragment {
                         // RFC 8200 section 4.5: only the reassembled datagram is the message.
-                        dhcpv6Fragments &+= 1
+                        anomalies.dhcpv6Fragments &+= 1
                     } else if t.sourcePort == 547 && t.destinationPort == (type == 7 ? 546 : 547) {
                         let dst = Self.mac(b, at: 0).flatMap(Self.station)
                         dhcpv6(b, from: t.payloadOffset, to: t.payloadOffset + t.payloadCapturedLength, depth: 0, relayMAC: nil,
                                frameDestination: dst, cut: record.capturedLength < record.originalLength, time: record.timestamp, nat64: nat64)
                     } else {
-                        dhcpv6WrongPorts &+= 1
+                        anomalies.dhcpv6WrongPorts &+= 1
                     }
                 }
             }
@@ -312,13 +290,13 @@ public struct DeviceBindings: Sendable {
         // A message cut by the snapshot length is not malformed, just short. A malformed one
         // (an option of length 0, or running past the message) is discarded whole, options
         // before the bad one included (RFC 4861 sections 6.1.1-7.1.2: silently discard).
-        if walk == .malformed && !cut { malformedOptions &+= 1; return }
-        if walk == .pastLimit { optionsPastLimit &+= 1 }
-        if type == 134 && pref64Options > 1 { extraPREF64Options &+= UInt64(pref64Options - 1) }
+        if walk == .malformed && !cut { anomalies.malformedOptions &+= 1; return }
+        if walk == .pastLimit { anomalies.optionsPastLimit &+= 1 }
+        if type == 134 && pref64Options > 1 { anomalies.extraPREF64Options &+= UInt64(pref64Options - 1) }
         guard let m = linkLayer.flatMap(Self.station) else { return }
         // RFC 4861 section 7.1 / RFC 3756 section 4.1.1: the option names the sender's own
         // link-layer address; one naming another MAC is a spoof.
-        guard m == frameSource else { bindingConflicts &+= 1; return }
+        guard m == frameSource else { anomalies.bindingConflicts &+= 1; return }
         let owner = type == 136 ? target : source
         if let a = owner, Self.isUnicast6(a) { bind(mac: m, address: a, time: time, explicit: true) }
     }
@@ -338,7 +316,7 @@ public struct DeviceBindings: Sendable {
         guard let type: UInt8 = b.readBigEndian(at: from) else { return }
         if type == 12 || type == 13 {
             guard to - from >= 34, let peer = Self.address6(b, at: from + 18) else { return }
-            guard depth < Self.maxRelayDepth else { relaysTooDeep &+= 1; return }
+            guard depth < Self.maxRelayDepth else { anomalies.relaysTooDeep &+= 1; return }
             var clientMAC: UInt64? = nil, inner: (Int, Int)? = nil
             let walk = Self.walkOptions(b, from: from + 34, to: to, dhcpv6: true) { code, data, length in
                 // RFC 6939 sections 4-6: the relay agent adds option 79 to the Relay-Forward it
@@ -348,10 +326,10 @@ public struct DeviceBindings: Sendable {
                 }
                 if code == 9, inner == nil, length >= 4 { inner = (data, data + length) }
             }
-            if walk == .malformed { if !cut { malformedOptions &+= 1 }; return }
-            if walk == .pastLimit { optionsPastLimit &+= 1 }
+            if walk == .malformed { if !cut { anomalies.malformedOptions &+= 1 }; return }
+            if walk == .pastLimit { anomalies.optionsPastLimit &+= 1 }
             if type == 12, let m = clientMAC, Self.isUnicast6(peer) {
-                if nat64.contains(peer) { dhcpv6NAT64Addresses &+= 1 } else { bind(mac: m, address: peer, time: time, explicit: true) }
+                if nat64.contains(peer) { anomalies.dhcpv6NAT64Addresses &+= 1 } else { bind(mac: m, address: peer, time: time, explicit: true) }
             }
             if let (s, e) = inner {
                 dhcpv6(b, from: s, to: e, depth: depth + 1, relayMAC: clientMAC ?? relayMAC, frameDestination: nil, cut: cut, time: time, nat64: nat64)
@@ -368,8 +346,8 @@ public struct DeviceBindings: Sendable {
         }
         var ok = first != .malformed, pastLimit = first == .pastLimit
         guard let client = (frameDestination ?? relayMAC ?? duidMAC).flatMap(Self.station) else {
-            if !ok && !cut { malformedOptions &+= 1 }
-            if pastLimit { optionsPastLimit &+= 1 }
+            if !ok && !cut { anomalies.malformedOptions &+= 1 }
+            if pastLimit { anomalies.optionsPastLimit &+= 1 }
             return
         }
         var addresses = (IPAddress(v4: 0), IPAddress(v4: 0), IPAddress(v4: 0), IPAddress(v4: 0))
@@ -397,10 +375,10 @@ public struct DeviceBindings: Sendable {
         }
         if walked == .malformed { ok = false }
         if walked == .pastLimit { pastLimit = true }
-        if !ok && !cut { malformedOptions &+= 1 }
-        if pastLimit { optionsPastLimit &+= 1 }
-        replyAddressesPastLimit &+= UInt64(extra)
-        dhcpv6NAT64Addresses &+= UInt64(inNAT64)
+        if !ok && !cut { anomalies.malformedOptions &+= 1 }
+        if pastLimit { anomalies.optionsPastLimit &+= 1 }
+        anomalies.replyAddressesPastLimit &+= UInt64(extra)
+        anomalies.dhcpv6NAT64Addresses &+= UInt64(inNAT64)
         if found > 0 { bind(mac: client, address: addresses.0, time: time, explicit: true) }
         if found > 1 { bind(mac: client, address: addresses.1, time: time, explicit: true) }
         if found > 2 { bind(mac: client, address: addresses.2, time: time, explicit: true) }
@@ -416,7 +394,7 @@ public struct DeviceBindings: Sendable {
               let m = Self.station(sha) else { return }
         // The sender hardware address must be the frame's source (a proxy ARP answers with its
         // own MAC, so a mismatch is a spoof).
-        guard m == Self.sourceMAC(b) else { bindingConflicts &+= 1; return }
+        guard m == Self.sourceMAC(b) else { anomalies.bindingConflicts &+= 1; return }
         bind(mac: m, address: IPAddress(v4: spa), time: time, explicit: true)
     }
 
@@ -472,7 +450,7 @@ public struct DeviceBindings: Sendable {
         // `acceptsExplicit`. A frame from the owner confirms it (`framedFlag`); a frame from
         // another, non-router MAC takes over an owner never confirmed by frames: a claim alone
         // (a DAD probe, RFC 4862 section 5.4: tentative; an unsolicited option) does not keep
-        // an address from the host that uses it (counted in `bindingConflicts`).
+        // an address from the host that uses it (counted in `anomalies.bindingConflicts`).
         let mask: UInt64 = 0xffff_ffff_ffff
         if let i = macOf.index(of: address) {
             let cur = macOf[index: i], owner = cur & mask
@@ -484,7 +462,7 @@ public struct DeviceBindings: Sendable {
             } else if owner == mac {
                 if cur & Self.framedFlag == 0 { macOf.withValue(at: i) { $0 = cur | Self.framedFlag } }
             } else if cur & Self.framedFlag == 0 && !isRouter(mac) {
-                bindingConflicts &+= 1
+                anomalies.bindingConflicts &+= 1
                 macOf.withValue(at: i) { $0 = mac | Self.framedFlag }
             }
         } else if macOf.count < maxBindings {
@@ -503,18 +481,18 @@ public struct DeviceBindings: Sendable {
     }
 
     /// Whether an explicit binding of `address` to `mac` may stand (else counted in
-    /// `bindingConflicts`): not to a router's MAC; not when the address already belongs to
+    /// `anomalies.bindingConflicts`): not to a router's MAC; not when the address already belongs to
     /// another MAC by an explicit binding, or by frames from a MAC that is not a router.
     @usableFromInline mutating func acceptsExplicit(mac: UInt64, address: IPAddress) -> Bool {
         let owner = macOf.index(of: address).map { macOf[index: $0] }
         let ownerMAC = owner.map { $0 & 0xffff_ffff_ffff }
         if isRouter(mac) {
-            if ownerMAC != nil && ownerMAC != mac { bindingConflicts &+= 1 }
+            if ownerMAC != nil && ownerMAC != mac { anomalies.bindingConflicts &+= 1 }
             return false
         }
         guard let o = owner, let om = ownerMAC, om != mac else { return true }
         if o & Self.explicitFlag == 0 && isRouter(om) { return true }
-        bindingConflicts &+= 1
+        anomalies.bindingConflicts &+= 1
         return false
     }
 

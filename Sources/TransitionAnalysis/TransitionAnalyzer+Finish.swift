@@ -142,17 +142,9 @@ extension TransitionAnalyzer {
         drops.dns64Uncorroborated += nat64.pendingCandidates
         s.nat64Drops = drops
         s.droppedSynthesizedAnswers = droppedSynthesized
-        s.malformedBindingOptions = bindings.malformedOptions
-        s.bindingConflicts = bindings.bindingConflicts
+        s.bindingAnomalies = bindings.anomalies
         s.invalidNDMessages = invalidNDMessages
         s.pref64OutsideRA = pref64OutsideRA
-        s.bindingOptionsPastLimit = bindings.optionsPastLimit
-        s.dhcpv6RelaysTooDeep = bindings.relaysTooDeep
-        s.dhcpv6AddressesPastLimit = bindings.replyAddressesPastLimit
-        s.extraPREF64Options = bindings.extraPREF64Options
-        s.dhcpv6WrongPorts = bindings.dhcpv6WrongPorts
-        s.dhcpv6NAT64Addresses = bindings.dhcpv6NAT64Addresses
-        s.dhcpv6Fragments = bindings.dhcpv6Fragments
         s.ipv4onlyAmbiguous = ipv4onlyAmbiguous
         s.backwardTimestamps = backwardTimestamps
         return s

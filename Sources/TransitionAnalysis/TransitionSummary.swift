@@ -114,28 +114,12 @@ public struct TransitionSummary: Sendable {
     public var nat64Drops = NAT64PrefixDrops()
     /// AAAA answers past the synthesized-answer cap (checked against configured prefixes only).
     public var droppedSynthesizedAnswers: UInt64 = 0
-    /// ND and DHCPv6 messages with options running past their message (`DeviceBindings.malformedOptions`).
-    public var malformedBindingOptions: UInt64 = 0
-    /// Explicit bindings refused (`DeviceBindings.bindingConflicts`).
-    public var bindingConflicts: UInt64 = 0
+    /// ND, ARP and DHCP messages and claims `DeviceBindings` refused or did not read, by cause.
+    public var bindingAnomalies = BindingAnomalies()
     /// RS, RA, NS and NA messages discarded: hop limit not 255 or code not 0 (RFC 4861).
     public var invalidNDMessages: UInt64 = 0
     /// PREF64 options outside Router Advertisements, not used (RFC 8781 section 4).
     public var pref64OutsideRA: UInt64 = 0
-    /// ND and DHCPv6 messages with options past the 64th (not read).
-    public var bindingOptionsPastLimit: UInt64 = 0
-    /// DHCPv6 relay messages nested deeper than 8 (not walked).
-    public var dhcpv6RelaysTooDeep: UInt64 = 0
-    /// DHCPv6 Reply IAADDRs past the 4th (not bound).
-    public var dhcpv6AddressesPastLimit: UInt64 = 0
-    /// PREF64 options after the first in one RA (not read).
-    public var extraPREF64Options: UInt64 = 0
-    /// DHCPv6 Reply and relay messages on the wrong UDP ports (not read, RFC 8415 section 7.2).
-    public var dhcpv6WrongPorts: UInt64 = 0
-    /// DHCPv6 addresses inside a NAT64 prefix (not bound).
-    public var dhcpv6NAT64Addresses: UInt64 = 0
-    /// DHCPv6 messages in a fragment of a fragmented datagram (not read).
-    public var dhcpv6Fragments: UInt64 = 0
     /// ipv4only.arpa AAAA answers that taught nothing: the well-known address at more than one
     /// position, not resolved by the other answers (RFC 7050 section 3).
     public var ipv4onlyAmbiguous: UInt64 = 0

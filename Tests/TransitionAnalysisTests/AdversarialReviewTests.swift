@@ -122,9 +122,9 @@ import TrafficAnalysis
             body += [2, 1] + Self.e2
             c.icmpv6(10, sourceMAC: Self.e2, destinationMAC: Self.allNodes, source: "fe80::32", destination: "ff02::1", type: 136, body: body)
             let (t, _) = try c.analyze()
-            #expect(t.bindingOptionsPastLimit == (padding == 63 ? 0 : 1), "\(padding)")
+            #expect(t.bindingAnomalies.optionsPastLimit == (padding == 63 ? 0 : 1), "\(padding)")
             #expect(Self.addresses(t, 0x02_00_00_00_00_32).contains(NAT64PrefixTests.ip("2001:db8:1:1::32")) == (padding == 63), "\(padding)")
-            #expect(t.malformedBindingOptions == 0)
+            #expect(t.bindingAnomalies.malformedOptions == 0)
         }
     }
 
@@ -142,7 +142,7 @@ import TrafficAnalysis
             c.add(100, CraftedCapture.frame(Self.dhcpServer, Self.router, CraftedCapture.udpIP(CraftedCapture.a("2001:db8:ffff::547"),
                                                                                                 CraftedCapture.a("2001:db8:1:1::1"), 547, 547, message)), "native_ipv6")
             let (t, _) = try c.analyze()
-            #expect(t.dhcpv6RelaysTooDeep == (levels == 8 ? 0 : 1), "\(levels)")
+            #expect(t.bindingAnomalies.relaysTooDeep == (levels == 8 ? 0 : 1), "\(levels)")
             #expect(Self.addresses(t, 0x02_00_00_00_00_21).contains(NAT64PrefixTests.ip("2001:db8:1:2::21")) == (levels == 8), "\(levels)")
         }
     }
@@ -162,7 +162,7 @@ import TrafficAnalysis
         let reply: [UInt8] = [7, 1, 2, 3] + clientID + DeviceBindingTests.option(3, ia)
         c.add(100, CraftedCapture.frame(Self.dhcpServer, Self.d, CraftedCapture.udpIP(CraftedCapture.a("fe80::99"), CraftedCapture.a("fe80::21"), 547, 546, reply)), "native_ipv6")
         let (t, _) = try c.analyze()
-        #expect(t.dhcpv6AddressesPastLimit == 1 && t.malformedBindingOptions == 0)
+        #expect(t.bindingAnomalies.replyAddressesPastLimit == 1 && t.bindingAnomalies.malformedOptions == 0)
         let bound = Self.addresses(t, 0x02_00_00_00_00_21).filter { $0.family == .v6 }
         #expect(bound == (1...4).map { NAT64PrefixTests.ip("2001:db8:1:1::\($0)") })
     }
@@ -177,7 +177,7 @@ import TrafficAnalysis
         Self.routerForwards(&c, at: 10)
         let (t, _) = try c.analyze()
         #expect(NAT64PoisoningTests.learnt(t) == ["2001:db8:6464::/96 pref64"])
-        #expect(t.extraPREF64Options == 1)
+        #expect(t.bindingAnomalies.extraPREF64Options == 1)
     }
 
     // MARK: 6. DHCPv6 acceptance (RFC 8415 section 7.2, RFC 6939)
@@ -203,7 +203,7 @@ import TrafficAnalysis
         c.add(50, CraftedCapture.frame(Self.dhcpServer, Self.router, CraftedCapture.udpIP(CraftedCapture.a("2001:db8:ffff::547"),
                                                                                             CraftedCapture.a("2001:db8:1:1::1"), 547, 546, relayReply)), "native_ipv6")
         let (t, _) = try c.analyze()
-        #expect(t.dhcpv6WrongPorts == 4)
+        #expect(t.bindingAnomalies.dhcpv6WrongPorts == 4)
         #expect(Self.addresses(t, 0x02_00_00_00_00_21).filter { $0.family == .v6 } == [NAT64PrefixTests.ip("2001:db8:1:1::1")])
     }
 
@@ -237,7 +237,7 @@ import TrafficAnalysis
             + DeviceBindingTests.iaNA("64:ff9b::c633:6401", valid: 7200) + DeviceBindingTests.iaNA("2001:db8:1:1::21", valid: 7200)
         c.add(10, CraftedCapture.frame(Self.dhcpServer, Self.d, CraftedCapture.udpIP(CraftedCapture.a("fe80::99"), CraftedCapture.a("fe80::21"), 547, 546, reply)), "native_ipv6")
         let (t, _) = try c.analyze()
-        #expect(t.dhcpv6NAT64Addresses == 1)
+        #expect(t.bindingAnomalies.dhcpv6NAT64Addresses == 1)
         #expect(Self.addresses(t, 0x02_00_00_00_00_21).filter { $0.family == .v6 } == [NAT64PrefixTests.ip("2001:db8:1:1::21")])
     }
 
@@ -267,7 +267,7 @@ import TrafficAnalysis
                                                  payload: PacketBuilder.ipv6(source: s, destination: dst, nextHeader: 17, payload: udp)), "native_ipv6")
             }
             let (t, _) = try c.analyze()
-            #expect(t.dhcpv6Fragments == (fragmented ? 1 : 0) && t.malformedBindingOptions == 0, "fragmented \(fragmented)")
+            #expect(t.bindingAnomalies.dhcpv6Fragments == (fragmented ? 1 : 0) && t.bindingAnomalies.malformedOptions == 0, "fragmented \(fragmented)")
             #expect(Self.addresses(t, 0x02_00_00_00_00_21).contains(NAT64PrefixTests.ip("2001:db8:1:1::21")) == !fragmented, "fragmented \(fragmented)")
         }
     }

@@ -60,7 +60,7 @@ import TrafficAnalysis
         #expect(dev.key.mac == 0x02_00_00_00_00_21)
         #expect(dev.ipv4Addresses == 1 && dev.ipv6Addresses == 1 && dev.ipv6LinkLocal == 1)
         #expect(dev.connectionsV4 == 1 && dev.connectionsV6 == 1)
-        #expect(t.malformedBindingOptions == 0)
+        #expect(t.bindingAnomalies.malformedOptions == 0)
     }
 
     @Test func withoutDHCPv6TheRoutedAddressIsTheRoutersOwn() throws {
@@ -170,7 +170,7 @@ import TrafficAnalysis
         c.tcp(300, clientMAC: cc, routerMAC: Self.router, client: CraftedCapture.a("2001:db8:1::c"), server: CraftedCapture.a("2600::3"),
               cport: 40003, sport: 443, rtt: 5, mechanism: "native_ipv6")
         let (t, _) = try c.analyze()
-        #expect(t.bindingConflicts == 7)
+        #expect(t.bindingAnomalies.bindingConflicts == 7)
         #expect(t.deviceCounts.devices == 3 && t.deviceCounts.routerMACs == 1 && t.deviceCounts.dualStack == 1 && t.deviceCounts.ipv6Only == 2)
         let devV = try #require(t.devices.first { $0.key.mac == 0x02_00_00_00_00_0b })
         #expect(devV.addresses.map { $0.address } == [NAT64PrefixTests.ip("192.168.1.11"), NAT64PrefixTests.ip("2001:db8:1::b")])
@@ -202,7 +202,7 @@ import TrafficAnalysis
               cport: 40000, sport: 443, rtt: 5, mechanism: "native_ipv6")
         let (t, _) = try c.analyze()
         #expect(NAT64PoisoningTests.learnt(t).isEmpty)
-        #expect(t.nat64Drops.pref64NotFromRouter == 2 && t.bindingConflicts == 0)
+        #expect(t.nat64Drops.pref64NotFromRouter == 2 && t.bindingAnomalies.bindingConflicts == 0)
         #expect(t.deviceCounts.devices == 1 && t.deviceCounts.ipv6Only == 1 && t.deviceCounts.routerMACs == 2)
         #expect(t.devices.first?.connectionsV6 == 1 && t.devices.first?.connectionsTranslated == 0)
     }
@@ -218,7 +218,7 @@ import TrafficAnalysis
         let (t, _) = try c.analyze()
         // ::77 belongs to the MAC its frames came from, not to E2.
         // (E2 itself is a local-only device by its NA to ff02::1.)
-        #expect(t.malformedBindingOptions == 1)
+        #expect(t.bindingAnomalies.malformedOptions == 1)
         #expect(t.devices.first { $0.key.mac == 0x02_00_00_00_00_01 }?.connectionsV6 == 1)
         #expect(t.devices.first { $0.key.mac == 0x02_00_00_00_00_32 }?.connectionsV6 ?? 0 == 0)
     }
@@ -233,7 +233,7 @@ import TrafficAnalysis
         #expect(devE.ipv4Addresses == 1 && devE.ipv6Addresses == 1 && devE.connectionsV6 == 1)
         let devE2 = try #require(t.devices.first { $0.key.mac == 0x02_00_00_00_00_32 })
         #expect(devE2.ipv6Addresses == 1 && devE2.ipv6LinkLocal == 1 && devE2.connectionsV6 == 1)
-        #expect(t.malformedBindingOptions == 3)
+        #expect(t.bindingAnomalies.malformedOptions == 3)
         #expect(!devE2.addresses.contains { $0.address == NAT64PrefixTests.ip("2001:db8:1:1::99") })
 
         let (plain, _) = try Self.ndCapture(withND: false).analyze()
@@ -254,7 +254,7 @@ import TrafficAnalysis
             var c = CraftedCapture()
             c.writer.append(timestamp: CraftedCapture.base, packet: frame.prefix(frame.count - 4), originalLength: original)
             let (t, _) = try c.analyze()
-            #expect(t.malformedBindingOptions == UInt64(malformed), "original length \(original)")
+            #expect(t.bindingAnomalies.malformedOptions == UInt64(malformed), "original length \(original)")
         }
     }
 
@@ -271,7 +271,7 @@ import TrafficAnalysis
             c.add(Double(i) + 0.5, CraftedCapture.frame(Self.router, Self.e, CraftedCapture.udpIP(CraftedCapture.a("fe80::1"), CraftedCapture.a("fe80::31"), 547, 546, dhcp)), "native_ipv6")
         }
         let (t, _) = try c.analyze()
-        #expect(t.malformedBindingOptions > 0)
+        #expect(t.bindingAnomalies.malformedOptions > 0)
         #expect(t.deviceCounts.devices <= 2)
     }
 }

@@ -69,6 +69,9 @@ let package = Package(
 
         // Capture pipeline, left to right: records -> decoded layers -> analyses.
         .target(name: "CaptureCore", swiftSettings: releaseSpeed),
+        // Shipped data files (target profiles, plan costs, CDN rules) found beside the executable
+        // without Foundation's Bundle.main directory listing (BundledResource explains why).
+        .target(name: "BundledResources"),
         .target(name: "CaptureFiles", dependencies: ["CaptureCore", "CZlib"], swiftSettings: releaseSpeed),
         .target(name: "LiveCapture", dependencies: ["CaptureCore", "CPcap"]),
         .target(name: "PacketDecoding", dependencies: ["CaptureCore"], swiftSettings: releaseSpeed),
@@ -105,7 +108,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
         ], swiftSettings: releaseSpeed),
         // CDN provider rules (shipped JSON resource, validated at load) and name-suffix / address-prefix matching.
-        .target(name: "CDNAttribution", dependencies: ["PacketDecoding"], resources: [.copy("Resources")],
+        .target(name: "CDNAttribution", dependencies: ["PacketDecoding", "BundledResources"], resources: [.copy("Resources")],
                 swiftSettings: releaseSpeed),
         // CDN reachability per provider and family: a PipelineExtension joining TLS/QUIC/HTTP names,
         // DNS answers and connection records. Its own module so TrafficAnalysis (and every build
@@ -119,7 +122,7 @@ let package = Package(
         .target(name: "NetworkGraph", dependencies: [.product(name: "HeapModule", package: "swift-collections")],
                 swiftSettings: releaseSpeed),
         .target(name: "TopologyCoverage", dependencies: [
-            "NetworkGraph", "CLibXML2",
+            "NetworkGraph", "CLibXML2", "BundledResources",
         ], resources: [.copy("Resources")], swiftSettings: releaseSpeed),
 
         // Capture figures scored against the target profiles' capture rows (docs/targets.md).
@@ -168,7 +171,7 @@ let package = Package(
             "CaptureFiles", "PacketDecoding", "TrafficAnalysis", "CaptureJobs", "LiveCapture", "TestSupport",
         ]),
         .testTarget(name: "NetworkGraphTests", dependencies: ["NetworkGraph", "TestSupport"]),
-        .testTarget(name: "TopologyCoverageTests", dependencies: ["TopologyCoverage", "Reporting", "TestSupport"]),
+        .testTarget(name: "TopologyCoverageTests", dependencies: ["TopologyCoverage", "BundledResources", "Reporting", "TestSupport"]),
         .testTarget(name: "NetCensusCLITests", dependencies: [
             "TestSupport", "CaptureCore", "CaptureFiles", "CaptureSamples", "FlowRecords",
             // The history CLI tests reopen the database the command wrote (after killing it mid-write).

@@ -1,3 +1,4 @@
+import BundledResources
 import Foundation
 import PacketDecoding
 
@@ -40,11 +41,13 @@ public struct CDNRules: Sendable, Equatable {
     /// The rules shipped with NetCensus (`Sources/CDNAttribution/Resources/cdn-rules.json`).
     /// - Throws: `CDNRulesError` if the shipped file is missing or invalid (a packaging bug).
     public static func bundled() throws -> CDNRules {
-        guard let url = Bundle.module.url(forResource: "cdn-rules", withExtension: "json", subdirectory: "Resources")
-                ?? Bundle.module.url(forResource: "cdn-rules", withExtension: "json") else {
+        // SwiftPM names the bundle <package>_<target>; BundledResource explains the first look.
+        guard let path = BundledResource.besideExecutable(bundle: "NetCensus_CDNAttribution", "Resources/cdn-rules.json")
+                ?? (Bundle.module.url(forResource: "cdn-rules", withExtension: "json", subdirectory: "Resources")
+                    ?? Bundle.module.url(forResource: "cdn-rules", withExtension: "json"))?.path else {
             throw CDNRulesError(file: "cdn-rules.json", entry: "", reason: "not found in the CDNAttribution bundle")
         }
-        return try load(path: url.path)
+        return try load(path: path)
     }
 
     /// Loads and validates a rules file (the `--cdn-rules FILE` option).

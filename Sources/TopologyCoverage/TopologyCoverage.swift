@@ -19,3 +19,9 @@
 //
 // Definitions follow the docstring of shared/bench/topology_networkx.py; Topologies/README.md
 // lists the accepted schemas and every inference.
+
+/// This module's SwiftPM resource bundle (`<package>_<target>`), looked up beside the
+/// executable first (`BundledResource`), then through `Bundle.module`.
+enum TopologyCoverageResources {
+    static let bundle = "NetCensus_TopologyCoverage"
+}

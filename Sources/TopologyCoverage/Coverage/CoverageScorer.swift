@@ -203,8 +203,15 @@ public enum CoverageScorer {
         let villagesStage = StageResult<AccessSummary>(), urbanStage = StageResult<AccessSummary?>()
         let regionsLow = StageResult<[AccessSummary]>(), regionsHigh = StageResult<[AccessSummary]>()
         let tiersStage = StageResult<[AccessSummary]>(), worstStage = StageResult<[Int]>()
+        let infrastructureStage = StageResult<InfrastructureReport>()
         let half = base.regionVillages.count / 2
         ConcurrentStages.run([
+            // Reads the selection, households and region groups only (all in `base`), so it runs
+            // beside the aggregates rather than after them.
+            {
+                infrastructureStage.value = InfrastructureAnalysis.analyze(t, graph: g, report: base, linkKm: kmLinks,
+                                                                           linkLatencyMs: latLinks, capacityMbps: cap, stages: stages)
+            },
             { villagesStage.value = base.summarize(sel.villages, group: "villages") },
             { regionsLow.value = regions(0..<half) },
             { regionsHigh.value = regions(half..<base.regionVillages.count) },
@@ -226,9 +233,8 @@ public enum CoverageScorer {
         report.byRegion = regionsLow.get + regionsHigh.get
         report.byTier = tiersStage.get
         report.worstVillages = worstStage.get
+        report.infrastructure = infrastructureStage.get
         stages.record("shares", since: sharesClock)
-        report.infrastructure = InfrastructureAnalysis.analyze(t, graph: g, report: report, linkKm: km, linkLatencyMs: lat,
-                                                               capacityMbps: cap, stages: stages)
         report.timings = stages.entries
         return report
     }

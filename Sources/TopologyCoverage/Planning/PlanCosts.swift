@@ -1,3 +1,4 @@
+import BundledResources
 import Foundation
 
 /// Terrain class of a site, from the node attribute `terrain` (`plain`, `hill`, `mountain`,
@@ -64,11 +65,12 @@ public struct PlanCosts: Sendable, Codable, Equatable {
 
     /// The bundled defaults.
     public static func bundled() throws -> PlanCosts {
-        guard let url = Bundle.module.url(forResource: "plan-costs", withExtension: "json", subdirectory: "Resources")
-                ?? Bundle.module.url(forResource: "plan-costs", withExtension: "json") else {
+        guard let path = BundledResource.besideExecutable(bundle: TopologyCoverageResources.bundle, "Resources/plan-costs.json")
+                ?? (Bundle.module.url(forResource: "plan-costs", withExtension: "json", subdirectory: "Resources")
+                    ?? Bundle.module.url(forResource: "plan-costs", withExtension: "json"))?.path else {
             throw TopologyImportError(file: "plan-costs.json", location: "bundle", reason: "resource missing from the TopologyCoverage bundle")
         }
-        return try load(path: url.path)
+        return try load(path: path)
     }
 
     /// Reads and checks a cost file.

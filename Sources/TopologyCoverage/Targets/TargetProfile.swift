@@ -1,3 +1,4 @@
+import BundledResources
 import Foundation
 
 /// How a target row is computed from a topology (see `Topologies/README.md`, "Targets").
@@ -244,11 +245,12 @@ public struct TargetCatalog: Sendable, Codable {
 
     /// The catalog shipped with NetCensus.
     public static func bundled() throws -> TargetCatalog {
-        guard let url = Bundle.module.url(forResource: "target-profiles", withExtension: "json", subdirectory: "Resources")
-                ?? Bundle.module.url(forResource: "target-profiles", withExtension: "json") else {
+        guard let path = BundledResource.besideExecutable(bundle: TopologyCoverageResources.bundle, "Resources/target-profiles.json")
+                ?? (Bundle.module.url(forResource: "target-profiles", withExtension: "json", subdirectory: "Resources")
+                    ?? Bundle.module.url(forResource: "target-profiles", withExtension: "json"))?.path else {
             throw TopologyImportError(file: "target-profiles.json", location: "bundle", reason: "resource missing from the TopologyCoverage bundle")
         }
-        return try load(path: url.path)
+        return try load(path: path)
     }
 
     /// Reads a catalog file; throws `TopologyImportError` with the decoding path on bad input.

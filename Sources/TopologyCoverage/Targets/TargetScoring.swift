@@ -121,18 +121,8 @@ public enum TargetScorer {
             }
             let (measured, pop, popUnit) = measure(check, members: members, report: report)
             let (met, gap) = judge(check, measured)
-            var behind: [RegionGap] = []
-            if regionMembers.count > 1 && check.population != .urban {
-                for (r, members) in regionMembers {
-                    let (mr, _, _) = measure(check, members: members, report: report)
-                    let (okr, g) = judge(check, mr)
-                    if okr == false, let g { behind.append(RegionGap(region: r, measured: mr, gap: g)) }
-                }
-                behind.sort { $0.gap > $1.gap || ($0.gap == $1.gap && $0.region < $1.region) }
-                if behind.count > 5 { behind.removeLast(behind.count - 5) }
-            }
             var result = TargetResult(check: check, measured: measured, met: met, gap: gap, gapUnit: gapUnit,
-                                      population: pop, populationUnit: popUnit, regionsBehind: behind)
+                                      population: pop, populationUnit: popUnit, regionsBehind: [])
             if members.isEmpty && check.population == .urban {
                 result.notApplicable = "no urban access nodes (tier building or urban_access) in the topology"
             }
@@ -147,12 +137,39 @@ public enum TargetScorer {
             }
             return result
         }
-        // Checks are independent (each reads the report's per-node columns): one stage each.
+        /// The (at most 5) regions furthest behind on a village check; empty for urban checks
+        /// and single-region topologies.
+        @Sendable func regionsBehind(_ check: TargetCheck) -> [RegionGap] {
+            guard regionMembers.count > 1 && check.population != .urban else { return [] }
+            var behind: [RegionGap] = []
+            for (r, members) in regionMembers {
+                let (mr, _, _) = measure(check, members: members, report: report)
+                let (okr, g) = judge(check, mr)
+                if okr == false, let g { behind.append(RegionGap(region: r, measured: mr, gap: g)) }
+            }
+            behind.sort { $0.gap > $1.gap || ($0.gap == $1.gap && $0.region < $1.region) }
+            if behind.count > 5 { behind.removeLast(behind.count - 5) }
+            return behind
+        }
+        // Checks are independent (each reads the report's per-node columns), and a check's
+        // regions pass costs as much as its whole-topology pass (every village once more): two
+        // stages per check, so one heavy check (household speed: a selection per region) does
+        // not leave the other threads idle.
         let checks = profile.checks
         let results = checks.map { _ in StageResult<TargetResult>() }
-        ConcurrentStages.run(checks.indices.map { i in { results[i].value = scoreCheck(checks[i]) } },
-                             threads: ConcurrentStages.threads(forWork: report.households.count))
-        return results.map(\.get)
+        let behind = checks.map { _ in StageResult<[RegionGap]>() }
+        var stages: [@Sendable () -> Void] = []
+        for i in checks.indices {
+            stages.append { behind[i].value = regionsBehind(checks[i]) }
+            stages.append { results[i].value = scoreCheck(checks[i]) }
+        }
+        ConcurrentStages.run(stages, threads: ConcurrentStages.threads(forWork: report.households.count))
+        return checks.indices.map { i in
+            var r = results[i].get
+            // A check that cannot be judged names no regions (its figure is unknown).
+            if r.notMeasurable == nil { r.regionsBehind = behind[i].get }
+            return r
+        }
     }
 
     /// Met and gap from a measured figure under the check's comparator.

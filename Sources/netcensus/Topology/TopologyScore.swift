@@ -48,6 +48,7 @@ struct TopologyScore: ParsableCommand {
             let text = TopologyText.score(input: input.file, topology: topo, report: report, profile: profile, results: results)
             try emit(Data(text.utf8), to: output)
         }
+        KeptUntilExit.keep((topo, report, results))
         if failOnMiss && results.contains(where: { $0.met == false }) { throw NetCensusExit.targetMissed }
     }
 }

@@ -234,7 +234,9 @@ public struct TransitionAnalyzer: Sendable {
         }
         // Race attempts: TCP connections opened in the capture, and UDP 443 (QUIC).
         var raceIndex: Int? = nil
-        let isAttempt = (c.transportProtocol == 6 && !c.startedBeforeCapture && c.history.contains("S"))
+        // The history is ASCII letters: a byte search, not `String.contains`, which resolved
+        // to Foundation's locale-aware `range(of:)` (~3,900 instructions per record).
+        let isAttempt = (c.transportProtocol == 6 && !c.startedBeforeCapture && c.history.utf8.contains(UInt8(ascii: "S")))
             || (c.transportProtocol == 17 && c.responderPort == 443)
         if isAttempt && raceNameIndex != nil {
             let established: Bool
@@ -254,13 +256,16 @@ public struct TransitionAnalyzer: Sendable {
 
         // Devices: originators (inside --local-prefix when given).
         guard isLocalOriginator(c.originator) else { return }
-        if activity[device] == nil {
+        // One hash of the key for a known device (updated in place through its index).
+        var slot = activity.index(forKey: device)
+        if slot == nil {
             guard activity.count < options.maxDevices else { droppedDevices &+= 1; return }
             activity[device] = DeviceActivity(firstConnection: c.firstTimestamp)
+            slot = activity.index(forKey: device)
         }
         let ownTraffic = Self.isGlobalEnd(c.originator) && Self.isGlobalEnd(c.responder)
         let eligible = used && (raceNameIndex.map { isEligible(races.races[$0].name) } ?? false)
-        activity[device]!.update(c, mechanism: m, ownTraffic: ownTraffic, eligible: eligible, raceAttempt: raceIndex != nil)
+        activity.values[slot!].update(c, mechanism: m, ownTraffic: ownTraffic, eligible: eligible, raceAttempt: raceIndex != nil)
     }
 
     /// A connection that was used: the TCP handshake completed (conn_state S1, SF, S2, S3, RSTO,

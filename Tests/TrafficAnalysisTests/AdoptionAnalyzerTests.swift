@@ -70,8 +70,7 @@ func analyzer(_ samples: [Sample], source: String = "test.pcap", warnings: [Capt
         for (i, s) in samples.enumerated() {
             let r = PacketRecord(timestamp: s.time, capturedLength: s.captured, originalLength: s.wire, linkType: s.linkType,
                                  interfaceIndex: 0, fileOffset: 24 + i * 100, bytes: UnsafeRawBufferPointer(rebasing: raw[0..<s.captured]))
-            var packet = s.packet
-            a.add(r, &packet)
+            a.add(r, s.packet)
         }
     }
     for w in warnings { a.family.add(warning: w) }

@@ -37,6 +37,13 @@ public struct AnalyzerSet: Sendable {
         dnsTransactions.add(record, &packet)
     }
 
+    /// `add` for a packet held by value (tests and one-off callers; it copies the packet once).
+    @inlinable
+    public mutating func add(_ record: PacketRecord, _ packet: DecodedPacket) {
+        var p = packet
+        add(record, &p)
+    }
+
     /// Finishes every analyzer (live state emitted) into one summary.
     public mutating func finish() -> AdoptionSummary {
         var s = AdoptionSummary()

@@ -161,7 +161,7 @@ public enum CaptureFileJob {
         let report = reader.deliver { record in
             if let f = filter, !f(record) { return true }
             pipeline.process(record)
-            transition.add(record, pipeline.packet)
+            transition.add(record, &pipeline.packet)
             if !pipeline.analyzers.dnsTransactions.finished.isEmpty {
                 for t in pipeline.analyzers.dnsTransactions.finished { transition.add(dns: t) }
                 dns?(pipeline.analyzers.dnsTransactions.finished)

@@ -174,7 +174,8 @@ public struct DeviceBindings: Sendable {
     /// IP Hop Limit is not 255 (it did not come from the link: a router would have decremented
     /// it) or whose ICMP Code is not 0. Nil when the packet is none of these four messages;
     /// else whether it passes (the hop limit of the IPv6 header carrying the ICMPv6 message).
-    @inlinable public static func neighborDiscoveryHeaderIsValid(_ b: UnsafeRawBufferPointer, _ packet: DecodedPacket) -> Bool? {
+    /// (`packet` is `inout` only to be passed by address; not changed.)
+    @inlinable public static func neighborDiscoveryHeaderIsValid(_ b: UnsafeRawBufferPointer, _ packet: inout DecodedPacket) -> Bool? {
         guard packet.icmpFamily == .v6, let type = packet.icmpType, type >= 133 && type <= 136 else { return nil }
         guard let ip = packet.ipLayers.last(where: { !$0.isICMPQuote }), ip.family == .v6, ip.upperProtocol == 58,
               let hopLimit: UInt8 = b.readBigEndian(at: ip.headerOffset + 7) else { return false }
@@ -183,10 +184,12 @@ public struct DeviceBindings: Sendable {
 
     /// `ndValid`: false when the packet is an ND message that `neighborDiscoveryHeaderIsValid`
     /// refused; it then binds only as a frame (no ND binding, no RA sender). `nat64`: the
-    /// NAT64 prefixes known now; DHCPv6 never binds an address inside one.
+    /// NAT64 prefixes known now; DHCPv6 never binds an address inside one. `packet` is `inout`
+    /// only to be passed by address (`TransitionAnalyzer.add`); not changed.
     @inlinable
-    public mutating func add(_ record: PacketRecord, _ packet: DecodedPacket, ndValid: Bool = true, nat64: NAT64PrefixBook) {
-        guard record.linkType == .ethernet, packet.linkDecoded else { return }
+    public mutating func add(_ record: PacketRecord, _ packet: inout DecodedPacket, ndValid: Bool = true, nat64: NAT64PrefixBook) {
+        // A pattern, not `==`: LinkType has a payload case, so `==` was an outlined call per packet.
+        guard case .ethernet = record.linkType, packet.linkDecoded else { return }
         let b = record.bytes
         guard let src = Self.sourceMAC(b) else { return }
         if let outer = packet.ipLayers.first {

@@ -113,14 +113,16 @@ public struct HappyEyeballsRaces: Sendable {
             } else {
                 if !races[index].aaaaAddresses.contains(a) && races[index].aaaaAddresses.count < RaceState.maxAddresses { races[index].aaaaAddresses.append(a) }
             }
-            let ak = AddressKey(device: device, address: a)
-            var list = byAddress[ak] ?? []
-            if list.last != index {
-                list.append(index)
-                if list.count > 4 { list.removeFirst() }
-            }
-            byAddress[ak] = list
+            // In place: a copy taken out and stored back hashed the key twice and copied the list.
+            Self.note(race: index, in: &byAddress[AddressKey(device: device, address: a), default: []])
         }
+    }
+
+    /// Appends `race` to an address's race list (latest last, at most 4) unless it is the last one.
+    static func note(race index: Int, in list: inout [Int]) {
+        guard list.last != index else { return }
+        list.append(index)
+        if list.count > 4 { list.removeFirst() }
     }
 
     /// The races in which `device` was answered `address`, latest last.

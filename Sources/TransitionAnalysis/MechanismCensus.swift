@@ -27,8 +27,9 @@ public struct MechanismCensus: Sendable {
 
     public init() {}
 
+    /// (`packet` is `inout` only to be passed by address: `TransitionAnalyzer.add`; not changed.)
     @inlinable
-    public mutating func add(_ record: PacketRecord, _ packet: DecodedPacket, classifier: MechanismClassifier, nat64: NAT64PrefixBook) {
+    public mutating func add(_ record: PacketRecord, _ packet: inout DecodedPacket, classifier: MechanismClassifier, nat64: NAT64PrefixBook) {
         let layers = packet.ipLayers
         guard !layers.isEmpty else { nonIPPackets &+= 1; return }
         var innerIndex = layers.count - 1

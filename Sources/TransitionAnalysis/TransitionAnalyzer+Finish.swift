@@ -17,8 +17,10 @@ extension TransitionAnalyzer {
         s.deviceCounts.routerMACs = routers.count
 
         // Devices.
-        let deviceKeys = activity.keys.filter { k in k.mac.map { !routers.contains($0) } ?? true }
-            .sorted { (activity[$0]!.firstConnection, $0) < (activity[$1]!.firstConnection, $1) }
+        // Sort keys are taken once (the comparator looked both devices up in `activity`).
+        var sortable: [(Int64, DeviceKey)] = []
+        for (k, a) in activity where k.mac.map({ !routers.contains($0) }) ?? true { sortable.append((a.firstConnection, k)) }
+        let deviceKeys = sortable.sorted { $0 < $1 }.map { $0.1 }
         var mechanismDevices = [Int](repeating: 0, count: TransitionMechanism.allCases.count)
         for (n, key) in deviceKeys.enumerated() {
             let a = activity[key]!

@@ -57,17 +57,20 @@ public struct TransitionAnalyzer: Sendable {
 
     // MARK: Per packet
 
+    /// One packet, after the pipeline decoded it. `packet` is `inout` only so the ~270-byte value
+    /// is passed by address down to the per-packet steps (by value, each call from memory copied
+    /// it: `PacketAnalyzer.add`); nothing changes it.
     @inlinable
-    public mutating func add(_ record: PacketRecord, _ packet: DecodedPacket) {
+    public mutating func add(_ record: PacketRecord, _ packet: inout DecodedPacket) {
         if record.timestamp < previousTimestamp { backwardTimestamps &+= 1 }
         previousTimestamp = record.timestamp
         if record.timestamp >= nat64.nextExpiry { nat64.expire(at: record.timestamp) }
         // An ND message with a hop limit other than 255 or a code other than 0 is discarded
         // (RFC 4861): no binding, no router, no local source, no PREF64; counted.
-        let ndValid = DeviceBindings.neighborDiscoveryHeaderIsValid(record.bytes, packet) ?? true
+        let ndValid = DeviceBindings.neighborDiscoveryHeaderIsValid(record.bytes, &packet) ?? true
         if !ndValid { invalidNDMessages &+= 1 }
-        bindings.add(record, packet, ndValid: ndValid, nat64: nat64)
-        noteLocalSources(packet, ndValid: ndValid)
+        bindings.add(record, &packet, ndValid: ndValid, nat64: nat64)
+        noteLocalSources(&packet, ndValid: ndValid)
         if ndValid, let p = packet.pref64Prefix, let lifetime = packet.pref64LifetimeSeconds {
             // RFC 8781 section 4: the PREF64 option is an option of Router Advertisements; in any
             // other ICMPv6 message (RS, NS, NA, Redirect, a quoted RA) it is not used, and counted.
@@ -80,13 +83,20 @@ public struct TransitionAnalyzer: Sendable {
         if !pendingPREF64.isEmpty && bindings.forwarderConfirmations != seenConfirmations {
             confirmPendingPREF64(time: record.timestamp)
         }
-        census.add(record, packet, classifier: classifier, nat64: nat64)
+        census.add(record, &packet, classifier: classifier, nat64: nat64)
+    }
+
+    /// `add` for a packet held by value (the live worker, tests; it copies the packet once).
+    @inlinable
+    public mutating func add(_ record: PacketRecord, _ packet: DecodedPacket) {
+        var p = packet
+        add(record, &p)
     }
 
     /// Local IPv6 hosts as far as one packet tells (so a learnt NAT64 prefix never covers
     /// them): the source of a TCP SYN without ACK (a connection's originator) and the global
     /// source of a Neighbor Discovery message (on-link by construction, RFC 4861 hop limit 255).
-    @inlinable mutating func noteLocalSources(_ packet: DecodedPacket, ndValid: Bool) {
+    @inlinable mutating func noteLocalSources(_ packet: inout DecodedPacket, ndValid: Bool) {
         if let t = packet.transport, t.protocolNumber == 6, t.tcpFlags & 0x12 == 0x02, t.ipLayerIndex < packet.ipLayers.count,
            let a = packet.ipLayers[t.ipLayerIndex].source, a.family == .v6 {
             nat64.noteLocal(a)
@@ -107,7 +117,7 @@ public struct TransitionAnalyzer: Sendable {
     @usableFromInline mutating func learnPREF64(_ p: (high: UInt64, low: UInt64, length: Int), lifetime: Int, record: PacketRecord, packet: DecodedPacket) {
         let prefix = IPPrefix(containing: IPAddress(v6High: p.high, low: p.low), length: p.length)
         let time = record.timestamp
-        guard record.linkType == .ethernet, let source = packet.ipLayers.first?.source, AddressClass(source) == .ipv6LinkLocal,
+        guard case .ethernet = record.linkType, let source = packet.ipLayers.first?.source, AddressClass(source) == .ipv6LinkLocal,
               let mac = DeviceBindings.sourceMAC(record.bytes) else { if lifetime > 0 { refusedPREF64 += 1 }; return }
         if lifetime == 0 {
             pendingPREF64.removeAll { $0.prefix == prefix && $0.mac == mac }
@@ -224,7 +234,9 @@ public struct TransitionAnalyzer: Sendable {
         }
         // Race attempts: TCP connections opened in the capture, and UDP 443 (QUIC).
         var raceIndex: Int? = nil
-        let isAttempt = (c.transportProtocol == 6 && !c.startedBeforeCapture && c.history.contains("S"))
+        // The history is ASCII letters: a byte search, not `String.contains`, which resolved
+        // to Foundation's locale-aware `range(of:)` (~3,900 instructions per record).
+        let isAttempt = (c.transportProtocol == 6 && !c.startedBeforeCapture && c.history.utf8.contains(UInt8(ascii: "S")))
             || (c.transportProtocol == 17 && c.responderPort == 443)
         if isAttempt && raceNameIndex != nil {
             let established: Bool
@@ -244,13 +256,16 @@ public struct TransitionAnalyzer: Sendable {
 
         // Devices: originators (inside --local-prefix when given).
         guard isLocalOriginator(c.originator) else { return }
-        if activity[device] == nil {
+        // One hash of the key for a known device (updated in place through its index).
+        var slot = activity.index(forKey: device)
+        if slot == nil {
             guard activity.count < options.maxDevices else { droppedDevices &+= 1; return }
             activity[device] = DeviceActivity(firstConnection: c.firstTimestamp)
+            slot = activity.index(forKey: device)
         }
         let ownTraffic = Self.isGlobalEnd(c.originator) && Self.isGlobalEnd(c.responder)
         let eligible = used && (raceNameIndex.map { isEligible(races.races[$0].name) } ?? false)
-        activity[device]!.update(c, mechanism: m, ownTraffic: ownTraffic, eligible: eligible, raceAttempt: raceIndex != nil)
+        activity.values[slot!].update(c, mechanism: m, ownTraffic: ownTraffic, eligible: eligible, raceAttempt: raceIndex != nil)
     }
 
     /// A connection that was used: the TCP handshake completed (conn_state S1, SF, S2, S3, RSTO,

@@ -40,6 +40,7 @@ public struct IPPrefix: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// `a` with every bit after the first `bits` cleared.
+    @inlinable
     public static func masked(_ a: IPAddress, _ bits: Int) -> IPAddress {
         switch a.family {
         case .v4:
@@ -61,6 +62,8 @@ public struct IPPrefix: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// True when `a` is of the same family and its first `length` bits equal the prefix's.
+    /// Inlinable: the NAT64 and local-prefix tests call it per packet from other modules.
+    @inlinable
     public func contains(_ a: IPAddress) -> Bool {
         a.family == address.family && IPPrefix.masked(a, length) == address
     }

@@ -10,7 +10,7 @@ public struct DNSMessageCounter: PacketAnalyzer {
     public init() {}
 
     @inlinable @inline(__always)
-    public mutating func add(_ record: PacketRecord, _ packet: DecodedPacket) {
+    public mutating func add(_ record: PacketRecord, _ packet: inout DecodedPacket) {
         guard let d = packet.dns else { return }
         if d.isResponse {
             if d.asksA { counters.responsesA &+= 1 }

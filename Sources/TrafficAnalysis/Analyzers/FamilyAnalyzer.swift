@@ -42,7 +42,7 @@ public struct FamilyAnalyzer: PacketAnalyzer {
     @inlinable public var packetCount: UInt64 { s.packets }
 
     @inlinable @inline(__always)
-    public mutating func add(_ record: PacketRecord, _ packet: DecodedPacket) {
+    public mutating func add(_ record: PacketRecord, _ packet: inout DecodedPacket) {
         let wire = record.originalLength
         s.packets &+= 1
         s.bytes &+= UInt64(wire)

@@ -37,18 +37,15 @@ public struct HostAnalyzer: PacketAnalyzer {
         hosts = AddressSet(exactLimit: options.distinctExactLimit)
     }
 
-    // Asked to be inlined: a call passing the ~270-byte `DecodedPacket` by value makes the caller
-    // copy it to the stack first. In the release build the compiler still outlines
-    // `add(_:_:prehashed:)` from `AnalysisPipeline.process`, so that copy remains (BENCHMARKS.md,
-    // session 5).
     @inlinable @inline(__always)
-    public mutating func add(_ record: PacketRecord, _ packet: DecodedPacket) {
-        add(record, packet, prehashed: (nil, nil))
+    public mutating func add(_ record: PacketRecord, _ packet: inout DecodedPacket) {
+        add(record, &packet, prehashed: (nil, nil))
     }
 
     /// `add` with the outermost header's addresses hashed by `prefetch`.
     @inlinable @inline(__always)
-    mutating func add(_ record: PacketRecord, _ packet: DecodedPacket, prehashed: (source: PreHash?, destination: PreHash?)) {
+    /// `packet` is `inout` only to be passed by address (see `PacketAnalyzer.add`); not changed.
+    mutating func add(_ record: PacketRecord, _ packet: inout DecodedPacket, prehashed: (source: PreHash?, destination: PreHash?)) {
         let layers = packet.ipLayers
         guard !layers.isEmpty else { return }
         // The innermost non-quoted layer's addresses also get the packet's wire bytes.

@@ -10,7 +10,7 @@ public struct TCPHandshakeAnalyzer: PacketAnalyzer {
     public init() {}
 
     @inlinable @inline(__always)
-    public mutating func add(_ record: PacketRecord, _ packet: DecodedPacket) {
+    public mutating func add(_ record: PacketRecord, _ packet: inout DecodedPacket) {
         guard let t = packet.transport, t.protocolNumber == 6, t.ipLayerIndex < packet.ipLayers.count else { return }
         let v6 = packet.ipLayers[t.ipLayerIndex].family == .v6
         if t.isSYN { if v6 { counters.synV6 &+= 1 } else { counters.synV4 &+= 1 } }

@@ -91,13 +91,16 @@ public struct ConnectionAnalyzer: PacketAnalyzer {
     }
 
     @inlinable
-    public mutating func add(_ record: PacketRecord, _ packet: DecodedPacket) {
+    public mutating func add(_ record: PacketRecord, _ packet: inout DecodedPacket) {
         var p = Self.prepare(record, packet)
         add(prepared: &p)
     }
 
-    /// What `add` needs of a packet: its connection key and the facts of the update.
+    /// What `add` needs of a packet: its connection key and the facts of the update, or
+    /// `isConnection` false when the packet makes no connection (a flag rather than an
+    /// `Optional`: wrapping and unwrapping the ~150-byte value copied it twice per packet).
     @usableFromInline struct Prepared {
+        @usableFromInline var isConnection: Bool
         @usableFromInline var key: FlowKey
         @usableFromInline var fromA: Bool
         @usableFromInline var time: Int64
@@ -112,23 +115,34 @@ public struct ConnectionAnalyzer: PacketAnalyzer {
         @usableFromInline var hash: OpenTable<FlowKey, LiveConnection>.PreHash? = nil
         @inlinable init(key: FlowKey, fromA: Bool, time: Int64, wire: UInt64, payload: UInt64, tcp: TransportLayer?, sourcePort: UInt16,
                         destinationPort: UInt16, outerFamily: IPFamily, tunnelStack: UInt32) {
+            self.isConnection = true
             self.key = key; self.fromA = fromA; self.time = time; self.wire = wire; self.payload = payload; self.tcp = tcp
             self.sourcePort = sourcePort; self.destinationPort = destinationPort; self.outerFamily = outerFamily
             self.tunnelStack = tunnelStack
         }
+
+        /// The packet makes no connection (every other field is a placeholder).
+        @inlinable static var none: Prepared {
+            let zero = IPAddress(v4: 0)
+            var p = Prepared(key: FlowKey(source: zero, sourcePort: 0, destination: zero, destinationPort: 0, transportProtocol: 0),
+                             fromA: true, time: 0, wire: 0, payload: 0, tcp: nil, sourcePort: 0, destinationPort: 0, outerFamily: .v4,
+                             tunnelStack: 0)
+            p.isConnection = false
+            return p
+        }
     }
 
-    /// The packet's connection key and update facts; nil when the packet makes no connection.
+    /// The packet's connection key and update facts; `.none` when the packet makes no connection.
     /// Reads nothing of the analyzer, so `AnalyzerSet` can compute it first and prefetch the slot.
     @inlinable @inline(__always)
-    static func prepare(_ record: PacketRecord, _ packet: DecodedPacket) -> Prepared? {
+    static func prepare(_ record: PacketRecord, _ packet: DecodedPacket) -> Prepared {
         let layers = packet.ipLayers
-        guard !layers.isEmpty else { return nil }
+        guard !layers.isEmpty else { return .none }
         var innerIndex = layers.count - 1
         while innerIndex > 0 && layers[innerIndex].isICMPQuote { innerIndex -= 1 }
         let inner = layers[innerIndex]
         guard let src = inner.source, let dst = inner.destination, src.family == dst.family,
-              !inner.isFragment || inner.isFirstFragment else { return nil }
+              !inner.isFragment || inner.isFirstFragment else { return .none }
         var sport: UInt16 = 0, dport: UInt16 = 0
         var tcp: TransportLayer? = nil
         var payload = 0
@@ -163,15 +177,15 @@ public struct ConnectionAnalyzer: PacketAnalyzer {
         p.hash = h
     }
 
-    /// `add` once the packet is prepared (`prepare`). `inout` only so the ~140-byte value is
+    /// `add` once the packet is prepared (`prepare`). `inout` only so the ~150-byte value is
     /// passed by address (by value, the caller copied it to the stack first).
     @inlinable
-    mutating func add(prepared: inout Prepared?) {
+    mutating func add(prepared p: inout Prepared) {
         currentConnectionPackets = 0
         currentConnectionExtensionDone = false
         currentConnectionExtensionState = ConnectionExtensionState()
         currentConnectionSlot = -1
-        guard let p = prepared else { return }
+        guard p.isConnection else { return }
         observe(key: p.key, fromA: p.fromA, time: p.time, wire: p.wire, payload: p.payload, tcp: p.tcp, sourcePort: p.sourcePort,
                 destinationPort: p.destinationPort, outerFamily: p.outerFamily, tunnelStack: p.tunnelStack, prehashed: p.hash)
     }

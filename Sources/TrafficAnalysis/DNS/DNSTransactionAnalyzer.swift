@@ -23,10 +23,10 @@ public struct DNSTransactionAnalyzer: PacketAnalyzer {
     }
 
     @inlinable @inline(__always)
-    public mutating func add(_ record: PacketRecord, _ packet: DecodedPacket) {
+    public mutating func add(_ record: PacketRecord, _ packet: inout DecodedPacket) {
         packetNumber &+= 1
         if Self.mayCarryDNS(packet) {
-            addToTracker(record, packet)
+            addToTracker(record, &packet)
         } else if record.hasTimestamp && record.timestamp &- lastExpire >= 1_000_000_000 {
             expire(record.timestamp)
         }
@@ -42,7 +42,7 @@ public struct DNSTransactionAnalyzer: PacketAnalyzer {
         return false
     }
 
-    @usableFromInline mutating func addToTracker(_ record: PacketRecord, _ packet: DecodedPacket) {
+    @usableFromInline mutating func addToTracker(_ record: PacketRecord, _ packet: inout DecodedPacket) {
         var batch = takeScratch()
         tracker.add(packet: record.bytes, decoded: packet, timestamp: record.timestamp, packetNumber: packetNumber) { batch.append($0) }
         absorb(&batch)

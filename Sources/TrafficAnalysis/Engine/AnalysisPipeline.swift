@@ -35,7 +35,7 @@ public struct AnalysisPipeline: Sendable {
     @inlinable
     public mutating func process(_ record: PacketRecord) {
         decoder.decode(record.bytes, linkType: record.linkType, originalLength: record.originalLength, into: &packet)
-        analyzers.add(record, packet)
+        analyzers.add(record, &packet)
     }
 
     /// Reads a whole source through the pipeline.

@@ -19,19 +19,29 @@ public struct AnalyzerSet: Sendable {
         dnsTransactions = DNSTransactionAnalyzer(options: options)
     }
 
+    /// `packet` is `inout` only to be passed by address to the analyzers (see
+    /// `PacketAnalyzer.add`); nothing changes it.
     @inlinable @inline(__always)
-    public mutating func add(_ record: PacketRecord, _ packet: DecodedPacket) {
+    public mutating func add(_ record: PacketRecord, _ packet: inout DecodedPacket) {
         // The connection key first, so its table slot and the hosts' slots are fetched while
         // the family and host steps run (the slot loads were the pipeline's largest stalls).
+        // Filled in place and passed by address: an `Optional` return was copied twice.
         var prepared = ConnectionAnalyzer.prepare(record, packet)
-        if prepared != nil { connections.prefetch(&prepared!) }
+        if prepared.isConnection { connections.prefetch(&prepared) }
         let hostHashes = hosts.prefetch(packet)
-        family.add(record, packet)
-        hosts.add(record, packet, prehashed: hostHashes)
+        family.add(record, &packet)
+        hosts.add(record, &packet, prehashed: hostHashes)
         connections.add(prepared: &prepared)
-        handshakes.add(record, packet)
-        dnsMessages.add(record, packet)
-        dnsTransactions.add(record, packet)
+        handshakes.add(record, &packet)
+        dnsMessages.add(record, &packet)
+        dnsTransactions.add(record, &packet)
+    }
+
+    /// `add` for a packet held by value (tests and one-off callers; it copies the packet once).
+    @inlinable
+    public mutating func add(_ record: PacketRecord, _ packet: DecodedPacket) {
+        var p = packet
+        add(record, &p)
     }
 
     /// Finishes every analyzer (live state emitted) into one summary.

@@ -135,6 +135,42 @@ import TrafficAnalysis
         }
     }
 
+    /// The worked example of docs/transition.md cut in two at its middle record (the project's
+    /// writer, one file per half): merged, the halves give the whole capture's devices (the same
+    /// MAC and address keys, 6 devices, 1 router MAC: a device's activity in both halves is one
+    /// device) and every packet and byte of the census (per mechanism they may move between
+    /// `nat64` and `native_ipv6`: a prefix learnt in the first half does not apply in the second).
+    @Test func homeNetworkCutInTwoKeepsItsDevicesAndPackets() throws {
+        let dir = SharedData.temporaryDirectory("transition-cut")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let whole = dir.appendingPathComponent("whole.pcap").path
+        try HomeNetwork.build().writer.write(to: whole)
+        var records: [(Int64, [UInt8])] = []
+        _ = try CaptureFileReader(path: whole).forEachPacket { r in records.append((r.timestamp, Array(r.bytes))) }
+        #expect(records.count > 20)
+        let half = records.count / 2
+        var paths: [String] = []
+        for (i, part) in [records[..<half], records[half...]].enumerated() {
+            var w = PcapWriter(linkType: .ethernet, snaplen: 65535, nanoseconds: true)
+            for (t, b) in part { w.append(timestamp: t, packet: b) }
+            let p = dir.appendingPathComponent("half\(i).pcap").path
+            try w.write(to: p)
+            paths.append(p)
+        }
+        let w = Self.state(whole, options: CraftedCapture.craftedOptions).finish()
+        let halves = paths.map { Self.state($0, options: CraftedCapture.craftedOptions) }
+        for m in [TransitionState.merged(halves).finish(), TransitionState.merged(halves.reversed()).finish()] {
+            #expect(w.deviceCounts.devices == 6)
+            #expect(m.deviceCounts.devices == w.deviceCounts.devices)
+            #expect(m.deviceCounts.routerMACs == w.deviceCounts.routerMACs)
+            #expect(Set(m.devices.map(\.key)) == Set(w.devices.map(\.key)))
+            #expect(m.mechanisms.reduce(0) { $0 + $1.packets } == w.mechanisms.reduce(0) { $0 + $1.packets })
+            #expect(m.mechanisms.reduce(0) { $0 + $1.bytes } == w.mechanisms.reduce(0) { $0 + $1.bytes })
+            #expect(m.nonIPPackets == w.nonIPPackets)
+            #expect(m.destinations.namesLookedUp == w.destinations.namesLookedUp)
+        }
+    }
+
     /// States from other settings never merge: `capture analyze` options join the settings,
     /// and `CaptureState.merge` names the first differing one.
     @Test func statesOfOtherTransitionSettingsAreRefused() throws {

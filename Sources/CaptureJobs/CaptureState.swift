@@ -2,21 +2,25 @@ import Foundation
 import CZlib
 import PacketDecoding
 import TrafficAnalysis
+import TransitionAnalysis
 
-/// The mergeable state of a `capture summarize` run (`--state-out FILE`): every input's result
-/// with its full `AdoptionSummary` (counters, exact distinct sets or HyperLogLog sketches,
-/// response-time and RTT distributions, warnings), plus the settings that shape the figures.
-/// `capture merge` combines any number of states into the document one run over all their
-/// inputs would give. Format and rules: docs/state-format.md.
+/// The mergeable state of a `capture summarize` or `capture analyze` run (`--state-out FILE`):
+/// every input's result with its full `AdoptionSummary` (counters, exact distinct sets or
+/// HyperLogLog sketches, response-time and RTT distributions, warnings), for `capture analyze`
+/// the transition analysis of the inputs (`transition`, a `TransitionState`), plus the settings
+/// that shape the figures. `capture merge` combines any number of states into the document one
+/// run over all their inputs would give. Format and rules: docs/state-format.md.
 ///
-/// On disk: one header line of JSON, `{"format":"netcensus-capture-state","version":1,
+/// On disk: one header line of JSON, `{"format":"netcensus-capture-state","version":2,
 /// "payload_bytes":N,"crc32":C}`, then N bytes of JSON payload (`tool`, `settings`, `files`),
 /// whose zlib CRC-32 is C. The CRC catches accidental damage (a truncated copy, a flipped
 /// bit); it is not authentication.
 public struct CaptureState: Sendable, Equatable, Codable {
     public static let formatName = "netcensus-capture-state"
     /// Raised whenever the payload's meaning changes; states of another version are refused.
-    public static let version = 1
+    /// Version 2: the `transition` member (`capture analyze --state-out`) and the
+    /// `transition.*` settings.
+    public static let version = 2
 
     /// One input of the run, as `CaptureFileResult`.
     public struct File: Sendable, Equatable, Codable {
@@ -41,18 +45,23 @@ public struct CaptureState: Sendable, Equatable, Codable {
     /// timeouts and caps), name -> value text. States merge only when these are equal.
     public var settings: [String: String]
     public var files: [File]
+    /// The transition analysis of every input merged (`TransitionState.merged`), written by
+    /// `capture analyze --state-out`; nil for `capture summarize` states (whose settings then
+    /// carry no `transition.*` option, so the two kinds never merge with each other).
+    public var transition: TransitionState? = nil
 
-    public init(tool: String, settings: [String: String], files: [File]) {
+    public init(tool: String, settings: [String: String], files: [File], transition: TransitionState? = nil) {
         self.tool = tool
         self.settings = settings
         self.files = files
+        self.transition = transition
     }
 
-    public init(tool: String, settings: [String: String], results: [CaptureFileResult]) {
+    public init(tool: String, settings: [String: String], results: [CaptureFileResult], transition: TransitionState? = nil) {
         self.init(tool: tool, settings: settings, files: results.map {
             File(path: $0.path, format: $0.format?.rawValue, recordsRead: $0.recordsRead, openError: $0.openError,
                  formatError: $0.formatError, summary: $0.summary, cdn: nil)
-        })
+        }, transition: transition)
     }
 
     /// The settings text of a run: `filter`, every stored property of `DecoderOptions` as
@@ -64,6 +73,22 @@ public struct CaptureState: Sendable, Equatable, Codable {
         for c in Mirror(reflecting: analysis).children {
             guard let l = c.label, !l.hasPrefix("emit") else { continue }
             s["analysis." + l] = "\(c.value)"
+        }
+        return s
+    }
+
+    /// The settings of a transition analysis (`capture analyze`), added to `settings(filter:...)`:
+    /// every stored property of `TransitionOptions` as `transition.NAME` (prefix lists as their
+    /// prefixes sorted and comma-separated, so the order they were given in does not matter).
+    public static func transitionSettings(_ options: TransitionOptions) -> [String: String] {
+        var s: [String: String] = [:]
+        for c in Mirror(reflecting: options).children {
+            guard let l = c.label else { continue }
+            switch c.value {
+            case let list as [IPPrefix]: s["transition." + l] = list.map(\.description).sorted().joined(separator: ",")
+            case let p as IPPrefix?: s["transition." + l] = p?.description ?? ""
+            default: s["transition." + l] = "\(c.value)"
+            }
         }
         return s
     }
@@ -160,7 +185,12 @@ public struct CaptureState: Sendable, Equatable, Codable {
                 seen[identity] = path
             }
         }
-        return CaptureState(tool: first.state.tool, settings: first.state.settings, files: states.flatMap(\.state.files))
+        let transitions = states.compactMap(\.state.transition)
+        if transitions.count != states.count && !transitions.isEmpty, let odd = states.first(where: { $0.state.transition == nil }) {
+            throw CaptureStateError(path: odd.path, reason: "has no transition section (written by capture summarize), unlike \(first.path)")
+        }
+        return CaptureState(tool: first.state.tool, settings: first.state.settings, files: states.flatMap(\.state.files),
+                            transition: transitions.isEmpty ? nil : TransitionState.merged(transitions))
     }
 
     static func describe(_ error: any Error) -> String {

@@ -2,19 +2,33 @@ import PacketDecoding
 import TrafficAnalysis
 
 extension TransitionAnalyzer {
-    /// Computes every figure from the state gathered so far (the state stays; call once at the end).
-    public mutating func finish() -> TransitionSummary {
+    /// Computes every figure from the state gathered so far (the state stays; call once at the
+    /// end): `state().finish()`, so one input's figures and a merge of one state are the same.
+    public mutating func finish() -> TransitionSummary { state().finish() }
+}
+
+extension TransitionState {
+    /// Computes every figure of `TransitionSummary` (definitions in docs/transition.md) from this
+    /// state: one input's, or several merged (`merged(_:)`).
+    public func finish() -> TransitionSummary {
         var s = TransitionSummary()
         let me = self
         let synthesized: (IPAddress) -> Bool = { me.isSynthesized($0) }
 
         // Routers and device addresses from the bindings.
-        let all = bindings.allBindings()
         var perMAC: [UInt64: [(IPAddress, BindingState)]] = [:]
-        for (k, v) in all { perMAC[k.mac, default: []].append((k.address, v)) }
-        var routers = bindings.routerAdvertisers
-        for mac in perMAC.keys where bindings.isForwarder(mac) { routers.insert(mac) }
+        for (k, v) in bindings { perMAC[k.mac, default: []].append((k.address, v)) }
+        let forwarding = forwarders()
+        var routers = routerAdvertisers
+        for mac in perMAC.keys where forwarding.contains(mac) { routers.insert(mac) }
         s.deviceCounts.routerMACs = routers.count
+
+        // Device slots joined: a floating address-only slot joins the MAC that owns its address.
+        var activity: [DeviceKey: DeviceActivity] = [:]
+        for (slot, a) in self.activity {
+            let k = resolve(slot)
+            activity[k] = activity[k].map { Self.combine($0, a) } ?? a
+        }
 
         // Devices.
         // Sort keys are taken once (the comparator looked both devices up in `activity`).
@@ -28,11 +42,11 @@ extension TransitionAnalyzer {
             // A device's addresses: those bound to its MAC that still belong to it (an address
             // taken over by its frame user, "Devices", is not also listed under the claimant).
             if let mac = key.mac {
-                addressList = (perMAC[mac] ?? []).filter { bindings.device(of: $0.0).mac == mac }.map { ($0.0, $0.1.first, $0.1.last) }
+                addressList = (perMAC[mac] ?? []).filter { device(of: $0.0).mac == mac }.map { ($0.0, $0.1.first, $0.1.last) }
             }
             else { addressList = a.originatorAddresses.map { ($0, nil, nil) } }
             addressList.sort { $0.0 < $1.0 }
-            let rows = Self.classifyInterfaceIDs(addressList)
+            let rows = TransitionAnalyzer.classifyInterfaceIDs(addressList)
             let v4 = a.connectionsV4 > 0, v6 = a.connectionsV6Native + a.connectionsTranslated > 0
             let stack: DeviceStackClass = v4 && v6 ? .dualStack : v4 ? .ipv4Only : v6 ? .ipv6Only : .localOnly
             let mechanisms = TransitionMechanism.allCases.filter { a.mechanisms & (1 << UInt16($0.rawValue)) != 0 }
@@ -86,10 +100,10 @@ extension TransitionAnalyzer {
         s.cgnOriginators = census.cgnOriginators.count
         s.dsLiteB4AddressedPackets = census.dsLiteB4AddressedPackets
         s.nonIPPackets = census.nonIPPackets
-        s.nat64Prefixes = nat64.prefixes.sorted { ($0.learntAt ?? .min, $0.prefix.length) < ($1.learntAt ?? .min, $1.prefix.length) }
+        s.nat64Prefixes = prefixes.sorted { ($0.learntAt ?? .min, $0.prefix.length) < ($1.learntAt ?? .min, $1.prefix.length) }
 
         // Names, destinations, the IPv6-preferred share.
-        for (name, n) in names.names.sorted(by: { $0.key < $1.key }) {
+        for (name, n) in names.sorted(by: { $0.key < $1.key }) {
             let synth = n.aaaaAddresses.filter(synthesized).count
             let real = n.aaaaAddresses.count - synth
             let eligible = !n.aAddresses.isEmpty && real > 0
@@ -113,7 +127,11 @@ extension TransitionAnalyzer {
         }
 
         // Happy Eyeballs.
-        s.races = races.results(isSynthesized: synthesized).sorted { ($0.start, $0.name) < ($1.start, $1.name) }
+        s.races = races.map { r in
+            var race = r.race
+            race.device = resolve(DeviceSlot(key: race.device, floating: r.floating))
+            return HappyEyeballsRaces.evaluate(race, isSynthesized: synthesized)
+        }.sorted { ($0.start, $0.name, $0.device) < ($1.start, $1.name, $1.device) }
         var h = s.happyEyeballs
         for r in s.races {
             guard r.attemptsV4 + r.attemptsV6 > 0 else { h.lookupsWithoutAttempt += 1; continue }
@@ -135,23 +153,22 @@ extension TransitionAnalyzer {
         }
         s.happyEyeballs = h
 
-        s.droppedRaces = races.droppedRaces
-        s.droppedNames = names.droppedNames
-        s.droppedBindings = bindings.droppedBindings
+        s.droppedRaces = droppedRaces
+        s.droppedNames = droppedNames
+        s.droppedBindings = droppedBindings
         s.droppedDevices = droppedDevices
-        var drops = nat64.drops
-        drops.pref64NotFromRouter += refusedPREF64 + pendingPREF64.count
-        drops.dns64Uncorroborated += nat64.pendingCandidates
-        s.nat64Drops = drops
+        s.nat64Drops = nat64Drops
         s.droppedSynthesizedAnswers = droppedSynthesized
-        s.bindingAnomalies = bindings.anomalies
+        s.bindingAnomalies = anomalies
         s.invalidNDMessages = invalidNDMessages
         s.pref64OutsideRA = pref64OutsideRA
         s.ipv4onlyAmbiguous = ipv4onlyAmbiguous
         s.backwardTimestamps = backwardTimestamps
         return s
     }
+}
 
+extension TransitionAnalyzer {
     /// Interface-identifier classes (docs/transition.md "Interface identifiers"): EUI-64 when
     /// the IID holds ff:fe at bytes 3-4; otherwise, within each /64 of the device, the address
     /// seen over the longest span (last - first; ties: seen first, then lowest) is stable and

@@ -101,13 +101,13 @@ import TestSupport
         var flipped = bytes
         let digit = try #require(flipped[(newline + 1)...].firstIndex { $0 >= 0x31 && $0 <= 0x38 })
         flipped[digit] += 1   // a count changed by one: still valid JSON, caught by the CRC
-        let header = String(decoding: bytes[..<newline], as: UTF8.self).replacingOccurrences(of: "\"version\":1", with: "\"version\":2")
+        let header = String(decoding: bytes[..<newline], as: UTF8.self).replacingOccurrences(of: "\"version\":2", with: "\"version\":1")
         let other = dir.appendingPathComponent("other.state").path
         #expect(try CaptureCLI.run(["capture", "summarize", "--quiet", "--udp-timeout", "5", "--state-out", other, capture]).status == 0)
         let cases: [(String, String, Int32)] = [
             (try write("truncated.state", Array(bytes.prefix(bytes.count - 10))), "truncated", 65),
             (try write("flipped.state", flipped), "CRC-32", 65),
-            (try write("v2.state", Array(header.utf8) + bytes[newline...]), "version 2", 65),
+            (try write("v1.state", Array(header.utf8) + bytes[newline...]), "version 1", 65),
             (try write("text.state", Array("hello\n".utf8)), "not a NetCensus state", 65),
             (try write("empty.state", []), "empty", 65),
             (other, "other settings", 65),

@@ -11,12 +11,14 @@ import TransitionAnalysis
 
 /// `netcensus capture analyze PATH... [--by device|mechanism|name|race] [--local-prefix P,...]
 /// [--nat64-prefix P,...] [--6rd-prefix P] [--clat-prefix P,...] [--show-addresses]
-/// [--anonymize-key FILE] [--json|--csv]`
+/// [--anonymize-key FILE] [--json|--csv] [--state-out FILE]`
 ///
 /// IPv4-to-IPv6 transition behaviour of capture files (docs/transition.md): the mechanism
 /// census with NAT64 apart, Happy Eyeballs races, the IPv6-preferred share of dual-stack-
-/// eligible connections, devices. All inputs are read one after another into one analysis.
-/// Exit status as `capture summarize`.
+/// eligible connections, devices. Each input is analysed on its own and the analyses are merged
+/// (`TransitionState.merged`: devices joined through their bindings, names united; docs/
+/// transition.md "Several inputs"), so `--state-out` states of single inputs merge, with
+/// `capture merge`, into exactly this document. Exit status as `capture summarize`.
 struct CaptureAnalyze: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "analyze",
@@ -66,6 +68,11 @@ struct CaptureAnalyze: ParsableCommand {
     @Flag(name: .shortAndLong, help: "No progress and no warnings on stderr (errors still print).")
     var quiet = false
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Also write the mergeable state of this run to FILE (docs/state-format.md); `capture merge` of such states prints this command's document over all their inputs.",
+        valueName: "FILE"))
+    var stateOut: String?
+
     @OptionGroup var decoding: CaptureDecodingOptions
     @OptionGroup(title: "Connection state") var state: AnalysisStateOptions
 
@@ -106,6 +113,12 @@ struct CaptureAnalyze: ParsableCommand {
     }
 
     func addressPolicy() throws -> TransitionReport.AddressPolicy {
+        try Self.addressPolicy(showAddresses: showAddresses, anonymizeKey: anonymizeKey)
+    }
+
+    /// Plain addresses (`--show-addresses`), or Crypto-PAn with the key of `--anonymize-key`
+    /// (a random key without it). An unreadable key file exits 66, a malformed one 64.
+    static func addressPolicy(showAddresses: Bool, anonymizeKey: String?) throws -> TransitionReport.AddressPolicy {
         if showAddresses { return .plain }
         var key = CryptoPAn.randomKey()
         if let path = anonymizeKey {
@@ -134,23 +147,44 @@ struct CaptureAnalyze: ParsableCommand {
         let policy = try addressPolicy()
         let pipeline = CapturePipeline(filter: bpf, progress: ProgressLine.make(quiet: quiet, files: inputs.count),
                                        decoderOptions: decoding.decoderOptions, analysisOptions: state.analysisOptions)
-        var transition = TransitionAnalyzer(options: try transitionOptions())
+        let options = try transitionOptions()
         var results: [CapturePipeline.FileResult] = []
+        // One analysis per input, merged (docs/transition.md "Several inputs"): the same rule a
+        // `capture merge` of per-input states follows, so the two give the same document.
+        var states: [TransitionState] = []
         for input in inputs {
+            var transition = TransitionAnalyzer(options: options)
             let r = input.openError.map { CapturePipeline.unopened(path: input.path, reason: $0) }
                 ?? pipeline.summarize(path: input.path, transition: &transition)
+            if input.openError == nil { states.append(transition.state()) }
             let lonelyFailure = inputs.count == 1 && (r.openError ?? r.formatError) != nil
             if !quiet && !lonelyFailure {
                 for w in r.summary.warnings { StandardError.line("netcensus: warning: " + Escaping.terminal(w.description)) }
             }
             results.append(r)
         }
+        var merged = TransitionState.merged(states)
+        if states.isEmpty { merged = TransitionState(options: options) }
+        if let out = stateOut {
+            // Written even when no input yielded a packet, as `capture summarize --state-out`.
+            let settings = CaptureState.settings(filter: filter, decoder: decoding.decoderOptions, analysis: state.analysisOptions)
+                .merging(CaptureState.transitionSettings(options)) { a, _ in a }
+            try StateFile.write(CaptureState(tool: "netcensus \(NetCensusCommand.configuration.version)", settings: settings,
+                                             results: results, transition: merged), to: out)
+        }
         try CaptureSummarize.checkRecordsRead(results)
 
-        let s = transition.finish()
-        let view = by.flatMap(TransitionReport.View.init(rawValue:))
+        let s = merged.finish()
+        try Self.print(s, view: by.flatMap(TransitionReport.View.init(rawValue:)), policy: policy, inputs: results.map(\.path),
+                       json: json, csv: csv)
+    }
+
+    /// The document of `capture analyze` (and of `capture merge` of its states): JSON, CSV rows,
+    /// the `--by` table or the overview.
+    static func print(_ s: TransitionSummary, view: TransitionReport.View?, policy: TransitionReport.AddressPolicy,
+                      inputs: [String], json: Bool, csv: Bool) throws {
         if json {
-            let doc = TransitionReport.document(s, view: view, addresses: policy, inputs: results.map(\.path),
+            let doc = TransitionReport.document(s, view: view, addresses: policy, inputs: inputs,
                                                 tool: "netcensus \(NetCensusCommand.configuration.version)")
             try StandardOutput.line(JSONRenderer.render(doc))
         } else if csv {

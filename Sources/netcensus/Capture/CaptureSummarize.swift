@@ -46,7 +46,7 @@ struct CaptureSummarize: ParsableCommand {
     var jobs: Int?
 
     @Flag(name: .long, help: ArgumentHelp(
-        "Add the transition section (mechanisms, NAT64/DNS64, Happy Eyeballs, devices; docs/transition.md), computed over every input in order in a second pass. Not with --state-out: it is not mergeable yet. `capture analyze` gives the same figures with more views."))
+        "Add the transition section (mechanisms, NAT64/DNS64, Happy Eyeballs, devices; docs/transition.md), computed in a second pass (each input on its own, merged as capture analyze does). Not with --state-out: `capture analyze --state-out` writes mergeable transition states. `capture analyze` gives the same figures with more views."))
     var transition = false
 
     @Option(name: .long, help: ArgumentHelp(
@@ -68,7 +68,7 @@ struct CaptureSummarize: ParsableCommand {
         if let j = jobs, !(1...1024).contains(j) { throw ValidationError("--jobs must be in [1, 1024].") }
         if inputName != nil && paths.count != 1 { throw ValidationError("--input-name needs exactly one input.") }
         if (transition || targets.targets != nil) && stateOut != nil {
-            throw ValidationError("--transition and --targets cannot be used with --state-out: transition figures are not mergeable yet.")
+            throw ValidationError("--transition and --targets cannot be used with --state-out: use `capture analyze --state-out` for mergeable transition figures.")
         }
     }
 
@@ -118,18 +118,21 @@ struct CaptureSummarize: ParsableCommand {
             total.merge(r.summary)
         }
 
-        // The transition section (opt-in, docs/transition.md): one analysis over every input read
-        // one after another (a device or a lookup in one file meets its connections in the next),
-        // in a second pass so the per-file pass above stays parallel and mergeable.
+        // The transition section (opt-in, docs/transition.md): each input analysed on its own and
+        // the analyses merged (devices joined through their bindings, names united; "Several
+        // inputs"), as `capture analyze` does, in a second pass so the per-file pass above stays
+        // parallel.
         var transitionSection: ReportValue? = nil
         var targetsSection: ReportValue? = nil
         if self.transition || profile != nil {
-            var analyzer = TransitionAnalyzer()
+            var states: [TransitionState] = []
             for input in inputs where input.openError == nil {
+                var analyzer = TransitionAnalyzer()
                 _ = CaptureFileJob.run(path: input.path, options: state.analysisOptions, decoderOptions: decoding.decoderOptions,
                                        filter: bpf.map { f in { f.matches($0) } }, transition: &analyzer)
+                states.append(analyzer.state())
             }
-            let summary = analyzer.finish()
+            let summary = (states.isEmpty ? TransitionState(options: TransitionOptions()) : TransitionState.merged(states)).finish()
             if self.transition { transitionSection = TransitionReport.section(summary) }
             if let profile { targetsSection = targets.section(profile, summary: summary) }
         }

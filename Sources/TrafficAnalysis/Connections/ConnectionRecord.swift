@@ -111,4 +111,9 @@ public struct ConnectionRecord: Sendable, Equatable {
     /// The first packet seen was not the opening SYN (TCP) — the connection began before the capture.
     public var startedBeforeCapture: Bool
     public var end: ConnectionEnd
+    /// The pipeline extension's scratch value for this connection when it finished
+    /// (`ConnectionExtensionState`; zero without an extension). Not part of `conn.log`: it lets
+    /// the extension join the record with what it kept in the connection's slot, without a
+    /// table of its own.
+    public var extensionState = ConnectionExtensionState()
 }

@@ -22,10 +22,15 @@ public struct LiveConnection: Sendable {
     @usableFromInline var responderPayload: UInt64 = 0
     /// Events seen, bit `event` for the originator and bit `8 + event` for the responder.
     @usableFromInline var events: UInt16 = 0
+    /// `ConnectionExtensionState.word2` (fills the padding after `events`: fields are laid out
+    /// in declaration order, so this one and `extensionWord3` keep the 168-byte stride).
+    @usableFromInline var extensionWord2: UInt32 = 0
     /// History codes (event + 1, +8 for the responder) in order of first appearance, 4 bits each.
     @usableFromInline var history: UInt64 = 0
     @usableFromInline var historyLength: UInt8 = 0
     @usableFromInline var synRetransmissions: UInt16 = 0
+    /// `ConnectionExtensionState.word3` (fills the padding after `synRetransmissions`).
+    @usableFromInline var extensionWord3: UInt32 = 0
     /// `LiveConnection.unseen` = not seen.
     @usableFromInline var synTime: Int64 = LiveConnection.unseen
     @usableFromInline var synAckTime: Int64 = LiveConnection.unseen
@@ -49,6 +54,11 @@ public struct LiveConnection: Sendable {
     @usableFromInline var extensionDone = false
     /// `ConnectionExtensionState.flags` (tail padding).
     @usableFromInline var extensionFlags: UInt8 = 0
+
+    /// The pipeline extension's scratch value kept in this slot.
+    @inlinable var extensionState: ConnectionExtensionState {
+        ConnectionExtensionState(word: extensionWord, word2: extensionWord2, word3: extensionWord3, flags: extensionFlags)
+    }
 
     /// Marks a handshake time not seen (timestamps can be 0 or negative in hostile files).
     @usableFromInline static let unseen = Int64.min

@@ -61,8 +61,10 @@ public struct CDNAnalyzerOptions: Sendable, Equatable {
 /// connection are those current then, whenever its record finishes (docs/cdn.md
 /// "Attribution"). Per finished connection: a `flows` lookup only when content was recognised,
 /// a name match only for a name read from content (a DNS name's match is kept with its
-/// answer), a prefix match only for a connection without a provider by name or DNS, and a name
-/// hash only for a name from content or a DNS answer whose row is not known yet.
+/// answer), a prefix match only for a connection without a DNS answer for its server and
+/// without a provider by name (an answer's provider already includes its addresses'
+/// prefixes), and a name hash only for a name from content or a DNS answer whose row is not
+/// known yet.
 public struct CDNAnalyzer: PipelineExtension {
     public let matcher: CDNMatcher
     public let options: CDNAnalyzerOptions
@@ -532,7 +534,9 @@ public struct CDNAnalyzer: PipelineExtension {
         var method: CDNAttributionMethod? = nil
         if nameProvider >= 0 { provider = nameProvider; method = .name }
         else if answerProvider >= 0 { provider = answerProvider; method = .dnsChain }
-        else if let m = matcher.match(address: server) { provider = Int32(m.provider); method = .prefix }
+        // An answer without a provider was made after the prefixes of its addresses were tried
+        // (`finished(dns:)`), the server's among them: no prefix either, no need to look again.
+        else if answer == 0, let m = matcher.match(address: server) { provider = Int32(m.provider); method = .prefix }
         if let m = method { attributed[Self.index(of: m)] += 1 } else { unattributed += 1 }
         if let s = source { named[Self.index(of: s)] += 1 } else { unnamed += 1 }
 

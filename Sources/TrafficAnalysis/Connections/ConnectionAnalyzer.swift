@@ -395,10 +395,10 @@ extension LiveConnection {
             id: id, firstTimestamp: first, lastTimestamp: last,
             originator: originatorIsA ? a : b, originatorPort: originatorIsA ? key.aPort : key.bPort,
             responder: originatorIsA ? b : a, responderPort: originatorIsA ? key.bPort : key.aPort,
-            transportProtocol: key.transportProtocol, family: key.family, outerFamily: outerFamily, tunnels: tunnels,
+            transportProtocol: key.transportProtocol, family: key.family, outerFamily: outerFamily, tunnelStack: tunnelStack,
             originatorTraffic: originator, responderTraffic: responder,
             originatorPayloadBytes: originatorPayload, responderPayloadBytes: responderPayload,
-            state: state, history: historyText, synRetransmissions: Int(synRetransmissions),
+            state: state, historyCodes: historyCodes, synRetransmissions: Int(synRetransmissions),
             synToSynAck: synToSynAck, synAckToAck: synAckToAck,
             initialRTT: tsharkInitialRTT == LiveConnection.unseen ? nil : tsharkInitialRTT,
             startedBeforeCapture: startedBeforeCapture, end: end, extensionState: extensionState)

@@ -85,27 +85,8 @@ public struct LiveConnection: Sendable {
         }
     }
 
-    /// The Zeek history letters (`^` first when flipped). Written as bytes into the string's own
-    /// storage (at most 17 ASCII bytes): building it from `Character`s and `lowercased()` cost
-    /// ~2,000 instructions per record, more than the rest of the record (callgrind, issue 9).
-    var historyText: String {
-        let letters: StaticString = "SHADFR"
-        let count = Int(historyLength) + (flipped ? 1 : 0)
-        return String(unsafeUninitializedCapacity: count) { out in
-            var k = 0
-            if flipped { out[0] = UInt8(ascii: "^"); k = 1 }
-            for i in 0..<Int(historyLength) {
-                let code = Int(history >> (4 * UInt64(i)) & 0xf)
-                let responder = code > 8
-                let e = (responder ? code - 8 : code) - 1
-                guard e >= 0 && e < 6 else { continue }
-                let upper = letters.utf8Start[e]
-                out[k] = responder ? upper | 0x20 : upper   // responder letters in lower case
-                k += 1
-            }
-            return k
-        }
-    }
+    /// The history as a record keeps it (`ConnectionRecord.history` writes the letters).
+    var historyCodes: ConnectionHistory { ConnectionHistory(codes: history, length: historyLength, flipped: flipped) }
 
     /// Zeek's conn_state from the events seen (table in `ConnState`).
     func state(transportProtocol: UInt8) -> ConnState {
@@ -135,15 +116,5 @@ public struct LiveConnection: Sendable {
         if oSyn { return oFin ? .sh : .s0 }
         if rSynAck { return rFin ? .shr : .oth }
         return .oth
-    }
-
-    var tunnels: [TunnelMechanism] {
-        var r: [TunnelMechanism] = []
-        var s = tunnelStack
-        while s != 0 {
-            if let m = TunnelMechanism(rawValue: UInt8(s & 0xf) - 1) { r.append(m) }
-            s >>= 4
-        }
-        return r
     }
 }

@@ -351,7 +351,7 @@ extension OpenTable {
     /// - Returns: the value of the entry evicted to make room (nil: none; the caller counts it)
     ///   and the value `value` replaced (nil: `key` was new), for a caller whose values hold
     ///   references to let go.
-    @discardableResult
+    @inlinable @discardableResult
     public mutating func set(_ key: Key, _ value: Value, limit: Int, cursor: inout Int,
                              recency: (Value) -> Int64) -> (evicted: Value?, replaced: Value?) {
         var evicted: Value? = nil
@@ -369,6 +369,7 @@ extension OpenTable {
     /// The slot of the least recent entry among the first `sample` occupied slots from `cursor`
     /// (wrapping), by `recency` (smaller = older), and the cursor just past the slots looked at;
     /// nil when the table is empty. Sampled LRU: the analyzers' eviction rule under a cap, O(sample).
+    @inlinable
     public func leastRecent(sample: Int = 8, from cursor: Int, by recency: (Value) -> Int64) -> (slot: Int, next: Int)? {
         let cap = capacity
         var best = -1, bestValue = Int64.max, seen = 0, i = cursor, scanned = 0

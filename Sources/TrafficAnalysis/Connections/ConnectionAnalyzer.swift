@@ -40,12 +40,8 @@ public struct ConnectionAnalyzer: PacketAnalyzer {
     /// The last packet's connection was marked done by the pipeline extension
     /// (`markCurrentConnectionDoneForExtension`).
     public var currentConnectionExtensionDone = false
-    /// The pipeline extension's scratch value of the last packet's connection (zero: none),
-    /// read from its slot only when asked (copying it out for every packet cost more).
-    @inlinable public var currentConnectionExtensionState: ConnectionExtensionState {
-        guard currentConnectionSlot >= 0 else { return ConnectionExtensionState() }
-        return table[index: currentConnectionSlot].extensionState
-    }
+    /// The pipeline extension's scratch value of the last packet's connection (zero: none).
+    public var currentConnectionExtensionState = ConnectionExtensionState()
     /// Table slot of the last packet's connection (-1: none); valid until the next packet.
     @usableFromInline var currentConnectionSlot = -1
     /// Finished records waiting for the consumer (only when `options.emitConnectionRecords`).
@@ -70,6 +66,7 @@ public struct ConnectionAnalyzer: PacketAnalyzer {
     @inlinable
     public mutating func setCurrentConnectionExtensionState(_ s: ConnectionExtensionState) {
         guard currentConnectionSlot >= 0 else { return }
+        currentConnectionExtensionState = s
         table.withValue(at: currentConnectionSlot) {
             $0.extensionWord = s.word; $0.extensionWord2 = s.word2; $0.extensionWord3 = s.word3; $0.extensionFlags = s.flags
         }
@@ -174,6 +171,7 @@ public struct ConnectionAnalyzer: PacketAnalyzer {
     mutating func add(prepared: inout Prepared?) {
         currentConnectionPackets = 0
         currentConnectionExtensionDone = false
+        currentConnectionExtensionState = ConnectionExtensionState()
         currentConnectionSlot = -1
         guard let p = prepared else { return }
         observe(key: p.key, fromA: p.fromA, time: p.time, wire: p.wire, payload: p.payload, tcp: p.tcp, sourcePort: p.sourcePort,
@@ -212,9 +210,10 @@ public struct ConnectionAnalyzer: PacketAnalyzer {
                 nextID &+= 1
             }
         }
-        (currentConnectionPackets, currentConnectionExtensionDone) = table.withValue(at: i) { c in
+        (currentConnectionPackets, currentConnectionExtensionDone, currentConnectionExtensionState) = table.withValue(at: i) { c in
             c.update(time: time, isOriginator: fromA == c.originatorIsA, wire: wire, payload: payload, tcp: tcp)
-            return (c.originator.packets &+ c.responder.packets, c.extensionDone)
+            return (c.originator.packets &+ c.responder.packets, c.extensionDone,
+                    c.extensionState)
         }
         currentConnectionSlot = i
     }

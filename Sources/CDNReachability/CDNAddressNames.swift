@@ -5,9 +5,10 @@ import TrafficAnalysis
 /// CNAME chain leads to. "A name whose chain ends under a CDN's domain belongs to it" (the
 /// chain's last name is tried first, then the earlier ones, then the queried name), and the
 /// client's A/AAAA answer ties the address it then connects to to that name. The newest answer
-/// wins: the map says what DNS told the clients so far, and a connection takes its answer from
-/// it at its first packet (`CDNConnectionAnswers`), never later. Bounded: at most `maxEntries`
-/// addresses, the least recently answered of a sample is evicted beyond (counted).
+/// wins: the map says what DNS told the clients so far, and a connection takes its answers from
+/// it at its first packet (their ids go into the connection's slot, see `CDNAnswerTable`), never
+/// later. The map holds answer ids, one reference each in the `CDNAnswerTable`. Bounded: at most
+/// `maxEntries` addresses, the least recently answered of a sample is evicted beyond (counted).
 struct CDNAddressNames: Sendable {
     /// What one answer says of an address.
     struct Answer: Sendable, Equatable {
@@ -22,7 +23,8 @@ struct CDNAddressNames: Sendable {
     }
 
     struct Entry: Sendable {
-        var answer: Answer
+        /// The answer's id in the `CDNAnswerTable`.
+        var answer: UInt32
         /// Response time (ns), for the eviction under the cap.
         var time: Int64
     }
@@ -39,11 +41,17 @@ struct CDNAddressNames: Sendable {
 
     var isEmpty: Bool { table.count == 0 }
 
-    func lookup(_ address: IPAddress) -> Answer? {
-        table.index(of: address).map { table[index: $0].answer }
+    /// The id of the answer current for `address` (0: none).
+    func lookup(_ address: IPAddress) -> UInt32 {
+        table.index(of: address).map { table[index: $0].answer } ?? 0
     }
 
-    mutating func set(_ address: IPAddress, _ entry: Entry) {
-        if table.set(address, entry, limit: maxEntries, cursor: &cursor, recency: { $0.time }) { evictions += 1 }
+    /// Maps `address` to answer `entry.answer` (retained in `answers`), releasing the answer it
+    /// replaces or, at the cap, the evicted address's.
+    mutating func set(_ address: IPAddress, _ entry: Entry, answers: inout CDNAnswerTable) {
+        answers.retain(entry.answer)
+        let (evicted, replaced) = table.set(address, entry, limit: maxEntries, cursor: &cursor, recency: { $0.time })
+        if let e = evicted { answers.release(e.answer); evictions += 1 }
+        if let r = replaced { answers.release(r.answer) }
     }
 }

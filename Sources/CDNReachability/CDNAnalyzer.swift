@@ -28,10 +28,11 @@ public struct CDNAnalyzerOptions: Sendable, Equatable {
     public var maxParsers = 4096
     /// Server addresses remembered from DNS answers.
     public var maxAddressNames = 1 << 18
-    /// Live connections whose DNS answers (taken at their first packet) are kept until their
-    /// record is joined (~120 bytes a slot with its key, only for connections with an answer for either end).
-    /// The connection table's default cap, so not reached before it with default options;
-    /// beyond, the earliest-started of 8 sampled loses its answers (`connection_answer_evictions`).
+    /// Live connections holding the DNS answers of their first packet until their record is
+    /// joined (two answer ids in the connection's own slot, and a reference each in the answer
+    /// table; only connections with an answer for either end). The connection table's default
+    /// cap, so not reached before it with default options; beyond, a connection that starts
+    /// gets no answers (`connection_answer_evictions`).
     public var maxConnectionAnswers = AnalysisOptions.defaultMaxConnections
     /// Destination-name rows per source; connections of further names count only for their
     /// provider (`names_over_cap`).
@@ -55,12 +56,15 @@ public struct CDNAnalyzerOptions: Sendable, Equatable {
 /// number goes into the connection analyzer's slot, `Slot`); a connection's first payload
 /// costs a few byte comparisons, and only recognised content gets an entry in `flows` (one
 /// lookup per later packet). It allocates only when it parses a ClientHello, a request head or
-/// an Initial. Per connection's first packet: two DNS-address lookups (both ends), and an entry
-/// in `connectionAnswers` when either was answered: the answers that name the connection are
-/// those current then, whenever its record finishes (docs/cdn.md "Attribution"). Per finished
-/// connection: one `flows` lookup, one `connectionAnswers` take, a name match only for a name
-/// read from content (a DNS name's match is kept with its answer), a prefix match only for a
-/// connection without a provider by name or DNS.
+/// an Initial. Per connection's first packet: two DNS-address lookups (both ends); the ids of
+/// the answers found go into the connection's slot (`Slot`), so the answers that name the
+/// connection are those current then, whenever its record finishes (docs/cdn.md
+/// "Attribution"). Per finished connection: a `flows` lookup only when content was recognised,
+/// a name match only for a name read from content (a DNS name's match is kept with its
+/// answer), a prefix match only for a connection without a DNS answer for its server and
+/// without a provider by name (an answer's provider already includes its addresses'
+/// prefixes), and a name hash only for a name from content or a DNS answer whose row is not
+/// known yet.
 public struct CDNAnalyzer: PipelineExtension {
     public let matcher: CDNMatcher
     public let options: CDNAnalyzerOptions
@@ -68,7 +72,12 @@ public struct CDNAnalyzer: PipelineExtension {
     var flows: OpenTable<FlowKey, CDNFlowState>
     var pool: CDNParserPool
     var addressNames: CDNAddressNames
-    var connectionAnswers: CDNConnectionAnswers
+    /// The DNS answers the address map and live connections refer to.
+    var answers = CDNAnswerTable()
+    /// Live connections holding answers (at most `options.maxConnectionAnswers`).
+    var connectionsWithAnswers = 0
+    /// Connections that got no answers because `maxConnectionAnswers` were held.
+    var connectionAnswerEvictions: UInt64 = 0
     var flowCursor = 0
     /// Packets seen (the 1-based frame number of the current packet when no filter is set).
     public private(set) var packets = 0
@@ -79,7 +88,9 @@ public struct CDNAnalyzer: PipelineExtension {
     var providerFigures: [CDNGroupFigures]
     /// Name rows in creation order, and each name's place: its row, or (row -1) the A/AAAA
     /// answers seen for it before it has a row. One hash lookup per DNS answer and per
-    /// connection (a dictionary of rows and another of pending answers took up to three).
+    /// connection named by content (a dictionary of rows and another of pending answers took up
+    /// to three); a connection named by DNS finds its row through its answer (`CDNAnswerTable`)
+    /// once the row exists.
     /// A row's `provider` (index, -1: none) is the smallest of those its contributions gave
     /// (see `withNameRow`), so it does not depend on the order records arrive in.
     var nameRows: [(name: String, provider: Int32, figures: CDNGroupFigures)] = []
@@ -111,7 +122,6 @@ public struct CDNAnalyzer: PipelineExtension {
         flows = OpenTable(capacity: 1 << 10, maxEntries: max(1, options.maxFlows))
         pool = CDNParserPool(maxSlots: options.maxParsers)
         addressNames = CDNAddressNames(maxEntries: options.maxAddressNames)
-        connectionAnswers = CDNConnectionAnswers(maxEntries: options.maxConnectionAnswers)
         providerFigures = Array(repeating: CDNGroupFigures(), count: matcher.rules.providers.count)
     }
 
@@ -151,7 +161,7 @@ public struct CDNAnalyzer: PipelineExtension {
         let tcp = t.protocolNumber == 6
         // A UDP flow counts only as QUIC, recognised by the same test `classify` applies to its
         // first datagram: other UDP flows (DNS is about half of all flows) are not looked up.
-        if first && (tcp || QUICLongHeader.looksLikeInitial(payload)) { noteAnswers(key, time: record.timestamp) }
+        if first && (tcp || QUICLongHeader.looksLikeInitial(payload)) { noteAnswers(key, in: &slot) }
         guard isSYN || hasPayload else { return false }
         let fromA = (src.high, src.low, t.sourcePort) <= (dst.high, dst.low, t.destinationPort)
         if slot.flags & Slot.inTable != 0 {
@@ -186,18 +196,32 @@ public struct CDNAnalyzer: PipelineExtension {
 
     /// A connection's first packet: the DNS answers for both its addresses as they stand now
     /// (every answer of an earlier packet has been delivered: the pipeline hands finished DNS
-    /// transactions over before the packet) are what will name it. Two lookups per connection,
-    /// a table entry only when either address was answered.
-    mutating func noteAnswers(_ key: FlowKey, time: Int64) {
+    /// transactions over before the packet) are what will name it. Two lookups per connection;
+    /// their ids go into its slot (`word2`: endpoint A's, `word3`: B's), one reference each.
+    mutating func noteAnswers(_ key: FlowKey, in slot: inout ConnectionExtensionState) {
         guard !addressNames.isEmpty else { return }
         let a = addressNames.lookup(key.addressA), b = addressNames.lookup(key.addressB)
-        guard a != nil || b != nil else { return }
-        connectionAnswers.note(key, .init(a: a, b: b, first: time))
+        guard a != 0 || b != 0 else { return }
+        guard connectionsWithAnswers < options.maxConnectionAnswers else { connectionAnswerEvictions += 1; return }
+        connectionsWithAnswers += 1
+        if a != 0 { answers.retain(a) }
+        if b != 0 { answers.retain(b) }
+        slot.word2 = a; slot.word3 = b
+    }
+
+    /// Lets go of the answers a finished connection held (`noteAnswers`).
+    mutating func releaseAnswers(_ s: ConnectionExtensionState) {
+        guard s.word2 | s.word3 != 0 else { return }
+        connectionsWithAnswers -= 1
+        if s.word2 != 0 { answers.release(s.word2) }
+        if s.word3 != 0 { answers.release(s.word3) }
     }
 
     /// Bits of the connection's `ConnectionExtensionState.flags` (`word`: the client's SYN
-    /// sequence number + 1 once `synSeen`). Until a connection's content is recognised this is
-    /// all the analysis keeps of it: no table entry, no lookup.
+    /// sequence number + 1 once `synSeen`; `word2` / `word3`: the ids in `answers` of the DNS
+    /// answers for the key's endpoint A / B at the connection's first packet, 0: none). Until a
+    /// connection's content is recognised this is all the analysis keeps of it: no table entry,
+    /// no lookup.
     enum Slot {
         static let synSeen: UInt8 = 1, synFromA: UInt8 = 2, serverReplied: UInt8 = 4
         /// The content was recognised: the state lives in `flows`.
@@ -328,7 +352,10 @@ public struct CDNAnalyzer: PipelineExtension {
             if provider < 0 { provider = nameProvider }
             guard let qname = CDNName.normalized(t.qname) else { continue }
             let time = t.responseTimestamp ?? 0
-            var answered = 0
+            // One answer entry for the transaction's addresses (two when an address's prefix
+            // gives the provider after earlier addresses were mapped without one).
+            var ids: (UInt32, UInt32) = (0, 0)
+            var idProvider: Int32 = -1
             for rr in t.answers {
                 let address: IPAddress
                 switch rr.data {
@@ -337,10 +364,14 @@ public struct CDNAnalyzer: PipelineExtension {
                 default: continue
                 }
                 if provider < 0, let m = matcher.match(address: address) { provider = Int32(m.provider) }
-                answered += 1
-                addressNames.set(address, .init(answer: .init(name: qname, provider: provider, nameProvider: nameProvider), time: time))
+                if ids.0 == 0 || provider != idProvider {
+                    let id = answers.insert(.init(name: qname, provider: provider, nameProvider: nameProvider))
+                    if ids.0 == 0 { ids.0 = id } else { ids.1 = id }
+                    idProvider = provider
+                }
+                addressNames.set(address, .init(answer: ids.1 != 0 ? ids.1 : ids.0, time: time), answers: &answers)
             }
-            guard answered > 0 else { continue }
+            guard ids.0 != 0 else { continue }
             if provider >= 0 {
                 if t.qtype == 28 { providerFigures[Int(provider)].aaaaAnswers += 1 } else { providerFigures[Int(provider)].aAnswers += 1 }
             }
@@ -348,25 +379,32 @@ public struct CDNAnalyzer: PipelineExtension {
             // a connection names them; their answers wait for it). For the row, the name's own
             // provider comes first, as for a connection named by this answer.
             let aaaa = t.qtype == 28
-            withNameRow(qname, provider: nameProvider >= 0 ? nameProvider : provider, createRow: provider >= 0,
-                        pendingAnswer: aaaa ? (0, 1) : (1, 0)) { g in
+            let row = withNameRow(qname, provider: nameProvider >= 0 ? nameProvider : provider, createRow: provider >= 0,
+                                  pendingAnswer: aaaa ? (0, 1) : (1, 0)) { g in
                 if aaaa { g.aaaaAnswers += 1 } else { g.aAnswers += 1 }
+            }
+            if row >= 0 {
+                // Connections named by this answer find the row without hashing the name.
+                answers.setRow(ids.0, row)
+                if ids.1 != 0 { answers.setRow(ids.1, row) }
             }
         }
     }
 
-    /// Applies `body` to `name`'s row (this runs once per connection and per DNS answer, with
-    /// one hash lookup). Without a row: when `createRow`, one is made under the `maxNames` cap
-    /// (taking the answers that waited for it; beyond the cap `names_over_cap` counts it);
-    /// otherwise `pendingAnswer` waits for a row, for at most `maxPendingAnswerNames` names
-    /// (beyond: `pendingAnswersDropped`).
+    /// Applies `body` to `name`'s row (this runs once per DNS answer and per connection whose
+    /// name's row is not known from its answer, with one hash lookup). Without a row: when
+    /// `createRow`, one is made under the `maxNames` cap (taking the answers that waited for it;
+    /// beyond the cap `names_over_cap` counts it); otherwise `pendingAnswer` waits for a row,
+    /// for at most `maxPendingAnswerNames` names (beyond: `pendingAnswersDropped`).
     ///
     /// The row's provider is the smallest `provider` (rules order) of its contributions: the
     /// name's own provider when the name is under a provider's suffix (then every contribution
     /// gives that one), else the first in the rules among those its connections and answers were
     /// attributed to. "The first contribution's" depended on the order records arrive in.
+    /// - Returns: the row `body` was applied to (-1: none).
+    @discardableResult
     mutating func withNameRow(_ name: String, provider: Int32, createRow: Bool = true, pendingAnswer: (a: UInt64, aaaa: UInt64) = (0, 0),
-                              _ body: (inout CDNGroupFigures) -> Void) {
+                              _ body: (inout CDNGroupFigures) -> Void) -> Int32 {
         enum Outcome { case row(Int), created(a: UInt64, aaaa: UInt64), overCap, pending, dropped }
         var fresh = false
         let room = nameRows.count < options.maxNames, next = Int32(nameRows.count)
@@ -385,14 +423,15 @@ public struct CDNAnalyzer: PipelineExtension {
         }
         switch outcome {
         case .row(let i):
-            body(&nameRows[i].figures)
-            if provider >= 0 && (nameRows[i].provider < 0 || provider < nameRows[i].provider) { nameRows[i].provider = provider }
+            addToRow(Int32(i), provider: provider, body)
+            return Int32(i)
         case .created(let a, let aaaa):
             if !fresh { pendingNames -= 1 }
             var g = CDNGroupFigures()
             g.aAnswers = a; g.aaaaAnswers = aaaa
             body(&g)
             nameRows.append((name, max(-1, provider), g))
+            return next
         case .overCap:
             namesOverCap += 1
             if fresh { nameIndex[name] = nil }
@@ -402,6 +441,16 @@ public struct CDNAnalyzer: PipelineExtension {
             nameIndex[name] = nil
             pendingAnswersDropped += 1
         }
+        return -1
+    }
+
+    /// `body` on an existing name row, whose provider becomes `provider` when that comes first
+    /// in the rules (see `withNameRow`).
+    @inline(__always)
+    mutating func addToRow(_ row: Int32, provider: Int32, _ body: (inout CDNGroupFigures) -> Void) {
+        let i = Int(row)
+        body(&nameRows[i].figures)
+        if provider >= 0 && (nameRows[i].provider < 0 || provider < nameRows[i].provider) { nameRows[i].provider = provider }
     }
 
     /// `body` on a value in place (a dictionary's `default:` subscript inserts and yields once).
@@ -411,12 +460,16 @@ public struct CDNAnalyzer: PipelineExtension {
 
     public mutating func finished(connections records: [ConnectionRecord]) {
         for r in records where r.transportProtocol == 6 || r.transportProtocol == 17 {
+            let ext = r.extensionState
+            // Let go for every record (also the UDP flows not counted below), so none is left
+            // over; after the join, which may read them.
+            defer { releaseAnswers(ext) }
+            // A UDP flow counts only as QUIC, whose content is in `flows`.
+            if r.transportProtocol == 17 && ext.flags & Slot.inTable == 0 { continue }
             let key = FlowKey(source: r.originator, sourcePort: r.originatorPort, destination: r.responder,
                               destinationPort: r.responderPort, transportProtocol: r.transportProtocol)
-            // Taken for every record (also the UDP flows not counted below), so none is left over.
-            let answers = connectionAnswers.take(key)
             var state: CDNFlowState? = nil
-            if let i = flows.index(of: key) {
+            if ext.flags & Slot.inTable != 0, let i = flows.index(of: key) {
                 var s = flows.remove(at: i).value
                 if !s.parser.isNone {
                     // The connection ended before its ClientHello was whole: read what was gathered.
@@ -430,7 +483,7 @@ public struct CDNAnalyzer: PipelineExtension {
                 state = s
             }
             if r.transportProtocol == 17 && state?.kind != .quic { continue }
-            count(r, key: key, state: state, answers: answers)
+            count(r, key: key, state: state, answerA: ext.word2, answerB: ext.word3)
         }
     }
 
@@ -455,25 +508,35 @@ public struct CDNAnalyzer: PipelineExtension {
         }
     }
 
-    mutating func count(_ r: ConnectionRecord, key: FlowKey, state: CDNFlowState?, answers: CDNConnectionAnswers.Answers?) {
+    /// - Parameters:
+    ///   - answerA, answerB: ids in `answers` of the DNS answers for the key's endpoints A and B
+    ///     at the connection's first packet (0: none).
+    mutating func count(_ r: ConnectionRecord, key: FlowKey, state: CDNFlowState?, answerA: UInt32, answerB: UInt32) {
         connections += 1
         // The server: the responder, unless the content showed the client on the other side.
         let server: IPAddress
         if let s = state { server = s.clientIsA ? key.addressB : key.addressA } else { server = r.responder }
         // The answer current at the connection's first packet (`noteAnswers`), not the map's now.
-        let dnsEntry = answers?.answer(for: server, key: key)
-        var name = state?.name
+        let answer = server == key.addressA ? answerA : answerB
+        let contentName = state?.name
         var source = state?.nameSource
         // The name's own provider: matched here for a name from content, kept with the DNS
         // answer for a name from DNS (matched once per answer, not once per connection).
         var nameProvider: Int32 = -1
-        if let n = name { nameProvider = matcher.match(name: n).map { Int32($0.provider) } ?? -1 }
-        else if let e = dnsEntry { name = e.name; source = .dnsAnswer; nameProvider = e.nameProvider }
+        var answerProvider: Int32 = -1
+        if answer != 0 {
+            let p = answers.providers(answer)
+            answerProvider = p.provider
+            if contentName == nil { source = .dnsAnswer; nameProvider = p.nameProvider }
+        }
+        if let n = contentName { nameProvider = matcher.match(name: n).map { Int32($0.provider) } ?? -1 }
         var provider: Int32 = -1
         var method: CDNAttributionMethod? = nil
         if nameProvider >= 0 { provider = nameProvider; method = .name }
-        else if let e = dnsEntry, e.provider >= 0 { provider = e.provider; method = .dnsChain }
-        else if let m = matcher.match(address: server) { provider = Int32(m.provider); method = .prefix }
+        else if answerProvider >= 0 { provider = answerProvider; method = .dnsChain }
+        // An answer without a provider was made after the prefixes of its addresses were tried
+        // (`finished(dns:)`), the server's among them: no prefix either, no need to look again.
+        else if answer == 0, let m = matcher.match(address: server) { provider = Int32(m.provider); method = .prefix }
         if let m = method { attributed[Self.index(of: m)] += 1 } else { unattributed += 1 }
         if let s = source { named[Self.index(of: s)] += 1 } else { unnamed += 1 }
 
@@ -500,7 +563,18 @@ public struct CDNAnalyzer: PipelineExtension {
             t.quicAnswered = state?.serverReplied == true
         }
         if provider >= 0 { t.add(to: &providerFigures[Int(provider)][r.family]) }
-        if let n = name { withNameRow(n, provider: provider) { t.add(to: &$0[r.family]) } }
+        let family = r.family
+        if let n = contentName {
+            withNameRow(n, provider: provider) { t.add(to: &$0[family]) }
+        } else if answer != 0 {
+            // Named by DNS: the answer knows its name's row once one was made.
+            let known = answers.row(answer)
+            if known >= 0 { addToRow(known, provider: provider) { t.add(to: &$0[family]) } }
+            else {
+                let row = withNameRow(answers.name(answer), provider: provider) { t.add(to: &$0[family]) }
+                if row >= 0 { answers.setRow(answer, row) }
+            }
+        }
     }
 
     /// Index of a method / source in `allCases` (the order of `attributed` and `named`).
@@ -536,7 +610,7 @@ public struct CDNAnalyzer: PipelineExtension {
         s.parserSlotsExhausted = pool.exhausted
         s.parserEvictions = pool.evictions
         s.addressNameEvictions = addressNames.evictions
-        s.connectionAnswerEvictions = connectionAnswers.evictions
+        s.connectionAnswerEvictions = connectionAnswerEvictions
         s.pendingAnswersDropped = pendingAnswersDropped
         s.namesOverCap = namesOverCap
         return s

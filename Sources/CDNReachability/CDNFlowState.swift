@@ -51,8 +51,17 @@ enum CDNName {
 
     static func normalized(_ raw: String) -> String? {
         let utf8 = raw.utf8
-        guard !utf8.isEmpty, utf8.count <= maxBytes else { return nil }
-        // Most names (DNS names are lower case already) need no change: no copy then.
+        let n = utf8.count
+        guard n > 0, n <= maxBytes else { return nil }
+        // Most names (DNS names are lower case already) need no change: no copy then. Read
+        // from the string's own bytes (a native string's are contiguous): the view's iterator
+        // cost ~20 instructions a byte (callgrind: ~570 per DNS answer).
+        let clean = utf8.withContiguousStorageIfAvailable { b -> Bool in
+            if b[n - 1] == 0x2e { return false }
+            for x in b where x &- 0x41 < 26 { return false }
+            return true
+        }
+        if clean == true { return raw }
         let trailingDot = utf8.last == 0x2e
         var upper = false
         for b in utf8 where b >= 0x41 && b <= 0x5a { upper = true; break }

@@ -144,9 +144,10 @@ public struct CDNSummary: Sendable, Equatable {
     /// ClientHello parsers idle for 1 s or more taken for a newer connection (docs/cdn.md, "Bounds").
     public var parserEvictions: UInt64 = 0
     public var addressNameEvictions: UInt64 = 0
-    /// Connections that lost the DNS answers taken at their first packet because more live
-    /// connections had answers than `CDNAnalyzerOptions.maxConnectionAnswers` (the earliest
-    /// started of a sample first): not named or attributed by DNS (docs/cdn.md, "Bounds").
+    /// Connections that got no DNS answers at their first packet because
+    /// `CDNAnalyzerOptions.maxConnectionAnswers` live connections already held answers (until
+    /// 2026-12-06: the earliest started of a sample lost its answers): not named or attributed
+    /// by DNS (docs/cdn.md, "Bounds").
     public var connectionAnswerEvictions: UInt64 = 0
     /// A/AAAA answers for a name without a row not kept for a later row, because 65,536 such
     /// names were already waiting (`CDNAnalyzer.maxPendingAnswerNames`): the name's row, if a

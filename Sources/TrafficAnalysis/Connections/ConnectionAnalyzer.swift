@@ -67,7 +67,9 @@ public struct ConnectionAnalyzer: PacketAnalyzer {
     public mutating func setCurrentConnectionExtensionState(_ s: ConnectionExtensionState) {
         guard currentConnectionSlot >= 0 else { return }
         currentConnectionExtensionState = s
-        table.withValue(at: currentConnectionSlot) { $0.extensionWord = s.word; $0.extensionFlags = s.flags }
+        table.withValue(at: currentConnectionSlot) {
+            $0.extensionWord = s.word; $0.extensionWord2 = s.word2; $0.extensionWord3 = s.word3; $0.extensionFlags = s.flags
+        }
     }
 
     /// Live connections right now.
@@ -225,7 +227,7 @@ public struct ConnectionAnalyzer: PacketAnalyzer {
         (currentConnectionPackets, currentConnectionExtensionDone, currentConnectionExtensionState) = table.withValue(at: i) { c in
             c.update(time: time, isOriginator: fromA == c.originatorIsA, wire: wire, payload: payload, tcp: tcp)
             return (c.originator.packets &+ c.responder.packets, c.extensionDone,
-                    ConnectionExtensionState(word: c.extensionWord, flags: c.extensionFlags))
+                    c.extensionState)
         }
         currentConnectionSlot = i
     }
@@ -407,12 +409,12 @@ extension LiveConnection {
             id: id, firstTimestamp: first, lastTimestamp: last,
             originator: originatorIsA ? a : b, originatorPort: originatorIsA ? key.aPort : key.bPort,
             responder: originatorIsA ? b : a, responderPort: originatorIsA ? key.bPort : key.aPort,
-            transportProtocol: key.transportProtocol, family: key.family, outerFamily: outerFamily, tunnels: tunnels,
+            transportProtocol: key.transportProtocol, family: key.family, outerFamily: outerFamily, tunnelStack: tunnelStack,
             originatorTraffic: originator, responderTraffic: responder,
             originatorPayloadBytes: originatorPayload, responderPayloadBytes: responderPayload,
-            state: state, history: historyText, synRetransmissions: Int(synRetransmissions),
+            state: state, historyCodes: historyCodes, synRetransmissions: Int(synRetransmissions),
             synToSynAck: synToSynAck, synAckToAck: synAckToAck,
             initialRTT: tsharkInitialRTT == LiveConnection.unseen ? nil : tsharkInitialRTT,
-            startedBeforeCapture: startedBeforeCapture, end: end)
+            startedBeforeCapture: startedBeforeCapture, end: end, extensionState: extensionState)
     }
 }

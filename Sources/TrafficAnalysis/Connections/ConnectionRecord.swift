@@ -67,6 +67,11 @@ public enum ConnectionEnd: String, Sendable, Codable, CaseIterable {
 
 /// One connection as `netcensus capture conns` writes it (Zeek `conn.log` semantics): a
 /// bidirectional conversation on the innermost 5-tuple, oriented from its originator.
+///
+/// Plain data (no reference-counted member): `history` and `tunnels` are kept in the connection
+/// table's compact form and written out when read, so making, copying and dropping a record
+/// costs no allocation, retain or release (the summary builds one for every connection when the
+/// CDN analysis runs, and reads neither).
 public struct ConnectionRecord: Sendable, Equatable {
     /// 1-based order in which the connection started in its source.
     public var id: UInt64
@@ -84,7 +89,10 @@ public struct ConnectionRecord: Sendable, Equatable {
     /// Family of the outermost IP header (differs when tunnelled).
     public var outerFamily: IPFamily
     /// Tunnel mechanisms crossed, outermost first (empty when native).
-    public var tunnels: [TunnelMechanism]
+    public var tunnels: [TunnelMechanism] { Self.tunnels(tunnelStack) }
+    /// `tunnels` as the connection table keeps them: raw value + 1 in 4-bit nibbles, outermost
+    /// in the low nibble (at most 8).
+    public var tunnelStack: UInt32
     /// Packets and wire bytes (frame lengths) sent by the originator and by the responder.
     public var originatorTraffic: TrafficCounters
     public var responderTraffic: TrafficCounters
@@ -94,8 +102,9 @@ public struct ConnectionRecord: Sendable, Equatable {
     public var state: ConnState
     /// Zeek-style history: S h A D F R (originator upper case, responder lower case), each
     /// letter once, in order of first appearance; `^` first when the direction was flipped
-    /// because the capture started after the SYN.
-    public var history: String
+    /// because the capture started after the SYN. Written from `historyCodes` when read.
+    public var history: String { historyCodes.text }
+    public var historyCodes: ConnectionHistory
     /// SYNs from the originator after the first (retransmissions).
     public var synRetransmissions: Int
     /// The most recent SYN before the SYN-ACK -> the first SYN-ACK from the responder, and the
@@ -111,4 +120,20 @@ public struct ConnectionRecord: Sendable, Equatable {
     /// The first packet seen was not the opening SYN (TCP) — the connection began before the capture.
     public var startedBeforeCapture: Bool
     public var end: ConnectionEnd
+    /// The pipeline extension's scratch value for this connection when it finished
+    /// (`ConnectionExtensionState`; zero without an extension). Not part of `conn.log`: it lets
+    /// the extension join the record with what it kept in the connection's slot, without a
+    /// table of its own.
+    public var extensionState = ConnectionExtensionState()
+
+    /// The mechanisms of a `tunnelStack`, outermost first.
+    public static func tunnels(_ stack: UInt32) -> [TunnelMechanism] {
+        var r: [TunnelMechanism] = []
+        var s = stack
+        while s != 0 {
+            if let m = TunnelMechanism(rawValue: UInt8(s & 0xf) - 1) { r.append(m) }
+            s >>= 4
+        }
+        return r
+    }
 }

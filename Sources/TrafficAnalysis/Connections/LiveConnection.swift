@@ -22,10 +22,15 @@ public struct LiveConnection: Sendable {
     @usableFromInline var responderPayload: UInt64 = 0
     /// Events seen, bit `event` for the originator and bit `8 + event` for the responder.
     @usableFromInline var events: UInt16 = 0
+    /// `ConnectionExtensionState.word2` (fills the padding after `events`: fields are laid out
+    /// in declaration order, so this one and `extensionWord3` keep the 168-byte stride).
+    @usableFromInline var extensionWord2: UInt32 = 0
     /// History codes (event + 1, +8 for the responder) in order of first appearance, 4 bits each.
     @usableFromInline var history: UInt64 = 0
     @usableFromInline var historyLength: UInt8 = 0
     @usableFromInline var synRetransmissions: UInt16 = 0
+    /// `ConnectionExtensionState.word3` (fills the padding after `synRetransmissions`).
+    @usableFromInline var extensionWord3: UInt32 = 0
     /// `LiveConnection.unseen` = not seen.
     @usableFromInline var synTime: Int64 = LiveConnection.unseen
     @usableFromInline var synAckTime: Int64 = LiveConnection.unseen
@@ -49,6 +54,11 @@ public struct LiveConnection: Sendable {
     @usableFromInline var extensionDone = false
     /// `ConnectionExtensionState.flags` (tail padding).
     @usableFromInline var extensionFlags: UInt8 = 0
+
+    /// The pipeline extension's scratch value kept in this slot.
+    @inlinable var extensionState: ConnectionExtensionState {
+        ConnectionExtensionState(word: extensionWord, word2: extensionWord2, word3: extensionWord3, flags: extensionFlags)
+    }
 
     /// Marks a handshake time not seen (timestamps can be 0 or negative in hostile files).
     @usableFromInline static let unseen = Int64.min
@@ -75,27 +85,8 @@ public struct LiveConnection: Sendable {
         }
     }
 
-    /// The Zeek history letters (`^` first when flipped). Written as bytes into the string's own
-    /// storage (at most 17 ASCII bytes): building it from `Character`s and `lowercased()` cost
-    /// ~2,000 instructions per record, more than the rest of the record (callgrind, issue 9).
-    var historyText: String {
-        let letters: StaticString = "SHADFR"
-        let count = Int(historyLength) + (flipped ? 1 : 0)
-        return String(unsafeUninitializedCapacity: count) { out in
-            var k = 0
-            if flipped { out[0] = UInt8(ascii: "^"); k = 1 }
-            for i in 0..<Int(historyLength) {
-                let code = Int(history >> (4 * UInt64(i)) & 0xf)
-                let responder = code > 8
-                let e = (responder ? code - 8 : code) - 1
-                guard e >= 0 && e < 6 else { continue }
-                let upper = letters.utf8Start[e]
-                out[k] = responder ? upper | 0x20 : upper   // responder letters in lower case
-                k += 1
-            }
-            return k
-        }
-    }
+    /// The history as a record keeps it (`ConnectionRecord.history` writes the letters).
+    var historyCodes: ConnectionHistory { ConnectionHistory(codes: history, length: historyLength, flipped: flipped) }
 
     /// Zeek's conn_state from the events seen (table in `ConnState`).
     func state(transportProtocol: UInt8) -> ConnState {
@@ -125,15 +116,5 @@ public struct LiveConnection: Sendable {
         if oSyn { return oFin ? .sh : .s0 }
         if rSynAck { return rFin ? .shr : .oth }
         return .oth
-    }
-
-    var tunnels: [TunnelMechanism] {
-        var r: [TunnelMechanism] = []
-        var s = tunnelStack
-        while s != 0 {
-            if let m = TunnelMechanism(rawValue: UInt8(s & 0xf) - 1) { r.append(m) }
-            s >>= 4
-        }
-        return r
     }
 }

@@ -50,13 +50,20 @@ public struct NoPipelineExtension: PipelineExtension {
 /// A pipeline extension's per-connection scratch, stored in the connection analyzer's table slot
 /// (in `LiveConnection`'s padding: the slot size does not change). It lets an extension keep a
 /// little state for every connection (the CDN analysis: the client's SYN sequence number until
-/// the first payload shows what the connection carries) without a table and a lookup of its
-/// own. Zero when a connection starts, including when its 5-tuple restarts.
+/// the first payload shows what the connection carries, and the ids of the DNS answers current
+/// at its first packet) without a table and a lookup of its own. Zero when a connection starts,
+/// including when its 5-tuple restarts; the value at the connection's end comes with its record
+/// (`ConnectionRecord.extensionState`).
 public struct ConnectionExtensionState: Sendable, Equatable {
     /// 32 bits for the extension's use.
     public var word: UInt32
+    /// Two more 32-bit words for the extension's use.
+    public var word2: UInt32
+    public var word3: UInt32
     /// 8 bits for the extension's use.
     public var flags: UInt8
 
-    @inlinable public init(word: UInt32 = 0, flags: UInt8 = 0) { self.word = word; self.flags = flags }
+    @inlinable public init(word: UInt32 = 0, word2: UInt32 = 0, word3: UInt32 = 0, flags: UInt8 = 0) {
+        self.word = word; self.word2 = word2; self.word3 = word3; self.flags = flags
+    }
 }

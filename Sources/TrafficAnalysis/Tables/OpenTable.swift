@@ -348,22 +348,28 @@ extension OpenTable {
     /// Sets `key`'s value to `value` in a table bounded to `limit` entries: when the table is full
     /// and `key` is new, the least recent entry of a sample from `cursor` (`leastRecent`, by
     /// `recency`) is removed first and `cursor` moves past the sample.
-    /// - Returns: true when an entry was evicted (the caller counts it).
+    /// - Returns: the value of the entry evicted to make room (nil: none; the caller counts it)
+    ///   and the value `value` replaced (nil: `key` was new), for a caller whose values hold
+    ///   references to let go.
+    @inlinable @discardableResult
     public mutating func set(_ key: Key, _ value: Value, limit: Int, cursor: inout Int,
-                             recency: (Value) -> Int64) -> Bool {
-        var evicted = false
+                             recency: (Value) -> Int64) -> (evicted: Value?, replaced: Value?) {
+        var evicted: Value? = nil
         if count >= limit, index(of: key) == nil, let (slot, next) = leastRecent(from: cursor, by: recency) {
             cursor = next
-            _ = remove(at: slot)
-            evicted = true
+            evicted = remove(at: slot).value
         }
-        upsert(key, { value }) { v, _ in v = value }
-        return evicted
+        let replaced: Value? = upsert(key, { value }) { v, inserted in
+            defer { v = value }
+            return inserted ? nil : v
+        }
+        return (evicted, replaced)
     }
 
     /// The slot of the least recent entry among the first `sample` occupied slots from `cursor`
     /// (wrapping), by `recency` (smaller = older), and the cursor just past the slots looked at;
     /// nil when the table is empty. Sampled LRU: the analyzers' eviction rule under a cap, O(sample).
+    @inlinable
     public func leastRecent(sample: Int = 8, from cursor: Int, by recency: (Value) -> Int64) -> (slot: Int, next: Int)? {
         let cap = capacity
         var best = -1, bestValue = Int64.max, seen = 0, i = cursor, scanned = 0

@@ -193,6 +193,12 @@ public struct TransitionState: Sendable {
         prefixes = fixed + learnt
     }
 
+    /// The distinct elements of `a` and `b`, ascending, the lowest `cap` kept: the one rule for
+    /// every bounded address list of the state (so a merge keeps the same entries in any order).
+    static func sortedUnion<T: Hashable & Comparable>(_ a: [T], _ b: [T], keeping cap: Int) -> [T] {
+        Array(Set(a).union(b).sorted().prefix(cap))
+    }
+
     static func combine(_ a: DeviceActivity, _ b: DeviceActivity) -> DeviceActivity {
         var c = a
         c.firstConnection = min(a.firstConnection, b.firstConnection)
@@ -201,7 +207,7 @@ public struct TransitionState: Sendable {
         c.mechanisms |= b.mechanisms
         c.eligibleConnections += b.eligibleConnections; c.eligibleIPv6 += b.eligibleIPv6
         c.raceAttemptsV6 += b.raceAttemptsV6; c.raceAttemptsV6Established += b.raceAttemptsV6Established
-        c.originatorAddresses = Array(Set(a.originatorAddresses).union(b.originatorAddresses).sorted().prefix(maxOriginatorAddresses))
+        c.originatorAddresses = sortedUnion(a.originatorAddresses, b.originatorAddresses, keeping: maxOriginatorAddresses)
         return c
     }
 
@@ -209,8 +215,8 @@ public struct TransitionState: Sendable {
         var c = a
         c.aQueries += b.aQueries; c.aaaaQueries += b.aaaaQueries; c.aaaaEmptyAnswers += b.aaaaEmptyAnswers
         c.connectionsV4 += b.connectionsV4; c.connectionsV6 += b.connectionsV6; c.connectionsTranslated += b.connectionsTranslated
-        c.aAddresses = Array(Set(a.aAddresses).union(b.aAddresses).sorted().prefix(maxNameAddresses))
-        c.aaaaAddresses = Array(Set(a.aaaaAddresses).union(b.aaaaAddresses).sorted().prefix(maxNameAddresses))
+        c.aAddresses = sortedUnion(a.aAddresses, b.aAddresses, keeping: maxNameAddresses)
+        c.aaaaAddresses = sortedUnion(a.aaaaAddresses, b.aaaaAddresses, keeping: maxNameAddresses)
         return c
     }
 

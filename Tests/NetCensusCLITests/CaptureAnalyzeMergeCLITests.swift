@@ -54,25 +54,15 @@ import TestSupport
         guard let (_, states) = try Self.perFileStates() else { return }
         let dir = SharedData.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let third = states.count / 3
-        let (a, b, c) = (Array(states[..<third]), Array(states[third..<(2 * third)]), Array(states[(2 * third)...]))
-        func merge(_ inputs: [String], out: String? = nil) throws -> String {
-            let r = try CaptureCLI.run(["capture", "merge", "--quiet", "--json", "--show-addresses", "--by", "device"] + inputs
-                                       + (out.map { ["--state-out", $0] } ?? []))
-            #expect(r.status == 0, "\(r.stderr)")
-            return r.stdout
-        }
-        let ab = dir.appendingPathComponent("ab.state").path, bc = dir.appendingPathComponent("bc.state").path
-        let aState = dir.appendingPathComponent("a.state").path, cState = dir.appendingPathComponent("c.state").path
-        _ = try merge(a + b, out: ab); _ = try merge(b + c, out: bc); _ = try merge(a, out: aState); _ = try merge(c, out: cState)
-        let flat = try merge(a + b + c)
-        #expect(try merge([ab, cState]) == flat, "(a b) c differs from a b c")
-        #expect(try merge([aState, bc]) == flat, "a (b c) differs from a b c")
+        let options = ["--json", "--show-addresses", "--by", "device"]
+        let p = try MergeAssociativity.check(states, options: options, dir: dir)
+        let flat = p.flat
+        func merge(_ inputs: [String]) throws -> String { try MergeAssociativity.merge(options, inputs) }
         func summaryAndRows(_ json: String) throws -> NSDictionary {
             let doc = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
             return ["summary": doc["summary"] as Any, "devices": doc["devices"] as Any] as NSDictionary
         }
-        #expect(try summaryAndRows(merge(c + a + b)) == summaryAndRows(flat), "c a b")
+        #expect(try summaryAndRows(merge(p.c + p.a + p.b)) == summaryAndRows(flat), "c a b")
         #expect(try summaryAndRows(merge(states.reversed())) == summaryAndRows(flat), "reversed")
     }
 

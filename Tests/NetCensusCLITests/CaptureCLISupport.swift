@@ -1,5 +1,6 @@
 import Foundation
 import TestSupport
+import Testing
 
 /// Runs the built `netcensus` executable (it sits beside the test bundle in .build/<triple>/debug).
 enum CaptureCLI {
@@ -74,5 +75,35 @@ extension Dictionary where Key == String, Value == Any {
         var v: Any? = self
         for k in path { v = (v as? [String: Any])?[k] }
         return v
+    }
+}
+
+/// Associativity of `capture merge` through the real binary, shared by the summarize and the
+/// analyze merge tests.
+enum MergeAssociativity {
+    /// The parts of one check: the thirds of the states, the printed merge of all of them, and
+    /// the state files written for a and for b + c (for order checks after it).
+    struct Parts { var a: [String], b: [String], c: [String], flat: String, aState: String, bcState: String }
+
+    /// `capture merge --quiet <options> INPUTS [--state-out OUT]`; expects exit 0, returns stdout.
+    static func merge(_ options: [String], _ inputs: [String], out: String? = nil) throws -> String {
+        let r = try CaptureCLI.run(["capture", "merge", "--quiet"] + options + inputs + (out.map { ["--state-out", $0] } ?? []))
+        #expect(r.status == 0, "\(r.stderr)")
+        return r.stdout
+    }
+
+    /// Splits `states` into thirds a, b, c, writes the merged states of a + b, b + c, a and c
+    /// under `dir`, and expects merging (a b) c and a (b c) to print what merging a b c prints.
+    static func check(_ states: [String], options: [String], dir: URL) throws -> Parts {
+        let third = states.count / 3
+        let (a, b, c) = (Array(states[..<third]), Array(states[third..<(2 * third)]), Array(states[(2 * third)...]))
+        let ab = dir.appendingPathComponent("ab.state").path, bc = dir.appendingPathComponent("bc.state").path
+        let aState = dir.appendingPathComponent("a.state").path, cState = dir.appendingPathComponent("c.state").path
+        _ = try merge(options, a + b, out: ab); _ = try merge(options, b + c, out: bc)
+        _ = try merge(options, a, out: aState); _ = try merge(options, c, out: cState)
+        let flat = try merge(options, a + b + c)
+        #expect(try merge(options, [ab, cState]) == flat, "(a b) c differs from a b c")
+        #expect(try merge(options, [aState, bc]) == flat, "a (b c) differs from a b c")
+        return Parts(a: a, b: b, c: c, flat: flat, aState: aState, bcState: bc)
     }
 }

@@ -62,26 +62,14 @@ import TestSupport
         let dir = SharedData.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let states = try Self.perFileStates()
-        let third = states.count / 3
-        let (a, b, c) = (Array(states[..<third]), Array(states[third..<(2 * third)]), Array(states[(2 * third)...]))
-        func merge(_ inputs: [String], out: String? = nil) throws -> String {
-            let r = try CaptureCLI.run(["capture", "merge", "--quiet", "--json"] + inputs + (out.map { ["--state-out", $0] } ?? []))
-            #expect(r.status == 0, "\(r.stderr)")
-            return r.stdout
-        }
-        let ab = dir.appendingPathComponent("ab.state").path, bc = dir.appendingPathComponent("bc.state").path
-        let aState = dir.appendingPathComponent("a.state").path, cState = dir.appendingPathComponent("c.state").path
-        _ = try merge(a + b, out: ab); _ = try merge(b + c, out: bc); _ = try merge(a, out: aState); _ = try merge(c, out: cState)
-        let flat = try merge(a + b + c)
-        #expect(try merge([ab, cState]) == flat, "(a b) c differs from a b c")
-        #expect(try merge([aState, bc]) == flat, "a (b c) differs from a b c")
+        let p = try MergeAssociativity.check(states, options: ["--json"], dir: dir)
         // Order: the per-file list follows the states given; the total must not.
         func total(_ json: String) throws -> NSDictionary {
             let doc = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
             return try #require(doc["total"] as? NSDictionary)
         }
-        let reversed = try merge([bc, aState])   // b c a
-        #expect(try total(reversed) == total(flat), "the total depends on the order of the states")
+        let reversed = try MergeAssociativity.merge(["--json"], [p.bcState, p.aState])   // b c a
+        #expect(try total(reversed) == total(p.flat), "the total depends on the order of the states")
     }
 
     @Test func unusableStatesAreRefusedWithOneLineAndNothingWritten() throws {

@@ -168,7 +168,7 @@ let package = Package(
         ]),
         .testTarget(name: "LiveCaptureTests", dependencies: ["LiveCapture", "LiveMonitor", "CaptureFiles", "TrafficAnalysis", "TestSupport"]),
         .testTarget(name: "CaptureCorpusTests", dependencies: [
-            "CaptureFiles", "PacketDecoding", "TrafficAnalysis", "CaptureJobs", "LiveCapture", "TestSupport",
+            "CaptureFiles", "PacketDecoding", "TrafficAnalysis", "TransitionAnalysis", "CaptureJobs", "LiveCapture", "TestSupport",
         ]),
         .testTarget(name: "NetworkGraphTests", dependencies: ["NetworkGraph", "TestSupport"]),
         .testTarget(name: "TopologyCoverageTests", dependencies: ["TopologyCoverage", "BundledResources", "Reporting", "TestSupport"]),

@@ -20,21 +20,28 @@ public struct AnalysisPipeline: Sendable {
     public var packet = DecodedPacket()
     public var analyzers: AnalyzerSet
     public let source: String
+    /// Records decoded and analysed so far (after the filter); the same count in both halves of
+    /// a staged run, whichever analyzers each runs.
+    @inlinable public var packetCount: UInt64 { processed }
+    @usableFromInline var processed: UInt64 = 0
 
     /// - Parameters:
     ///   - source: file path or interface name for the summary and warnings.
     ///   - options: state bounds and timeouts.
     ///   - decoderOptions: decoder ports and limits.
-    public init(source: String, options: AnalysisOptions = AnalysisOptions(), decoderOptions: DecoderOptions = DecoderOptions()) {
+    ///   - roles: the analyzer groups to run (`.all` but in a staged run, see `AnalyzerRoles`).
+    public init(source: String, options: AnalysisOptions = AnalysisOptions(), decoderOptions: DecoderOptions = DecoderOptions(),
+                roles: AnalyzerRoles = .all) {
         self.source = source
         decoder = PacketDecoder(options: decoderOptions)
-        analyzers = AnalyzerSet(source: source, options: options)
+        analyzers = AnalyzerSet(source: source, options: options, roles: roles)
     }
 
     /// Decodes and analyses one record.
     @inlinable
     public mutating func process(_ record: PacketRecord) {
         decoder.decode(record.bytes, linkType: record.linkType, originalLength: record.originalLength, into: &packet)
+        processed &+= 1
         analyzers.add(record, &packet)
     }
 
@@ -71,8 +78,8 @@ public struct AnalysisPipeline: Sendable {
         let report = source.deliver { record in
             if let f = filter, !f(record) { return true }
             process(record, extension: &ext, extensionWantsRecords: extWants, connections: connections, dns: dns)
-            if analyzers.family.packetCount & 0xffff == 0 {
-                progress?(analyzers.family.packetCount)
+            if packetCount & 0xffff == 0 {
+                progress?(packetCount)
                 if let stop = shouldStop, stop() { return false }
             }
             return true
@@ -101,7 +108,7 @@ public struct AnalysisPipeline: Sendable {
         }
         guard !analyzers.connections.currentConnectionExtensionDone else { return }
         var state = analyzers.connections.currentConnectionExtensionState
-        let done = ext.add(record, packet, packetNumber: analyzers.family.packetCount,
+        let done = ext.add(record, packet, packetNumber: packetCount,
                            connectionPackets: analyzers.connections.currentConnectionPackets, connectionState: &state)
         if state != analyzers.connections.currentConnectionExtensionState {
             analyzers.connections.setCurrentConnectionExtensionState(state)
@@ -112,9 +119,6 @@ public struct AnalysisPipeline: Sendable {
     /// Records a reader or pipeline warning.
     @inlinable
     public mutating func add(warning: CaptureWarning) { analyzers.family.add(warning: warning) }
-
-    /// Packets processed so far.
-    public var packetCount: UInt64 { analyzers.family.packetCount }
 
     /// Finishes every analyzer and returns the summary. Connection records still open are
     /// finished (`end_of_capture`) and handed to `connections` first.
@@ -128,6 +132,17 @@ public struct AnalysisPipeline: Sendable {
     public mutating func finish<Ext: PipelineExtension>(extension ext: inout Ext,
                                                         connections: (([ConnectionRecord]) -> Void)? = nil,
                                                         dns: (([DNSTransaction]) -> Void)? = nil) -> AdoptionSummary {
+        var s = AdoptionSummary()
+        finish(extension: &ext, connections: connections, dns: dns, into: &s)
+        return s
+    }
+
+    /// `finish` writing this pipeline's analyzer groups into `summary` (a staged run finishes
+    /// its packet-figure half first, then its flow half into the same summary; `AnalyzerRoles`).
+    public mutating func finish<Ext: PipelineExtension>(extension ext: inout Ext,
+                                                        connections: (([ConnectionRecord]) -> Void)? = nil,
+                                                        dns: (([DNSTransaction]) -> Void)? = nil,
+                                                        into summary: inout AdoptionSummary) {
         let extWants = ext.wantsRecords
         let wantConnections = connections != nil || extWants, wantDNS = dns != nil || extWants
         if wantConnections { analyzers.connections.flush() }
@@ -147,6 +162,6 @@ public struct AnalysisPipeline: Sendable {
             if !analyzers.dnsTransactions.finished.isEmpty { dns?(analyzers.dnsTransactions.finished) }
             analyzers.dnsTransactions.finished.removeAll()
         }
-        return analyzers.finish()
+        analyzers.finish(into: &summary)
     }
 }

@@ -73,6 +73,11 @@ struct CaptureAnalyze: ParsableCommand {
         valueName: "FILE"))
     var stateOut: String?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Threads (default: the machine's cores). With 2 or more, each file is read by two threads at once, one for the connections and DNS transactions and one for the transition analysis and packet figures (docs/state-format.md, \"--jobs N\"); inputs are analysed one after another. Output is identical for every N.",
+        valueName: "N"))
+    var jobs: Int?
+
     @OptionGroup var decoding: CaptureDecodingOptions
     @OptionGroup(title: "Connection state") var state: AnalysisStateOptions
 
@@ -91,6 +96,7 @@ struct CaptureAnalyze: ParsableCommand {
 
     func validate() throws {
         if paths.isEmpty { throw ValidationError("Give at least one capture file or directory.") }
+        if let j = jobs, !(1...1024).contains(j) { throw ValidationError("--jobs must be in [1, 1024].") }
         if json && csv { throw ValidationError("--json and --csv cannot be used together.") }
         if let b = by, TransitionReport.View(rawValue: b) == nil {
             throw ValidationError("--by must be one of device, mechanism, name, race.")
@@ -146,7 +152,8 @@ struct CaptureAnalyze: ParsableCommand {
         }
         let policy = try addressPolicy()
         let pipeline = CapturePipeline(filter: bpf, progress: ProgressLine.make(quiet: quiet, files: inputs.count),
-                                       decoderOptions: decoding.decoderOptions, analysisOptions: state.analysisOptions)
+                                       decoderOptions: decoding.decoderOptions, analysisOptions: state.analysisOptions,
+                                       threadsPerFile: CapturePipeline.threadsPerFile(jobs: jobs ?? ParallelFiles.defaultJobs, files: 1))
         let options = try transitionOptions()
         var results: [CapturePipeline.FileResult] = []
         // One analysis per input, merged (docs/transition.md "Several inputs"): the same rule a

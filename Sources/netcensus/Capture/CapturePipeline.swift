@@ -20,13 +20,34 @@ struct CapturePipeline {
     var progress: ProgressLine?
     var decoderOptions: DecoderOptions
     var analysisOptions: AnalysisOptions
+    /// 2: each file is read by two threads, one per analyzer group (`StagedFileJob`); 1: one
+    /// pass. The output is the same.
+    var threadsPerFile: Int
 
     init(filter: BPFFilter?, progress: ProgressLine?, decoderOptions: DecoderOptions = DecoderOptions(),
-         analysisOptions: AnalysisOptions = AnalysisOptions()) {
+         analysisOptions: AnalysisOptions = AnalysisOptions(), threadsPerFile: Int = 1) {
         self.filter = filter
         self.progress = progress
         self.decoderOptions = decoderOptions
         self.analysisOptions = analysisOptions
+        self.threadsPerFile = threadsPerFile
+    }
+
+    /// Threads per file for `jobs` threads over `files` inputs: two when every file can have two
+    /// (the files run in parallel first), else one.
+    static func threadsPerFile(jobs: Int, files: Int) -> Int { jobs >= 2 * max(1, files) ? 2 : 1 }
+
+    /// The record filters of a staged run's two threads: this pipeline's BPF program, then a
+    /// second one compiled from the same expression (libpcap programs are per-handle state).
+    /// nil when the second cannot be compiled (the run then takes one pass).
+    func stagedFilters() -> (() -> ((PacketRecord) -> Bool)?)? {
+        guard let f = filter else { return { nil } }
+        guard let second = try? BPFFilter(f.expression) else { return nil }
+        var handed = [f, second]
+        return {
+            let next = handed.isEmpty ? BPFFilter?.none : handed.removeFirst()
+            return next.map { g in { g.matches($0) } }
+        }
     }
 
     static func unopened(path: String, reason: String) -> FileResult {
@@ -49,6 +70,12 @@ struct CapturePipeline {
         let progress = self.progress
         progress?.start(file: path)
         defer { progress?.finish() }
+        if threadsPerFile >= 2 && connections == nil && dns == nil, let makeFilter = stagedFilters() {
+            return StagedFileJob.run(
+                path: path, extension: &ext, options: optionsForRun(records: false), decoderOptions: decoderOptions,
+                makeFilter: makeFilter, progress: progress.map { p in { p.update(packets: $0) } },
+                extraWarnings: { linkTypes in Self.filterWarnings(filter, path: path, linkTypes) })
+        }
         return CaptureFileJob.run(
             path: path, extension: &ext, options: optionsForRun(records: connections != nil), decoderOptions: decoderOptions,
             filter: filter.map { f in { f.matches($0) } },
@@ -68,6 +95,12 @@ extension CapturePipeline {
         let progress = self.progress
         progress?.start(file: path)
         defer { progress?.finish() }
+        if threadsPerFile >= 2, let makeFilter = stagedFilters() {
+            return StagedFileJob.run(
+                path: path, options: analysisOptions, decoderOptions: decoderOptions, makeFilter: makeFilter,
+                progress: progress.map { p in { p.update(packets: $0) } }, transition: &transition,
+                extraWarnings: { linkTypes in Self.filterWarnings(filter, path: path, linkTypes) })
+        }
         return CaptureFileJob.run(
             path: path, options: analysisOptions, decoderOptions: decoderOptions,
             filter: filter.map { f in { f.matches($0) } },

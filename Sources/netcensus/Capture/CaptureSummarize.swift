@@ -41,7 +41,7 @@ struct CaptureSummarize: ParsableCommand {
     var stateOut: String?
 
     @Option(name: .long, help: ArgumentHelp(
-        "Files analysed in parallel (default: the machine's cores). Output is identical for every N; each running file keeps its own state, bounded by --max-connections.",
+        "Threads (default: the machine's cores): files in parallel, and when N is at least twice the number of files, each file read by two threads at once, one for the packet figures and one for connections, DNS transactions and CDN (docs/state-format.md, \"--jobs N\"). Output is identical for every N; each running file keeps its own state, bounded by --max-connections.",
         valueName: "N"))
     var jobs: Int?
 
@@ -85,12 +85,15 @@ struct CaptureSummarize: ParsableCommand {
         let profile = try targets.profile()
         let rules = noCDN ? nil : try cdnRules.load()
         let progress = ProgressLine.make(quiet: output.quiet, files: inputs.count)
-        let perFile = try ParallelFiles.run(inputs, jobs: jobs ?? ParallelFiles.defaultJobs) {
+        let jobs = self.jobs ?? ParallelFiles.defaultJobs
+        let threadsPerFile = CapturePipeline.threadsPerFile(jobs: jobs, files: inputs.count)
+        let perFile = try ParallelFiles.run(inputs, jobs: jobs) {
             () throws -> ((path: String, openError: String?)) -> (CapturePipeline.FileResult, CDNSummary?) in
             // Each worker has its own BPF programs (libpcap's compiled filters are per-handle state)
             // and its own CDN analyzer per file; the rules are an immutable value shared by all.
             let worker = CapturePipeline(filter: try bpf.map { try BPFFilter($0.expression) }, progress: progress,
-                                         decoderOptions: decoding.decoderOptions, analysisOptions: state.analysisOptions)
+                                         decoderOptions: decoding.decoderOptions, analysisOptions: state.analysisOptions,
+                                         threadsPerFile: threadsPerFile)
             return { input in
                 if let e = input.openError {
                     let empty = rules.map { m -> CDNSummary in var s = CDNSummary(); s.ruleProviders = m.matcher.rules.providers.map(\.name); return s }

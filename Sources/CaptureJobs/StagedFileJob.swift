@@ -1,0 +1,253 @@
+import Foundation
+import CaptureCore
+import CaptureFiles
+import PacketDecoding
+import TrafficAnalysis
+import TransitionAnalysis
+
+/// One capture file on two cores, with the same result as `CaptureFileJob.run`.
+///
+/// The file is read twice at once, by two readers over the same mapped pages, and each reading
+/// runs one group of analyzers (`AnalyzerRoles`): this thread the packet figures (families,
+/// layers, hosts, SYN and DNS message counts, warnings), a second thread the flows (connections,
+/// DNS transactions, and the pipeline extension that lives on their records, the CDN analysis).
+/// Every analyzer still sees every packet in file order, so nothing is stitched or estimated:
+/// the summary is the one a single pass gives. Decoding is done twice; it is cheaper than
+/// handing decoded packets between threads (a decoded packet holds an array, and the reader's
+/// bytes are only borrowed for the call).
+///
+/// With the transition analysis (`capture analyze`) it runs on this thread beside the packet
+/// figures, and the flow thread hands it the DNS transactions and connection records that finish
+/// at each packet (`RecordRelay`): the analysis gets packet N, then the records finished at packet
+/// N, in the same order as in one pass (DNS first, then connections).
+///
+/// A gzip input is not staged (each reader would inflate the whole stream): it runs in one pass.
+public enum StagedFileJob {
+    /// `CaptureFileJob.run(path:extension:...)` on two threads.
+    /// - Parameters:
+    ///   - makeFilter: called once per thread for that thread's record filter (a libpcap BPF
+    ///     program is per-handle state, so each thread compiles its own); nil keeps every record.
+    ///   - progress: called on this thread with the packets processed so far, every 65,536.
+    /// - Returns: the same result as `CaptureFileJob.run` (its documentation gives the fields).
+    public static func run<Ext: PipelineExtension>(path: String, extension ext: inout Ext,
+                                                   options: AnalysisOptions = AnalysisOptions(),
+                                                   decoderOptions: DecoderOptions = DecoderOptions(),
+                                                   makeFilter: () -> ((PacketRecord) -> Bool)? = { nil },
+                                                   progress: ((UInt64) -> Void)? = nil,
+                                                   extraWarnings: ([LinkType]) -> [CaptureWarning] = { _ in [] }) -> CaptureFileResult {
+        var options = options
+        if ext.wantsRecords { options.emitConnectionRecords = true; options.emitDNSRecords = true }
+        guard let (readerA, readerB) = twoReaders(path) else {
+            return CaptureFileJob.run(path: path, extension: &ext, options: options, decoderOptions: decoderOptions,
+                                      filter: makeFilter(), progress: progress, extraWarnings: extraWarnings)
+        }
+        var reader = readerA
+        let flows = FlowHalf(pipeline: AnalysisPipeline(source: path, options: options, decoderOptions: decoderOptions, roles: .flows),
+                             reader: readerB, filter: makeFilter(), extension: ext)
+        let other = SecondThread.start { flows.runWithExtension() }
+        var figures = AnalysisPipeline(source: path, options: options, decoderOptions: decoderOptions, roles: .packetFigures)
+        let report = figures.run(&reader, filter: makeFilter(), progress: progress)
+        other.join()
+        for w in extraWarnings(report.linkTypes) { figures.add(warning: w) }
+        var summary = AdoptionSummary()
+        var none = NoPipelineExtension()
+        figures.finish(extension: &none, into: &summary)
+        flows.pipeline.finish(extension: &flows.ext, into: &summary)
+        ext = flows.ext
+        return result(path: path, reader: reader, report: report, summary: summary)
+    }
+
+    /// `CaptureFileJob.run(path:...transition:...)` on two threads: the transition analysis
+    /// runs here with the packet figures, fed the flow thread's records in one-pass order.
+    public static func run(path: String, options: AnalysisOptions = AnalysisOptions(),
+                           decoderOptions: DecoderOptions = DecoderOptions(),
+                           makeFilter: () -> ((PacketRecord) -> Bool)? = { nil },
+                           progress: ((UInt64) -> Void)? = nil,
+                           transition: inout TransitionAnalyzer,
+                           extraWarnings: ([LinkType]) -> [CaptureWarning] = { _ in [] }) -> CaptureFileResult {
+        guard let (readerA, readerB) = twoReaders(path) else {
+            return CaptureFileJob.run(path: path, options: options, decoderOptions: decoderOptions, filter: makeFilter(),
+                                      progress: progress, transition: &transition, extraWarnings: extraWarnings)
+        }
+        var o = options
+        o.emitConnectionRecords = true
+        o.emitDNSRecords = true
+        var reader = readerA
+        let relay = RecordRelay()
+        let flows = FlowHalf(pipeline: AnalysisPipeline(source: path, options: o, decoderOptions: decoderOptions, roles: .flows),
+                             reader: readerB, filter: makeFilter(), extension: NoPipelineExtension())
+        let other = SecondThread.start { flows.runRelaying(to: relay) }
+        var figures = AnalysisPipeline(source: path, options: o, decoderOptions: decoderOptions, roles: .packetFigures)
+        let filter = makeFilter()
+        var inbox: [RecordRelay.Message] = []
+        var next = 0
+        var completeThrough: UInt64 = 0
+        let report = reader.deliver { record in
+            if let f = filter, !f(record) { return true }
+            figures.process(record)
+            transition.add(record, &figures.packet)
+            let n = figures.packetCount
+            // The flow thread has published every record of packets 1...completeThrough; what
+            // is in the inbox then is all of them not yet delivered.
+            if n > completeThrough { (inbox, completeThrough) = relay.take(through: n); next = 0 }
+            while next < inbox.count && inbox[next].packet == n {
+                for t in inbox[next].dns { transition.add(dns: t) }
+                for c in inbox[next].connections { transition.add(connection: c) }
+                next += 1
+            }
+            if n & 0xffff == 0 { progress?(n) }
+            return true
+        }
+        relay.close()
+        other.join()
+        for w in report.warnings { figures.add(warning: w) }
+        for w in extraWarnings(report.linkTypes) { figures.add(warning: w) }
+        // The tail of a one-pass run: DNS still pending, then the connections still open.
+        var t = transition
+        flows.pipeline.analyzers.dnsTransactions.flush()
+        for d in flows.pipeline.analyzers.dnsTransactions.finished { t.add(dns: d) }
+        flows.pipeline.analyzers.dnsTransactions.finished.removeAll()
+        var summary = AdoptionSummary()
+        var none = NoPipelineExtension()
+        figures.finish(extension: &none, into: &summary)
+        flows.pipeline.finish(extension: &none, connections: { batch in for c in batch { t.add(connection: c) } },
+                              dns: { _ in }, into: &summary)
+        transition = t
+        return result(path: path, reader: reader, report: report, summary: summary)
+    }
+
+    static func result(path: String, reader: CaptureFileReader, report: PacketSourceReport, summary: AdoptionSummary) -> CaptureFileResult {
+        CaptureFileResult(path: path, format: reader.format, recordsRead: report.recordsDelivered, summary: summary,
+                          openError: nil, formatError: nil)
+    }
+
+    /// Two readers of an uncompressed capture, or nil when the file should run in one pass
+    /// (it cannot be opened, is not a capture, or is gzip: those go to `CaptureFileJob`, which
+    /// gives their result).
+    static func twoReaders(_ path: String) -> (CaptureFileReader, CaptureFileReader)? {
+        guard case .success(let a) = CaptureFileJob.open(path), !a.file.wasCompressed,
+              case .success(let b) = CaptureFileJob.open(path) else { return nil }
+        return (a, b)
+    }
+}
+
+/// The flow half of a staged run: its reader, filter and pipeline, run on the second thread and
+/// read back by the first after `join` (the thread's end orders the accesses).
+final class FlowHalf<Ext: PipelineExtension>: @unchecked Sendable {
+    var pipeline: AnalysisPipeline
+    var reader: CaptureFileReader
+    let filter: ((PacketRecord) -> Bool)?
+    var ext: Ext
+
+    init(pipeline: AnalysisPipeline, reader: CaptureFileReader, filter: ((PacketRecord) -> Bool)?, extension ext: Ext) {
+        self.pipeline = pipeline; self.reader = reader; self.filter = filter; self.ext = ext
+    }
+
+    /// The whole file through the flow analyzers and the extension (records go to it as they
+    /// finish, as in one pass).
+    func runWithExtension() {
+        // Locals, not the stored properties, in the loop: a class property access is checked
+        // for exclusivity at run time, once per packet.
+        var p = pipeline, r = reader, e = ext
+        _ = p.run(&r, extension: &e, filter: filter)
+        pipeline = p; reader = r; ext = e
+    }
+
+    /// The whole file through the flow analyzers; the records finished at each packet go to
+    /// `relay` with the packet's number, published every 1,024 packets and at the end.
+    func runRelaying(to relay: RecordRelay) {
+        var batch: [RecordRelay.Message] = []
+        let filter = self.filter
+        var pipeline = self.pipeline, reader = self.reader
+        defer { self.pipeline = pipeline; self.reader = reader }
+        _ = reader.deliver { record in
+            if let f = filter, !f(record) { return true }
+            pipeline.process(record)
+            let n = pipeline.packetCount
+            if !pipeline.analyzers.dnsTransactions.finished.isEmpty || !pipeline.analyzers.connections.finished.isEmpty {
+                batch.append(RecordRelay.Message(packet: n, dns: pipeline.analyzers.dnsTransactions.finished,
+                                                 connections: pipeline.analyzers.connections.finished))
+                pipeline.analyzers.dnsTransactions.finished.removeAll(keepingCapacity: true)
+                pipeline.analyzers.connections.finished.removeAll(keepingCapacity: true)
+            }
+            if n & 1023 == 0 { return relay.publish(&batch, through: n) }
+            return true
+        }
+        _ = relay.publish(&batch, through: .max)
+    }
+}
+
+/// Records finished on the flow thread, handed to the transition analysis on the other thread
+/// in packet order. The flow thread publishes batches with the packet number through which they
+/// are complete; the reader waits until that number reaches the packet it is at. Bounded: the
+/// flow thread waits while more than `maxQueued` messages are unread (so memory does not grow
+/// with the file when the flow half runs ahead), and stops when the reader has closed.
+final class RecordRelay: @unchecked Sendable {
+    struct Message {
+        /// 1-based number of the packet at which the records finished.
+        var packet: UInt64
+        var dns: [DNSTransaction]
+        var connections: [ConnectionRecord]
+    }
+
+    let maxQueued: Int
+    private let condition = NSCondition()
+    private var queued: [Message] = []
+    private var through: UInt64 = 0
+    private var closed = false
+
+    init(maxQueued: Int = 1 << 16) { self.maxQueued = maxQueued }
+
+    /// Adds `batch` (emptied) as complete through packet `packet`. Waits while the queue is
+    /// full. Returns false when the reading side has closed (the writer should stop).
+    func publish(_ batch: inout [Message], through packet: UInt64) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        while queued.count >= maxQueued && !closed { condition.wait() }
+        if closed { return false }
+        queued.append(contentsOf: batch)
+        batch.removeAll(keepingCapacity: true)
+        through = packet
+        condition.broadcast()
+        return true
+    }
+
+    /// Every message published so far, and the packet number through which they are complete;
+    /// waits until that number is at least `packet`.
+    func take(through packet: UInt64) -> ([Message], UInt64) {
+        condition.lock()
+        defer { condition.unlock() }
+        while through < packet { condition.wait() }
+        let out = queued
+        queued.removeAll(keepingCapacity: true)
+        condition.broadcast()
+        return (out, through)
+    }
+
+    /// The reading side is done: a waiting or later `publish` returns false.
+    func close() {
+        condition.lock()
+        closed = true
+        condition.broadcast()
+        condition.unlock()
+    }
+}
+
+/// A plain thread running one closure, joined once. (`DispatchQueue.concurrentPerform` ran
+/// work on the calling thread on this Linux toolchain; see `ParallelFiles`.)
+struct SecondThread {
+    private let done: DispatchSemaphore
+
+    static func start(_ body: @escaping @Sendable () -> Void) -> SecondThread {
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            body()
+            done.signal()
+        }
+        thread.stackSize = 8 << 20
+        thread.start()
+        return SecondThread(done: done)
+    }
+
+    func join() { done.wait() }
+}

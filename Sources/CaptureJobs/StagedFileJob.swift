@@ -16,10 +16,13 @@ import TransitionAnalysis
 /// handing decoded packets between threads (a decoded packet holds an array, and the reader's
 /// bytes are only borrowed for the call).
 ///
-/// With the transition analysis (`capture analyze`) it runs on this thread beside the packet
-/// figures, and the flow thread hands it the DNS transactions and connection records that finish
-/// at each packet (`RecordRelay`): the analysis gets packet N, then the records finished at packet
-/// N, in the same order as in one pass (DNS first, then connections).
+/// With the transition analysis (`capture analyze`) the split is different: the second thread
+/// runs every core analyzer (so the summary is the one-pass summary) and hands the DNS
+/// transactions and connection records that finish at each packet (`RecordRelay`) to this
+/// thread, which decodes the packets again for the transition analysis alone; the analysis gets
+/// packet N, then the records finished at packet N, in the same order as in one pass (DNS first,
+/// then connections). The transition analysis costs about as much as the core analyzers, so the
+/// two threads carry similar loads.
 ///
 /// A gzip input is not staged (each reader would inflate the whole stream): it runs in one pass.
 public enum StagedFileJob {
@@ -57,8 +60,10 @@ public enum StagedFileJob {
         return result(path: path, reader: reader, report: report, summary: summary)
     }
 
-    /// `CaptureFileJob.run(path:...transition:...)` on two threads: the transition analysis
-    /// runs here with the packet figures, fed the flow thread's records in one-pass order.
+    /// `CaptureFileJob.run(path:...transition:...)` on two threads: one runs every core
+    /// analyzer (the summary is exactly the one-pass summary) and hands the records finishing at
+    /// each packet to this thread, which decodes the packets again for the transition analysis
+    /// and gives it packet N, then the records of packet N.
     public static func run(path: String, options: AnalysisOptions = AnalysisOptions(),
                            decoderOptions: DecoderOptions = DecoderOptions(),
                            makeFilter: () -> ((PacketRecord) -> Bool)? = { nil },
@@ -74,20 +79,21 @@ public enum StagedFileJob {
         o.emitDNSRecords = true
         var reader = readerA
         let relay = RecordRelay()
-        let flows = FlowHalf(pipeline: AnalysisPipeline(source: path, options: o, decoderOptions: decoderOptions, roles: .flows),
-                             reader: readerB, filter: makeFilter(), extension: NoPipelineExtension())
-        let other = SecondThread.start { flows.runRelaying(to: relay) }
-        var figures = AnalysisPipeline(source: path, options: o, decoderOptions: decoderOptions, roles: .packetFigures)
+        let core = FlowHalf(pipeline: AnalysisPipeline(source: path, options: o, decoderOptions: decoderOptions, roles: .all),
+                            reader: readerB, filter: makeFilter(), extension: NoPipelineExtension())
+        let other = SecondThread.start { core.runRelaying(to: relay) }
+        // This thread only decodes: no core analyzer runs here.
+        var decoding = AnalysisPipeline(source: path, options: o, decoderOptions: decoderOptions, roles: [])
         let filter = makeFilter()
         var inbox: [RecordRelay.Message] = []
         var next = 0
         var completeThrough: UInt64 = 0
-        let report = reader.deliver { record in
+        _ = reader.deliver { record in
             if let f = filter, !f(record) { return true }
-            figures.process(record)
-            transition.add(record, &figures.packet)
-            let n = figures.packetCount
-            // The flow thread has published every record of packets 1...completeThrough; what
+            decoding.process(record)
+            transition.add(record, &decoding.packet)
+            let n = decoding.packetCount
+            // The core thread has published every record of packets 1...completeThrough; what
             // is in the inbox then is all of them not yet delivered.
             if n > completeThrough { (inbox, completeThrough) = relay.take(through: n); next = 0 }
             while next < inbox.count && inbox[next].packet == n {
@@ -100,20 +106,19 @@ public enum StagedFileJob {
         }
         relay.close()
         other.join()
-        for w in report.warnings { figures.add(warning: w) }
-        for w in extraWarnings(report.linkTypes) { figures.add(warning: w) }
-        // The tail of a one-pass run: DNS still pending, then the connections still open.
+        // From here on as the one-pass run ends, on the core thread's pipeline and report.
+        var pipeline = core.pipeline
+        let report = core.report
+        for w in report.warnings { pipeline.add(warning: w) }
+        for w in extraWarnings(report.linkTypes) { pipeline.add(warning: w) }
+        // Records still open at the end: DNS first (pending queries), then connections.
         var t = transition
-        flows.pipeline.analyzers.dnsTransactions.flush()
-        for d in flows.pipeline.analyzers.dnsTransactions.finished { t.add(dns: d) }
-        flows.pipeline.analyzers.dnsTransactions.finished.removeAll()
-        var summary = AdoptionSummary()
-        var none = NoPipelineExtension()
-        figures.finish(extension: &none, into: &summary)
-        flows.pipeline.finish(extension: &none, connections: { batch in for c in batch { t.add(connection: c) } },
-                              dns: { _ in }, into: &summary)
+        pipeline.analyzers.dnsTransactions.flush()
+        for d in pipeline.analyzers.dnsTransactions.finished { t.add(dns: d) }
+        pipeline.analyzers.dnsTransactions.finished.removeAll()
+        let summary = pipeline.finish(connections: { batch in for c in batch { t.add(connection: c) } }, dns: { _ in })
         transition = t
-        return result(path: path, reader: reader, report: report, summary: summary)
+        return result(path: path, reader: core.reader, report: report, summary: summary)
     }
 
     static func result(path: String, reader: CaptureFileReader, report: PacketSourceReport, summary: AdoptionSummary) -> CaptureFileResult {
@@ -138,6 +143,8 @@ final class FlowHalf<Ext: PipelineExtension>: @unchecked Sendable {
     var reader: CaptureFileReader
     let filter: ((PacketRecord) -> Bool)?
     var ext: Ext
+    /// The reader's report once a run has ended.
+    var report = PacketSourceReport()
 
     init(pipeline: AnalysisPipeline, reader: CaptureFileReader, filter: ((PacketRecord) -> Bool)?, extension ext: Ext) {
         self.pipeline = pipeline; self.reader = reader; self.filter = filter; self.ext = ext
@@ -149,18 +156,18 @@ final class FlowHalf<Ext: PipelineExtension>: @unchecked Sendable {
         // Locals, not the stored properties, in the loop: a class property access is checked
         // for exclusivity at run time, once per packet.
         var p = pipeline, r = reader, e = ext
-        _ = p.run(&r, extension: &e, filter: filter)
+        report = p.run(&r, extension: &e, filter: filter)
         pipeline = p; reader = r; ext = e
     }
 
-    /// The whole file through the flow analyzers; the records finished at each packet go to
-    /// `relay` with the packet's number, published every 1,024 packets and at the end.
+    /// The whole file through the pipeline's analyzers; the records finished at each packet go
+    /// to `relay` with the packet's number, published every 1,024 packets and at the end.
     func runRelaying(to relay: RecordRelay) {
         var batch: [RecordRelay.Message] = []
         let filter = self.filter
         var pipeline = self.pipeline, reader = self.reader
         defer { self.pipeline = pipeline; self.reader = reader }
-        _ = reader.deliver { record in
+        report = reader.deliver { record in
             if let f = filter, !f(record) { return true }
             pipeline.process(record)
             let n = pipeline.packetCount

@@ -94,7 +94,7 @@ public struct ConnectionAnalyzer: PacketAnalyzer {
 
     @inlinable
     public mutating func add(_ record: PacketRecord, _ packet: inout DecodedPacket) {
-        var p = Self.prepare(record, packet)
+        var p = Self.prepare(record, &packet)
         add(prepared: &p)
     }
 
@@ -136,8 +136,10 @@ public struct ConnectionAnalyzer: PacketAnalyzer {
 
     /// The packet's connection key and update facts; `.none` when the packet makes no connection.
     /// Reads nothing of the analyzer, so `AnalyzerSet` can compute it first and prefetch the slot.
+    /// `packet` is `inout` only to be passed by address (see `PacketAnalyzer.add`): where the
+    /// call was not inlined, the packet and its layer array were copied and retained per packet.
     @inlinable @inline(__always)
-    static func prepare(_ record: PacketRecord, _ packet: DecodedPacket) -> Prepared {
+    static func prepare(_ record: PacketRecord, _ packet: inout DecodedPacket) -> Prepared {
         let layers = packet.ipLayers
         guard !layers.isEmpty else { return .none }
         var innerIndex = layers.count - 1

@@ -46,7 +46,7 @@ public struct AnalyzerSet: Sendable {
         // the family and host steps run (the slot loads were the pipeline's largest stalls).
         // Filled in place and passed by address: an `Optional` return was copied twice.
         if roles == .all {
-            var prepared = ConnectionAnalyzer.prepare(record, packet)
+            var prepared = ConnectionAnalyzer.prepare(record, &packet)
             if prepared.isConnection { connections.prefetch(&prepared) }
             let hostHashes = hosts.prefetch(packet)
             family.add(record, &packet)
@@ -62,7 +62,7 @@ public struct AnalyzerSet: Sendable {
             handshakes.add(record, &packet)
             dnsMessages.add(record, &packet)
         } else if roles.contains(.flows) {
-            var prepared = ConnectionAnalyzer.prepare(record, packet)
+            var prepared = ConnectionAnalyzer.prepare(record, &packet)
             if prepared.isConnection { connections.prefetch(&prepared) }
             connections.add(prepared: &prepared)
             dnsTransactions.add(record, &packet)

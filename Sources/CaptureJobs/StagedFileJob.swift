@@ -203,7 +203,7 @@ final class RecordRelay: @unchecked Sendable {
     private var through: UInt64 = 0
     private var closed = false
 
-    init(maxQueued: Int = 1 << 16) { self.maxQueued = maxQueued }
+    init(maxQueued: Int = 1 << 13) { self.maxQueued = maxQueued }
 
     /// Adds `batch` (emptied) as complete through packet `packet`. Waits while the queue is
     /// full. Returns false when the reading side has closed (the writer should stop).

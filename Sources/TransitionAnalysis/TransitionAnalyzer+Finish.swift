@@ -15,6 +15,7 @@ extension TransitionState {
 
         // Routers and device addresses from the bindings.
         var perMAC: [UInt64: [(IPAddress, BindingState)]] = [:]
+        perMAC.reserveCapacity(bindings.count)
         for (k, v) in bindings { perMAC[k.mac, default: []].append((k.address, v)) }
         let forwarding = forwarders()
         var routers = routerAdvertisers
@@ -23,6 +24,7 @@ extension TransitionState {
 
         // Device slots joined: a floating address-only slot joins the MAC that owns its address.
         var activity: [DeviceKey: DeviceActivity] = [:]
+        activity.reserveCapacity(self.activity.count)
         for (slot, a) in self.activity {
             let k = resolve(slot)
             activity[k] = activity[k].map { Self.combine($0, a) } ?? a

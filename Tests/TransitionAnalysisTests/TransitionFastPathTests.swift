@@ -36,4 +36,39 @@ import TrafficAnalysis
         // Input already in order comes back as it is.
         #expect(HappyEyeballsRaces.inSummaryOrder(ordered) == ordered)
     }
+
+    @Test func nat64FilterNeverHidesAnAddressInAPrefix() throws {
+        let configured = ["2001:db8::/32", "2a00:1:2::/48", "2a00:1:3:4::/64", "3fff:ffff:1:2::/96"].map { IPPrefix($0)! }
+        var book = NAT64PrefixBook(configured: configured)
+        func plain(_ a: IPAddress) -> Bool {
+            book.prefixes.contains { $0.prefix.contains(a) && NAT64PrefixBook.embeds(a, under: $0) }
+        }
+        var g = SystemRandomNumberGenerator()
+        var inside = 0, rejected = 0
+        for i in 0..<20_000 {
+            // Half in a known prefix (random host bits, u octet clear half the time), half anywhere.
+            var a = IPAddress(v6High: g.next(), low: i % 4 == 0 ? g.next() : g.next() & 0x00ff_ffff_ffff_ffff)
+            if i % 2 == 0 {
+                let p = book.prefixes[i / 2 % book.prefixes.count].prefix
+                let hostHigh: UInt64 = p.length >= 64 ? 0 : ~UInt64(0) >> UInt64(p.length)
+                a = IPAddress(v6High: p.address.high | (a.high & hostHigh), low: p.length >= 96 ? p.address.low | (a.low & 0xffff_ffff) : a.low)
+            }
+            let expected = plain(a)
+            #expect(book.contains(a) == expected)
+            #expect((book.match(a) != nil) == expected)
+            if expected { inside += 1 }
+            if !book.mayContain(a) { rejected += 1 }
+        }
+        #expect(inside > 5_000)
+        // Most addresses outside the prefixes stop at the filter (five prefixes, three distinct top words).
+        #expect(rejected > 8_000)
+        // A prefix learnt later is in the filter at once.
+        let learnt = try #require(IPPrefix("2a05:d014:1:2::/96"))
+        let a = IPAddress(v6High: learnt.address.high, low: 0xc000_0221)
+        #expect(!book.contains(a))
+        let learned = book.learn(learnt, source: .pref64, at: 5)
+        #expect(learned)
+        #expect(book.contains(a) && book.contains(a, at: 5) && !book.contains(a, at: 4))
+        #expect(NAT64PrefixBook.top32Filter(of: [NAT64Prefix(prefix: IPPrefix("2001::/16")!, source: .configured)]) == .max)
+    }
 }

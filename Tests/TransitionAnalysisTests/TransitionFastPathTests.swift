@@ -71,4 +71,23 @@ import TrafficAnalysis
         #expect(book.contains(a) && book.contains(a, at: 5) && !book.contains(a, at: 4))
         #expect(NAT64PrefixBook.top32Filter(of: [NAT64Prefix(prefix: IPPrefix("2001::/16")!, source: .configured)]) == .max)
     }
+
+    @Test func frameBindingsCountRepeatsAndSkipNonHosts() {
+        var b = DeviceBindings(maxBindings: 16)
+        let host = IPAddress(v4: 0xc0a8_0105), mac: UInt64 = 0x02_00_00_00_00_05
+        b.bindFrame(mac: mac, address: host, time: 10)
+        b.bindFrame(mac: mac, address: host, time: 30)
+        b.bindFrame(mac: mac, address: host, time: 20)
+        // 0.0.0.0, multicast and broadcast sources are not hosts: never bound, however often seen.
+        for a in [IPAddress(v4: 0), IPAddress(v4: 0xe000_00fb), IPAddress(v4: 0xffff_ffff)] {
+            b.bindFrame(mac: mac, address: a, time: 40)
+            b.bindFrame(mac: mac, address: a, time: 50)
+        }
+        let all = b.allBindings()
+        #expect(all.count == 1)
+        #expect(all.first?.0 == BindingKey(mac: mac, address: host))
+        let state = all.first?.1
+        #expect(state?.first == 10 && state?.last == 30 && state?.packets == 3 && state?.fromFrame == true)
+        #expect(b.device(of: host) == DeviceKey(mac: mac, address: nil))
+    }
 }

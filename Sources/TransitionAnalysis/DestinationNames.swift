@@ -25,11 +25,13 @@ public struct DestinationNames: Sendable {
     /// Updates `name`, creating it if there is room; false when it was dropped.
     @discardableResult
     public mutating func update(_ name: String, _ body: (inout NameState) -> Void) -> Bool {
-        if names[name] == nil {
-            guard names.count < maxNames else { droppedNames &+= 1; return false }
-            names[name] = NameState()
-        }
-        body(&names[name]!)
+        // A known name is hashed once and updated in place (a test, then a second lookup for
+        // the update, hashed it twice and copied its state out).
+        if let i = names.index(forKey: name) { body(&names.values[i]); return true }
+        guard names.count < maxNames else { droppedNames &+= 1; return false }
+        var n = NameState()
+        body(&n)
+        names[name] = n
         return true
     }
 }

@@ -76,7 +76,7 @@ public struct HappyEyeballsRaces: Sendable {
 
     public private(set) var races: [RaceState] = []
     var current: [RaceKey: Int] = [:]
-    var byAddress: [AddressKey: [Int]] = [:]
+    var byAddress: [AddressKey: RecentRaces] = [:]
     public private(set) var droppedRaces: UInt64 = 0
     public let window: Int64
     public let maxRaces: Int
@@ -114,20 +114,13 @@ public struct HappyEyeballsRaces: Sendable {
                 if !races[index].aaaaAddresses.contains(a) && races[index].aaaaAddresses.count < RaceState.maxAddresses { races[index].aaaaAddresses.append(a) }
             }
             // In place: a copy taken out and stored back hashed the key twice and copied the list.
-            Self.note(race: index, in: &byAddress[AddressKey(device: device, address: a), default: []])
+            byAddress[AddressKey(device: device, address: a), default: RecentRaces()].note(index)
         }
     }
 
-    /// Appends `race` to an address's race list (latest last, at most 4) unless it is the last one.
-    static func note(race index: Int, in list: inout [Int]) {
-        guard list.last != index else { return }
-        list.append(index)
-        if list.count > 4 { list.removeFirst() }
-    }
-
-    /// The races in which `device` was answered `address`, latest last.
-    public func races(of device: DeviceKey, address: IPAddress) -> [Int] {
-        byAddress[AddressKey(device: device, address: address)] ?? []
+    /// The races in which `device` was answered `address` (the latest 4), latest last.
+    public func races(of device: DeviceKey, address: IPAddress) -> RecentRaces {
+        byAddress[AddressKey(device: device, address: address)] ?? RecentRaces()
     }
 
     /// Attributes a connection to the latest race that answered its responder to its

@@ -90,4 +90,16 @@ import TrafficAnalysis
         #expect(state?.first == 10 && state?.last == 30 && state?.packets == 3 && state?.fromFrame == true)
         #expect(b.device(of: host) == DeviceKey(mac: mac, address: nil))
     }
+
+    @Test func recentRacesKeepTheLatestFourAsAnArrayDid() {
+        var r = RecentRaces()
+        var plain: [Int] = []
+        #expect(r.isEmpty && r.last == nil)
+        for race in [7, 7, 1, 2, 2, 3, 9, 4, 4, 1] {
+            r.note(race)
+            if plain.last != race { plain.append(race); if plain.count > 4 { plain.removeFirst() } }
+            #expect(Array(r) == plain)
+        }
+        #expect(Array(r) == [3, 9, 4, 1] && Array(r.reversed()) == [1, 4, 9, 3])
+    }
 }

@@ -188,10 +188,11 @@ public struct DeviceBindings: Sendable {
 
     /// `ndValid`: false when the packet is an ND message that `neighborDiscoveryHeaderIsValid`
     /// refused; it then binds only as a frame (no ND binding, no RA sender). `nat64`: the
-    /// NAT64 prefixes known now; DHCPv6 never binds an address inside one. `packet` is `inout`
-    /// only to be passed by address (`TransitionAnalyzer.add`); not changed.
+    /// NAT64 prefixes known now; DHCPv6 never binds an address inside one. `packet` and `nat64`
+    /// are `inout` only to be passed by address (`TransitionAnalyzer.add`: by value, the caller
+    /// copied the ~110-byte book for every packet); neither is changed.
     @inlinable
-    public mutating func add(_ record: PacketRecord, _ packet: inout DecodedPacket, ndValid: Bool = true, nat64: NAT64PrefixBook) {
+    public mutating func add(_ record: PacketRecord, _ packet: inout DecodedPacket, ndValid: Bool = true, nat64: inout NAT64PrefixBook) {
         // A pattern, not `==`: LinkType has a payload case, so `==` was an outlined call per packet.
         guard case .ethernet = record.linkType, packet.linkDecoded else { return }
         let b = record.bytes

@@ -185,7 +185,7 @@ public struct NAT64PrefixBook: Sendable {
     @usableFromInline var top32Filter: UInt64 = .max
 
     /// The filter bit of `a`'s top 32 bits (6 bits of a multiplicative hash of them).
-    @inlinable static func top32Bit(_ a: IPAddress) -> UInt64 {
+    @inlinable @inline(__always) static func top32Bit(_ a: IPAddress) -> UInt64 {
         let top = UInt32(truncatingIfNeeded: a.high >> 32)
         return 1 &<< UInt64((top &* 0x9e37_79b1) >> 26)
     }
@@ -201,7 +201,7 @@ public struct NAT64PrefixBook: Sendable {
     }
 
     /// False when no known prefix can hold `a` (its top 32 bits match none); true means maybe.
-    @inlinable func mayContain(_ a: IPAddress) -> Bool { top32Filter & Self.top32Bit(a) != 0 }
+    @inlinable @inline(__always) func mayContain(_ a: IPAddress) -> Bool { top32Filter & Self.top32Bit(a) != 0 }
 
     /// Adds `prefix` learnt from `source` at `time` (nil for configured ones). Returns true
     /// when the prefix is now known and was not before (a known prefix learnt again from a
@@ -385,7 +385,7 @@ public struct NAT64PrefixBook: Sendable {
     /// True when `a` lies in a known prefix that applies at `time` (nil: any known prefix, for
     /// packets, which are read in order) and embeds an IPv4 address under it (`embeds`: an
     /// address with a non-zero u octet under a prefix shorter than 96 is not translated).
-    @inlinable public func contains(_ a: IPAddress, at time: Int64? = nil) -> Bool {
+    @inlinable @inline(__always) public func contains(_ a: IPAddress, at time: Int64? = nil) -> Bool {
         guard a.family == .v6, mayContain(a) else { return false }
         return prefixesContain(a, at: time)
     }

@@ -102,4 +102,17 @@ import TrafficAnalysis
         }
         #expect(Array(r) == [3, 9, 4, 1] && Array(r.reversed()) == [1, 4, 9, 3])
     }
+
+    @Test func historySYNMatchesTheText() {
+        // Code 1 is the originator's SYN ("S"), 9 the responder's ("s").
+        #expect(TransitionAnalyzer.historyHasOriginatorSYN(ConnectionHistory(codes: 0x0031, length: 2, flipped: false)))
+        #expect(!TransitionAnalyzer.historyHasOriginatorSYN(ConnectionHistory(codes: 0x0039, length: 2, flipped: true)))
+        // A code 1 past `length` is not part of the history.
+        #expect(!TransitionAnalyzer.historyHasOriginatorSYN(ConnectionHistory(codes: 0x0130, length: 2, flipped: false)))
+        var g = SystemRandomNumberGenerator()
+        for _ in 0..<5_000 {
+            let h = ConnectionHistory(codes: g.next(), length: UInt8.random(in: 0...16, using: &g), flipped: Bool.random(using: &g))
+            #expect(TransitionAnalyzer.historyHasOriginatorSYN(h) == h.text.utf8.contains(UInt8(ascii: "S")))
+        }
+    }
 }

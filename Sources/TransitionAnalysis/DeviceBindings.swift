@@ -452,12 +452,12 @@ public struct DeviceBindings: Sendable {
     }
 
     /// The cache slot of a pair (a keyed hash: `cacheSeed`).
-    @inlinable func cacheSlot(of key: BindingKey) -> Int {
+    @inlinable @inline(__always) func cacheSlot(of key: BindingKey) -> Int {
         Int(truncatingIfNeeded: key.tableHash(seed: cacheSeed) >> UInt64(64 - Self.cacheBits))
     }
 
     /// A repeat of the pair cached in `slot`: counted there, written to the table on eviction.
-    @inlinable mutating func countCached(slot: Int, time: Int64) {
+    @inlinable @inline(__always) mutating func countCached(slot: Int, time: Int64) {
         cache[slot].packets &+= 1
         if time > cache[slot].last { cache[slot].last = time }
     }

@@ -155,6 +155,7 @@ public struct TransitionAnalyzer: Sendable {
         guard t.serverPort == 53, t.qtype == 1 || t.qtype == 28, t.qclass == 1 else { return }
         var addresses: [IPAddress] = []
         if t.status == .answered, t.rcode == 0 {
+            addresses.reserveCapacity(t.answers.count)
             for rr in t.answers {
                 switch rr.data {
                 case .a(let a) where t.qtype == 1: addresses.append(a)
@@ -172,9 +173,11 @@ public struct TransitionAnalyzer: Sendable {
             ipv4onlyAmbiguous &+= UInt64(found.ambiguous)
             for p in found.prefixes { nat64.learn(p, source: .ipv4onlyArpa, at: time) }
         }
+        // The name is hashed once for the whole transaction (names change only at the update).
+        let nameIndex = names.index(of: t.qname)
+        let known = nameIndex.map { names[at: $0] }
         // DNS64 recognised from the answers: a AAAA embedding an A answer of the same name,
         // used once corroborated (`NAT64PrefixBook.dns64Corroboration`).
-        let known = names[t.qname]
         if t.qtype == 28, let aList = known?.aAddresses, !aList.isEmpty {
             for a in addresses where !nat64.contains(a, at: time) { corroborateDNS64(a, anyOf: aList, time: time ?? 0) }
         } else if t.qtype == 1, let aaaaList = known?.aaaaAddresses, !aaaaList.isEmpty, !addresses.isEmpty {
@@ -187,7 +190,7 @@ public struct TransitionAnalyzer: Sendable {
             }
         }
         let empty = t.status == .answered && t.rcode == 0 && addresses.isEmpty
-        names.update(t.qname) { n in
+        names.update(t.qname, at: nameIndex) { n in
             if t.qtype == 1 { n.aQueries += 1 } else { n.aaaaQueries += 1 }
             for a in addresses {
                 if a.family == .v4 { if !n.aAddresses.contains(a) && n.aAddresses.count < 16 { n.aAddresses.append(a) } }

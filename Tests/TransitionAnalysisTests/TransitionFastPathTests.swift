@@ -115,4 +115,24 @@ import TrafficAnalysis
             #expect(TransitionAnalyzer.historyHasOriginatorSYN(h) == h.text.utf8.contains(UInt8(ascii: "S")))
         }
     }
+
+    @Test func namesUpdatedThroughOneLookup() {
+        var byIndex = DestinationNames(maxNames: 2), byName = DestinationNames(maxNames: 2)
+        let a = IPAddress(v4: 0xc000_0201)
+        for (name, q) in [("a.example", 1), ("b.example", 28), ("a.example", 28), ("c.example", 1), ("b.example", 1)] {
+            let i = byIndex.index(of: name)
+            #expect((i == nil) == (byIndex[name] == nil))
+            if let i { #expect(byIndex[at: i].aQueries == byIndex[name]?.aQueries) }
+            let kept = byIndex.update(name, at: i) { n in if q == 1 { n.aQueries += 1; n.aAddresses.append(a) } else { n.aaaaQueries += 1 } }
+            let keptToo = byName.update(name) { n in if q == 1 { n.aQueries += 1; n.aAddresses.append(a) } else { n.aaaaQueries += 1 } }
+            #expect(kept == keptToo && kept == (name != "c.example"))
+        }
+        #expect(byIndex.droppedNames == 1 && byName.droppedNames == 1)
+        for name in ["a.example", "b.example"] {
+            let x = byIndex[name], y = byName[name]
+            #expect(x?.aQueries == y?.aQueries && x?.aaaaQueries == y?.aaaaQueries && x?.aAddresses == y?.aAddresses)
+        }
+        #expect(byIndex["a.example"]?.aQueries == 1 && byIndex["a.example"]?.aaaaQueries == 1)
+        #expect(byIndex["c.example"] == nil)
+    }
 }

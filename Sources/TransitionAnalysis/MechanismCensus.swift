@@ -27,9 +27,12 @@ public struct MechanismCensus: Sendable {
 
     public init() {}
 
-    /// (`packet` is `inout` only to be passed by address: `TransitionAnalyzer.add`; not changed.)
+    /// (`packet`, `classifier` and `nat64` are `inout` only to be passed by address:
+    /// `TransitionAnalyzer.add` copied the classifier and the prefix book for every packet when
+    /// they went by value; none is changed.)
     @inlinable
-    public mutating func add(_ record: PacketRecord, _ packet: inout DecodedPacket, classifier: MechanismClassifier, nat64: NAT64PrefixBook) {
+    public mutating func add(_ record: PacketRecord, _ packet: inout DecodedPacket, classifier: inout MechanismClassifier,
+                             nat64: inout NAT64PrefixBook) {
         let layers = packet.ipLayers
         guard !layers.isEmpty else { nonIPPackets &+= 1; return }
         var innerIndex = layers.count - 1

@@ -144,7 +144,7 @@ public struct NAT64PrefixDrops: Sendable, Equatable {
 /// otherwise it is refused. Configured prefixes are never evicted. Every prefix not kept is
 /// counted in `drops`.
 public struct NAT64PrefixBook: Sendable {
-    public private(set) var prefixes: [NAT64Prefix] = []
+    public private(set) var prefixes: [NAT64Prefix] = [] { didSet { top32Filter = Self.top32Filter(of: prefixes) } }
     public private(set) var drops = NAT64PrefixDrops()
     public static let maxPrefixes = 64
     /// Distinct embedded IPv4 addresses a DNS64-match prefix needs before it is used. One
@@ -175,7 +175,33 @@ public struct NAT64PrefixBook: Sendable {
         prefixes.append(NAT64Prefix(prefix: IPPrefix("64:ff9b::/96")!, source: .wellKnown, learntAt: nil))
         prefixes.append(NAT64Prefix(prefix: IPPrefix("64:ff9b:1::/48")!, source: .localUse, learntAt: nil))
         for p in configured { learn(p, source: .configured, at: nil) }
+        top32Filter = Self.top32Filter(of: prefixes)
     }
+
+    /// One bit per distinct top 32 bits of the known prefixes (`top32Bit`), kept in step with
+    /// `prefixes`. Every prefix is at least a /32 (the RFC 6052 lengths), so an address whose
+    /// bit is clear lies in none of them: `contains` and `match` stop there for most IPv6
+    /// traffic (one multiply and mask instead of a masked compare per prefix, per packet).
+    @usableFromInline var top32Filter: UInt64 = .max
+
+    /// The filter bit of `a`'s top 32 bits (6 bits of a multiplicative hash of them).
+    @inlinable @inline(__always) static func top32Bit(_ a: IPAddress) -> UInt64 {
+        let top = UInt32(truncatingIfNeeded: a.high >> 32)
+        return 1 &<< UInt64((top &* 0x9e37_79b1) >> 26)
+    }
+
+    /// The filter of `list`: all ones (no rejection) if a prefix shorter than /32 got in.
+    static func top32Filter(of list: [NAT64Prefix]) -> UInt64 {
+        var filter: UInt64 = 0
+        for p in list where p.prefix.address.family == .v6 {
+            guard p.prefix.length >= 32 else { return .max }
+            filter |= top32Bit(p.prefix.address)
+        }
+        return filter
+    }
+
+    /// False when no known prefix can hold `a` (its top 32 bits match none); true means maybe.
+    @inlinable @inline(__always) func mayContain(_ a: IPAddress) -> Bool { top32Filter & Self.top32Bit(a) != 0 }
 
     /// Adds `prefix` learnt from `source` at `time` (nil for configured ones). Returns true
     /// when the prefix is now known and was not before (a known prefix learnt again from a
@@ -349,7 +375,7 @@ public struct NAT64PrefixBook: Sendable {
     /// that IPv4 address.
     @inlinable
     public func match(_ a: IPAddress, at time: Int64? = nil) -> (prefix: NAT64Prefix, ipv4: IPAddress)? {
-        guard a.family == .v6 else { return nil }
+        guard a.family == .v6, mayContain(a) else { return nil }
         for p in prefixes where p.prefix.contains(a) && p.applies(at: time) && Self.embeds(a, under: p) {
             if let v4 = NAT64Embedding.ipv4(in: a, prefixLength: Self.embeddingLength(p)) { return (p, v4) }
         }
@@ -359,8 +385,13 @@ public struct NAT64PrefixBook: Sendable {
     /// True when `a` lies in a known prefix that applies at `time` (nil: any known prefix, for
     /// packets, which are read in order) and embeds an IPv4 address under it (`embeds`: an
     /// address with a non-zero u octet under a prefix shorter than 96 is not translated).
-    @inlinable public func contains(_ a: IPAddress, at time: Int64? = nil) -> Bool {
-        guard a.family == .v6 else { return false }
+    @inlinable @inline(__always) public func contains(_ a: IPAddress, at time: Int64? = nil) -> Bool {
+        guard a.family == .v6, mayContain(a) else { return false }
+        return prefixesContain(a, at: time)
+    }
+
+    /// `contains` past the filter (kept out of line: the filter test alone is inlined per packet).
+    @usableFromInline func prefixesContain(_ a: IPAddress, at time: Int64?) -> Bool {
         for p in prefixes where p.prefix.contains(a) && p.applies(at: time) && Self.embeds(a, under: p) { return true }
         return false
     }

@@ -12,11 +12,10 @@ extension TransitionState {
     /// state: one input's, or several merged (`merged(_:)`).
     public func finish() -> TransitionSummary {
         var s = TransitionSummary()
-        let me = self
-        let synthesized: (IPAddress) -> Bool = { me.isSynthesized($0) }
 
         // Routers and device addresses from the bindings.
         var perMAC: [UInt64: [(IPAddress, BindingState)]] = [:]
+        perMAC.reserveCapacity(bindings.count)
         for (k, v) in bindings { perMAC[k.mac, default: []].append((k.address, v)) }
         let forwarding = forwarders()
         var routers = routerAdvertisers
@@ -25,6 +24,7 @@ extension TransitionState {
 
         // Device slots joined: a floating address-only slot joins the MAC that owns its address.
         var activity: [DeviceKey: DeviceActivity] = [:]
+        activity.reserveCapacity(self.activity.count)
         for (slot, a) in self.activity {
             let k = resolve(slot)
             activity[k] = activity[k].map { Self.combine($0, a) } ?? a
@@ -104,7 +104,7 @@ extension TransitionState {
 
         // Names, destinations, the IPv6-preferred share.
         for (name, n) in names.sorted(by: { $0.key < $1.key }) {
-            let synth = n.aaaaAddresses.filter(synthesized).count
+            let synth = n.aaaaAddresses.count { isSynthesized($0) }
             let real = n.aaaaAddresses.count - synth
             let eligible = !n.aAddresses.isEmpty && real > 0
             s.names.append(.init(name: name, aAnswers: n.aAddresses.count, aaaaAnswers: n.aaaaAddresses.count, aaaaSynthesized: synth,
@@ -126,12 +126,16 @@ extension TransitionState {
             }
         }
 
-        // Happy Eyeballs.
-        s.races = races.map { r in
+        // Happy Eyeballs. A loop, not `map`: an `isSynthesized` closure formed inside the map's
+        // closure copied the whole state for each race (5,133 copies and destructions).
+        var results: [RaceResult] = []
+        results.reserveCapacity(races.count)
+        for r in races {
             var race = r.race
             race.device = resolve(DeviceSlot(key: race.device, floating: r.floating))
-            return HappyEyeballsRaces.evaluate(race, isSynthesized: synthesized)
-        }.sorted { ($0.start, $0.name, $0.device) < ($1.start, $1.name, $1.device) }
+            results.append(HappyEyeballsRaces.evaluate(race, synthesized: race.aaaaAddresses.count { isSynthesized($0) }))
+        }
+        s.races = HappyEyeballsRaces.inSummaryOrder(results)
         var h = s.happyEyeballs
         for r in s.races {
             guard r.attemptsV4 + r.attemptsV6 > 0 else { h.lookupsWithoutAttempt += 1; continue }

@@ -69,7 +69,7 @@ public struct TransitionAnalyzer: Sendable {
         // (RFC 4861): no binding, no router, no local source, no PREF64; counted.
         let ndValid = DeviceBindings.neighborDiscoveryHeaderIsValid(record.bytes, &packet) ?? true
         if !ndValid { invalidNDMessages &+= 1 }
-        bindings.add(record, &packet, ndValid: ndValid, nat64: nat64)
+        bindings.add(record, &packet, ndValid: ndValid, nat64: &nat64)
         noteLocalSources(&packet, ndValid: ndValid)
         if ndValid, let p = packet.pref64Prefix, let lifetime = packet.pref64LifetimeSeconds {
             // RFC 8781 section 4: the PREF64 option is an option of Router Advertisements; in any
@@ -83,7 +83,7 @@ public struct TransitionAnalyzer: Sendable {
         if !pendingPREF64.isEmpty && bindings.forwarderConfirmations != seenConfirmations {
             confirmPendingPREF64(time: record.timestamp)
         }
-        census.add(record, &packet, classifier: classifier, nat64: nat64)
+        census.add(record, &packet, classifier: &classifier, nat64: &nat64)
     }
 
     /// `add` for a packet held by value (the live worker, tests; it copies the packet once).
@@ -155,6 +155,7 @@ public struct TransitionAnalyzer: Sendable {
         guard t.serverPort == 53, t.qtype == 1 || t.qtype == 28, t.qclass == 1 else { return }
         var addresses: [IPAddress] = []
         if t.status == .answered, t.rcode == 0 {
+            addresses.reserveCapacity(t.answers.count)
             for rr in t.answers {
                 switch rr.data {
                 case .a(let a) where t.qtype == 1: addresses.append(a)
@@ -172,9 +173,11 @@ public struct TransitionAnalyzer: Sendable {
             ipv4onlyAmbiguous &+= UInt64(found.ambiguous)
             for p in found.prefixes { nat64.learn(p, source: .ipv4onlyArpa, at: time) }
         }
+        // The name is hashed once for the whole transaction (names change only at the update).
+        let nameIndex = names.index(of: t.qname)
+        let known = nameIndex.map { names[at: $0] }
         // DNS64 recognised from the answers: a AAAA embedding an A answer of the same name,
         // used once corroborated (`NAT64PrefixBook.dns64Corroboration`).
-        let known = names[t.qname]
         if t.qtype == 28, let aList = known?.aAddresses, !aList.isEmpty {
             for a in addresses where !nat64.contains(a, at: time) { corroborateDNS64(a, anyOf: aList, time: time ?? 0) }
         } else if t.qtype == 1, let aaaaList = known?.aaaaAddresses, !aaaaList.isEmpty, !addresses.isEmpty {
@@ -187,7 +190,7 @@ public struct TransitionAnalyzer: Sendable {
             }
         }
         let empty = t.status == .answered && t.rcode == 0 && addresses.isEmpty
-        names.update(t.qname) { n in
+        names.update(t.qname, at: nameIndex) { n in
             if t.qtype == 1 { n.aQueries += 1 } else { n.aaaaQueries += 1 }
             for a in addresses {
                 if a.family == .v4 { if !n.aAddresses.contains(a) && n.aAddresses.count < 16 { n.aAddresses.append(a) } }
@@ -234,9 +237,8 @@ public struct TransitionAnalyzer: Sendable {
         }
         // Race attempts: TCP connections opened in the capture, and UDP 443 (QUIC).
         var raceIndex: Int? = nil
-        // The history is ASCII letters: a byte search, not `String.contains`, which resolved
-        // to Foundation's locale-aware `range(of:)` (~3,900 instructions per record).
-        let isAttempt = (c.transportProtocol == 6 && !c.startedBeforeCapture && c.history.utf8.contains(UInt8(ascii: "S")))
+        // The "S" of the history, read from its codes (`historyHasOriginatorSYN`).
+        let isAttempt = (c.transportProtocol == 6 && !c.startedBeforeCapture && Self.historyHasOriginatorSYN(c.historyCodes))
             || (c.transportProtocol == 17 && c.responderPort == 443)
         if isAttempt && raceNameIndex != nil {
             let established: Bool
@@ -266,6 +268,15 @@ public struct TransitionAnalyzer: Sendable {
         let ownTraffic = Self.isGlobalEnd(c.originator) && Self.isGlobalEnd(c.responder)
         let eligible = used && (raceNameIndex.map { isEligible(races.races[$0].name) } ?? false)
         activity.values[slot!].update(c, mechanism: m, ownTraffic: ownTraffic, eligible: eligible, raceAttempt: raceIndex != nil)
+    }
+
+    /// The history has an "S" (the originator's SYN), read from the codes: `c.history` built
+    /// the string for every record (~330 instructions) to search one letter. Code 1 is the
+    /// originator's first event, written "S" by `ConnectionHistory.text` (the responder's, 9,
+    /// is "s").
+    static func historyHasOriginatorSYN(_ h: ConnectionHistory) -> Bool {
+        for i in 0..<Int(h.length) where (h.codes >> (4 * UInt64(i))) & 0xf == 1 { return true }
+        return false
     }
 
     /// A connection that was used: the TCP handshake completed (conn_state S1, SF, S2, S3, RSTO,

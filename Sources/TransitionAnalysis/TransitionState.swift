@@ -297,7 +297,12 @@ extension TransitionAnalyzer {
         s.localPrefixes = options.localPrefixes
         s.maxBindings = options.maxBindings; s.maxDevices = options.maxDevices
         s.maxNames = options.maxNames; s.maxRaces = options.maxRaces
-        for (k, v) in bindings.allBindings() { s.bindings[k] = v }
+        // Sized once: grown from empty, each table was rehashed ~13 times on the way.
+        let all = bindings.allBindings()
+        s.bindings.reserveCapacity(all.count)
+        for (k, v) in all { s.bindings[k] = v }
+        s.owners.reserveCapacity(bindings.macOf.count)
+        s.activity.reserveCapacity(activity.count)
         let mask: UInt64 = 0xffff_ffff_ffff
         bindings.macOf.forEach { address, value in
             let mac = value & mask

@@ -138,12 +138,15 @@ public enum CaptureFileJob {
     /// record goes to it as it finishes (DNS first, so a lookup is known before the connections
     /// finishing on the same packet), then on to `connections` / `dns` when given. The summary
     /// is the same `run` gives (the core analyzers do not change); several files can share one
-    /// `transition`, read one after another.
+    /// `transition`, read one after another. `roles`: the core analyzers to run (the flows always
+    /// run, the transition analysis needs their records); a caller that prints only the
+    /// transition figures can leave out hosts and packet counts.
     public static func run(path: String, options: AnalysisOptions = AnalysisOptions(),
                            decoderOptions: DecoderOptions = DecoderOptions(),
                            filter: ((PacketRecord) -> Bool)? = nil,
                            progress: ((UInt64) -> Void)? = nil,
                            transition: inout TransitionAnalyzer,
+                           roles: AnalyzerRoles = .all,
                            connections: (([ConnectionRecord]) -> Void)? = nil,
                            dns: (([DNSTransaction]) -> Void)? = nil,
                            extraWarnings: ([LinkType]) -> [CaptureWarning] = { _ in [] }) -> CaptureFileResult {
@@ -155,7 +158,7 @@ public enum CaptureFileJob {
         var o = options
         o.emitConnectionRecords = true
         o.emitDNSRecords = true
-        var pipeline = AnalysisPipeline(source: path, options: o, decoderOptions: decoderOptions)
+        var pipeline = AnalysisPipeline(source: path, options: o, decoderOptions: decoderOptions, roles: roles.union(.flows))
         // The loop of AnalysisPipeline.run plus the transition hook (that method's closures are
         // escaping, so they cannot update an inout analyzer).
         let report = reader.deliver { record in

@@ -60,8 +60,8 @@ public enum StagedFileJob {
         return result(path: path, reader: reader, report: report, summary: summary)
     }
 
-    /// `CaptureFileJob.run(path:...transition:...)` on two threads: one runs every core
-    /// analyzer (the summary is exactly the one-pass summary) and hands the records finishing at
+    /// `CaptureFileJob.run(path:...transition:...)` on two threads: one runs the core analyzers
+    /// of `roles` (the summary is exactly the one-pass summary) and hands the records finishing at
     /// each packet to this thread, which decodes the packets again for the transition analysis
     /// and gives it packet N, then the records of packet N.
     public static func run(path: String, options: AnalysisOptions = AnalysisOptions(),
@@ -69,17 +69,18 @@ public enum StagedFileJob {
                            makeFilter: () -> ((PacketRecord) -> Bool)? = { nil },
                            progress: ((UInt64) -> Void)? = nil,
                            transition: inout TransitionAnalyzer,
+                           roles: AnalyzerRoles = .all,
                            extraWarnings: ([LinkType]) -> [CaptureWarning] = { _ in [] }) -> CaptureFileResult {
         guard let (readerA, readerB) = twoReaders(path) else {
             return CaptureFileJob.run(path: path, options: options, decoderOptions: decoderOptions, filter: makeFilter(),
-                                      progress: progress, transition: &transition, extraWarnings: extraWarnings)
+                                      progress: progress, transition: &transition, roles: roles, extraWarnings: extraWarnings)
         }
         var o = options
         o.emitConnectionRecords = true
         o.emitDNSRecords = true
         var reader = readerA
         let relay = RecordRelay()
-        let core = FlowHalf(pipeline: AnalysisPipeline(source: path, options: o, decoderOptions: decoderOptions, roles: .all),
+        let core = FlowHalf(pipeline: AnalysisPipeline(source: path, options: o, decoderOptions: decoderOptions, roles: roles.union(.flows)),
                             reader: readerB, filter: makeFilter(), extension: NoPipelineExtension())
         let other = SecondThread.start { core.runRelaying(to: relay) }
         // This thread only decodes: no core analyzer runs here.

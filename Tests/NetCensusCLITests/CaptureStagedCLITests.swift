@@ -45,6 +45,24 @@ import TestSupport
         #expect(one.stderr.contains("warning"), "the cut-short capture should warn")
     }
 
+    /// Without `--state-out`, `capture analyze` leaves out the host and packet-count analyzers
+    /// (nothing of theirs is printed): the document must be the one a run with every analyzer
+    /// (with `--state-out`) prints, one thread or two.
+    @Test func analyzeWithoutStateOutPrintsTheSameDocument() throws {
+        guard CaptureMergeCLITests.ready() else { return }
+        let tmp = SharedData.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let files = CaptureMergeCLITests.publicCaptures()
+        for jobs in ["1", "2"] {
+            let state = tmp.appendingPathComponent("a\(jobs).state").path
+            let lean = try CaptureCLI.run(["capture", "analyze", "--json", "--show-addresses", "--jobs", jobs] + files)
+            let full = try CaptureCLI.run(["capture", "analyze", "--json", "--show-addresses", "--jobs", jobs, "--state-out", state] + files)
+            #expect(lean.status == 0 && full.status == 0)
+            #expect(lean.stdout == full.stdout && lean.stderr == full.stderr && !lean.stdout.isEmpty, "--jobs \(jobs)")
+            #expect(FileManager.default.fileExists(atPath: state))
+        }
+    }
+
     @Test func gzipInputTakesOnePassWithTheSameOutput() throws {
         guard CaptureMergeCLITests.ready() else { return }
         guard let path = CaptureMergeCLITests.publicCaptures().first(where: { $0.hasSuffix("dualstack_sll_browsing.pcap") }) else {

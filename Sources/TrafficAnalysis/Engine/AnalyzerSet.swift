@@ -1,19 +1,26 @@
 import CaptureCore
 import PacketDecoding
 
-/// Which analyzers of an `AnalyzerSet` run. One pass runs both groups; a staged run
-/// (`CaptureJobs.StagedFileJob`) reads a file twice at once, one group per thread, and writes
-/// both groups' figures into one summary. The groups share no state: the packet figures are
-/// per-packet counts and distinct sets, the flows are the connection and DNS tables (and what
-/// hangs on their records: pipeline extensions, the transition analysis).
+/// Which analyzers of an `AnalyzerSet` run. One pass runs them all; a staged run
+/// (`CaptureJobs.StagedFileJob`) reads a file twice at once and splits the groups between the
+/// threads, writing every group's figures into one summary; a command that prints none of a
+/// group's figures leaves it out (`capture analyze` without `--state-out` needs no hosts). The
+/// groups share no state: the packet figures are per-packet counts and distinct sets, the flows
+/// are the connection and DNS tables (and what hangs on their records: pipeline extensions, the
+/// transition analysis).
 public struct AnalyzerRoles: OptionSet, Sendable, Hashable {
     public let rawValue: UInt8
     @inlinable public init(rawValue: UInt8) { self.rawValue = rawValue }
-    /// Families, layers, link types, warnings (`FamilyAnalyzer`), hosts and distinct addresses
-    /// (`HostAnalyzer`), SYN / SYN-ACK counts, DNS message counts.
-    public static let packetFigures = AnalyzerRoles(rawValue: 1)
+    /// Families, layers, link types, truncation, warnings (`FamilyAnalyzer`).
+    public static let families = AnalyzerRoles(rawValue: 1)
     /// Connections (`ConnectionAnalyzer`, with the 5-tuple set) and DNS transactions.
     public static let flows = AnalyzerRoles(rawValue: 2)
+    /// Hosts and distinct addresses (`HostAnalyzer`).
+    public static let hosts = AnalyzerRoles(rawValue: 4)
+    /// SYN / SYN-ACK counts and DNS message counts.
+    public static let packetCounts = AnalyzerRoles(rawValue: 8)
+    /// Every figure of a packet alone: families, hosts, packet counts.
+    public static let packetFigures: AnalyzerRoles = [.families, .hosts, .packetCounts]
     public static let all: AnalyzerRoles = [.packetFigures, .flows]
 }
 
@@ -55,18 +62,38 @@ public struct AnalyzerSet: Sendable {
             handshakes.add(record, &packet)
             dnsMessages.add(record, &packet)
             dnsTransactions.add(record, &packet)
-        } else if roles.contains(.packetFigures) {
+        } else if roles == .packetFigures {
             let hostHashes = hosts.prefetch(packet)
             family.add(record, &packet)
             hosts.add(record, &packet, prehashed: hostHashes)
             handshakes.add(record, &packet)
             dnsMessages.add(record, &packet)
-        } else if roles.contains(.flows) {
+        } else if roles == .flows {
             var prepared = ConnectionAnalyzer.prepare(record, &packet)
             if prepared.isConnection { connections.prefetch(&prepared) }
             connections.add(prepared: &prepared)
             dnsTransactions.add(record, &packet)
+        } else {
+            addSelected(record, &packet)
         }
+    }
+
+    /// `add` for any other choice of roles, in the same order as `.all`.
+    @inlinable
+    mutating func addSelected(_ record: PacketRecord, _ packet: inout DecodedPacket) {
+        var prepared = ConnectionAnalyzer.Prepared.none
+        if roles.contains(.flows) {
+            prepared = ConnectionAnalyzer.prepare(record, &packet)
+            if prepared.isConnection { connections.prefetch(&prepared) }
+        }
+        if roles.contains(.families) { family.add(record, &packet) }
+        if roles.contains(.hosts) { hosts.add(record, &packet) }
+        if roles.contains(.flows) { connections.add(prepared: &prepared) }
+        if roles.contains(.packetCounts) {
+            handshakes.add(record, &packet)
+            dnsMessages.add(record, &packet)
+        }
+        if roles.contains(.flows) { dnsTransactions.add(record, &packet) }
     }
 
     /// `add` for a packet held by value (tests and one-off callers; it copies the packet once).
@@ -87,12 +114,10 @@ public struct AnalyzerSet: Sendable {
     /// (keeping other groups' members, see `FamilyAnalyzer.finish`), so a staged run finishes
     /// its packet-figure set first and the flow set into the same summary after it.
     public mutating func finish(into s: inout AdoptionSummary) {
-        if roles.contains(.packetFigures) {
-            family.finish(into: &s)
-            hosts.finish(into: &s)
-        }
+        if roles.contains(.families) { family.finish(into: &s) }
+        if roles.contains(.hosts) { hosts.finish(into: &s) }
         if roles.contains(.flows) { connections.finish(into: &s) }
-        if roles.contains(.packetFigures) {
+        if roles.contains(.packetCounts) {
             handshakes.finish(into: &s)
             dnsMessages.finish(into: &s)
         }

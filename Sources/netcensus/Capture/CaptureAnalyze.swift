@@ -151,9 +151,12 @@ struct CaptureAnalyze: ParsableCommand {
             }
         }
         let policy = try addressPolicy()
-        let pipeline = CapturePipeline(filter: bpf, progress: ProgressLine.make(quiet: quiet, files: inputs.count),
+        var pipeline = CapturePipeline(filter: bpf, progress: ProgressLine.make(quiet: quiet, files: inputs.count),
                                        decoderOptions: decoding.decoderOptions, analysisOptions: state.analysisOptions,
                                        threadsPerFile: CapturePipeline.threadsPerFile(jobs: jobs ?? ParallelFiles.defaultJobs, files: 1))
+        // The document shows only transition figures, warnings and inputs: without a state to
+        // write, hosts and packet counts are not computed.
+        if stateOut == nil { pipeline.transitionRoles = [.families, .flows] }
         let options = try transitionOptions()
         var results: [CapturePipeline.FileResult] = []
         // One analysis per input, merged (docs/transition.md "Several inputs"): the same rule a

@@ -23,6 +23,9 @@ struct CapturePipeline {
     /// 2: each file is read by two threads, one per analyzer group (`StagedFileJob`); 1: one
     /// pass. The output is the same.
     var threadsPerFile: Int
+    /// The core analyzers a transition run needs (`capture analyze` without `--state-out`
+    /// prints no host or packet-count figure, so it leaves them out).
+    var transitionRoles: AnalyzerRoles = .all
 
     init(filter: BPFFilter?, progress: ProgressLine?, decoderOptions: DecoderOptions = DecoderOptions(),
          analysisOptions: AnalysisOptions = AnalysisOptions(), threadsPerFile: Int = 1) {
@@ -98,14 +101,14 @@ extension CapturePipeline {
         if threadsPerFile >= 2, let makeFilter = stagedFilters() {
             return StagedFileJob.run(
                 path: path, options: analysisOptions, decoderOptions: decoderOptions, makeFilter: makeFilter,
-                progress: progress.map { p in { p.update(packets: $0) } }, transition: &transition,
+                progress: progress.map { p in { p.update(packets: $0) } }, transition: &transition, roles: transitionRoles,
                 extraWarnings: { linkTypes in Self.filterWarnings(filter, path: path, linkTypes) })
         }
         return CaptureFileJob.run(
             path: path, options: analysisOptions, decoderOptions: decoderOptions,
             filter: filter.map { f in { f.matches($0) } },
             progress: progress.map { p in { p.update(packets: $0) } },
-            transition: &transition,
+            transition: &transition, roles: transitionRoles,
             extraWarnings: { linkTypes in Self.filterWarnings(filter, path: path, linkTypes) })
     }
 

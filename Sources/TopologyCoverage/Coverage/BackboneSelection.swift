@@ -39,9 +39,14 @@ public struct BackboneSelection: Sendable {
     }
 
     public init(topology t: Topology, graph g: Multigraph, backboneIds: [String]?, perComponent: Bool = false) {
-        unmatchedIds = []
         // Tiers read once, by index (iterating the nodes would copy each with its strings).
-        let tiers = t.nodes.indices.map { t.nodes[$0].tier }
+        self.init(topology: t, graph: g, tiers: t.nodes.indices.map { t.nodes[$0].tier }, backboneIds: backboneIds,
+                  perComponent: perComponent)
+    }
+
+    /// The same selection from the nodes' tiers read beforehand (`tiers[i]` is `t.nodes[i].tier`).
+    init(topology t: Topology, graph g: Multigraph, tiers: [Tier], backboneIds: [String]?, perComponent: Bool = false) {
+        unmatchedIds = []
         if let ids = backboneIds, !ids.isEmpty {
             let r = Self.resolveBackboneIds(ids, in: t)
             unmatchedIds = r.unmatched

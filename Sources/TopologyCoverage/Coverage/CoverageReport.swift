@@ -31,9 +31,9 @@ public struct CoverageReport: Sendable {
     public let bottleneckMbps: [Double]
     public let fiberBottleneckMbps: [Double]
     public let fiberPath: [Bool]
-    public let firstNonFiberLink: [Int32]
+    public internal(set) var firstNonFiberLink: [Int32]
     /// The backbone-side end (node index) of `firstNonFiberLink`; -1 when there is none.
-    public let firstNonFiberFrom: [Int32]
+    public internal(set) var firstNonFiberFrom: [Int32]
     public let pathKm: [Double]
     public let latencyMs: [Double]
     /// Per node: `pathKm` is a lower bound (its path uses a link of unknown length).
@@ -97,7 +97,12 @@ public struct CoverageReport: Sendable {
     }
     /// Region key of node `v` at `regionLevel`.
     public func regionKey(_ v: Int, in t: Topology) -> String {
-        let r = t.nodes[v].region
-        return r.isEmpty ? "(no region)" : r.prefix(max(1, options.regionLevel)).joined(separator: "/")
+        Self.regionKey(path: t.nodes[v].region, level: options.regionLevel)
+    }
+
+    /// The key of a region path at `level` (1 = first element): the first `level` elements
+    /// joined with "/", or "(no region)" for an empty path.
+    static func regionKey(path r: [String], level: Int) -> String {
+        r.isEmpty ? "(no region)" : r.prefix(max(1, level)).joined(separator: "/")
     }
 }

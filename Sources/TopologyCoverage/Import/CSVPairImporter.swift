@@ -37,8 +37,9 @@ import Foundation
 ///
 /// Speed: both files are mapped and parsed at the same time (`ConcurrentStages`, one file per
 /// thread), fields are byte ranges (no String per field except ids, names and kept attributes),
-/// numbers are read from bytes (`DecimalText`), and node ids that are all canonical integers
-/// are indexed by value in an array instead of a hash table.
+/// numbers are read from bytes (`DecimalText`), node ids that are all canonical integers
+/// are indexed by value in an array instead of a hash table, and link ends are resolved to
+/// node indices in two halves at once.
 public enum CSVPairImporter {
     /// Loads `nodesPath` and `linksPath`; the topology is named after the folder holding nodes.csv.
     public static func load(nodes nodesPath: String, links linksPath: String) throws -> Topology {
@@ -57,21 +58,24 @@ public enum CSVPairImporter {
         // below writes in place instead of copying all of them (and their attribute dictionaries).
         linkBox.result = nil
         var topo = Topology(name: name, nodes: nodeTable.nodes)
+        // Link ends resolved in two halves at once (each half writes only its own links).
+        let m = linkTable.links.count, mid = m / 2
+        let ranges = [0..<mid, mid..<m]
+        let resolved = ranges.map { _ in StageResult<EndResolution>() }
+        let index = nodeTable.index, ends = linkTable.ends, endTexts = linkTable.endTexts
+        linkTable.links.withUnsafeMutableBufferPointer { links in
+            let target = LinkBuffer(links: links)
+            ConcurrentStages.run(ranges.indices.map { h -> @Sendable () -> Void in
+                { resolved[h].value = resolveEnds(ranges[h], of: target, ends: ends, texts: endTexts, index: index) }
+            }, threads: ConcurrentStages.threads(forWork: m))
+        }
         var selfLoops = 0
         var unknownLabels: [String: Int] = [:]
-        for k in linkTable.links.indices {
-            guard let a = nodeTable.index.lookup(linkTable.ends[2 * k], texts: linkTable.endTexts) else {
-                throw unknownEnd("a", linkTable, k, nodesPath, linksPath)
-            }
-            guard let b = nodeTable.index.lookup(linkTable.ends[2 * k + 1], texts: linkTable.endTexts) else {
-                throw unknownEnd("b", linkTable, k, nodesPath, linksPath)
-            }
-            if a == b { selfLoops += 1 }
-            linkTable.links[k].a = a; linkTable.links[k].b = b
-            // Most links carry no attributes; skip hashing the key into an empty dictionary.
-            if !linkTable.links[k].attributes.isEmpty, let label = linkTable.links[k].attributes["medium"] {
-                unknownLabels[label, default: 0] += 1
-            }
+        for r in resolved {
+            // The first half's failure is the earlier row.
+            if let bad = r.get.unknownEnd { throw unknownEnd(bad.which, linkTable, bad.row, nodesPath, linksPath) }
+            selfLoops += r.get.selfLoops
+            unknownLabels.merge(r.get.unknownLabels, uniquingKeysWith: +)
         }
         topo.links = linkTable.links
         topo.importNotes = nodeTable.notes + linkTable.notes
@@ -86,6 +90,31 @@ public enum CSVPairImporter {
     public static func load(directory dir: String) throws -> Topology {
         let u = URL(fileURLWithPath: dir)
         return try load(nodes: u.appendingPathComponent("nodes.csv").path, links: u.appendingPathComponent("links.csv").path)
+    }
+
+    /// The links being resolved, shared by the stages that each write a disjoint range.
+    struct LinkBuffer: @unchecked Sendable { let links: UnsafeMutableBufferPointer<TopologyLink> }
+
+    /// What resolving a range of link ends found: the first row naming an unknown node (and
+    /// which end, "a" or "b"), self-loops, and unrecognised medium labels with their counts.
+    struct EndResolution { var unknownEnd: (row: Int, which: String)?; var selfLoops = 0; var unknownLabels: [String: Int] = [:] }
+
+    /// Sets `a` and `b` of the links in `range` from their ends (`LinkTable.ends`); stops at the
+    /// first end that names no node.
+    static func resolveEnds(_ range: Range<Int>, of target: LinkBuffer, ends: [Int], texts: [String], index: NodeIndex) -> EndResolution {
+        var r = EndResolution()
+        let links = target.links
+        for k in range {
+            guard let a = index.lookup(ends[2 * k], texts: texts) else { r.unknownEnd = (row: k, which: "a"); return r }
+            guard let b = index.lookup(ends[2 * k + 1], texts: texts) else { r.unknownEnd = (row: k, which: "b"); return r }
+            if a == b { r.selfLoops += 1 }
+            links[k].a = a; links[k].b = b
+            // Most links carry no attributes; skip hashing the key into an empty dictionary.
+            if !links[k].attributes.isEmpty, let label = links[k].attributes["medium"] {
+                r.unknownLabels[label, default: 0] += 1
+            }
+        }
+        return r
     }
 
     /// Result slot written by one stage, read after `ConcurrentStages.run` returns.

@@ -94,26 +94,43 @@ extension Topology {
     ///   a role token outside ``NodeRole``, an `international` value that is not 1/0/true/false/
     ///   yes/no, a `generation` value other than 2g/3g/4g/5g.
     public func validateInfrastructureAttributes() throws {
+        // The node and link passes read disjoint data: both at once, the node error first.
+        let nodeError = StageResult<InfrastructureAttributeError?>(), linkError = StageResult<InfrastructureAttributeError?>()
+        ConcurrentStages.run([
+            { nodeError.value = self.firstBadNodeRole() },
+            { linkError.value = self.firstBadLinkMark() },
+        ], threads: ConcurrentStages.threads(forWork: nodes.count + links.count))
+        if let e = nodeError.get ?? linkError.get { throw e }
+    }
+
+    /// The first bad `role` token, in node order (nil when all are roles).
+    func firstBadNodeRole() -> InfrastructureAttributeError? {
         // Index loops and the place text built only for an error: a national network has
         // hundreds of thousands of links, most without attributes.
         for i in nodes.indices {
             guard !nodes[i].attributes.isEmpty, let text = nodes[i].attributes[NodeRole.attribute] else { continue }
             let parsed = NodeRole.parse(text)
             if let bad = parsed.unknown.first {
-                throw InfrastructureAttributeError(place: "node '\(nodes[i].id)'", attribute: NodeRole.attribute, value: bad,
+                return InfrastructureAttributeError(place: "node '\(nodes[i].id)'", attribute: NodeRole.attribute, value: bad,
                     reason: "not a role; roles are \(NodeRole.allCases.map(\.rawValue).joined(separator: ", "))")
             }
         }
+        return nil
+    }
+
+    /// The first bad `international` or `generation` value, in link order.
+    func firstBadLinkMark() -> InfrastructureAttributeError? {
         for j in links.indices where !links[j].attributes.isEmpty {
             func place() -> String { "link \(j + 1) (\(nodes[links[j].a].id)–\(nodes[links[j].b].id))" }
             if let v = links[j].attributes[TopologyLink.internationalAttribute], TopologyLink.truthy(v) == nil {
-                throw InfrastructureAttributeError(place: place(), attribute: TopologyLink.internationalAttribute, value: v,
-                                                   reason: "expected 1, 0, true, false, yes or no")
+                return InfrastructureAttributeError(place: place(), attribute: TopologyLink.internationalAttribute, value: v,
+                                                    reason: "expected 1, 0, true, false, yes or no")
             }
             if let v = links[j].attributes[TopologyLink.generationAttribute], !["2g", "3g", "4g", "5g", ""].contains(v.lowercased()) {
-                throw InfrastructureAttributeError(place: place(), attribute: TopologyLink.generationAttribute, value: v,
-                                                   reason: "expected 2g, 3g, 4g or 5g")
+                return InfrastructureAttributeError(place: place(), attribute: TopologyLink.generationAttribute, value: v,
+                                                    reason: "expected 2g, 3g, 4g or 5g")
             }
         }
+        return nil
     }
 }

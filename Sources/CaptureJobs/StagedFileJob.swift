@@ -7,7 +7,7 @@ import TransitionAnalysis
 
 /// One capture file on two cores, with the same result as `CaptureFileJob.run`.
 ///
-/// The file is read twice at once, by two readers over the same mapped pages, and each reading
+/// The file is read twice at once, by two readers of the same page-cached file, and each reading
 /// runs one group of analyzers (`AnalyzerRoles`): this thread the packet figures (families,
 /// layers, hosts, SYN and DNS message counts, warnings), a second thread the flows (connections,
 /// DNS transactions, and the pipeline extension that lives on their records, the CDN analysis).
@@ -19,7 +19,8 @@ import TransitionAnalysis
 /// With the transition analysis (`capture analyze`) the split is different: the second thread
 /// runs the core analyzers but the family figures (this thread counts those) and hands the DNS
 /// transactions and connection records that finish at each packet (`RecordRelay`) to this
-/// thread, which decodes the packets again for the transition analysis alone; the analysis gets
+/// thread, which decodes the packets again for the family figures and the transition analysis;
+/// the analysis gets
 /// packet N, then the records finished at packet N, in the same order as in one pass (DNS first,
 /// then connections). The transition analysis costs about as much as the core analyzers, so the
 /// two threads carry similar loads.
@@ -143,8 +144,9 @@ public enum StagedFileJob {
     }
 }
 
-/// The flow half of a staged run: its reader, filter and pipeline, run on the second thread and
-/// read back by the first after `join` (the thread's end orders the accesses).
+/// The second thread's half of a staged run (the flows, or the core analyzers of `capture
+/// analyze`): its reader, filter and pipeline, run on the second thread and read back by the
+/// first after `join` (the thread's end orders the accesses).
 final class FlowHalf<Ext: PipelineExtension>: @unchecked Sendable {
     var pipeline: AnalysisPipeline
     var reader: CaptureFileReader

@@ -74,7 +74,7 @@ struct CaptureAnalyze: ParsableCommand {
     var stateOut: String?
 
     @Option(name: .long, help: ArgumentHelp(
-        "Threads (default: the machine's cores). With 2 or more, each file is read by two threads at once, one for the core analyzers (connections, DNS transactions, packet figures) and one for the transition analysis (docs/state-format.md, \"--jobs N\"); inputs are analysed one after another. Output is identical for every N.",
+        "Threads (default: the machine's cores). With 2 or more, each file is read by two threads at once, one for connections and DNS transactions and one for the family figures and the transition analysis (docs/state-format.md, \"--jobs N\"); inputs are analysed one after another. Output is identical for every N.",
         valueName: "N"))
     var jobs: Int?
 

@@ -29,28 +29,29 @@ import TransitionAnalysis
 public enum StagedFileJob {
     /// `CaptureFileJob.run(path:extension:...)` on two threads.
     /// - Parameters:
-    ///   - makeFilter: called once per thread for that thread's record filter (a libpcap BPF
-    ///     program is per-handle state, so each thread compiles its own); nil keeps every record.
+    ///   - filters: the record filter of each thread, the same rule twice (a libpcap BPF program
+    ///     is per-handle state, so each thread has its own); nil keeps every record. A run that
+    ///     falls back to one pass uses the first.
     ///   - progress: called on this thread with the packets processed so far, every 65,536.
     /// - Returns: the same result as `CaptureFileJob.run` (its documentation gives the fields).
     public static func run<Ext: PipelineExtension>(path: String, extension ext: inout Ext,
                                                    options: AnalysisOptions = AnalysisOptions(),
                                                    decoderOptions: DecoderOptions = DecoderOptions(),
-                                                   makeFilter: () -> ((PacketRecord) -> Bool)? = { nil },
+                                                   filters: StagedFilters = StagedFilters(),
                                                    progress: ((UInt64) -> Void)? = nil,
                                                    extraWarnings: ([LinkType]) -> [CaptureWarning] = { _ in [] }) -> CaptureFileResult {
         var options = options
         if ext.wantsRecords { options.emitConnectionRecords = true; options.emitDNSRecords = true }
         guard let (readerA, readerB) = twoReaders(path) else {
             return CaptureFileJob.run(path: path, extension: &ext, options: options, decoderOptions: decoderOptions,
-                                      filter: makeFilter(), progress: progress, extraWarnings: extraWarnings)
+                                      filter: filters.first, progress: progress, extraWarnings: extraWarnings)
         }
         var reader = readerA
         let flows = FlowHalf(pipeline: AnalysisPipeline(source: path, options: options, decoderOptions: decoderOptions, roles: .flows),
-                             reader: readerB, filter: makeFilter(), extension: ext)
+                             reader: readerB, filter: filters.second, extension: ext)
         let other = SecondThread.start { flows.runWithExtension() }
         var figures = AnalysisPipeline(source: path, options: options, decoderOptions: decoderOptions, roles: .packetFigures)
-        let report = figures.run(&reader, filter: makeFilter(), progress: progress)
+        let report = figures.run(&reader, filter: filters.first, progress: progress)
         other.join()
         for w in extraWarnings(report.linkTypes) { figures.add(warning: w) }
         var summary = AdoptionSummary()
@@ -67,13 +68,13 @@ public enum StagedFileJob {
     /// and gives it packet N, then the records of packet N.
     public static func run(path: String, options: AnalysisOptions = AnalysisOptions(),
                            decoderOptions: DecoderOptions = DecoderOptions(),
-                           makeFilter: () -> ((PacketRecord) -> Bool)? = { nil },
+                           filters: StagedFilters = StagedFilters(),
                            progress: ((UInt64) -> Void)? = nil,
                            transition: inout TransitionAnalyzer,
                            roles: AnalyzerRoles = .all,
                            extraWarnings: ([LinkType]) -> [CaptureWarning] = { _ in [] }) -> CaptureFileResult {
         guard let (readerA, readerB) = twoReaders(path) else {
-            return CaptureFileJob.run(path: path, options: options, decoderOptions: decoderOptions, filter: makeFilter(),
+            return CaptureFileJob.run(path: path, options: options, decoderOptions: decoderOptions, filter: filters.first,
                                       progress: progress, transition: &transition, roles: roles, extraWarnings: extraWarnings)
         }
         var o = options
@@ -85,10 +86,10 @@ public enum StagedFileJob {
         // analyzers there: the core thread was the longer one (perf: 1.71 s vs 1.5 s of CPU).
         let core = FlowHalf(pipeline: AnalysisPipeline(source: path, options: o, decoderOptions: decoderOptions,
                                                        roles: roles.union(.flows).subtracting(.families)),
-                            reader: readerB, filter: makeFilter(), extension: NoPipelineExtension())
+                            reader: readerB, filter: filters.second, extension: NoPipelineExtension())
         let other = SecondThread.start { core.runRelaying(to: relay) }
         var decoding = AnalysisPipeline(source: path, options: o, decoderOptions: decoderOptions, roles: roles.intersection(.families))
-        let filter = makeFilter()
+        let filter = filters.first
         var inbox: [RecordRelay.Message] = []
         var next = 0
         var completeThrough: UInt64 = 0
@@ -141,6 +142,17 @@ public enum StagedFileJob {
         guard case .success(let a) = CaptureFileJob.open(path), !a.file.wasCompressed,
               case .success(let b) = CaptureFileJob.open(path) else { return nil }
         return (a, b)
+    }
+}
+
+/// One record filter per thread of a staged run: the same rule, compiled twice.
+public struct StagedFilters {
+    /// This thread's filter (and the one-pass fallback's).
+    public var first: ((PacketRecord) -> Bool)?
+    /// The second thread's filter.
+    public var second: ((PacketRecord) -> Bool)?
+    public init(first: ((PacketRecord) -> Bool)? = nil, second: ((PacketRecord) -> Bool)? = nil) {
+        self.first = first; self.second = second
     }
 }
 

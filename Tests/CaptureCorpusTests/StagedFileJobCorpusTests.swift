@@ -96,8 +96,9 @@ import TestSupport
             let f0 = try BPFFilter(expression)
             var one = TransitionAnalyzer(), two = TransitionAnalyzer()
             let a = CaptureFileJob.run(path: path, filter: { f0.matches($0) }, transition: &one)
-            var filters = [try BPFFilter(expression), try BPFFilter(expression)]
-            let b = StagedFileJob.run(path: path, makeFilter: { let f = filters.removeFirst(); return { f.matches($0) } }, transition: &two)
+            let f1 = try BPFFilter(expression), f2 = try BPFFilter(expression)
+            let b = StagedFileJob.run(path: path, filters: StagedFilters(first: { f1.matches($0) }, second: { f2.matches($0) }),
+                                      transition: &two)
             #expect(a.summary == b.summary, "\(path)")
             #expect(String(describing: one.state().finish()) == String(describing: two.state().finish()), "\(path)")
             let all = CaptureFileJob.run(path: path)

@@ -63,6 +63,8 @@ public struct AnalyzerSet: Sendable {
             dnsMessages.add(record, &packet)
             dnsTransactions.add(record, &packet)
         } else if roles == .packetFigures {
+            // The two halves of a staged summarize, spelled out: through `addSelected` they cost
+            // ~3 % more instructions per thread (callgrind, synth-100M: 570 / 619 M vs 553 / 602 M).
             let hostHashes = hosts.prefetch(packet)
             family.add(record, &packet)
             hosts.add(record, &packet, prehashed: hostHashes)

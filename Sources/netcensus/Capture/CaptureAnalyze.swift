@@ -96,7 +96,7 @@ struct CaptureAnalyze: ParsableCommand {
 
     func validate() throws {
         if paths.isEmpty { throw ValidationError("Give at least one capture file or directory.") }
-        if let j = jobs, !(1...1024).contains(j) { throw ValidationError("--jobs must be in [1, 1024].") }
+        try ParallelFiles.validate(jobs: jobs)
         if json && csv { throw ValidationError("--json and --csv cannot be used together.") }
         if let b = by, TransitionReport.View(rawValue: b) == nil {
             throw ValidationError("--by must be one of device, mechanism, name, race.")

@@ -43,14 +43,10 @@ struct CapturePipeline {
     /// The record filters of a staged run's two threads: this pipeline's BPF program, then a
     /// second one compiled from the same expression (libpcap programs are per-handle state).
     /// nil when the second cannot be compiled (the run then takes one pass).
-    func stagedFilters() -> (() -> ((PacketRecord) -> Bool)?)? {
-        guard let f = filter else { return { nil } }
+    func stagedFilters() -> StagedFilters? {
+        guard let f = filter else { return StagedFilters() }
         guard let second = try? BPFFilter(f.expression) else { return nil }
-        var handed = [f, second]
-        return {
-            let next = handed.isEmpty ? BPFFilter?.none : handed.removeFirst()
-            return next.map { g in { g.matches($0) } }
-        }
+        return StagedFilters(first: { f.matches($0) }, second: { second.matches($0) })
     }
 
     static func unopened(path: String, reason: String) -> FileResult {
@@ -73,10 +69,10 @@ struct CapturePipeline {
         let progress = self.progress
         progress?.start(file: path)
         defer { progress?.finish() }
-        if threadsPerFile >= 2 && connections == nil && dns == nil, let makeFilter = stagedFilters() {
+        if threadsPerFile >= 2 && connections == nil && dns == nil, let filters = stagedFilters() {
             return StagedFileJob.run(
                 path: path, extension: &ext, options: optionsForRun(records: false), decoderOptions: decoderOptions,
-                makeFilter: makeFilter, progress: progress.map { p in { p.update(packets: $0) } },
+                filters: filters, progress: progress.map { p in { p.update(packets: $0) } },
                 extraWarnings: { linkTypes in Self.filterWarnings(filter, path: path, linkTypes) })
         }
         return CaptureFileJob.run(
@@ -98,9 +94,9 @@ extension CapturePipeline {
         let progress = self.progress
         progress?.start(file: path)
         defer { progress?.finish() }
-        if threadsPerFile >= 2, let makeFilter = stagedFilters() {
+        if threadsPerFile >= 2, let filters = stagedFilters() {
             return StagedFileJob.run(
-                path: path, options: analysisOptions, decoderOptions: decoderOptions, makeFilter: makeFilter,
+                path: path, options: analysisOptions, decoderOptions: decoderOptions, filters: filters,
                 progress: progress.map { p in { p.update(packets: $0) } }, transition: &transition, roles: transitionRoles,
                 extraWarnings: { linkTypes in Self.filterWarnings(filter, path: path, linkTypes) })
         }

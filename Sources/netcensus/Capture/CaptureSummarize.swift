@@ -65,7 +65,7 @@ struct CaptureSummarize: ParsableCommand {
 
     func validate() throws {
         if paths.isEmpty { throw ValidationError("Give at least one capture file or directory.") }
-        if let j = jobs, !(1...1024).contains(j) { throw ValidationError("--jobs must be in [1, 1024].") }
+        try ParallelFiles.validate(jobs: jobs)
         if inputName != nil && paths.count != 1 { throw ValidationError("--input-name needs exactly one input.") }
         if (transition || targets.targets != nil) && stateOut != nil {
             throw ValidationError("--transition and --targets cannot be used with --state-out: use `capture analyze --state-out` for mergeable transition figures.")

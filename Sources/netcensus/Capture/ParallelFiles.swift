@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 
 /// Runs one job per input file on up to N threads (`capture summarize --jobs`). Each thread gets
@@ -6,6 +7,14 @@ import Foundation
 enum ParallelFiles {
     /// The machine's active cores.
     static var defaultJobs: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
+
+    /// The range `--jobs` accepts (`capture summarize`, `capture analyze`).
+    static let jobsRange = 1...1024
+
+    /// Throws the usage error for a `--jobs` value outside `jobsRange`.
+    static func validate(jobs: Int?) throws {
+        if let j = jobs, !jobsRange.contains(j) { throw ValidationError("--jobs must be in [1, 1024].") }
+    }
 
     static func run<Item, Output>(_ items: [Item], jobs: Int,
                                   makeWorker: () throws -> (Item) -> Output) throws -> [Output] {

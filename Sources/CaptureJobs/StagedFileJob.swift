@@ -164,8 +164,6 @@ final class FlowHalf<Ext: PipelineExtension>: @unchecked Sendable {
     var reader: CaptureFileReader
     let filter: ((PacketRecord) -> Bool)?
     var ext: Ext
-    /// The reader's report once a run has ended.
-    var report = PacketSourceReport()
 
     init(pipeline: AnalysisPipeline, reader: CaptureFileReader, filter: ((PacketRecord) -> Bool)?, extension ext: Ext) {
         self.pipeline = pipeline; self.reader = reader; self.filter = filter; self.ext = ext
@@ -177,7 +175,8 @@ final class FlowHalf<Ext: PipelineExtension>: @unchecked Sendable {
         // Locals, not the stored properties, in the loop: a class property access is checked
         // for exclusivity at run time, once per packet.
         var p = pipeline, r = reader, e = ext
-        report = p.run(&r, extension: &e, filter: filter)
+        // The first thread's reader reports the same file: this report is not needed.
+        _ = p.run(&r, extension: &e, filter: filter)
         pipeline = p; reader = r; ext = e
     }
 
@@ -188,7 +187,7 @@ final class FlowHalf<Ext: PipelineExtension>: @unchecked Sendable {
         let filter = self.filter
         var pipeline = self.pipeline, reader = self.reader
         defer { self.pipeline = pipeline; self.reader = reader }
-        report = reader.deliver { record in
+        _ = reader.deliver { record in
             if let f = filter, !f(record) { return true }
             pipeline.process(record)
             let n = pipeline.packetCount

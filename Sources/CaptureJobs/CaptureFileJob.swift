@@ -87,6 +87,8 @@ public enum CaptureFileJob {
     ///   - progress: called with the packets processed so far, every 65,536 packets.
     ///   - connections: receives connection records as they finish (set
     ///     `options.emitConnectionRecords`).
+    ///   - roles: the analyzers to run (`.all`; the record logs need only `.families`, for the
+    ///     warnings, and `.flows`): figures of the groups left out stay empty in the summary.
     ///   - extraWarnings: warnings to add once the file has been read, given its link types
     ///     (the command uses it to say a BPF filter could not apply to a link type).
     /// - Returns: the summary; in a `.gz` input every warning except the gzip layer's own says
@@ -98,10 +100,11 @@ public enum CaptureFileJob {
                            progress: ((UInt64) -> Void)? = nil,
                            connections: (([ConnectionRecord]) -> Void)? = nil,
                            dns: (([DNSTransaction]) -> Void)? = nil,
+                           roles: AnalyzerRoles = .all,
                            extraWarnings: ([LinkType]) -> [CaptureWarning] = { _ in [] }) -> CaptureFileResult {
         var none = NoPipelineExtension()
         return run(path: path, extension: &none, options: options, decoderOptions: decoderOptions, filter: filter,
-                   progress: progress, connections: connections, dns: dns, extraWarnings: extraWarnings)
+                   progress: progress, connections: connections, dns: dns, roles: roles, extraWarnings: extraWarnings)
     }
 
     /// `run` with an analysis from another module in the same pass (the CDN analysis): see
@@ -115,6 +118,7 @@ public enum CaptureFileJob {
                                                    progress: ((UInt64) -> Void)? = nil,
                                                    connections: (([ConnectionRecord]) -> Void)? = nil,
                                                    dns: (([DNSTransaction]) -> Void)? = nil,
+                                                   roles: AnalyzerRoles = .all,
                                                    extraWarnings: ([LinkType]) -> [CaptureWarning] = { _ in [] }) -> CaptureFileResult {
         var options = options
         if ext.wantsRecords { options.emitConnectionRecords = true; options.emitDNSRecords = true }
@@ -124,7 +128,7 @@ public enum CaptureFileJob {
         case .failure(let result): return result.value
         }
         // Tables start small and double as flows appear: heap follows live state, never file size.
-        var pipeline = AnalysisPipeline(source: path, options: options, decoderOptions: decoderOptions)
+        var pipeline = AnalysisPipeline(source: path, options: options, decoderOptions: decoderOptions, roles: roles)
         let report = pipeline.run(&reader, extension: &ext, filter: filter, progress: progress, connections: connections, dns: dns)
         for w in extraWarnings(report.linkTypes) { pipeline.add(warning: w) }
         var summary = pipeline.finish(extension: &ext, connections: connections, dns: dns)

@@ -74,6 +74,10 @@ public enum Escaping {
     /// recolour the screen via ANSI escape sequences) become `\xNN` / `\u{NNNN}`; backslash is
     /// doubled so the output stays unambiguous.
     public static func terminal(_ s: String, keepNewlines: Bool = false) -> String {
+        // Printable ASCII without a backslash comes out as it is: checked on the UTF-8 bytes, so
+        // the common case (numbers, addresses, names) skips the per-scalar Unicode category
+        // lookup (`capture conns` spent 17 % of its time there).
+        if isPrintableASCII(s, excluding: UInt8(ascii: "\\"), UInt8(ascii: "\\")) { return s }
         var out = ""
         out.reserveCapacity(s.utf8.count)
         for u in s.unicodeScalars {
@@ -85,6 +89,16 @@ public enum Escaping {
             } else { out.unicodeScalars.append(u) }
         }
         return out
+    }
+
+    /// True when every UTF-8 byte of `s` is printable ASCII (0x20...0x7e) other than `a` and `b`.
+    @inlinable
+    public static func isPrintableASCII(_ s: String, excluding a: UInt8, _ b: UInt8) -> Bool {
+        var s = s
+        return s.withUTF8 { bytes in
+            for c in bytes where c < 0x20 || c > 0x7e || c == a || c == b { return false }
+            return true
+        }
     }
 
     /// Like `terminal`, but backslashes are kept as they are: for text that may already hold

@@ -44,7 +44,7 @@ struct CaptureConns: ParsableCommand {
         let pipeline = CapturePipeline(filter: bpf, progress: ProgressLine.make(quiet: output.quiet, files: inputs.count),
                                        decoderOptions: decoding.decoderOptions, analysisOptions: state.analysisOptions)
         try RecordLogRun.run(inputs: inputs, log: log, quiet: output.quiet) { path, emit in
-            pipeline.summarize(path: path, connections: { for r in $0 { emit(ConnectionLog.values(r, source: path)) } })
+            pipeline.records(path: path, connections: { for r in $0 { emit(ConnectionLog.values(r, source: path)) } })
         }
     }
 }
@@ -74,10 +74,15 @@ struct BufferedOutput {
         buffer += s
         if buffer.utf8.count >= 1 << 16 { try flush() }
     }
+    /// One record of `log`, formatted straight into the buffer.
+    mutating func write(_ values: [ReportValue], as log: RecordLog) throws {
+        log.append(values, to: &buffer)
+        if buffer.utf8.count >= 1 << 16 { try flush() }
+    }
     mutating func flush() throws {
         guard !buffer.isEmpty else { return }
         try StandardOutput.write(buffer)
-        buffer = ""
+        buffer.removeAll(keepingCapacity: true)
     }
 }
 

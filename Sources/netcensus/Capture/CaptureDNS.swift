@@ -47,7 +47,7 @@ struct CaptureDNS: ParsableCommand {
         let pipeline = CapturePipeline(filter: bpf, progress: ProgressLine.make(quiet: output.quiet, files: inputs.count),
                                        decoderOptions: decoding.decoderOptions, analysisOptions: options)
         try RecordLogRun.run(inputs: inputs, log: log, quiet: output.quiet) { path, emit in
-            pipeline.summarize(path: path, dns: { for r in $0 { emit(DNSLog.values(r, source: path)) } })
+            pipeline.records(path: path, dns: { for r in $0 { emit(DNSLog.values(r, source: path)) } })
         }
     }
 }

@@ -61,6 +61,22 @@ struct CapturePipeline {
         return summarize(path: path, extension: &none, connections: connections, dns: dns)
     }
 
+    /// One input of a record log (`capture conns`, `capture dns`): only the connections and DNS
+    /// transactions, plus the family analyzer for the warnings the log prints on stderr (hosts
+    /// and packet counts, which it never prints, are left out: ~15 % of the run).
+    func records(path: String, connections: (([ConnectionRecord]) -> Void)? = nil,
+                 dns: (([DNSTransaction]) -> Void)? = nil) -> FileResult {
+        let filter = self.filter
+        progress?.start(file: path)
+        defer { progress?.finish() }
+        return CaptureFileJob.run(
+            path: path, options: optionsForRun(records: connections != nil), decoderOptions: decoderOptions,
+            filter: filter.map { f in { f.matches($0) } },
+            progress: progress.map { p in { p.update(packets: $0) } },
+            connections: connections, dns: dns, roles: [.families, .flows],
+            extraWarnings: { linkTypes in Self.filterWarnings(filter, path: path, linkTypes) })
+    }
+
     /// `summarize` with an analysis from another module in the same pass (the CDN analysis).
     func summarize<Ext: PipelineExtension>(path: String, extension ext: inout Ext,
                                            connections: (([ConnectionRecord]) -> Void)? = nil,

@@ -78,6 +78,8 @@ let package = Package(
         // Analyses depend on decoded packets only; a source is anything conforming to PacketSource.
         .target(name: "TrafficAnalysis", dependencies: [
             "CaptureCore", "PacketDecoding", "CPrefetch", .product(name: "Histogram", package: "hdrhistogram-swift"),
+            // The connections' idle deadlines (a priority queue, `IdleDeadlines`).
+            .product(name: "HeapModule", package: "swift-collections"),
         ], swiftSettings: releaseSpeed),
         // IPv4-to-IPv6 transition: mechanisms, NAT64/DNS64, devices, Happy Eyeballs races, the
         // IPv6-preferred share (docs/transition.md). Runs beside the core analyzers on the same

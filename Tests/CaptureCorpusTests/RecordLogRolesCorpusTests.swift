@@ -42,3 +42,25 @@ import TestSupport
         #expect(records > 300)   // 447 in the corpus of 2026-12
     }
 }
+
+/// A record log lists records in the order they finish; on every public capture that order is
+/// the same from run to run (each run's connection table has a new random seed).
+@Suite struct RecordOrderCorpusTests {
+    @Test func connectionRecordsFinishInTheSameOrderEveryRun() throws {
+        guard let files = StagedFileJobCorpusTests.captures() else {
+            #expect(!SharedData.isCI, "../shared/captures/public missing"); print("skip: no public captures"); return
+        }
+        var options = AnalysisOptions()
+        options.emitConnectionRecords = true
+        for path in files {
+            var runs: [[String]] = []
+            for _ in 0..<3 {
+                var order: [String] = []
+                _ = CaptureFileJob.run(path: path, options: options, connections: { for c in $0 { order.append("\(c.id) \(c.end)") } },
+                                       roles: [.families, .flows])
+                runs.append(order)
+            }
+            #expect(runs[0] == runs[1] && runs[1] == runs[2], "record order differs between runs: \(path)")
+        }
+    }
+}

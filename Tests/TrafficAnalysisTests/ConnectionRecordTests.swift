@@ -145,6 +145,48 @@ import PacketDecoding
         #expect(sum.flowCount(.v4) == 2)
     }
 
+    /// Frames through a pipeline: for each frame, the ids of the records finished at it.
+    static func finishedAt(_ frames: [Frame], options: AnalysisOptions) -> [[UInt64]] {
+        var o = options
+        o.emitConnectionRecords = true
+        var p = AnalysisPipeline(source: "crafted", options: o)
+        var out: [[UInt64]] = []
+        for f in frames {
+            f.bytes.withUnsafeBytes { raw in
+                p.process(PacketRecord(timestamp: base + Int64(f.ms * 1_000_000), capturedLength: raw.count, originalLength: raw.count,
+                                       linkType: .ethernet, interfaceIndex: 0, fileOffset: 0, bytes: raw))
+            }
+            out.append(p.analyzers.connections.finished.map(\.id))
+            p.analyzers.connections.finished.removeAll()
+        }
+        return out
+    }
+
+    /// A connection is finished at the first packet past its idle deadline (last packet + idle
+    /// timeout), never later and whatever its table slot; several due at one packet come out in
+    /// deadline order, then id. Hand-worked: 200 UDP flows start at 0...199 ms (ids 1...200,
+    /// deadlines 1,000...1,199 ms); the flow of id 8 (port 20,007) sends again at 500 ms, so its
+    /// deadline moves to 1,500 ms; timeout 1 s. A packet at 1,100.5 ms is past the deadlines of
+    /// ids 1...101 but 8; the next packet, at 1,600 ms, past those of ids 102...200
+    /// (1,101...1,199 ms), then of id 8 (1,500 ms), and not of the flow that started at
+    /// 1,100.5 ms (id 201).
+    @Test func idleConnectionsFinishAtTheirDeadlineInDeadlineOrder() {
+        var o = AnalysisOptions()
+        o.otherIdleTimeout = 1_000_000_000
+        var frames: [Frame] = []
+        for i in 0..<200 { frames.append(Self.udp(Double(i), Self.client4, UInt16(20_000 + i), Self.server4, 53)) }
+        frames.append(Self.udp(500, Self.client4, 20_007, Self.server4, 53))
+        frames.append(Self.udp(1_100.5, Self.client4, 40_000, Self.server4, 53))   // id 201
+        frames.append(Self.udp(1_600, Self.client4, 40_001, Self.server4, 53))     // id 202
+        for _ in 0..<5 {
+            // Each run has a new table with a new random seed: the result must not change.
+            let at = Self.finishedAt(frames, options: o)
+            #expect(at[..<201].allSatisfy { $0.isEmpty }, "nothing is idle before 1,100 ms")
+            #expect(at[201] == Array(1...101).filter { $0 != 8 }.map(UInt64.init))
+            #expect(at[202] == Array(102...200).map(UInt64.init) + [8])
+        }
+    }
+
     @Test func capEvictsTheLeastRecentlySeenAndCountsIt() {
         var o = AnalysisOptions()
         o.maxConnections = 16

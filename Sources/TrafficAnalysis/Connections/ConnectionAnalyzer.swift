@@ -17,18 +17,24 @@ import PacketDecoding
 /// - State is bounded: idle timeouts (`AnalysisOptions`), an optional active timeout, and a cap
 ///   on live connections (least recently seen of 8 sampled slots is evicted). Every connection
 ///   that leaves the table is finished (counted by cause and, when records are wanted, emitted).
-///   Idle entries are also swept incrementally (two slots per packet), so memory follows live
-///   connections even when no packet ever returns for them.
+///   A connection is finished at the first packet past its idle deadline (`IdleDeadlines`), so
+///   memory follows live connections even when no packet ever returns for them, and records
+///   finish in an order that does not depend on table slots.
 /// - Non-first IP fragments have no ports and are not connections (reassembly feeds them in
 ///   their datagram's first fragment).
 public struct ConnectionAnalyzer: PacketAnalyzer {
     /// Bytes per table slot (key + hash + state), for sizing the cap.
     public static var slotStride: Int { OpenTable<FlowKey, LiveConnection>.slotStride }
+    /// Bytes per queued idle deadline (`IdleDeadlines`), for sizing the cap.
+    public static var deadlineStride: Int { MemoryLayout<IdleDeadlines.Entry>.stride }
 
     @usableFromInline var table: OpenTable<FlowKey, LiveConnection>
     @usableFromInline let options: AnalysisOptions
     @usableFromInline var nextID: UInt64 = 1
-    @usableFromInline var sweepCursor = 0
+    /// Where `evictOne` samples next (it moves on after each eviction).
+    @usableFromInline var evictionCursor = 0
+    /// Each live connection's idle deadline.
+    @usableFromInline var deadlines = IdleDeadlines()
     @usableFromInline var now: Int64 = 0
     /// Figures so far.
     @usableFromInline var summary = ConnectionSummary()
@@ -200,7 +206,7 @@ public struct ConnectionAnalyzer: PacketAnalyzer {
                           sourcePort: UInt16, destinationPort: UInt16, outerFamily: IPFamily, tunnelStack: UInt32,
                           prehashed: OpenTable<FlowKey, LiveConnection>.PreHash? = nil) {
         if time > now { now = time }
-        sweep(slots: 2, at: time)
+        expireIdle(at: time)
         if table.count >= options.maxConnections, table.index(of: key) == nil { evictOne() }
         let id = nextID
         let (i, inserted) = table.findOrInsert(key, prehashed: prehashed) {
@@ -210,6 +216,7 @@ public struct ConnectionAnalyzer: PacketAnalyzer {
         if inserted {
             nextID &+= 1
             flows.insert(key)
+            queueDeadline(key: key, id: id, last: time)
         } else {
             // Fields are read in place: copying the ~200-byte value out cost more than the update.
             let idle = key.transportProtocol == 6 ? options.tcpIdleTimeout : options.otherIdleTimeout
@@ -223,6 +230,7 @@ public struct ConnectionAnalyzer: PacketAnalyzer {
                 table[index: i] = Self.opening(key: key, fromA: fromA, time: time, tcp: tcp, sourcePort: sourcePort,
                                                destinationPort: destinationPort, outerFamily: outerFamily, tunnelStack: tunnelStack,
                                                id: nextID)
+                queueDeadline(key: key, id: nextID, last: time)
                 nextID &+= 1
             }
         }
@@ -254,43 +262,57 @@ public struct ConnectionAnalyzer: PacketAnalyzer {
             .numbered(id)
     }
 
-    /// Checks `slots` table slots at the sweep cursor for idle connections.
+    /// Idle timeout of a key's protocol (ns).
+    @inlinable @inline(__always)
+    func idleTimeout(_ key: FlowKey) -> Int64 { key.transportProtocol == 6 ? options.tcpIdleTimeout : options.otherIdleTimeout }
+
+    /// Queues the idle deadline of connection `id` whose last packet was at `last`.
     @inlinable
-    /// Checks `k` slots at the cursor for connections idle at `time`, the current packet's time.
+    mutating func queueDeadline(key: FlowKey, id: UInt64, last: Int64) {
+        deadlines.insert(time: IdleDeadlines.deadline(last: last, timeout: idleTimeout(key)), id: id, key: key)
+        if deadlines.needsRebuild(live: table.count) { rebuildDeadlines() }
+    }
+
+    /// Finishes every connection idle at `time`, the current packet's time, in deadline order.
     ///
     /// Why the packet's time and not the latest time seen: when timestamps go backwards (files
-    /// mixing clocks), a connection swept at a later-stamped packet could be continued by an
-    /// earlier-stamped one, and whether the sweep reached it first would depend on its slot, i.e.
-    /// on the table's random seed. With the packet's time, a swept connection is one whose next
+    /// mixing clocks), a connection finished at a later-stamped packet could be continued by an
+    /// earlier-stamped one. With the packet's time, a finished connection is one whose next
     /// packet, arriving at or after this one in time, would have restarted it anyway (the end of
-    /// capture classifies the rest against the latest time, see `finishAll`), so records do not
-    /// depend on the seed when time moves forward.
-    mutating func sweep(slots k: Int, at time: Int64) {
-        let cap = table.capacity
-        // The slots the sweep reaches in a few packets: a stream the hardware prefetcher missed
-        // between the packets' other work (perf: the swept slot's load was most of the sweep).
-        for d in 0..<k { table.prefetch(slot: sweepCursor &+ Self.sweepPrefetchDistance &+ d) }
-        for _ in 0..<k {
-            let i = sweepCursor & (cap - 1)
-            let tcpIdle = options.tcpIdleTimeout, otherIdle = options.otherIdleTimeout, now = time
-            let idle = table.withEntry(at: i) { k, c in elapsed(c.last, now) > (k.transportProtocol == 6 ? tcpIdle : otherIdle) }
-            if idle == true {
+    /// capture classifies the rest against the latest time, see `finishAll`).
+    @inlinable
+    mutating func expireIdle(at time: Int64) {
+        while let due = deadlines.popDue(at: time) {
+            // Gone (finished otherwise, or restarted under a new id): nothing to do.
+            guard let i = table.index(of: due.key), table[index: i].id == due.id else { continue }
+            let deadline = IdleDeadlines.deadline(last: table[index: i].last, timeout: idleTimeout(due.key))
+            if deadline < time {
                 let (key, value) = table.remove(at: i)
                 finish(key: key, value, .idleTimeout)
-                continue    // the backward shift may have moved another entry into slot i
+            } else {
+                // Packets came since it was queued: wait for the new deadline.
+                deadlines.insert(time: deadline, id: due.id, key: due.key)
             }
-            sweepCursor = (sweepCursor + 1) & (cap - 1)
         }
     }
 
-    /// Slots ahead of the sweep cursor that `sweep` prefetches (the sweep checks two a packet).
-    @usableFromInline static var sweepPrefetchDistance: Int { 16 }
+    /// One deadline per live connection, from the table (drops those of departed connections).
+    @usableFromInline
+    mutating func rebuildDeadlines() {
+        var entries: [IdleDeadlines.Entry] = []
+        entries.reserveCapacity(table.count)
+        for i in 0..<table.capacity where table.isOccupied(i) {
+            let key = table.key(at: i), c = table[index: i]
+            entries.append(IdleDeadlines.Entry(time: IdleDeadlines.deadline(last: c.last, timeout: idleTimeout(key)), id: c.id, key: key))
+        }
+        deadlines.rebuild(entries)
+    }
 
-    /// Evicts the least recently seen of up to 8 entries after the sweep cursor.
+    /// Evicts the least recently seen of up to 8 entries after the eviction cursor.
     @usableFromInline
     mutating func evictOne() {
-        guard let (slot, next) = table.leastRecent(from: sweepCursor, by: { $0.last }) else { return }
-        sweepCursor = next
+        guard let (slot, next) = table.leastRecent(from: evictionCursor, by: { $0.last }) else { return }
+        evictionCursor = next
         let (key, value) = table.remove(at: slot)
         finish(key: key, value, .evicted)
     }
@@ -327,12 +349,13 @@ public struct ConnectionAnalyzer: PacketAnalyzer {
         for (_, i) in order {
             let c = table[index: i]
             let key = table.key(at: i)
-            // Idle at the latest time seen: the same cause the sweep would have given it, so
-            // `ended_by` does not depend on how far the sweep got.
+            // Idle at the latest time seen: the same cause its deadline would have given it at
+            // a later packet.
             let idle = key.transportProtocol == 6 ? options.tcpIdleTimeout : options.otherIdleTimeout
             finish(key: key, c, elapsed(c.last, now) > idle ? .idleTimeout : .endOfCapture)
         }
         table.removeAll()
+        deadlines.removeAll()
     }
 }
 

@@ -25,9 +25,12 @@ public struct AnalysisOptions: Sendable, Equatable {
     /// Keep finished DNS transactions for a consumer (`capture dns`); off for summaries.
     public var emitDNSRecords = false
 
-    /// About 1 GiB of connection-table slots (the table keeps at most twice as many slots as
-    /// live entries, and an entry is key + state).
-    public static var defaultMaxConnections: Int { (1 << 30) / (2 * ConnectionAnalyzer.slotStride) }
+    /// About 1 GiB of connection state: the table keeps at most twice as many slots as live
+    /// entries (an entry is key + state), and the idle-deadline queue at most about two entries
+    /// per live connection (`IdleDeadlines`).
+    public static var defaultMaxConnections: Int {
+        (1 << 30) / (2 * ConnectionAnalyzer.slotStride + 2 * ConnectionAnalyzer.deadlineStride)
+    }
 
     public init() {}
 }

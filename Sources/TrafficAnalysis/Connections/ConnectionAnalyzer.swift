@@ -206,7 +206,7 @@ public struct ConnectionAnalyzer: PacketAnalyzer {
                           sourcePort: UInt16, destinationPort: UInt16, outerFamily: IPFamily, tunnelStack: UInt32,
                           prehashed: OpenTable<FlowKey, LiveConnection>.PreHash? = nil) {
         if time > now { now = time }
-        expireIdle(at: time)
+        if deadlines.next < time { expireIdle(at: time) }   // one comparison per packet, else
         if table.count >= options.maxConnections, table.index(of: key) == nil { evictOne() }
         let id = nextID
         let (i, inserted) = table.findOrInsert(key, prehashed: prehashed) {
@@ -280,18 +280,19 @@ public struct ConnectionAnalyzer: PacketAnalyzer {
     /// earlier-stamped one. With the packet's time, a finished connection is one whose next
     /// packet, arriving at or after this one in time, would have restarted it anyway (the end of
     /// capture classifies the rest against the latest time, see `finishAll`).
-    @inlinable
+    @usableFromInline @inline(never)
     mutating func expireIdle(at time: Int64) {
-        while let due = deadlines.popDue(at: time) {
+        while let due = deadlines.due(at: time) {
             // Gone (finished otherwise, or restarted under a new id): nothing to do.
-            guard let i = table.index(of: due.key), table[index: i].id == due.id else { continue }
+            guard let i = table.index(of: due.key), table[index: i].id == due.id else { deadlines.removeDue(); continue }
             let deadline = IdleDeadlines.deadline(last: table[index: i].last, timeout: idleTimeout(due.key))
             if deadline < time {
+                deadlines.removeDue()
                 let (key, value) = table.remove(at: i)
                 finish(key: key, value, .idleTimeout)
             } else {
                 // Packets came since it was queued: wait for the new deadline.
-                deadlines.insert(time: deadline, id: due.id, key: due.key)
+                deadlines.requeueDue(time: deadline)
             }
         }
     }

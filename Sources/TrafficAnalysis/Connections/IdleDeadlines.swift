@@ -27,6 +27,9 @@ struct IdleDeadlines: Sendable {
     }
 
     @usableFromInline var heap = Heap<Entry>()
+    /// The earliest deadline queued (`Int64.max`: none), kept beside the heap so the check made
+    /// for every packet is one comparison.
+    @usableFromInline var next = Int64.max
 
     @inlinable init() {}
 
@@ -38,13 +41,29 @@ struct IdleDeadlines: Sendable {
 
     @inlinable mutating func insert(time: Int64, id: UInt64, key: FlowKey) {
         heap.insert(Entry(time: time, id: id, key: key))
+        if time < next { next = time }
     }
 
-    /// The earliest entry when it is due at packet time `now` (its deadline is before `now`),
-    /// removed; nil otherwise.
-    @inlinable mutating func popDue(at now: Int64) -> Entry? {
-        guard let first = heap.min, first.time < now else { return nil }
-        return heap.removeMin()
+    /// The earliest entry when it is due at packet time `now` (its deadline is before `now`);
+    /// nil otherwise. The caller then removes it (`removeDue`) or moves it (`requeueDue`).
+    @inlinable @inline(__always) func due(at now: Int64) -> Entry? {
+        guard next < now else { return nil }
+        return heap.min
+    }
+
+    /// Removes the entry `due` returned.
+    @inlinable mutating func removeDue() {
+        _ = heap.removeMin()
+        next = heap.min?.time ?? .max
+    }
+
+    /// Gives the entry `due` returned a later deadline (one sift instead of a removal and an
+    /// insertion: most due entries of a busy capture are connections that had packets since).
+    @inlinable mutating func requeueDue(time: Int64) {
+        guard var first = heap.min else { return }
+        first.time = time
+        _ = heap.replaceMin(with: first)
+        next = heap.min?.time ?? .max
     }
 
     @inlinable var count: Int { heap.count }
@@ -55,7 +74,13 @@ struct IdleDeadlines: Sendable {
     @inlinable func needsRebuild(live: Int) -> Bool { heap.count > 2 &* live &+ 4_096 }
 
     /// Replaces the queue by `entries` (one per live connection).
-    @usableFromInline mutating func rebuild(_ entries: [Entry]) { heap = Heap(entries) }
+    @usableFromInline mutating func rebuild(_ entries: [Entry]) {
+        heap = Heap(entries)
+        next = heap.min?.time ?? .max
+    }
 
-    @inlinable mutating func removeAll() { heap = Heap() }
+    @inlinable mutating func removeAll() {
+        heap = Heap()
+        next = .max
+    }
 }

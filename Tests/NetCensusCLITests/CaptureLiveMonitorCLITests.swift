@@ -174,8 +174,10 @@ import Glibc
         live.send(SIGINT)
         let r = live.finish()
         // Datagrams after its 5 s let tcpdump notice the end (it counts them too).
+        var enders = 0
         for _ in 0..<80 where td.isRunning {
             _ = LoopbackTraffic.send(["--port", "\(port)", "--count", "1", "--udp-only"])
+            enders += 1
             usleep(100_000)
         }
         if td.isRunning { kill(td.processIdentifier, SIGKILL) }
@@ -194,8 +196,11 @@ import Glibc
         #expect(c["dropped"] as? Int == 0 || (tdDropped ?? 0) > 0, "netcensus dropped where tcpdump did not")
         if let captured = tdCaptured, let received = tdReceived, tdDropped == 0 {
             // Each loopback packet passes tcpdump's filter twice; the datagram that ends its -G
-            // period passes the filter (2 more) but is not written, as tcpdump stops at it.
-            #expect(received == 2 * captured || received == 2 * captured + 2, "tcpdump counts each loopback packet twice")
+            // period passes the filter (2 more) but is not written, as tcpdump stops at it, and so
+            // may a few more of the ending datagrams when tcpdump is slow to stop (a busy machine:
+            // CI saw +4 once), never more than were sent.
+            #expect(received % 2 == 0 && received >= 2 * captured && received <= 2 * captured + 2 * max(1, enders),
+                    "tcpdump counts each loopback packet twice (captured \(captured), received \(received), \(enders) ending datagrams)")
         }
     }
 

@@ -17,7 +17,7 @@ import Glibc
 /// in a separate dense array beside them (8 bytes a slot), where a hash 0 marks the slot empty
 /// and its key and value are initialized only when the hash is non-zero. Probes walk the hash
 /// array and touch a slot only when its full hash matches: with ~200-byte values (connections)
-/// every probed slot was a cache miss, and the sweeps' empty slots were read for nothing. Values are
+/// every probed slot was a cache miss, and scans read empty slots for nothing. Values are
 /// read and changed in place through addressors (`subscript(index:)`, `withValue(at:_:)`):
 /// an optional slot array copied the whole value out on every read and checked the array's
 /// uniqueness on every access, which cost more than the rest of the analysis.
@@ -145,17 +145,6 @@ public struct OpenTable<Key: TableKey, Value: Sendable>: Sendable {
         if size > 1 { netcensus_prefetch(slot + (size - 1)) }
     }
 
-    /// Prefetches slot `i`'s (masked) hash word and first 64 bytes: for scans that will reach it
-    /// a few steps later and read only the key and the start of the value.
-    @inlinable @inline(__always)
-    public func prefetch(slot i: Int) {
-        let j = i & mask
-        netcensus_prefetch(UnsafeRawPointer(storage.hashes + j))
-        let slot = UnsafeRawPointer(storage.slots + j)
-        netcensus_prefetch(slot)
-        netcensus_prefetch(slot + 63)
-    }
-
     /// The slot index holding `key`, or nil.
     @inlinable
     public func index(of key: Key) -> Int? {
@@ -246,16 +235,6 @@ public struct OpenTable<Key: TableKey, Value: Sendable>: Sendable {
         let (i, inserted) = findOrInsert(key, prehashed: prehashed, make)
         // findOrInsert left the storage unique.
         return try body(&(storage.slots + i).pointer(to: \.value)!.pointee, inserted)
-    }
-
-    /// `body(key, value)` for slot `i` (masked) when it holds an entry, else nil: a scan's
-    /// read with one check and no copy of the whole value.
-    @inlinable @inline(__always)
-    public func withEntry<R>(at i: Int, _ body: (borrowing Key, borrowing Value) -> R) -> R? {
-        let j = i & mask
-        if storage.hashes[j] == 0 { return nil }
-        let p = storage.slots + j
-        return body(p.pointer(to: \.key)!.pointee, p.pointer(to: \.value)!.pointee)
     }
 
     /// The key at a slot index.

@@ -71,7 +71,8 @@ public struct CaptureState: Sendable, Equatable, Codable {
         var s: [String: String] = ["filter": filter ?? ""]
         for c in Mirror(reflecting: decoder).children { if let l = c.label { s["decoder." + l] = "\(c.value)" } }
         for c in Mirror(reflecting: analysis).children {
-            guard let l = c.label, !l.hasPrefix("emit") else { continue }
+            // countFlowFigures is off only in runs that write no state.
+            guard let l = c.label, !l.hasPrefix("emit"), l != "countFlowFigures" else { continue }
             s["analysis." + l] = "\(c.value)"
         }
         return s

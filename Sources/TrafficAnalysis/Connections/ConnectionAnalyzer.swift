@@ -215,7 +215,7 @@ public struct ConnectionAnalyzer: PacketAnalyzer {
         }
         if inserted {
             nextID &+= 1
-            flows.insert(key)
+            if options.countFlowFigures { flows.insert(key) }
             queueDeadline(key: key, id: id, last: time)
         } else {
             // Fields are read in place: copying the ~200-byte value out cost more than the update.
@@ -322,15 +322,17 @@ public struct ConnectionAnalyzer: PacketAnalyzer {
     @usableFromInline
     mutating func finish(key: FlowKey, _ c: LiveConnection, _ end: ConnectionEnd) {
         let state = c.state(transportProtocol: key.transportProtocol)
-        summary.count(c, key: key, state: state, end: end, tally: &tally)
+        if options.countFlowFigures { summary.count(c, key: key, state: state, end: end, tally: &tally) }
         guard options.emitConnectionRecords else { return }
         finished.append(c.record(key: key, state: state, end: end))
     }
 
     public mutating func finish(into s: inout AdoptionSummary) {
         finishAll()
-        s.connections.merge(finishedSummary)
-        s.flows.merge(flows)
+        if options.countFlowFigures {
+            s.connections.merge(finishedSummary)
+            s.flows.merge(flows)
+        }
         summary = ConnectionSummary()
         tally = ConnectionSummary.Tally()
     }

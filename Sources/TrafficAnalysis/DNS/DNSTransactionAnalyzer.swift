@@ -14,12 +14,14 @@ public struct DNSTransactionAnalyzer: PacketAnalyzer {
     @usableFromInline var packetNumber = 0
     @usableFromInline var lastExpire = Int64.min
     @usableFromInline let emitRecords: Bool
+    @usableFromInline let countFigures: Bool
     /// Finished transactions waiting for a consumer (only when records are wanted).
     public var finished: [DNSTransaction] = []
 
     public init(options: AnalysisOptions = AnalysisOptions()) {
         tracker = DNSTransactionTracker()
         emitRecords = options.emitDNSRecords
+        countFigures = options.countFlowFigures
     }
 
     @inlinable @inline(__always)
@@ -75,7 +77,7 @@ public struct DNSTransactionAnalyzer: PacketAnalyzer {
 
     @usableFromInline mutating func absorb(_ batch: inout [DNSTransaction]) {
         for t in batch {
-            summary.count(t)
+            if countFigures { summary.count(t) }
             if emitRecords { finished.append(t) }
         }
         batch.removeAll(keepingCapacity: true)
@@ -85,6 +87,7 @@ public struct DNSTransactionAnalyzer: PacketAnalyzer {
     public mutating func finish(into s: inout AdoptionSummary) {
         flush()
         finished.removeAll()
+        guard countFigures else { return }
         summary.mdnsPackets = UInt64(tracker.extractor.counters.mdnsPackets)
         summary.llmnrPackets = UInt64(tracker.extractor.counters.llmnrPackets)
         s.dnsTransactions.merge(summary)

@@ -24,6 +24,11 @@ public struct AnalysisOptions: Sendable, Equatable {
     public var emitConnectionRecords = false
     /// Keep finished DNS transactions for a consumer (`capture dns`); off for summaries.
     public var emitDNSRecords = false
+    /// Count the connection and DNS-transaction figures of the summary (outcomes, handshake and
+    /// response times, names, distinct 5-tuples). Off for a run that prints only records or the
+    /// transition document and writes no state (`capture conns`, `capture dns`, `capture
+    /// analyze` without `--state-out`): those figures stay empty, the records are the same.
+    public var countFlowFigures = true
 
     /// About 1 GiB of connection state: the table keeps at most twice as many slots as live
     /// entries (an entry is key + state), and the idle-deadline queue at most about two entries

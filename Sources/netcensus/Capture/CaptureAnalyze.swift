@@ -156,7 +156,11 @@ struct CaptureAnalyze: ParsableCommand {
                                        threadsPerFile: CapturePipeline.threadsPerFile(jobs: jobs ?? ParallelFiles.defaultJobs, files: 1))
         // The document shows only transition figures, warnings and inputs: without a state to
         // write, hosts and packet counts are not computed.
-        if stateOut == nil { pipeline.transitionRoles = [.families, .flows] }
+        // Nor the connection and DNS figures of the summary (the records still feed the analysis).
+        if stateOut == nil {
+            pipeline.transitionRoles = [.families, .flows]
+            pipeline.analysisOptions.countFlowFigures = false
+        }
         let options = try transitionOptions()
         var results: [CapturePipeline.FileResult] = []
         // One analysis per input, merged (docs/transition.md "Several inputs"): the same rule a

@@ -63,14 +63,17 @@ struct CapturePipeline {
 
     /// One input of a record log (`capture conns`, `capture dns`): only the connections and DNS
     /// transactions, plus the family analyzer for the warnings the log prints on stderr (hosts
-    /// and packet counts, which it never prints, are left out: ~15 % of the run).
+    /// and packet counts, which it never prints, are left out: ~15 % of the run; so are the
+    /// summary's connection and DNS figures, `AnalysisOptions.countFlowFigures`).
     func records(path: String, connections: (([ConnectionRecord]) -> Void)? = nil,
                  dns: (([DNSTransaction]) -> Void)? = nil) -> FileResult {
         let filter = self.filter
         progress?.start(file: path)
         defer { progress?.finish() }
+        var options = optionsForRun(records: connections != nil)
+        options.countFlowFigures = false   // the log prints records, not the summary's figures
         return CaptureFileJob.run(
-            path: path, options: optionsForRun(records: connections != nil), decoderOptions: decoderOptions,
+            path: path, options: options, decoderOptions: decoderOptions,
             filter: filter.map { f in { f.matches($0) } },
             progress: progress.map { p in { p.update(packets: $0) } },
             connections: connections, dns: dns, roles: [.families, .flows],

@@ -10,7 +10,12 @@ import Glibc
     /// private port (3 IPv6 + 2 IPv4, so an IPv6 packet share of 3/5), and stops on time.
     @Test func liveOnLoopbackCountsOwnTraffic() throws {
         guard getuid() == 0 else { #expect(!SharedData.isCI, "live capture needs root under CI"); return }
-        let port = 30000 + Int(getpid() % 20000)
+        // A port the kernel picks and this test keeps bound (IPv4 and IPv6) while it runs: a
+        // formula on the pid collided with FlowsCLITests' collector port (same process, same
+        // formula), whose IPFIX datagrams were then counted here (CI: 15 packets, 12 IPv4).
+        let holder = try #require(Self.boundUDPPort())
+        defer { close(holder.fd) }
+        let port = holder.port
         let sender = Thread {
             // Let the capture start first: a debug binary on a loaded 2-core CI machine takes up to
             // about a second before its handle is open (600 ms was seen to be too short).
@@ -42,6 +47,24 @@ import Glibc
         #expect(total["outermost", "ipv4", "packets"] as? Int == 2)
         #expect(total["ipv6_share", "packets"] as? Double == 0.6)
         #expect(elapsed < 6)
+    }
+
+    /// A dual-stack UDP socket bound to a port the kernel chose (`::`, IPV6_V6ONLY off, so the
+    /// port is taken for IPv4 as well), and that port.
+    static func boundUDPPort() -> (fd: Int32, port: Int)? {
+        let fd = socket(AF_INET6, Int32(SOCK_DGRAM.rawValue), 0)
+        guard fd >= 0 else { return nil }
+        var off: Int32 = 0
+        _ = setsockopt(fd, Int32(IPPROTO_IPV6), IPV6_V6ONLY, &off, socklen_t(MemoryLayout<Int32>.size))
+        var a = sockaddr_in6()
+        a.sin6_family = sa_family_t(AF_INET6)
+        a.sin6_addr = in6addr_any
+        a.sin6_port = 0
+        let bound = withUnsafePointer(to: &a) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) } }
+        var len = socklen_t(MemoryLayout<sockaddr_in6>.size)
+        let named = withUnsafeMutablePointer(to: &a) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+        guard bound == 0, named == 0 else { close(fd); return nil }
+        return (fd, Int(UInt16(bigEndian: a.sin6_port)))
     }
 
     /// `live` has one input, the interface: its help offers no `--per-file` and its CSV wording

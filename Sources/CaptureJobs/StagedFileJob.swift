@@ -20,9 +20,8 @@ import TransitionAnalysis
 /// runs the core analyzers but the family figures (this thread counts those) and hands the DNS
 /// transactions and connection records that finish at each packet (`RecordRelay`) to this
 /// thread, which decodes the packets again for the family figures and the transition analysis;
-/// the analysis gets
-/// packet N, then the records finished at packet N, in the same order as in one pass (DNS first,
-/// then connections). The transition analysis costs about as much as the core analyzers, so the
+/// the analysis gets packet N, then the records finished at packet N, in the same order as in
+/// one pass (DNS first, then connections). The transition analysis costs about as much as the core analyzers, so the
 /// two threads carry similar loads.
 ///
 /// A gzip input is not staged (each reader would inflate the whole stream): it runs in one pass.

@@ -38,54 +38,26 @@ public struct RecordLog: Sendable {
 
     /// One record as a line; `values` are in `fields` order.
     public func line(_ values: [ReportValue]) -> String {
-        var out = ""
-        append(values, to: &out)
-        return out
-    }
-
-    /// `line(values)` appended to `out`, cell by cell (no per-cell strings joined: the record
-    /// logs write one line per connection).
-    public func append(_ values: [ReportValue], to out: inout String) {
         precondition(values.count == fields.count, "record log: \(values.count) values for \(fields.count) fields")
         switch format {
         case .ndjson:
-            out += JSONRenderer.renderCompact(.object(zip(fields, values).map { ($0.name, $1) }))
-            out += "\n"
+            return JSONRenderer.renderCompact(.object(zip(fields, values).map { ($0.name, $1) })) + "\n"
         case .csv:
-            for (i, v) in values.enumerated() {
-                if i > 0 { out += "," }
-                out += CSVRenderer.cell(v)
-            }
-            out += "\r\n"
+            return values.map { CSVRenderer.cell($0) }.joined(separator: ",") + "\r\n"
         case .tsv:
-            for (i, v) in values.enumerated() {
-                if i > 0 { out += "\t" }
-                Self.appendTSVCell(v, to: &out)
-            }
-            out += "\n"
+            return values.map(Self.tsvCell).joined(separator: "\t") + "\n"
         }
     }
 
     static func tsvCell(_ v: ReportValue) -> String {
-        var out = ""
-        appendTSVCell(v, to: &out)
-        return out
-    }
-
-    static func appendTSVCell(_ v: ReportValue, to out: inout String) {
         switch v {
-        case .null: out += "-"
-        case .string(let s): out += s.isEmpty ? "(empty)" : tsvEscape(s)
-        case .integer(let n): out += String(n)
-        case .unsigned(let n): out += String(n)
+        case .null: return "-"
+        case .string(let s): return s.isEmpty ? "(empty)" : tsvEscape(s)
         case .array(let items):
-            if items.isEmpty { out += "(empty)"; return }
-            for (i, item) in items.enumerated() {
-                if i > 0 { out += "," }
-                appendTSVCell(item, to: &out)
-            }
-        case .object: out += "-"
-        default: out += CSVRenderer.cell(v)
+            if items.isEmpty { return "(empty)" }
+            return items.map { tsvCell($0) }.joined(separator: ",")
+        case .object: return "-"
+        default: return CSVRenderer.cell(v)
         }
     }
 

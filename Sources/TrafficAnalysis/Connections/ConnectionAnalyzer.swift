@@ -219,7 +219,7 @@ public struct ConnectionAnalyzer: PacketAnalyzer {
             queueDeadline(key: key, id: id, last: time)
         } else {
             // Fields are read in place: copying the ~200-byte value out cost more than the update.
-            let idle = key.transportProtocol == 6 ? options.tcpIdleTimeout : options.otherIdleTimeout
+            let idle = idleTimeout(key)
             var restart: ConnectionEnd? = nil
             if elapsed(table[index: i].last, time) > idle { restart = .idleTimeout }
             else if let a = options.activeTimeout, elapsed(table[index: i].first, time) > a { restart = .activeTimeout }
@@ -354,8 +354,7 @@ public struct ConnectionAnalyzer: PacketAnalyzer {
             let key = table.key(at: i)
             // Idle at the latest time seen: the same cause its deadline would have given it at
             // a later packet.
-            let idle = key.transportProtocol == 6 ? options.tcpIdleTimeout : options.otherIdleTimeout
-            finish(key: key, c, elapsed(c.last, now) > idle ? .idleTimeout : .endOfCapture)
+            finish(key: key, c, elapsed(c.last, now) > idleTimeout(key) ? .idleTimeout : .endOfCapture)
         }
         table.removeAll()
         deadlines.removeAll()

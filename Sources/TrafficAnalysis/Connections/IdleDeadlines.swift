@@ -66,8 +66,6 @@ struct IdleDeadlines: Sendable {
         next = heap.min?.time ?? .max
     }
 
-    @inlinable var count: Int { heap.count }
-
     /// True when entries of departed connections make up more than half the queue (and it is
     /// not small): the owner then rebuilds it from its live connections, so the queue stays
     /// within twice the connection cap.

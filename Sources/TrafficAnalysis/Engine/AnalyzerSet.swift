@@ -70,13 +70,6 @@ public struct AnalyzerSet: Sendable {
             hosts.add(record, &packet, prehashed: hostHashes)
             handshakes.add(record, &packet)
             dnsMessages.add(record, &packet)
-        } else if roles == [.families, .flows] {
-            // The record logs (`capture conns`, `capture dns`).
-            var prepared = ConnectionAnalyzer.prepare(record, &packet)
-            if prepared.isConnection { connections.prefetch(&prepared) }
-            family.add(record, &packet)
-            connections.add(prepared: &prepared)
-            dnsTransactions.add(record, &packet)
         } else if roles == .families {
             // The transition thread of a staged `capture analyze` (its other half is `.flows`).
             family.add(record, &packet)

@@ -155,8 +155,8 @@ struct CaptureAnalyze: ParsableCommand {
                                        decoderOptions: decoding.decoderOptions, analysisOptions: state.analysisOptions,
                                        threadsPerFile: CapturePipeline.threadsPerFile(jobs: jobs ?? ParallelFiles.defaultJobs, files: 1))
         // The document shows only transition figures, warnings and inputs: without a state to
-        // write, hosts and packet counts are not computed.
-        // Nor the connection and DNS figures of the summary (the records still feed the analysis).
+        // write, neither hosts and packet counts nor the summary's connection and DNS figures are
+        // computed (the records still feed the analysis).
         if stateOut == nil {
             pipeline.transitionRoles = [.families, .flows]
             pipeline.analysisOptions.countFlowFigures = false

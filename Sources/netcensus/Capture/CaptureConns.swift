@@ -74,11 +74,6 @@ struct BufferedOutput {
         buffer += s
         if buffer.utf8.count >= 1 << 16 { try flush() }
     }
-    /// One record of `log`, formatted straight into the buffer.
-    mutating func write(_ values: [ReportValue], as log: RecordLog) throws {
-        log.append(values, to: &buffer)
-        if buffer.utf8.count >= 1 << 16 { try flush() }
-    }
     mutating func flush() throws {
         guard !buffer.isEmpty else { return }
         try StandardOutput.write(buffer)

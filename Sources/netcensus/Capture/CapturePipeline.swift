@@ -67,28 +67,23 @@ struct CapturePipeline {
     /// summary's connection and DNS figures, `AnalysisOptions.countFlowFigures`).
     func records(path: String, connections: (([ConnectionRecord]) -> Void)? = nil,
                  dns: (([DNSTransaction]) -> Void)? = nil) -> FileResult {
-        let filter = self.filter
-        progress?.start(file: path)
-        defer { progress?.finish() }
-        var options = optionsForRun(records: connections != nil)
-        options.countFlowFigures = false   // the log prints records, not the summary's figures
-        return CaptureFileJob.run(
-            path: path, options: options, decoderOptions: decoderOptions,
-            filter: filter.map { f in { f.matches($0) } },
-            progress: progress.map { p in { p.update(packets: $0) } },
-            connections: connections, dns: dns, roles: [.families, .flows],
-            extraWarnings: { linkTypes in Self.filterWarnings(filter, path: path, linkTypes) })
+        var logging = self
+        logging.analysisOptions.countFlowFigures = false   // the log prints records, not the summary's figures
+        var none = NoPipelineExtension()
+        return logging.summarize(path: path, extension: &none, connections: connections, dns: dns, roles: [.families, .flows])
     }
 
     /// `summarize` with an analysis from another module in the same pass (the CDN analysis).
+    /// `roles`: the analyzers to run (`.all` but for the record logs, which take one pass).
     func summarize<Ext: PipelineExtension>(path: String, extension ext: inout Ext,
                                            connections: (([ConnectionRecord]) -> Void)? = nil,
-                                           dns: (([DNSTransaction]) -> Void)? = nil) -> FileResult {
+                                           dns: (([DNSTransaction]) -> Void)? = nil,
+                                           roles: AnalyzerRoles = .all) -> FileResult {
         let filter = self.filter
         let progress = self.progress
         progress?.start(file: path)
         defer { progress?.finish() }
-        if threadsPerFile >= 2 && connections == nil && dns == nil, let filters = stagedFilters() {
+        if threadsPerFile >= 2 && connections == nil && dns == nil && roles == .all, let filters = stagedFilters() {
             return StagedFileJob.run(
                 path: path, extension: &ext, options: optionsForRun(records: false), decoderOptions: decoderOptions,
                 filters: filters, progress: progress.map { p in { p.update(packets: $0) } },
@@ -98,7 +93,7 @@ struct CapturePipeline {
             path: path, extension: &ext, options: optionsForRun(records: connections != nil), decoderOptions: decoderOptions,
             filter: filter.map { f in { f.matches($0) } },
             progress: progress.map { p in { p.update(packets: $0) } },
-            connections: connections, dns: dns,
+            connections: connections, dns: dns, roles: roles,
             // One warning per distinct link type (the source lists one per interface, and a
             // pcapng may have 65,536 of them): a set, not a scan of what was seen.
             extraWarnings: { linkTypes in Self.filterWarnings(filter, path: path, linkTypes) })

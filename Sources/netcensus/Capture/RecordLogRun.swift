@@ -19,7 +19,7 @@ enum RecordLogRun {
             let r = input.openError.map { CapturePipeline.unopened(path: input.path, reason: $0) }
                 ?? analyse(input.path) { values in
                     guard writeError == nil else { return }
-                    do { try out.write(values, as: log) } catch { writeError = error }
+                    do { try out.write(log.line(values)) } catch { writeError = error }
                 }
             if let e = writeError { throw e }
             if !quiet { for w in r.summary.warnings { StandardError.line("netcensus: warning: " + Escaping.terminal(w.description)) } }

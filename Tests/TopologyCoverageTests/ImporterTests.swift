@@ -49,7 +49,9 @@ import TestSupport
         #expect(throws: TopologyImportError.self) { try SNDlibImporter.parse("NODES (\n A\n)\n", file: "y.txt") }
     }
 
-    func writePair(_ nodes: String, _ links: String) -> URL {
+    /// A directory holding `nodes.csv` and `links.csv` with these contents (also used by
+    /// ScorerPreludeTests).
+    static func writePair(_ nodes: String, _ links: String) -> URL {
         let dir = SharedData.temporaryDirectory()
         try! nodes.write(to: dir.appendingPathComponent("nodes.csv"), atomically: true, encoding: .utf8)
         try! links.write(to: dir.appendingPathComponent("links.csv"), atomically: true, encoding: .utf8)
@@ -57,7 +59,7 @@ import TestSupport
     }
 
     @Test func csvPairFieldsAndInference() throws {
-        let dir = writePair("""
+        let dir = Self.writePair("""
             ID,name,tier,region,lat,lon,households,ipv6,operator
             a,Alpha,backbone,P1/F1,30.5,110.25,,1,X
             b,"Beta, Village",village,P1/F1/C1/T1,30.6,110.3,120.0,0,Y
@@ -80,18 +82,18 @@ import TestSupport
     }
 
     @Test func csvPairErrors() {
-        let d1 = writePair("id,lat\na,1\n", "a,b\na,zz\n")
+        let d1 = Self.writePair("id,lat\na,1\n", "a,b\na,zz\n")
         #expect(throws: TopologyImportError(file: d1.appendingPathComponent("links.csv").path, location: "line 2",
                                             reason: "link end b='zz' is not a node id in \(d1.appendingPathComponent("nodes.csv").path)")) {
             try CSVPairImporter.load(directory: d1.path)
         }
-        let d2 = writePair("id,lat\na,north\n", "a,b\n")
+        let d2 = Self.writePair("id,lat\na,north\n", "a,b\n")
         #expect(throws: TopologyImportError(file: d2.appendingPathComponent("nodes.csv").path, location: "line 2", reason: "lat 'north' is not a number")) {
             try CSVPairImporter.load(directory: d2.path)
         }
-        let d3 = writePair("name\nx\n", "a,b\n")
+        let d3 = Self.writePair("name\nx\n", "a,b\n")
         #expect(throws: TopologyImportError.self) { try CSVPairImporter.load(directory: d3.path) }
-        let d4 = writePair("id\na\na\n", "a,b\n")
+        let d4 = Self.writePair("id\na\na\n", "a,b\n")
         #expect(throws: TopologyImportError(file: d4.appendingPathComponent("nodes.csv").path, location: "line 3", reason: "duplicate node id 'a'")) {
             try CSVPairImporter.load(directory: d4.path)
         }

@@ -93,28 +93,22 @@ import TestSupport
         }
     }
 
-    func writePair(_ nodes: String, _ links: String) -> URL {
-        let dir = SharedData.temporaryDirectory()
-        try! nodes.write(to: dir.appendingPathComponent("nodes.csv"), atomically: true, encoding: .utf8)
-        try! links.write(to: dir.appendingPathComponent("links.csv"), atomically: true, encoding: .utf8)
-        return dir
-    }
 
     /// Ends are resolved in two halves: a bad end in each half reports the earlier row.
     @Test func unknownEndInBothHalvesNamesTheEarlierRow() {
-        let d = writePair("id\na\nb\n", "a,b\na,b\nb,zz\na,b\nyy,a\n")
+        let d = ImporterTests.writePair("id\na\nb\n", "a,b\na,b\nb,zz\na,b\nyy,a\n")
         #expect(throws: TopologyImportError(file: d.appendingPathComponent("links.csv").path, location: "line 3",
                                             reason: "link end b='zz' is not a node id in \(d.appendingPathComponent("nodes.csv").path)")) {
             try CSVPairImporter.load(directory: d.path)
         }
         // Only the second half bad: that row.
-        let d2 = writePair("id\na\nb\n", "a,b\na,b\nb,a\na,b\nyy,a\n")
+        let d2 = ImporterTests.writePair("id\na\nb\n", "a,b\na,b\nb,a\na,b\nyy,a\n")
         #expect(throws: TopologyImportError(file: d2.appendingPathComponent("links.csv").path, location: "line 5",
                                             reason: "link end a='yy' is not a node id in \(d2.appendingPathComponent("nodes.csv").path)")) {
             try CSVPairImporter.load(directory: d2.path)
         }
         // Both halves' self-loops and unrecognised media are counted once each.
-        let d3 = writePair("id\na\nb\n", "a,b,medium\na,a,qqq\nb,a,qqq\na,b,fiber\nb,b,qqq\n")
+        let d3 = ImporterTests.writePair("id\na\nb\n", "a,b,medium\na,a,qqq\nb,a,qqq\na,b,fiber\nb,b,qqq\n")
         let t = try? CSVPairImporter.load(directory: d3.path)
         #expect(t?.links.map { [$0.a, $0.b] } == [[0, 0], [1, 0], [0, 1], [1, 1]])
         #expect(t?.importNotes.contains { $0.contains("2 self-loop") } == true)
